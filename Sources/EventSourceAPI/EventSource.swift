@@ -1,0 +1,94 @@
+import StructuredData
+
+/// An `argoproj.io/v1alpha1` `EventSource`, reduced to what this operator acts on.
+/// Fields that belong to other source types or to Argo's deployment are kept in `object`
+/// and otherwise ignored, so the same YAML works with Argo's own controller.
+public struct EventSource: Sendable, Equatable {
+    public static let apiVersion = "argoproj.io/v1alpha1"
+    public static let kind = "EventSource"
+
+    public var name: String
+    public var namespace: String
+    public var uid: String?
+    public var generation: Int64?
+    public var labels: [String: String]
+    /// Event name → entry, in the order the spec lists them.
+    public var redisStream: [(name: String, source: RedisStreamSource)]
+    public var sink: SinkSpec?
+    /// The object exactly as read.
+    public var object: JSONValue
+
+    public var hasRedisStream: Bool { !redisStream.isEmpty }
+
+    public static func == (lhs: EventSource, rhs: EventSource) -> Bool {
+        lhs.object == rhs.object && lhs.namespace == rhs.namespace
+    }
+
+    /// True when the object is an EventSource at all, whatever its spec holds.
+    public static func isEventSource(_ object: JSONValue) -> Bool {
+        object["kind"]?.stringValue == kind && object["apiVersion"]?.stringValue == apiVersion
+    }
+
+    /// Decodes and validates one object, returning every problem at once.
+    public static func decode(
+        _ object: JSONValue, defaultNamespace: String = "default",
+        checkExpression: RedisStreamSource.ExpressionCheck? = nil
+    ) -> Result<EventSource, ValidationError> {
+        var reader = FieldReader()
+        guard case .object = object else {
+            return .failure(ValidationError(problems: [ValidationProblem(path: "", message: "expected a map, got \(object.typeName)")]))
+        }
+        if object["apiVersion"]?.stringValue != apiVersion {
+            reader.report("apiVersion", "must be \(apiVersion)")
+        }
+        if object["kind"]?.stringValue != kind {
+            reader.report("kind", "must be \(kind)")
+        }
+        let metadata = reader.object(object["metadata"], at: "metadata")
+        let name = reader.string(metadata?["name"], at: "metadata.name") ?? ""
+        if name.isEmpty {
+            reader.report("metadata.name", "required")
+        } else if let problem = Self.dnsSubdomainProblem(name) {
+            reader.report("metadata.name", problem)
+        }
+        var namespace = reader.string(metadata?["namespace"], at: "metadata.namespace") ?? defaultNamespace
+        if namespace.isEmpty { namespace = defaultNamespace }
+        let labels = reader.stringMap(metadata?["labels"], at: "metadata.labels") ?? [:]
+        let uid = metadata?["uid"]?.stringValue
+        let generation = metadata?["generation"]?.intValue
+
+        let spec = reader.object(object["spec"], at: "spec")
+        if object["spec"] == nil || object["spec"]?.isNull == true { reader.report("spec", "required") }
+        var entries: [(String, RedisStreamSource)] = []
+        if let redis = reader.object(spec?["redisStream"], at: "spec.redisStream") {
+            for (eventName, value) in redis {
+                let path = "spec.redisStream.\(eventName)"
+                if eventName.isEmpty { reader.report(path, "the event name must not be empty") }
+                if let source = RedisStreamSource.read(value, at: path, into: &reader, checkExpression: checkExpression) {
+                    entries.append((eventName, source))
+                }
+            }
+        }
+        let sink = SinkSpec.read(spec?["sink"], at: "spec.sink", into: &reader)
+
+        guard reader.problems.isEmpty else { return .failure(ValidationError(problems: reader.problems)) }
+        return .success(
+            EventSource(
+                name: name, namespace: namespace, uid: uid, generation: generation, labels: labels,
+                redisStream: entries, sink: sink, object: object))
+    }
+
+    static func dnsSubdomainProblem(_ name: String) -> String? {
+        guard name.count <= 253 else { return "must be at most 253 characters" }
+        let allowed = name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }
+        guard allowed, let first = name.first, let last = name.last, first.isLetter || first.isNumber,
+            last.isLetter || last.isNumber
+        else {
+            return "'\(name)' must be lower-case letters, digits, '-' and '.', starting and ending alphanumeric"
+        }
+        return nil
+    }
+}

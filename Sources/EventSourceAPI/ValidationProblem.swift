@@ -1,0 +1,24 @@
+/// One thing wrong with a spec, named by its field path, e.g.
+/// `spec.redisStream.example.streams: must not be empty`.
+public struct ValidationProblem: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Every problem found in one object, reported together so a user fixes them in one pass.
+public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let problems: [ValidationProblem]
+
+    public init(problems: [ValidationProblem]) {
+        self.problems = problems
+    }
+
+    public var description: String { problems.map(\.description).joined(separator: "; ") }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// A real `redis-server` on a free 127.0.0.1 port, in its own temporary folder.
+/// With `persistent`, every write is fsynced to an append-only file, so a restart after
+/// SIGKILL keeps the streams and consumer groups as they were.
+public final class RedisServer: @unchecked Sendable {
+    // @unchecked: `child` is only replaced by restart(), which a test calls from one task.
+    public let port: Int
+    public let directory: URL
+    private let extraArguments: [String]
+    private let persistent: Bool
+    private var child: ChildProcess?
+
+    public static var executable: String {
+        for candidate in ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        return "redis-server"
+    }
+
+    public init(persistent: Bool = false, arguments: [String] = [], port: Int? = nil) async throws {
+        self.port = port ?? FreePort.next()
+        self.persistent = persistent
+        self.extraArguments = arguments
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try await start()
+    }
+
+    public var address: String { "127.0.0.1:\(port)" }
+    public var pid: Int32? { child?.pid }
+
+    private func start() async throws {
+        var arguments = [
+            "--port", String(port), "--bind", "127.0.0.1", "--dir", directory.path, "--save", "",
+            "--protected-mode", "no", "--loglevel", "warning", "--daemonize", "no",
+        ]
+        arguments += persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]
+        arguments += extraArguments
+        let child = try ChildProcess(Self.executable, arguments)
+        self.child = child
+        try await waitUntil("redis-server on port \(port) to accept connections", timeout: .seconds(15)) {
+            guard child.isRunning else {
+                throw RedisServerError.exited(child.standardError + child.standardOutput)
+            }
+            return Self.accepts(port: port)
+        }
+    }
+
+    /// Kills the server at once, as a crash would.
+    public func kill() {
+        child?.signal(SIGKILL)
+        child?.stop()
+    }
+
+    /// Starts the server again on the same port and folder.
+    public func restart() async throws {
+        kill()
+        try await start()
+    }
+
+    public func stop() {
+        child?.stop()
+        child = nil
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit { stop() }
+
+    static func accepts(port: Int) -> Bool {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { return false }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
+
+public enum RedisServerError: Error, CustomStringConvertible {
+    case exited(String)
+    public var description: String {
+        switch self {
+        case .exited(let output): return "redis-server exited: \(output)"
+        }
+    }
+}

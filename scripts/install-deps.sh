@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the tests and `make run` need, once.
+set -euo pipefail
+
+packages=(redis-server redis-tools libhiredis-dev libcurl4-openssl-dev libyaml-dev libssl-dev openssl)
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+if [ "${WITH_BENCH_TOOLS:-0}" = 1 ]; then packages+=(wrk); fi
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# Debian's package starts a system redis-server on 6379; our tests and `make run` start their own.
+if [ -n "$(command -v systemctl || true)" ] && [ "$(id -u)" -eq 0 ]; then
+    systemctl disable --now redis-server >/dev/null 2>&1 || true
+fi
