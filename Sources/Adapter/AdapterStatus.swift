@@ -1,0 +1,27 @@
+/// A snapshot of what one adapter is doing, for status, metrics and tests.
+public struct AdapterStatus: Sendable, Equatable {
+    public var phase: AdapterPhase = .connecting
+    public var connected = false
+    public var missingStreams: [String] = []
+    public var consumerGroup: String
+    public var consumerName: String
+    public var forwarded: Int64 = 0
+    public var failed: Int64 = 0
+    public var filtered: Int64 = 0
+    public var filterErrors: Int64 = 0
+    public var deadLettered: Int64 = 0
+    public var reclaimed: Int64 = 0
+    public var connectAttempts: Int64 = 0
+    /// Milliseconds since the epoch of the last entry forwarded.
+    public var lastEventTime: Int64?
+    public var lastError: String?
+    /// Entries read but not yet acknowledged by the group, per stream (XINFO GROUPS `pending`).
+    public var pending: [String: Int64] = [:]
+    /// Entries not yet read by the group, per stream (XINFO GROUPS `lag`); nil when Redis cannot tell.
+    public var lag: [String: Int64?] = [:]
+
+    public init(consumerGroup: String, consumerName: String) {
+        self.consumerGroup = consumerGroup
+        self.consumerName = consumerName
+    }
+}

@@ -1,0 +1,93 @@
+import COpenSSL
+import StructuredData
+
+/// Turns stream entries of one redisStream entry into CloudEvents shaped as Argo Events shapes them.
+public struct EventBuilder: Sendable {
+    public let namespace: String
+    public let eventSourceName: String
+    public let eventName: String
+    public let metadata: [String: String]
+
+    public init(namespace: String, eventSourceName: String, eventName: String, metadata: [String: String]) {
+        self.namespace = namespace
+        self.eventSourceName = eventSourceName
+        self.eventName = eventName
+        self.metadata = metadata
+    }
+
+    /// Values are strings in the event. Bytes that are not UTF-8 become U+FFFD, as Go's
+    /// encoding/json (and so Argo) does; NUL and control bytes are escaped by the JSON writer.
+    public func event(for entry: StreamEntry) -> CloudEvent {
+        var values = JSONObject()
+        for field in entry.fields ?? [] {
+            values[String(decoding: field.name, as: UTF8.self)] = .string(String(decoding: field.value, as: UTF8.self))
+        }
+        var data = JSONObject([
+            ("stream", .string(entry.stream)), ("message_id", .string(entry.id)), ("values", .object(values)),
+        ])
+        if !metadata.isEmpty {
+            var object = JSONObject()
+            for key in metadata.keys.sorted() { object[key] = .string(metadata[key]!) }
+            data["metadata"] = .object(object)
+        }
+        return CloudEvent(
+            id: eventID(stream: entry.stream, messageID: entry.id), source: eventSourceName, subject: eventName,
+            time: Self.rfc3339(milliseconds: entry.milliseconds ?? 0), data: .object(data))
+    }
+
+    /// 32 hex characters derived only from where the entry came from, so a redelivered entry
+    /// carries the same id and receivers can drop the duplicate.
+    public func eventID(stream: String, messageID: String) -> String {
+        var input: [UInt8] = []
+        for part in [namespace, eventSourceName, eventName, stream, messageID] {
+            input.append(contentsOf: part.utf8)
+            input.append(0)
+        }
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = input.withUnsafeBytes { raw in
+            EVP_Digest(raw.baseAddress, raw.count, &digest, &length, EVP_sha256(), nil)
+        }
+        return Self.hex(digest.prefix(16))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The entry's own timestamp (the millisecond part of its id), in RFC 3339 UTC at second
+    /// precision like the seed's example; the same entry therefore always yields the same event.
+    public static func rfc3339(milliseconds: Int64) -> String {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+    }
+
+    /// Proleptic Gregorian date for a day count since 1970-01-01 (era-based arithmetic).
+    static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+        let shifted = daysSinceEpoch + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day)
+    }
+}

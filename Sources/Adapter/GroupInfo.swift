@@ -1,0 +1,23 @@
+/// One group's line of XINFO GROUPS.
+struct GroupInfo: Equatable {
+    var name: String
+    var pending: Int64
+    /// Nil when Redis cannot compute it (entries deleted from the stream) or predates 7.0.
+    var lag: Int64?
+
+    static func find(_ group: String, in reply: RESPValue) -> GroupInfo? {
+        guard let groups = reply.array else { return nil }
+        for item in groups {
+            guard let flat = item.array else { continue }
+            var fields: [String: RESPValue] = [:]
+            var index = 0
+            while index + 1 < flat.count {
+                if let key = flat[index].string { fields[key] = flat[index + 1] }
+                index += 2
+            }
+            guard fields["name"]?.string == group else { continue }
+            return GroupInfo(name: group, pending: fields["pending"]?.integer ?? 0, lag: fields["lag"]?.integer)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,114 @@
+import CHiredis
+
+/// One conversation with Redis: commands formatted by hiredis, replies parsed by hiredis'
+/// reader, bytes carried by our own transport (plain TCP or TLS). Not thread-safe: it belongs
+/// to the adapter thread that created it.
+final class RESPConnection {
+    private let transport: ByteTransport
+    private let reader: UnsafeMutablePointer<redisReader>
+    private var receiveBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    private(set) var isBroken = false
+
+    init(transport: ByteTransport) {
+        self.transport = transport
+        reader = redisReaderCreate()
+        // Keep the reader's buffer between replies instead of freeing it after every small one.
+        reader.pointee.maxbuf = 1 << 20
+    }
+
+    deinit {
+        redisReaderFree(reader)
+        transport.close()
+    }
+
+    func close() {
+        isBroken = true
+        transport.close()
+    }
+
+    /// Sends one command and waits for its reply. An error reply is thrown as `.server`.
+    @discardableResult
+    func command(_ arguments: [RedisArgument], timeout: Duration, interruptible: Bool = false) throws(RedisError) -> RESPValue {
+        let replies = try pipeline([arguments], timeout: timeout, interruptible: interruptible)
+        if case .error(let message) = replies[0] { throw RedisError.fromErrorReply(message) }
+        return replies[0]
+    }
+
+    /// Sends several commands in one write and reads all their replies; error replies are returned, not thrown.
+    func pipeline(
+        _ commands: [[RedisArgument]], timeout: Duration, interruptible: Bool = false
+    ) throws(RedisError) -> [RESPValue] {
+        guard !isBroken else { throw .connectionLost("connection already failed") }
+        let deadline = ContinuousClock.now + timeout
+        do throws(RedisError) {
+            var payload: [UInt8] = []
+            for arguments in commands { Self.format(arguments, into: &payload) }
+            try payload.withUnsafeBytes { bytes in
+                Result { () throws(RedisError) in try transport.send(bytes, deadline: deadline) }
+            }.get()
+            var replies: [RESPValue] = []
+            replies.reserveCapacity(commands.count)
+            while replies.count < commands.count {
+                replies.append(try readReply(deadline: deadline, interruptible: interruptible))
+            }
+            return replies
+        } catch {
+            // A half-read reply would desynchronise every later command, so the connection is done.
+            close()
+            throw error
+        }
+    }
+
+    private func readReply(deadline: ContinuousClock.Instant, interruptible: Bool) throws(RedisError) -> RESPValue {
+        while true {
+            var raw: UnsafeMutableRawPointer?
+            guard redisReaderGetReply(reader, &raw) == REDIS_OK else {
+                throw .protocolError(readerError)
+            }
+            if let raw {
+                let reply = raw.assumingMemoryBound(to: redisReply.self)
+                defer { freeReplyObject(raw) }
+                return RESPValue(reply: reply)
+            }
+            let count = try receiveBuffer.withUnsafeMutableBytes { buffer in
+                Result { () throws(RedisError) in try transport.receive(into: buffer, deadline: deadline, interruptible: interruptible) }
+            }.get()
+            let fed = receiveBuffer.withUnsafeBytes { buffer in
+                redisReaderFeed(reader, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), count)
+            }
+            guard fed == REDIS_OK else { throw .protocolError(readerError) }
+        }
+    }
+
+    private var readerError: String {
+        withUnsafeBytes(of: reader.pointee.errstr) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    /// RESP framing through hiredis' own formatter, so binary arguments are length-prefixed correctly.
+    static func format(_ arguments: [RedisArgument], into payload: inout [UInt8]) {
+        let byteArguments = arguments.map(\.bytes)
+        var pointers: [UnsafePointer<CChar>?] = []
+        var lengths: [Int] = byteArguments.map(\.count)
+        var storage: [UnsafeMutableRawPointer] = []
+        defer { storage.forEach { $0.deallocate() } }
+        for bytes in byteArguments {
+            let copy = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { copy.copyMemory(from: base, byteCount: bytes.count) }
+            }
+            storage.append(copy)
+            pointers.append(UnsafePointer(copy.assumingMemoryBound(to: CChar.self)))
+        }
+        var command: UnsafeMutablePointer<CChar>?
+        let length = pointers.withUnsafeMutableBufferPointer { argv in
+            lengths.withUnsafeMutableBufferPointer { lengthBuffer in
+                redisFormatCommandArgv(&command, Int32(argv.count), argv.baseAddress, lengthBuffer.baseAddress)
+            }
+        }
+        guard length > 0, let command else { return }
+        defer { redisFreeCommand(command) }
+        payload.append(contentsOf: UnsafeRawBufferPointer(start: command, count: Int(length)))
+    }
+}

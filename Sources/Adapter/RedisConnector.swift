@@ -1,0 +1,50 @@
+import EventSourceAPI
+
+/// Opens a ready-to-use connection for one adapter: transport, AUTH, SELECT.
+struct RedisConnector {
+    let address: HostAddress
+    let db: Int
+    let username: String?
+    let password: SecretValue?
+    let tls: TLSMaterial?
+    let connectTimeout: Duration
+    let commandTimeout: Duration
+
+    init(configuration: AdapterConfiguration, connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(10)) {
+        address = configuration.source.hostAddress
+        db = configuration.source.db
+        username = configuration.source.username
+        password = configuration.password
+        tls = configuration.tls
+        self.connectTimeout = connectTimeout
+        self.commandTimeout = commandTimeout
+    }
+
+    func connect(stop: StopSignal) throws(RedisError) -> RESPConnection {
+        let deadline = ContinuousClock.now + connectTimeout
+        let socket = try TCPSocket.connect(to: address.host, port: address.port, deadline: deadline) { stop.isStopped }
+        let transport: ByteTransport
+        if let tls {
+            transport = try TLSTransport(socket: socket, material: tls, serverName: address.host, deadline: deadline)
+        } else {
+            transport = socket
+        }
+        let connection = RESPConnection(transport: transport)
+        if let password {
+            var arguments: [RedisArgument] = ["AUTH"]
+            if let username { arguments.append(RedisArgument(username)) }
+            arguments.append(RedisArgument(bytes: password.bytes))
+            do {
+                try connection.command(arguments, timeout: commandTimeout)
+            } catch .server(_, let message) {
+                // Redis' message names the cause (WRONGPASS, no password configured) and never echoes the password.
+                connection.close()
+                throw .authenticationFailed(message)
+            }
+        }
+        if db != 0 {
+            try connection.command(["SELECT", RedisArgument(db)], timeout: commandTimeout)
+        }
+        return connection
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs one `redisStream` entry: reads its streams through the consumer group, forwards each
+/// entry to the sink and acknowledges it only once the sink took it.
+///
+/// All Redis and sink I/O happens on the adapter's own thread, never on Swift's cooperative
+/// pool, because XREADGROUP BLOCK and libcurl block the calling thread.
+public final class StreamAdapter: Sendable {
+    public let configuration: AdapterConfiguration
+    public let status: AdapterStatusCell
+    private let stopSignal = StopSignal()
+    private let makeSink: @Sendable (AdapterConfiguration) -> EventSink
+    private let logger: Logger
+    private let completion = Mutex<Completion>(Completion())
+    private let statsInterval: Duration
+
+    private struct Completion: ~Copyable {
+        var started = false
+        var finished = false
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
+    }
+
+    public init(
+        configuration: AdapterConfiguration, logger: Logger, statsInterval: Duration = .seconds(5),
+        makeSink: @escaping @Sendable (AdapterConfiguration) -> EventSink
+    ) {
+        self.configuration = configuration
+        self.makeSink = makeSink
+        self.statsInterval = statsInterval
+        var logger = logger
+        logger[metadataKey: "adapter"] = "\(configuration.key)"
+        self.logger = logger
+        status = AdapterStatusCell(
+            AdapterStatus(consumerGroup: configuration.source.consumerGroup, consumerName: configuration.consumerName))
+    }
+
+    /// Starts the adapter's thread; calling it again does nothing.
+    public func start() {
+        let alreadyStarted = completion.withLock { state -> Bool in
+            defer { state.started = true }
+            return state.started
+        }
+        guard !alreadyStarted else { return }
+        let thread = Thread { [self] in
+            let worker = AdapterWorker(
+                configuration: configuration, status: status, stop: stopSignal, logger: logger,
+                statsInterval: statsInterval, sink: makeSink(configuration))
+            worker.run()
+            finish()
+        }
+        thread.name = "adapter \(configuration.key)"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Asks the adapter to stop: it stops reading, finishes and acknowledges the deliveries in flight.
+    public func requestStop() {
+        stopSignal.stop()
+    }
+
+    public var isFinished: Bool { completion.withLock { $0.finished } }
+
+    /// Returns once the adapter's thread has ended (at once if it never started), or when the
+    /// calling task is cancelled, so a caller can give up waiting on a stuck sink.
+    public func waitUntilStopped() async {
+        let ticket = completion.withLock { state -> Int in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = completion.withLock { state -> Bool in
+                    if state.finished || !state.started || Task.isCancelled { return true }
+                    state.waiters[ticket] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            completion.withLock { $0.waiters.removeValue(forKey: ticket) }?.resume()
+        }
+    }
+
+    /// Stops and waits.
+    public func stop() async {
+        requestStop()
+        await waitUntilStopped()
+    }
+
+    private func finish() {
+        let waiters = completion.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.finished = true
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}

@@ -1,0 +1,13 @@
+import Foundation
+
+/// Each process needs its own consumer name in the group, so replicas split the entries
+/// and a restarted pod's pending entries can be told apart from a live one's.
+enum ConsumerName {
+    static func resolve(explicit: String?) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let pod = ProcessInfo.processInfo.environment["POD_NAME"], !pod.isEmpty { return pod }
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "redis-eventsource" }
+        return String(cString: buffer)
+    }
+}

@@ -1,0 +1,88 @@
+import Adapter
+import ArgumentParser
+import Controller
+import EventSourceAPI
+import Logging
+import ServiceLifecycle
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Runs every redisStream entry of every EventSource in a file, without Kubernetes, until SIGTERM or SIGINT."
+    )
+
+    @Option(name: .shortAndLong, help: "The EventSource YAML or JSON file.")
+    var file: String
+
+    @Option(help: "Where events go: 'stdout' or an http(s) URL. Overrides spec.sink.uri; default stdout.")
+    var sink: String?
+
+    @Option(help: "Folder of mounted secrets, laid out <dir>/<secret name>/<key> as Argo mounts them.")
+    var secretsDir: String?
+
+    @Option(help: "This process's consumer name in each group. Default: $POD_NAME, else the host name.")
+    var consumerName: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if let sink, let problem = SinkSpec.problem(withURI: sink) {
+            throw ValidationError("--sink \(problem)")
+        }
+    }
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(level: logLevel)
+        let manifest = try ManifestLoader.load(file)
+        let problems = ManifestLoader.problemLines(manifest)
+        guard problems.isEmpty else {
+            for line in problems { ManifestLoader.printError(line) }
+            throw ExitCode(1)
+        }
+        let consumer = ConsumerName.resolve(explicit: consumerName)
+        let secrets: SecretStore = secretsDir.map { MountedSecretDirectory(path: $0) } ?? NoSecretStore()
+        var configurations: [AdapterConfiguration] = []
+        var failures: [String] = []
+        for eventSource in manifest.eventSources {
+            guard eventSource.hasRedisStream else {
+                logger.notice("EventSource \(eventSource.name) has no redisStream entries; skipping it")
+                continue
+            }
+            for (eventName, source) in eventSource.redisStream {
+                let sinkSpec = Self.effectiveSink(override: sink, spec: eventSource.sink)
+                switch AdapterConfiguration.resolve(
+                    eventSource: eventSource, eventName: eventName, source: source, sink: sinkSpec,
+                    consumerName: consumer, secrets: secrets)
+                {
+                case .success(let configuration): configurations.append(configuration)
+                case .failure(let error):
+                    failures.append("spec.redisStream.\(eventName): \(error)")
+                }
+            }
+        }
+        guard failures.isEmpty else {
+            for line in failures { ManifestLoader.printError("error: \(line)") }
+            throw ExitCode(1)
+        }
+        guard !configurations.isEmpty else {
+            ManifestLoader.printError("error: \(file) has no EventSource with redisStream entries")
+            throw ExitCode(1)
+        }
+        let adapters = configurations.map { configuration in
+            StreamAdapter(configuration: configuration, logger: logger) { configuration in
+                SinkSelection.makeSink(configuration.sink)
+            }
+        }
+        logger.info("consumer name \(consumer)")
+        let group = ServiceGroup(
+            services: [AdapterSetService(adapters: adapters, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+
+    static func effectiveSink(override: String?, spec: SinkSpec?) -> SinkSpec {
+        if let override { return SinkSpec(uri: override, mode: spec?.mode ?? .binary) }
+        return spec ?? SinkSpec(uri: "stdout")
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import EventSourceAPI
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Checks an EventSource file.",
+        discussion: "Exit 0: valid. Exit 1: invalid, one 'path: problem' line per problem. Exit 2: unreadable or not YAML."
+    )
+
+    @Option(name: .shortAndLong, help: "The EventSource YAML or JSON file (several documents allowed).")
+    var file: String
+
+    func run() throws {
+        let manifest = try ManifestLoader.load(file)
+        guard !manifest.documents.isEmpty else {
+            print("\(file): no \(EventSource.apiVersion) \(EventSource.kind) found")
+            throw ExitCode(1)
+        }
+        let lines = ManifestLoader.problemLines(manifest)
+        for line in lines { print(line) }
+        if !lines.isEmpty { throw ExitCode(1) }
+    }
+}
