@@ -45,6 +45,8 @@ public struct ConsumerStateMachine: Sendable {
     private(set) public var phase: AdapterPhase = .connecting
     private(set) public var missingStreams: [String] = []
     private var reconnectBackoff: Backoff
+    /// Polling for streams to appear is cheap, so it never waits long between checks.
+    private var streamWaitBackoff: Backoff
     private var deliveryBackoff: Backoff
     private var afterSleep: Action = .connect
     private var groupStartID = "$"
@@ -59,6 +61,7 @@ public struct ConsumerStateMachine: Sendable {
         self.streams = streams
         self.blockTime = blockTime
         self.reconnectBackoff = reconnectBackoff
+        self.streamWaitBackoff = Backoff(initial: reconnectBackoff.initial, maximum: min(reconnectBackoff.maximum, .seconds(5)))
         self.deliveryBackoff = deliveryBackoff
         self.now = now
     }
@@ -76,11 +79,12 @@ public struct ConsumerStateMachine: Sendable {
     public mutating func streamsMissing(_ missing: [String]) -> Action {
         phase = .waitingForStreams
         missingStreams = missing
-        return sleep(reconnectBackoff.next(), then: .prepareGroups(startID: groupStartID))
+        return sleep(streamWaitBackoff.next(), then: .prepareGroups(startID: groupStartID))
     }
 
     public mutating func groupsReady() -> Action {
         missingStreams = []
+        streamWaitBackoff.reset()
         groupStartID = "$"
         if phase != .retrying { phase = .consuming }
         return .read(replayFromStart, block: nil)
