@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "StructuredData",
+                "StructuredData", "Adapter", "EventSourceAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

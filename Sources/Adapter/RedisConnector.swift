@@ -10,14 +10,24 @@ struct RedisConnector {
     let connectTimeout: Duration
     let commandTimeout: Duration
 
-    init(configuration: AdapterConfiguration, connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(10)) {
-        address = configuration.source.hostAddress
-        db = configuration.source.db
-        username = configuration.source.username
-        password = configuration.password
-        tls = configuration.tls
+    init(
+        address: HostAddress, db: Int, username: String?, password: SecretValue?, tls: TLSMaterial?,
+        connectTimeout: Duration, commandTimeout: Duration
+    ) {
+        self.address = address
+        self.db = db
+        self.username = username
+        self.password = password
+        self.tls = tls
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
+    }
+
+    init(configuration: AdapterConfiguration, connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(10)) {
+        self.init(
+            address: configuration.source.hostAddress, db: configuration.source.db,
+            username: configuration.source.username, password: configuration.password, tls: configuration.tls,
+            connectTimeout: connectTimeout, commandTimeout: commandTimeout)
     }
 
     func connect(stop: StopSignal) throws(RedisError) -> RESPConnection {

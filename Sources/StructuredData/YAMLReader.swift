@@ -28,7 +28,7 @@ public struct YAMLReader {
 
     private enum Frame {
         case sequence(items: [JSONValue], anchor: String?)
-        case mapping(object: JSONObject, pendingKey: String?, anchor: String?, line: Int, column: Int)
+        case mapping(object: JSONObject, pendingKey: String?, anchor: String?, merged: Set<String>)
     }
 
     private mutating func readAll(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> [JSONValue] {
@@ -94,7 +94,7 @@ public struct YAMLReader {
                             throw YAMLSyntaxError(line: line, column: column, problem: "nested too deeply")
                         }
                         let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-                        stack.append(.mapping(object: JSONObject(), pendingKey: nil, anchor: anchor, line: line, column: column))
+                        stack.append(.mapping(object: JSONObject(), pendingKey: nil, anchor: anchor, merged: []))
                     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                         let value: JSONValue
                         let anchor: String?
@@ -102,7 +102,7 @@ public struct YAMLReader {
                         case .sequence(let items, let name):
                             value = .array(items)
                             anchor = name
-                        case .mapping(let object, _, let name, _, _):
+                        case .mapping(let object, _, let name, _):
                             value = .object(object)
                             anchor = name
                         }
@@ -131,17 +131,19 @@ public struct YAMLReader {
         case .sequence(var items, let anchor):
             items.append(value)
             stack.append(.sequence(items: items, anchor: anchor))
-        case .mapping(var object, let pendingKey, let anchor, let mapLine, let mapColumn):
+        case .mapping(var object, let pendingKey, let anchor, var merged):
             if let key = pendingKey {
-                if key == "<<", case .object(let merged) = value {
+                if key == "<<", case .object(let source) = value {
                     // YAML merge key: the mapping's own keys win over merged ones.
-                    for (mergedKey, mergedValue) in merged where object[mergedKey] == nil {
+                    for (mergedKey, mergedValue) in source where object[mergedKey] == nil {
                         object[mergedKey] = mergedValue
+                        merged.insert(mergedKey)
                     }
                 } else {
                     object[key] = value
+                    merged.remove(key)
                 }
-                stack.append(.mapping(object: object, pendingKey: nil, anchor: anchor, line: mapLine, column: mapColumn))
+                stack.append(.mapping(object: object, pendingKey: nil, anchor: anchor, merged: merged))
             } else {
                 let key: String
                 switch value {
@@ -153,10 +155,10 @@ public struct YAMLReader {
                 case .array, .object:
                     throw YAMLSyntaxError(line: line, column: column, problem: "a map key must be a scalar")
                 }
-                if object[key] != nil {
+                if object[key] != nil && !merged.contains(key) {
                     throw YAMLSyntaxError(line: line, column: column, problem: "duplicate key '\(key)'")
                 }
-                stack.append(.mapping(object: object, pendingKey: key, anchor: anchor, line: mapLine, column: mapColumn))
+                stack.append(.mapping(object: object, pendingKey: key, anchor: anchor, merged: merged))
             }
         }
     }
