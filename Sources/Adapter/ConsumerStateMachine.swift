@@ -61,7 +61,9 @@ public struct ConsumerStateMachine: Sendable {
         self.streams = streams
         self.blockTime = blockTime
         self.reconnectBackoff = reconnectBackoff
-        self.streamWaitBackoff = Backoff(initial: reconnectBackoff.initial, maximum: min(reconnectBackoff.maximum, .seconds(5)))
+        var streamWait = reconnectBackoff
+        streamWait.maximum = min(reconnectBackoff.maximum, .seconds(5))
+        self.streamWaitBackoff = streamWait
         self.deliveryBackoff = deliveryBackoff
         self.now = now
     }

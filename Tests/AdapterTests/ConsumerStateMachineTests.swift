@@ -1,0 +1,138 @@
+import Testing
+@testable import Adapter
+
+@Suite struct ConsumerStateMachineTests {
+    private static let exact = Backoff(initial: .milliseconds(100), maximum: .seconds(30), jitter: 0)
+
+    private func machine(streams: [String] = ["A", "B"], now: @escaping @Sendable () -> ContinuousClock.Instant = { .now })
+        -> ConsumerStateMachine
+    {
+        ConsumerStateMachine(
+            streams: streams, blockTime: .seconds(2), reconnectBackoff: Self.exact, deliveryBackoff: Self.exact, now: now)
+    }
+
+    private let fromStart = ConsumerStateMachine.ReadMode.pending(after: ["A": "0", "B": "0"])
+
+    @Test func startsByConnectingThenPreparesGroupsAtTheNewestEntry() {
+        var consumer = machine()
+        #expect(consumer.start() == .connect)
+        #expect(consumer.phase == .connecting)
+        #expect(consumer.connected() == .prepareGroups(startID: "$"))
+    }
+
+    @Test func waitsWithGrowingButBoundedPollsWhileStreamsAreMissing() {
+        var consumer = machine()
+        _ = consumer.connected()
+        #expect(consumer.streamsMissing(["B"]) == .sleep(.milliseconds(100)))
+        #expect(consumer.phase == .waitingForStreams)
+        #expect(consumer.missingStreams == ["B"])
+        #expect(consumer.sleepFinished() == .prepareGroups(startID: "$"))
+        #expect(consumer.streamsMissing(["B"]) == .sleep(.milliseconds(200)))
+        for _ in 0..<20 { _ = consumer.streamsMissing(["B"]) }
+        #expect(consumer.streamsMissing(["B"]) == .sleep(.seconds(5)))
+    }
+
+    @Test func replaysOwnPendingEntriesBeforeReadingNewOnes() {
+        var consumer = machine()
+        _ = consumer.connected()
+        #expect(consumer.groupsReady() == .read(fromStart, block: nil))
+        #expect(consumer.phase == .consuming)
+        #expect(consumer.missingStreams.isEmpty)
+    }
+
+    @Test func pendingReplayAdvancesEachStreamsCursorPastWhatItRead() {
+        var consumer = machine()
+        _ = consumer.groupsReady()
+        let next = consumer.batchFinished(fromStart, .init(entryCount: 3, lastIDs: ["A": "5-0"]))
+        #expect(next == .read(.pending(after: ["A": "5-0", "B": "0"]), block: nil))
+    }
+
+    @Test func anEmptyPendingReadSwitchesToNewEntriesWithBlocking() {
+        var consumer = machine()
+        _ = consumer.groupsReady()
+        #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
+        #expect(consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
+    }
+
+    @Test func aFailingSinkBacksOffAndReplaysPendingInsteadOfReadingNew() {
+        var consumer = machine()
+        _ = consumer.groupsReady()
+        _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
+        let failed = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"], sinkFailed: true)
+        #expect(consumer.batchFinished(.new, failed) == .sleep(.milliseconds(100)))
+        #expect(consumer.phase == .retrying)
+        #expect(consumer.sleepFinished() == .read(fromStart, block: nil))
+        #expect(consumer.batchFinished(fromStart, failed) == .sleep(.milliseconds(200)))
+        #expect(consumer.sleepFinished() == .read(fromStart, block: nil))
+        // The sink recovers: the replay delivers everything, the next replay is empty, new reads resume.
+        let delivered = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"])
+        #expect(consumer.batchFinished(fromStart, delivered) == .read(.pending(after: ["A": "1-0", "B": "0"]), block: nil))
+        #expect(consumer.phase == .consuming)
+        #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
+        // The delivery backoff started over.
+        #expect(consumer.batchFinished(.new, failed) == .sleep(.milliseconds(100)))
+    }
+
+    @Test func refusedEntriesAreRetriedLaterWithoutStoppingNewReads() {
+        let clock = TestClock()
+        var consumer = machine(now: { clock.now })
+        _ = consumer.groupsReady()
+        _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
+        let refused = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], entriesLeftPending: true)
+        // New reads go on, but block no longer than until the retry is due.
+        #expect(consumer.batchFinished(.new, refused) == .read(.new, block: .milliseconds(100)))
+        clock.advance(by: .milliseconds(150))
+        #expect(consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:])) == .read(fromStart, block: nil))
+    }
+
+    @Test func aBrokenConnectionBacksOffThenReconnects() {
+        var consumer = machine()
+        _ = consumer.groupsReady()
+        #expect(consumer.redisFailed(.connectionLost("reset")) == .sleep(.milliseconds(100)))
+        #expect(consumer.phase == .connecting)
+        #expect(consumer.sleepFinished() == .connect)
+        #expect(consumer.redisFailed(.connectFailed("refused")) == .sleep(.milliseconds(200)))
+        #expect(consumer.redisFailed(.connectFailed("refused")) == .sleep(.milliseconds(400)))
+    }
+
+    @Test func aSuccessfulBatchResetsTheReconnectBackoff() {
+        var consumer = machine()
+        _ = consumer.redisFailed(.connectFailed("refused"))
+        _ = consumer.redisFailed(.connectFailed("refused"))
+        _ = consumer.groupsReady()
+        _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
+        #expect(consumer.redisFailed(.connectionLost("reset")) == .sleep(.milliseconds(100)))
+    }
+
+    @Test func noGroupRecreatesTheGroupFromTheStartOfTheNewStream() {
+        var consumer = machine()
+        _ = consumer.groupsReady()
+        let next = consumer.redisFailed(.server(code: "NOGROUP", message: "NOGROUP No such key 'A'"))
+        #expect(next == .prepareGroups(startID: "0"))
+        // Once recovered, a later reconnect creates missing groups at the newest entry again.
+        _ = consumer.groupsReady()
+        #expect(consumer.connected() == .prepareGroups(startID: "$"))
+    }
+
+    @Test func otherErrorRepliesBackOffAndReconnect() {
+        var consumer = machine()
+        _ = consumer.groupsReady()
+        let wrongType = RedisError.server(code: "WRONGTYPE", message: "WRONGTYPE Operation against a key")
+        #expect(consumer.redisFailed(wrongType) == .sleep(.milliseconds(100)))
+        #expect(consumer.sleepFinished() == .connect)
+    }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let offset = Mutex<Duration>(.zero)
+    private let start = ContinuousClock.now
+
+    var now: ContinuousClock.Instant { start + offset.withLock { $0 } }
+
+    func advance(by duration: Duration) {
+        offset.withLock { $0 += duration }
+    }
+}
+
+import Synchronization

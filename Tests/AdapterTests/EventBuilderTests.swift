@@ -1,0 +1,56 @@
+import Testing
+import StructuredData
+@testable import Adapter
+
+@Suite struct EventBuilderTests {
+    private let builder = EventBuilder(namespace: "argo-events", eventSourceName: "redis-stream", eventName: "example", metadata: [:])
+
+    private func entry(_ id: String, _ fields: [(String, String)]) -> StreamEntry {
+        StreamEntry(stream: "FOO", id: id, fields: fields.map { (Array($0.0.utf8), Array($0.1.utf8)) })
+    }
+
+    @Test func buildsTheSeedsEventShapeByteForByte() {
+        let event = builder.event(for: entry("1647495121754-0", [("key-1", "val-1"), ("key-2", "val-2")]))
+        let id = builder.eventID(stream: "FOO", messageID: "1647495121754-0")
+        let expected = #"{"context":{"id":"\#(id)","source":"redis-stream","specversion":"1.0","type":"redisStream","#
+            + #""datacontenttype":"application/json","subject":"example","time":"2022-03-17T05:32:01Z"},"#
+            + #""data":{"stream":"FOO","message_id":"1647495121754-0","values":{"key-1":"val-1","key-2":"val-2"}}}"#
+        #expect(JSONWriter.string(event.argoEnvelope) == expected)
+    }
+
+    @Test func addsMetadataOnlyWhenConfigured() {
+        let withMetadata = EventBuilder(
+            namespace: "ns", eventSourceName: "es", eventName: "e", metadata: ["b": "2", "a": "1"])
+        let event = withMetadata.event(for: entry("1-0", [("k", "v")]))
+        #expect(JSONWriter.string(event.data) == #"{"stream":"FOO","message_id":"1-0","values":{"k":"v"},"metadata":{"a":"1","b":"2"}}"#)
+        #expect(builder.event(for: entry("1-0", [])).data["metadata"] == nil)
+    }
+
+    @Test func theIDIsThirtyTwoHexCharactersAndDependsOnlyOnTheEntrysOrigin() {
+        let id = builder.eventID(stream: "FOO", messageID: "1-0")
+        #expect(id.count == 32)
+        #expect(id.allSatisfy { $0.isHexDigit && !$0.isUppercase })
+        #expect(id == builder.eventID(stream: "FOO", messageID: "1-0"))
+        #expect(id != builder.eventID(stream: "FOO", messageID: "1-1"))
+        #expect(id != builder.eventID(stream: "BAR", messageID: "1-0"))
+        let otherNamespace = EventBuilder(namespace: "other", eventSourceName: "redis-stream", eventName: "example", metadata: [:])
+        #expect(id != otherNamespace.eventID(stream: "FOO", messageID: "1-0"))
+        let otherEvent = EventBuilder(namespace: "argo-events", eventSourceName: "redis-stream", eventName: "other", metadata: [:])
+        #expect(id != otherEvent.eventID(stream: "FOO", messageID: "1-0"))
+    }
+
+    @Test func invalidUTF8BecomesTheReplacementCharacterAndNulIsEscaped() {
+        let raw = StreamEntry(stream: "FOO", id: "1-0", fields: [(Array("bin".utf8), [0x61, 0xFF, 0xFE, 0x00, 0x62])])
+        let event = builder.event(for: raw)
+        let json = JSONWriter.string(event.data)
+        #expect(json.contains(#""bin":"a\#u{FFFD}\#u{FFFD}\u0000b""#))
+        #expect(throws: Never.self) { try JSONParser.parse(json) }
+    }
+
+    @Test func formatsRFC3339InUTC() {
+        #expect(EventBuilder.rfc3339(milliseconds: 0) == "1970-01-01T00:00:00Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 951_782_400_999) == "2000-02-29T00:00:00Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 1_647_495_121_754) == "2022-03-17T05:32:01Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 4_102_444_799_000) == "2099-12-31T23:59:59Z")
+    }
+}
