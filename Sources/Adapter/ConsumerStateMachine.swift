@@ -138,8 +138,10 @@ public struct ConsumerStateMachine: Sendable {
 
     /// A Redis failure at any step.
     public mutating func redisFailed(_ error: RedisError) -> Action {
-        if case .server(let code, _) = error, code == "NOGROUP" {
-            // The stream was deleted (and perhaps re-created): everything in it is new to us.
+        // NOGROUP: the stream was deleted and re-created without our group. UNBLOCKED: Redis 7
+        // woke our blocked read because the stream was deleted. Either way, everything the stream
+        // holds once it exists again is new to us.
+        if case .server(let code, _) = error, code == "NOGROUP" || code == "UNBLOCKED" {
             groupStartID = "0"
             return .prepareGroups(startID: groupStartID)
         }

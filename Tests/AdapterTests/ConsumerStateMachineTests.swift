@@ -114,6 +114,16 @@ import Testing
         #expect(consumer.connected() == .prepareGroups(startID: "$"))
     }
 
+    @Test func aReadUnblockedByTheStreamsDeletionAlsoRecreatesTheGroupFromTheStart() {
+        var consumer = machine()
+        _ = consumer.groupsReady()
+        let next = consumer.redisFailed(.server(code: "UNBLOCKED", message: "UNBLOCKED the stream key no longer exists"))
+        #expect(next == .prepareGroups(startID: "0"))
+        // Until the stream is back, the machine waits, and still means to start from 0.
+        _ = consumer.streamsMissing(["A"])
+        #expect(consumer.sleepFinished() == .prepareGroups(startID: "0"))
+    }
+
     @Test func otherErrorRepliesBackOffAndReconnect() {
         var consumer = machine()
         _ = consumer.groupsReady()

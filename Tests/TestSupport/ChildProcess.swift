@@ -2,45 +2,120 @@ import Foundation
 import Synchronization
 
 /// A program a test started, with its output captured; stopped for sure when the test ends.
+///
+/// Spawned with posix_spawn and an empty signal mask: Foundation's Process lets the child inherit
+/// the test runner thread's blocked signals, and a redis-server that cannot see SIGTERM never stops.
 public final class ChildProcess: Sendable {
-    public let process: Process
+    public let pid: pid_t
+    public let name: String
     private let stdoutBuffer = CapturedOutput()
     private let stderrBuffer = CapturedOutput()
-    public let name: String
+    private let exitStatus = Mutex<Int32?>(nil)
 
+    /// - Parameter captureStandardOutput: false leaves standard output unread in a pipe, so a
+    ///   child that writes a lot blocks once the pipe is full; `drainStandardOutput()` reads it later.
     public init(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-        currentDirectory: String? = nil
+        captureStandardOutput: Bool = true
     ) throws {
         name = (executable as NSString).lastPathComponent
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw ChildProcessError.spawnFailed("pipe: \(errno)") }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for descriptor in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, descriptor) }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var environmentMap = ProcessInfo.processInfo.environment
+        for (key, value) in environment ?? [:] { environmentMap[key] = value }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environmentMap.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
         }
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        self.process = process
-        let stdoutBuffer = self.stdoutBuffer
-        let stderrBuffer = self.stderrBuffer
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            stdoutBuffer.append(data)
+        var child: pid_t = 0
+        let status = posix_spawnp(&child, executable, &actions, &attributes, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard status == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            throw ChildProcessError.spawnFailed("\(executable): \(String(cString: strerror(status)))")
         }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            stderrBuffer.append(data)
+        pid = child
+        Self.drain(errPipe[0], into: stderrBuffer)
+        if captureStandardOutput {
+            Self.drain(outPipe[0], into: stdoutBuffer)
+        } else {
+            pendingStandardOutput.withLock { $0 = outPipe[0] }
         }
-        try process.run()
     }
 
-    public var pid: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    private let pendingStandardOutput = Mutex<Int32?>(nil)
+
+    /// Starts reading a standard output that was left unread.
+    public func drainStandardOutput() {
+        if let descriptor = pendingStandardOutput.withLock({ value -> Int32? in
+            defer { value = nil }
+            return value
+        }) {
+            Self.drain(descriptor, into: stdoutBuffer)
+        }
+    }
+
+    /// Reads a pipe to its end on a thread of its own, so no test task ever blocks in read(2).
+    private static func drain(_ descriptor: Int32, into output: CapturedOutput) {
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count > 0 {
+                    output.append(buffer[0..<count])
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            close(descriptor)
+        }
+        thread.start()
+    }
+
+    public var isRunning: Bool { reap() == nil }
+
+    /// The exit status once the child has ended: the code, or 128 + signal.
+    public var terminationStatus: Int32? { reap() }
+
+    private func reap() -> Int32? {
+        exitStatus.withLock { known in
+            if let known { return known }
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            guard result == pid else { return nil }
+            let low = status & 0x7f
+            known = low == 0 ? (status >> 8) & 0xff : 128 + low
+            return known
+        }
+    }
+
     public var standardOutput: String { stdoutBuffer.text }
     public var standardError: String { stderrBuffer.text }
     public var standardOutputLines: [String] {
@@ -48,33 +123,43 @@ public final class ChildProcess: Sendable {
     }
 
     public func signal(_ signal: Int32) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        if isRunning { kill(pid, signal) }
     }
 
     /// Waits for the process to exit on its own, polling, and returns its exit status.
     public func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32 {
-        try await waitUntil("\(name) to exit", timeout: timeout) { !process.isRunning }
-        return process.terminationStatus
+        try await waitForValue("\(name) to exit", timeout: timeout) { reap() }
     }
 
     /// SIGTERM, then SIGKILL if it lingers. Safe to call more than once.
     public func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
+        guard isRunning else { return }
+        kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        while isRunning && Date() < deadline { usleep(5_000) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            while isRunning { usleep(1_000) }
+        }
     }
 
     deinit { stop() }
 }
 
-/// Bytes a pipe handler appends while tests read them from other threads.
+public enum ChildProcessError: Error, CustomStringConvertible {
+    case spawnFailed(String)
+    public var description: String {
+        switch self {
+        case .spawnFailed(let reason): return "cannot start process: \(reason)"
+        }
+    }
+}
+
+/// Bytes a reader thread appends while tests read them from other threads.
 final class CapturedOutput: Sendable {
     private let bytes = Mutex<[UInt8]>([])
 
-    func append(_ data: Data) {
+    func append(_ data: ArraySlice<UInt8>) {
         bytes.withLock { $0.append(contentsOf: data) }
     }
 

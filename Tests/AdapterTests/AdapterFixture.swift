@@ -1,0 +1,69 @@
+import Adapter
+import EventSourceAPI
+import Logging
+import Synchronization
+import TestSupport
+
+/// A real redis-server, a client for the test's own commands, and adapters that read from it.
+final class AdapterFixture: Sendable {
+    let redis: RedisServer
+    let client: RedisTestClient
+    let sink = RecordingSink()
+
+    init(persistent: Bool = false, redisArguments: [String] = []) async throws {
+        redis = try await RedisServer(persistent: persistent, arguments: redisArguments)
+        client = RedisTestClient(port: redis.port, password: redisArguments.contains("--requirepass")
+            ? redisArguments[redisArguments.firstIndex(of: "--requirepass")! + 1] : nil)
+    }
+
+    func configuration(
+        streams: [String] = ["FOO"], consumer: String = "test-consumer", password: String? = nil,
+        username: String? = nil, count: Int = 10, blockTime: Duration = .milliseconds(200)
+    ) -> AdapterConfiguration {
+        let source = RedisStreamSource(
+            hostAddress: HostAddress(host: "127.0.0.1", port: redis.port),
+            password: password.map { _ in SecretKeySelector(name: "redis", key: "password") }, username: username,
+            streams: streams, maxMsgCountPerRead: count)
+        return AdapterConfiguration(
+            namespace: "test", eventSourceName: "redis-stream", eventName: "example", source: source,
+            password: password.map { SecretValue($0) }, sink: SinkSpec(uri: "stdout"), consumerName: consumer,
+            blockTime: blockTime)
+    }
+
+    private let started = Mutex<[StreamAdapter]>([])
+
+    /// A started adapter; the fixture stops it at the end of the test.
+    func startAdapter(_ configuration: AdapterConfiguration, sink: RecordingSink? = nil) -> StreamAdapter {
+        let target = sink ?? self.sink
+        let adapter = StreamAdapter(configuration: configuration, logger: Logger(label: "test"), statsInterval: .milliseconds(100)) { _ in
+            target
+        }
+        started.withLock { $0.append(adapter) }
+        adapter.start()
+        return adapter
+    }
+
+    /// Runs a test body and always stops what the fixture started, even when the body throws.
+    static func with(
+        persistent: Bool = false, redisArguments: [String] = [], _ body: (AdapterFixture) async throws -> Void
+    ) async throws {
+        let fixture = try await AdapterFixture(persistent: persistent, redisArguments: redisArguments)
+        do {
+            try await body(fixture)
+        } catch {
+            await fixture.shutdown()
+            throw error
+        }
+        await fixture.shutdown()
+    }
+
+    func waitForPhase(_ adapter: StreamAdapter, _ phase: AdapterPhase) async throws {
+        try await waitUntil("phase \(phase), now \(adapter.status.snapshot.phase)") { adapter.status.snapshot.phase == phase }
+    }
+
+    func shutdown() async {
+        for adapter in started.withLock({ $0 }) { await adapter.stop() }
+        await client.close()
+        redis.stop()
+    }
+}

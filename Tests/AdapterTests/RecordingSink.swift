@@ -1,0 +1,46 @@
+import Adapter
+import Synchronization
+
+/// A sink for in-process adapter tests: it keeps every event it accepts and can be told to fail.
+/// (Redis is always real; only the destination is replaced here, by a real in-memory one.)
+final class RecordingSink: EventSink, Sendable {
+    struct State {
+        var events: [CloudEvent] = []
+        var attempts = 0
+        var failuresLeft = 0
+        var rejectAll = false
+    }
+
+    private let state = Mutex(State())
+
+    var events: [CloudEvent] { state.withLock { $0.events } }
+    var attempts: Int { state.withLock { $0.attempts } }
+
+    /// The next `count` deliveries fail as retryable.
+    func failNext(_ count: Int) {
+        state.withLock { $0.failuresLeft = count }
+    }
+
+    func rejectEverything(_ reject: Bool) {
+        state.withLock { $0.rejectAll = reject }
+    }
+
+    func deliver(_ event: CloudEvent) -> DeliveryOutcome {
+        state.withLock { state in
+            state.attempts += 1
+            if state.rejectAll { return .rejected(reason: "test rejects") }
+            if state.failuresLeft > 0 {
+                state.failuresLeft -= 1
+                return .retryable(reason: "test failure")
+            }
+            state.events.append(event)
+            return .delivered
+        }
+    }
+
+    func close() {}
+
+    func messageIDs() -> [String] {
+        events.compactMap { $0.data["message_id"]?.stringValue }
+    }
+}

@@ -1,0 +1,183 @@
+import Adapter
+import StructuredData
+import Testing
+import TestSupport
+
+@Suite struct StreamAdapterTests {
+    @Test func forwardsNewEntriesAndAcknowledgesThem() async throws {
+        try await AdapterFixture.with { fixture in
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            let adapter = fixture.startAdapter(fixture.configuration())
+            try await fixture.waitForPhase(adapter, .consuming)
+            let id = try await fixture.client.xadd("FOO", [("message", "hello")])
+            try await waitUntil("the event") { fixture.sink.events.count == 1 }
+            let event = try #require(fixture.sink.events.first)
+            #expect(event.data == ["stream": "FOO", "message_id": .string(id), "values": ["message": "hello"]])
+            #expect(event.source == "redis-stream")
+            #expect(event.subject == "example")
+            #expect(event.type == "redisStream")
+            try await waitUntil("the ack") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+            #expect(adapter.status.snapshot.forwarded == 1)
+        }
+    }
+
+    @Test func waitsForEveryStreamThenStartsAtTheNewestEntry() async throws {
+        try await AdapterFixture.with { fixture in
+            let adapter = fixture.startAdapter(fixture.configuration(streams: ["A", "B"]))
+            try await fixture.waitForPhase(adapter, .waitingForStreams)
+            #expect(adapter.status.snapshot.missingStreams == ["A", "B"])
+            _ = try await fixture.client.xadd("A", [("before", "group")])
+            try await waitUntil("only B missing") { adapter.status.snapshot.missingStreams == ["B"] }
+            _ = try await fixture.client.xadd("B", [("before", "group")])
+            try await fixture.waitForPhase(adapter, .consuming)
+            // Entries older than the group are not replayed, as Argo's source does on first setup.
+            _ = try await fixture.client.xadd("B", [("after", "group")])
+            _ = try await fixture.client.xadd("A", [("after", "group")])
+            try await waitUntil("both new entries") { fixture.sink.events.count == 2 }
+            let keys = fixture.sink.events.compactMap { $0.data["values"]?.objectValue?.keys.first }
+            #expect(keys == ["after", "after"])
+            #expect(Set(fixture.sink.events.compactMap { $0.data["stream"]?.stringValue }) == ["A", "B"])
+        }
+    }
+
+    @Test func replaysItsOwnPendingEntriesFirstAfterACrash() async throws {
+        try await AdapterFixture.with { fixture in
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            var ids: [String] = []
+            for index in 0..<3 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
+            // A consumer of this name read the entries and died before acknowledging them.
+            try await fixture.client.command("XREADGROUP", "GROUP", "argo-events-cg", "crashed", "COUNT", "10", "STREAMS", "FOO", ">")
+            #expect(try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 3)
+            _ = fixture.startAdapter(fixture.configuration(consumer: "crashed", count: 2))
+            try await waitUntil("the replayed entries") { fixture.sink.events.count == 3 }
+            #expect(fixture.sink.messageIDs() == ids)
+            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+        }
+    }
+
+    @Test func recoversFromNoGroupWhenTheStreamIsRecreated() async throws {
+        try await AdapterFixture.with { fixture in
+            _ = try await fixture.client.xadd("FOO", [("old", "1")])
+            let adapter = fixture.startAdapter(fixture.configuration())
+            try await fixture.waitForPhase(adapter, .consuming)
+            try await fixture.client.command("DEL", "FOO")
+            let recreated = try await fixture.client.xadd("FOO", [("new", "1")])
+            try await waitUntil("the entry of the re-created stream") { fixture.sink.messageIDs().contains(recreated) }
+            let group = try await fixture.client.command("XINFO", "GROUPS", "FOO")
+            #expect(group.array?.count == 1)
+            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+        }
+    }
+
+    @Test func survivesRedisRestartingMidStreamWithoutLossOrBusyLoop() async throws {
+        try await AdapterFixture.with(persistent: true) { fixture in
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            let adapter = fixture.startAdapter(fixture.configuration())
+            try await fixture.waitForPhase(adapter, .consuming)
+            var ids: [String] = []
+            for index in 0..<20 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
+            let killedAt = ContinuousClock.now
+            fixture.redis.kill()
+            await fixture.client.close()
+            let attemptsBefore = adapter.status.snapshot.connectAttempts
+            try await waitUntil("five failed reconnects") { adapter.status.snapshot.connectAttempts >= attemptsBefore + 5 }
+            // Five attempts with backoff (100, 200, 400, 800 ms, each at least halved by jitter) cannot
+            // happen faster than ~0.75 s; a busy loop would make hundreds in that time.
+            #expect(ContinuousClock.now - killedAt >= .milliseconds(700))
+            #expect(adapter.status.snapshot.phase == .connecting)
+            #expect(adapter.status.snapshot.lastError?.contains("connect") == true)
+            try await fixture.redis.restart()
+            for index in 20..<40 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
+            try await waitUntil("all 40 entries", timeout: .seconds(40)) { Set(fixture.sink.messageIDs()).isSuperset(of: ids) }
+            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+            #expect(adapter.status.snapshot.connectAttempts < attemptsBefore + 30)
+        }
+    }
+
+    @Test func aWrongPasswordIsReportedRetriedAndNeverShown() async throws {
+        try await AdapterFixture.with(redisArguments: ["--requirepass", "right-secret"]) { fixture in
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            let wrong = fixture.startAdapter(fixture.configuration(password: "wrong-secret"))
+            try await waitUntil("an authentication error") {
+                wrong.status.snapshot.lastError?.contains("authentication failed") == true
+            }
+            let status = wrong.status.snapshot
+            #expect(status.phase == .connecting)
+            #expect(status.lastError?.contains("wrong-secret") == false)
+            #expect(status.lastError?.contains("WRONGPASS") == true)
+            try await waitUntil("a few retries") { wrong.status.snapshot.connectAttempts >= 3 }
+
+            let right = fixture.startAdapter(fixture.configuration(consumer: "other", password: "right-secret"))
+            try await fixture.waitForPhase(right, .consuming)
+            _ = try await fixture.client.xadd("FOO", [("k", "v")])
+            try await waitUntil("the event") { fixture.sink.events.count == 1 }
+        }
+    }
+
+    @Test func anUnreachableRedisKeepsTheAdapterConnecting() async throws {
+        try await AdapterFixture.with { fixture in
+            var configuration = fixture.configuration()
+            configuration.source.hostAddress.port = FreePort.next()
+            let adapter = fixture.startAdapter(configuration)
+            try await waitUntil("two attempts") { adapter.status.snapshot.connectAttempts >= 2 }
+            #expect(adapter.status.snapshot.phase == .connecting)
+            #expect(adapter.status.snapshot.lastError?.contains("Connection refused") == true)
+        }
+    }
+
+    @Test func anErrorReplyIsRetriedUntilTheKeyIsFixed() async throws {
+        try await AdapterFixture.with { fixture in
+            try await fixture.client.command("SET", "FOO", "not a stream")
+            let adapter = fixture.startAdapter(fixture.configuration())
+            try await waitUntil("the WRONGTYPE error") { adapter.status.snapshot.lastError?.contains("WRONGTYPE") == true }
+            try await fixture.client.command("DEL", "FOO")
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            try await fixture.waitForPhase(adapter, .consuming)
+            _ = try await fixture.client.xadd("FOO", [("k", "v")])
+            try await waitUntil("the event") { fixture.sink.events.count == 1 }
+        }
+    }
+
+    @Test func aRetryableSinkFailureIsRetriedWithTheSameEventID() async throws {
+        try await AdapterFixture.with { fixture in
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            fixture.sink.failNext(3)
+            let adapter = fixture.startAdapter(fixture.configuration())
+            try await fixture.waitForPhase(adapter, .consuming)
+            _ = try await fixture.client.xadd("FOO", [("k", "v")])
+            try await waitUntil("the event after 3 failures") { fixture.sink.events.count == 1 }
+            #expect(fixture.sink.attempts == 4)
+            #expect(adapter.status.snapshot.failed == 3)
+            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+        }
+    }
+
+    @Test func aRefusedEntryStaysPendingAndIsNeverAcknowledged() async throws {
+        try await AdapterFixture.with { fixture in
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            fixture.sink.rejectEverything(true)
+            let adapter = fixture.startAdapter(fixture.configuration())
+            try await fixture.waitForPhase(adapter, .consuming)
+            _ = try await fixture.client.xadd("FOO", [("k", "v")])
+            try await waitUntil("two refusals") { fixture.sink.attempts >= 2 }
+            #expect(try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 1)
+            fixture.sink.rejectEverything(false)
+            try await waitUntil("the event once the sink accepts") { fixture.sink.events.count == 1 }
+            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+        }
+    }
+
+    @Test func reportsPendingAndLagPerStream() async throws {
+        try await AdapterFixture.with { fixture in
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            let adapter = fixture.startAdapter(fixture.configuration())
+            try await fixture.waitForPhase(adapter, .consuming)
+            _ = try await fixture.client.xadd("FOO", [("k", "v")])
+            try await waitUntil("stats after the delivery") {
+                let status = adapter.status.snapshot
+                return status.pending["FOO"] == 0 && status.lag["FOO"] == .some(0) && status.forwarded == 1
+            }
+            #expect(adapter.status.snapshot.lastEventTime != nil)
+        }
+    }
+}
