@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData"], swiftSettings: strict),
         .testTarget(name: "EventSourceAPITests", dependencies: ["EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AdapterTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "StructuredData"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(

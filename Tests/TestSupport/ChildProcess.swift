@@ -95,6 +95,7 @@ public final class ChildProcess: Sendable {
                 }
             }
             close(descriptor)
+            output.finish()
         }
         thread.start()
     }
@@ -126,9 +127,14 @@ public final class ChildProcess: Sendable {
         if isRunning { kill(pid, signal) }
     }
 
-    /// Waits for the process to exit on its own, polling, and returns its exit status.
+    /// Waits for the process to exit on its own, polling, and returns its exit status once
+    /// everything it wrote has been read.
     public func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32 {
-        try await waitForValue("\(name) to exit", timeout: timeout) { reap() }
+        let status = try await waitForValue("\(name) to exit", timeout: timeout) { reap() }
+        try await waitUntil("\(name)'s output to be read", timeout: .seconds(5)) {
+            stderrBuffer.isFinished && (stdoutBuffer.isFinished || pendingStandardOutput.withLock { $0 != nil })
+        }
+        return status
     }
 
     /// SIGTERM, then SIGKILL if it lingers. Safe to call more than once.
@@ -158,6 +164,10 @@ public enum ChildProcessError: Error, CustomStringConvertible {
 /// Bytes a reader thread appends while tests read them from other threads.
 final class CapturedOutput: Sendable {
     private let bytes = Mutex<[UInt8]>([])
+    private let finished = Atomic<Bool>(false)
+
+    func finish() { finished.store(true, ordering: .releasing) }
+    var isFinished: Bool { finished.load(ordering: .acquiring) }
 
     func append(_ data: ArraySlice<UInt8>) {
         bytes.withLock { $0.append(contentsOf: data) }

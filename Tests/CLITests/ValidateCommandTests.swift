@@ -1,0 +1,82 @@
+import Testing
+import TestSupport
+
+@Suite struct ValidateCommandTests {
+    @Test func theShippedExampleIsValid() async throws {
+        let example = BuiltProducts.repositoryRoot.appendingPathComponent("manifests/examples/redis-streams.yaml").path
+        let result = try await CLIRunner.run(["validate", "-f", example])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("streams: [FOO]", "spec.redisStream.example.hostAddress: required"),
+        ("hostAddress: 127.0.0.1:6379\n      streams: []", "spec.redisStream.example.streams: must not be empty"),
+        ("hostAddress: 127.0.0.1:6379\n      streams: [FOO]\n      db: one", "spec.redisStream.example.db: expected an integer, got a string"),
+        ("hostAddress: 127.0.0.1:99999\n      streams: [FOO]", "spec.redisStream.example.hostAddress: the port must be a number from 1 to 65535, got '99999'"),
+        ("hostAddress: 127.0.0.1:6379\n      streams: [FOO]\n      password: {key: p}", "spec.redisStream.example.password.name: required"),
+    ])
+    func printsOnePathAndProblemLinePerProblem(entry: String, expected: String) async throws {
+        let file = try CLIRunner.manifest(
+            """
+            apiVersion: argoproj.io/v1alpha1
+            kind: EventSource
+            metadata: {name: es}
+            spec:
+              redisStream:
+                example:
+                  \(entry)
+            """)
+        let result = try await CLIRunner.run(["validate", "-f", file])
+        #expect(result.status == 1)
+        #expect(result.standardOutput == expected + "\n")
+    }
+
+    @Test func listsSeveralProblemsTogether() async throws {
+        let file = try CLIRunner.manifest(
+            """
+            apiVersion: argoproj.io/v1alpha1
+            kind: EventSource
+            metadata: {name: es}
+            spec:
+              sink: {uri: "nowhere"}
+              redisStream:
+                example: {streams: []}
+            """)
+        let result = try await CLIRunner.run(["validate", "-f", file])
+        #expect(result.status == 1)
+        #expect(
+            result.standardOutput.split(separator: "\n") == [
+                "spec.redisStream.example.hostAddress: required",
+                "spec.redisStream.example.streams: must not be empty",
+                "spec.sink.uri: must be stdout or an http:// or https:// URL, got 'nowhere'",
+            ])
+    }
+
+    @Test func malformedYAMLExitsTwoWithLineAndColumn() async throws {
+        let file = try CLIRunner.manifest("apiVersion: argoproj.io/v1alpha1\nkind: EventSource\nspec:\n  redisStream: {a: [\n")
+        let result = try await CLIRunner.run(["validate", "-f", file])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("\(file): line "))
+        #expect(result.standardError.contains(", column "))
+    }
+
+    @Test func anUnreadableFileExitsTwo() async throws {
+        let result = try await CLIRunner.run(["validate", "-f", "/nonexistent/eventsource.yaml"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("cannot read /nonexistent/eventsource.yaml"))
+    }
+
+    @Test func aFileWithoutEventSourcesIsInvalid() async throws {
+        let file = try CLIRunner.manifest("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+        let result = try await CLIRunner.run(["validate", "-f", file])
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("no argoproj.io/v1alpha1 EventSource found"))
+    }
+
+    @Test func versionPrintsTheVersion() async throws {
+        let result = try await CLIRunner.run(["version"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.hasPrefix("redis-eventsource "))
+    }
+}
