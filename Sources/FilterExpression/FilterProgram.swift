@@ -11,7 +11,7 @@
 ///                          | ["not"] ("in" | "matches" | "contains" | "startsWith" | "endsWith")) sum }
 ///     sum        := prod  { ("+" | "-") prod }
 ///     prod       := unary { ("*" | "/" | "%") unary }
-///     unary      := ("!" | "not") <operand binding tighter than ==, looser than +>
+///     unary      := ("!" | "not") prod
 ///                 | ("-" | "+") unary | postfix
 ///     postfix    := primary { "." name | "?." name | "[" expression "]" }
 ///     primary    := number | string | "true" | "false" | "nil" | name
@@ -20,7 +20,8 @@
 ///     number     := 42 | 1_000 | 0x1F | 1.5 | .5 | 2e10
 ///     string     := "double" | 'single' (escapes \n \t \r \0 \\ \' \" \xHH \uHHHH) | `raw`
 ///
-/// As in expr-lang, `!a == b` means `(!a) == b` but `!a + b` means `!(a + b)`.
+/// As in expr-lang, `!`/`not` binds tighter than `+` and comparisons but looser than `*`:
+/// `!a == b` means `(!a) == b`, while `!a * b` means `!(a * b)`.
 ///
 /// Meaning, following expr-lang:
 /// - `==`/`!=` compare any two values; different kinds are simply unequal (`"1" == 1` is
