@@ -74,7 +74,12 @@ final class CurlEasyHandle {
     func perform() throws(CurlError) {
         errorBuffer[0] = 0
         let code = curl_easy_perform(handle)
-        guard code == CURLE_OK else { throw CurlError(code: code, detail: String(cString: errorBuffer)) }
+        guard code == CURLE_OK else {
+            // libcurl's messages sometimes end in a space.
+            var detail = Substring(String(cString: errorBuffer))
+            while detail.last?.isWhitespace == true { detail = detail.dropLast() }
+            throw CurlError(code: code, detail: String(detail))
+        }
     }
 
     func responseCode() -> Int {
