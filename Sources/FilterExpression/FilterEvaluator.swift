@@ -123,7 +123,7 @@ struct FilterEvaluator {
                 throw FilterEvaluationError("operator matches needs a string pattern, got \(right.kindName)", column: column)
             }
             do {
-                return .bool(Self.matches(text, try Regex(pattern)))
+                return .bool(Self.matches(text, try RegexPattern.compile(pattern)))
             } catch {
                 throw FilterEvaluationError("invalid regular expression '\(pattern)': \(error)", column: column)
             }

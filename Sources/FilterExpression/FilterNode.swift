@@ -101,6 +101,12 @@ struct RegexPattern: Sendable {
 
     init(_ source: String) throws {
         self.source = source
-        regex = try Regex(source)
+        regex = try Self.compile(source)
+    }
+
+    /// Matches code point by code point, as Go's regexp does, rather than Swift's default of
+    /// whole grapheme clusters with canonical equivalence.
+    static func compile(_ source: String) throws -> Regex<AnyRegexOutput> {
+        try Regex(source).matchingSemantics(.unicodeScalar)
     }
 }

@@ -79,4 +79,12 @@ import Testing
         #expect(try !passes("values.name == 'cafe\\u0301'", in: environment))
         #expect(try !passes("values.name endsWith '\\u0301'", in: environment))
     }
+
+    @Test func regularExpressionsMatchCodePointsLikeGo() throws {
+        let environment = FilterEnvironment(["values": ["name": "cafe\u{301}"]])
+        // Five code points, four grapheme clusters: Go sees "cafe" plus a combining accent.
+        #expect(try passes("values.name matches '^cafe.$'", in: environment))
+        #expect(try passes("values.name matches '^caf.$'", in: environment) == false)
+        #expect(try passes("values.name matches ('^caf' + '.$')", in: environment) == false)
+    }
 }
