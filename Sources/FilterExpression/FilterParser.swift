@@ -69,9 +69,7 @@ struct FilterParser {
 
     /// The binary operator at the cursor, with `not` for `not in` and friends, and how many tokens it spans.
     private func binaryOperator() -> (FilterBinaryOperator, negated: Bool, length: Int)? {
-        if current.isWord("not"), let next = FilterBinaryOperator.spelled(lookahead(1)), next.isNegatable,
-            lookahead(1).word != nil
-        {
+        if current.isWord("not"), let next = FilterBinaryOperator.spelled(lookahead(1)), next.isNegatable {
             return (next, true, 2)
         }
         guard let spelled = FilterBinaryOperator.spelled(current) else { return nil }

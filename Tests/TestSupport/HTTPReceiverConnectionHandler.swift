@@ -30,6 +30,12 @@ final class HTTPReceiverConnectionHandler: ChannelInboundHandler {
         case .head(let requestHead):
             head = requestHead
             body = []
+            // Clients that wait for permission before sending a body (curl does, for large
+            // bodies, unless told not to) get it at once rather than after their own timeout.
+            if requestHead.headers["Expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let interim = context.channel.allocator.buffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
+                context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
+            }
         case .body(let chunk):
             if state.recording == .everything { body.append(contentsOf: chunk.readableBytesView) }
         case .end:
