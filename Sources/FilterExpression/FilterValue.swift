@@ -1,0 +1,52 @@
+/// A value a filter reads or computes: the shapes JSON and Redis entries can hold.
+public enum FilterValue: Sendable, Equatable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case float(Double)
+    case string(String)
+    case list([FilterValue])
+    case map([String: FilterValue])
+
+    /// The kind as error messages name it; ints and floats are both "number" because a user
+    /// comparing `"5" < 3` cares that one side is text, not which number it is.
+    public var kindName: String {
+        switch self {
+        case .null: return "nil"
+        case .bool: return "boolean"
+        case .int, .float: return "number"
+        case .string: return "string"
+        case .list: return "list"
+        case .map: return "map"
+        }
+    }
+
+    /// A short rendering for error messages.
+    var preview: String {
+        switch self {
+        case .null: return "nil"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .float(let number): return String(number)
+        case .string(let text):
+            let shown = text.unicodeScalars.count > 40 ? String(text.unicodeScalars.prefix(40)) + "…" : text
+            return "'\(shown)'"
+        case .list(let items): return "a list of \(items.count)"
+        case .map(let entries): return "a map of \(entries.count)"
+        }
+    }
+}
+
+extension FilterValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .float(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: FilterValue...) { self = .list(elements) }
+    public init(nilLiteral: ()) { self = .null }
+    public init(dictionaryLiteral elements: (String, FilterValue)...) {
+        self = .map(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}

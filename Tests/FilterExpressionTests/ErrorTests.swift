@@ -1,0 +1,94 @@
+import FilterExpression
+import Testing
+
+@Suite struct ErrorTests {
+    @Test(arguments: [
+        ("values.kind == 'a')", "unexpected token ')' at column 19"),
+        ("values.kind ==", "unexpected end of expression at column 15"),
+        ("", "empty expression at column 1"),
+        ("   ", "empty expression at column 1"),
+        ("values.kind = 'a'", "unexpected character '=' (did you mean '=='?) at column 13"),
+        ("a & b", "unexpected character '&' (did you mean '&&'?) at column 3"),
+        ("'open", "unterminated string at column 1"),
+        ("x == \"open", "unterminated string at column 6"),
+        ("'bad \\q'", "unknown escape '\\q' at column 6"),
+        ("'\\u12'", "invalid \\u escape: expected 4 hex digits at column 2"),
+        ("(1 + 2", "expected ')' to close '(' at column 1, found end of expression at column 7"),
+        ("[1, 2", "expected ']' to close '[' at column 1, found end of expression at column 6"),
+        ("values[1", "expected ']' to close '[' at column 7, found end of expression at column 9"),
+        ("values.", "expected a field name after '.', found end of expression at column 8"),
+        ("values.1", "unexpected token '.1' at column 7"),
+        ("1 2", "unexpected token '2' at column 3"),
+        ("a and", "unexpected end of expression at column 6"),
+        ("in [1]", "unexpected token 'in' at column 1"),
+        ("a not b", "unexpected token 'not' at column 3"),
+        ("unknown(1)", "unknown function 'unknown' (known: asInt, asFloat, len) at column 1"),
+        ("len(1, 2)", "len() takes 1 argument, got 2 at column 1"),
+        ("len()", "len() takes 1 argument, got 0 at column 1"),
+        ("99999999999999999999 > 1", "integer '99999999999999999999' is too large at column 1"),
+        ("x # y", "unexpected character '#' at column 3"),
+        ("'é' == é", "unexpected character 'é' at column 8"),
+    ])
+    func syntaxErrorsNameThePosition(source: String, expected: String) {
+        #expect(syntaxError(source)?.description == expected, "\(source)")
+    }
+
+    @Test func invalidLiteralRegexIsASyntaxErrorAtThePattern() throws {
+        let error = try #require(syntaxError("values.kind matches '(unclosed'"))
+        #expect(error.column == 21)
+        #expect(error.message.hasPrefix("invalid regular expression '(unclosed'"))
+    }
+
+    @Test func knownVariablesCatchTypos() throws {
+        _ = try FilterProgram.parse("values.x == '1' && stream != ''", knownVariables: FilterProgram.redisStreamVariables)
+        do {
+            _ = try FilterProgram.parse("value.x == '1'", knownVariables: FilterProgram.redisStreamVariables)
+            Issue.record("a typo parsed")
+        } catch {
+            #expect(error.description == "unknown name 'value' (known: message_id, metadata, stream, values) at column 1")
+        }
+    }
+
+    @Test(arguments: [
+        ("values.amount > 40", "cannot compare string with number at column 15"),
+        ("values.missing < 1", "cannot compare nil with number at column 16"),
+        ("[1] < [2]", "cannot compare list with list at column 5"),
+        ("1 && true", "operator && needs booleans, got number at column 3"),
+        ("false or 'x'", "operator || needs booleans, got string at column 7"),
+        ("!values.kind", "operator ! needs a boolean, got string at column 1"),
+        ("-values.kind", "operator - needs a number, got string at column 1"),
+        ("values.kind + 1", "cannot apply + to string and number at column 13"),
+        ("true * 2", "cannot apply * to boolean and number at column 6"),
+        ("1.5 % 2", "operator % needs integers at column 5"),
+        ("1 % 0", "integer division by zero in % at column 3"),
+        ("9223372036854775807 + 1", "integer overflow in + at column 21"),
+        ("values.missing.deeper", "cannot read 'deeper' from nil (use ?. to allow a missing value) at column 15"),
+        ("values.kind.x", "cannot read 'x' from a string at column 12"),
+        ("metadata.tags[3]", "index 3 out of range for a list of 3 at column 14"),
+        ("metadata.tags['a']", "a list index must be an integer, got string at column 14"),
+        ("metadata[1]", "a map key must be a string, got number at column 9"),
+        ("1 in metadata", "a map key must be a string, got number at column 3"),
+        ("'a' in 'abc'", "operator in needs a list or map on its right, got string at column 5"),
+        ("1 contains 'a'", "operator contains needs two strings, got number and string at column 3"),
+        ("metadata.count matches 'x'", "operator matches needs a string on its left, got number at column 16"),
+        ("'a' matches ('(' + '')", "invalid regular expression '(': expected ')' at column 5"),
+        // `not` binds looser than `*` but tighter than `+`, as in expr-lang: this is `(not 1) + 1`.
+        ("not 1 + 1 == 3", "operator ! needs a boolean, got number at column 1"),
+        ("len(3)", "len() needs a string, list or map, got number at column 1"),
+        ("asInt(values.price)", "asInt() cannot convert '9.75' to an integer at column 1"),
+        ("asInt(true)", "asInt() needs a number or string, got boolean at column 1"),
+        ("asFloat(values.kind)", "asFloat() cannot convert 'created' to a number at column 1"),
+    ])
+    func evaluationErrorsAreClear(source: String, expected: String) throws {
+        #expect(try evaluationError(source)?.description == expected, "\(source)")
+    }
+
+    @Test func aNonBooleanResultIsAnError() throws {
+        do {
+            _ = try passes("values.kind")
+            Issue.record("a string passed as a filter result")
+        } catch let error as FilterEvaluationError {
+            #expect(error.message == "the filter must produce a boolean, got string")
+        }
+    }
+}
