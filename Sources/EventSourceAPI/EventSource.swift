@@ -30,10 +30,7 @@ public struct EventSource: Sendable, Equatable {
     }
 
     /// Decodes and validates one object, returning every problem at once.
-    public static func decode(
-        _ object: JSONValue, defaultNamespace: String = "default",
-        checkExpression: RedisStreamSource.ExpressionCheck? = nil
-    ) -> Result<EventSource, ValidationError> {
+    public static func decode(_ object: JSONValue, defaultNamespace: String = "default") -> Result<EventSource, ValidationError> {
         var reader = FieldReader()
         guard case .object = object else {
             return .failure(ValidationError(problems: [ValidationProblem(path: "", message: "expected a map, got \(object.typeName)")]))
@@ -64,7 +61,7 @@ public struct EventSource: Sendable, Equatable {
             for (eventName, value) in redis {
                 let path = "spec.redisStream.\(eventName)"
                 if eventName.isEmpty { reader.report(path, "the event name must not be empty") }
-                if let source = RedisStreamSource.read(value, at: path, into: &reader, checkExpression: checkExpression) {
+                if let source = RedisStreamSource.read(value, at: path, into: &reader) {
                     entries.append((eventName, source))
                 }
             }

@@ -24,9 +24,7 @@ public struct EventSourceFile: Sendable {
 
     /// Parses the text; a YAML syntax error throws with its line and column. Documents of other
     /// kinds (a Sensor in the same file, say) are skipped, as `kubectl apply` would leave them to their owners.
-    public static func parse(
-        _ text: String, defaultNamespace: String = "default", checkExpression: RedisStreamSource.ExpressionCheck? = nil
-    ) throws(YAMLSyntaxError) -> EventSourceFile {
+    public static func parse(_ text: String, defaultNamespace: String = "default") throws(YAMLSyntaxError) -> EventSourceFile {
         let values = try YAMLReader.documents(text)
         var documents: [Document] = []
         for (offset, value) in values.enumerated() where !value.isNull {
@@ -34,7 +32,7 @@ public struct EventSourceFile: Sendable {
             documents.append(
                 Document(
                     index: offset + 1,
-                    result: EventSource.decode(value, defaultNamespace: defaultNamespace, checkExpression: checkExpression)))
+                    result: EventSource.decode(value, defaultNamespace: defaultNamespace)))
         }
         return EventSourceFile(documents: documents)
     }

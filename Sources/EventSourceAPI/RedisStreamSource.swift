@@ -1,3 +1,4 @@
+import FilterExpression
 import StructuredData
 
 /// One entry of `spec.redisStream`: Argo's `RedisStreamEventSource`, plus our delivery extensions.
@@ -46,12 +47,7 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         self.claimMinIdleSeconds = claimMinIdleSeconds
     }
 
-    /// A hook for checking filter expressions, installed by the layer that owns the expression language.
-    public typealias ExpressionCheck = @Sendable (String) -> String?
-
-    static func read(
-        _ value: JSONValue, at path: String, into reader: inout FieldReader, checkExpression: ExpressionCheck?
-    ) -> RedisStreamSource? {
+    static func read(_ value: JSONValue, at path: String, into reader: inout FieldReader) -> RedisStreamSource? {
         guard let object = reader.object(value, at: path) else {
             reader.report(path, "expected a map, got null")
             return nil
@@ -104,8 +100,12 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         var expression: String?
         if let filter = reader.object(object["filter"], at: "\(path).filter") {
             expression = reader.string(filter["expression"], at: "\(path).filter.expression")
-            if let text = expression, let problem = checkExpression?(text) {
-                reader.report("\(path).filter.expression", problem)
+            if let text = expression {
+                do {
+                    _ = try FilterProgram.parse(text, knownVariables: FilterProgram.redisStreamVariables)
+                } catch {
+                    reader.report("\(path).filter.expression", error.description)
+                }
             }
         }
 

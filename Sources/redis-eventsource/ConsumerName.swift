@@ -8,6 +8,6 @@ enum ConsumerName {
         if let pod = ProcessInfo.processInfo.environment["POD_NAME"], !pod.isEmpty { return pod }
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "redis-eventsource" }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
