@@ -1,3 +1,4 @@
+import FilterExpression
 import Logging
 import Metrics
 
@@ -10,6 +11,7 @@ final class AdapterWorker {
     private let logger: Logger
     private let sink: EventSink
     private let builder: EventBuilder
+    private let filter: FilterProgram?
     private let connector: RedisConnector
     private let metrics: AdapterMetrics
     private let statsInterval: Duration
@@ -37,8 +39,23 @@ final class AdapterWorker {
             namespace: configuration.namespace, eventSourceName: configuration.eventSourceName,
             eventName: configuration.eventName, metadata: configuration.source.metadata)
         connector = RedisConnector(configuration: configuration)
+        // Validation parsed the expression already; one that still fails to parse filters nothing out
+        // and would be a bug, so it is logged rather than silently dropping entries.
+        if let expression = configuration.source.filterExpression {
+            do {
+                filter = try FilterProgram.parse(expression, knownVariables: FilterProgram.redisStreamVariables)
+            } catch {
+                logger.error("filter expression does not parse, filtering disabled: \(error)")
+                filter = nil
+            }
+        } else {
+            filter = nil
+        }
         metrics = AdapterMetrics(eventSourceName: configuration.eventSourceName, eventName: configuration.eventName)
-        machine = ConsumerStateMachine(streams: configuration.source.streams, blockTime: configuration.blockTime)
+        let claimIdle = Duration.seconds(configuration.source.claimMinIdleSeconds)
+        machine = ConsumerStateMachine(
+            streams: configuration.source.streams, blockTime: configuration.blockTime,
+            reclaimInterval: max(.seconds(1), min(claimIdle / 2, .seconds(30))))
     }
 
     func run() {
@@ -67,9 +84,13 @@ final class AdapterWorker {
             case .read(let mode, let block):
                 action = perform { connection throws(RedisError) in
                     let entries = try read(connection, mode: mode, block: block)
-                    let result = try deliver(entries, over: connection)
+                    let result = try deliver(entries, mode: mode, over: connection)
                     refreshStatsIfDue(connection)
                     return machine.batchFinished(mode, result)
+                }
+            case .reclaim:
+                action = perform { connection throws(RedisError) in
+                    machine.reclaimFinished(claimed: try reclaim(connection))
                 }
             case .sleep(let duration):
                 if stop.sleep(for: duration) { break loop }
@@ -180,12 +201,15 @@ final class AdapterWorker {
 
     /// Delivers a batch in order and acknowledges what the sink accepted. A retryable failure
     /// stops the batch, leaving the rest pending; a stop request lets delivered entries be acked.
-    private func deliver(_ entries: [StreamEntry], over connection: RESPConnection) throws(RedisError)
-        -> ConsumerStateMachine.BatchResult
-    {
+    private func deliver(
+        _ entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: RESPConnection
+    ) throws(RedisError) -> ConsumerStateMachine.BatchResult {
+        let deadLetter = DeadLetterPolicy(source: configuration.source)
+        let attempts = try deadLetter == nil ? [:] : deliveryCounts(of: entries, mode: mode, over: connection)
         var acknowledged: [String: [RedisArgument]] = [:]
         var lastIDs: [String: String] = [:]
         var sinkFailed = false
+        var retryAfter: Duration?
         var leftPending = false
         var count = 0
         for entry in entries {
@@ -200,6 +224,11 @@ final class AdapterWorker {
             }
             let started = ContinuousClock.now
             let event = builder.event(for: entry)
+            if let filter, !passes(filter, event, entry) {
+                // Argo acknowledges what its filter drops, and so do we: the entry was handled.
+                acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
+                continue
+            }
             let outcome = sink.deliver(event)
             metrics.processingDuration.record(duration: ContinuousClock.now - started)
             switch outcome {
@@ -210,22 +239,35 @@ final class AdapterWorker {
                     $0.forwarded += 1
                     $0.lastEventTime = entry.milliseconds
                 }
-            case .retryable(let reason, _):
+            case .retryable(let reason, let hint):
+                retryAfter = hint
+                sinkFailed = true
                 metrics.sendFailed.increment()
                 status.update {
                     $0.failed += 1
                     $0.lastError = "delivery failed, will retry: \(reason)"
                 }
-                logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry: \(reason)")
-                sinkFailed = true
+                if let deadLetter, deadLetter.isExhausted(attempts[entry.id] ?? 1) {
+                    try deadLetter.write(entry, deliveries: attempts[entry.id] ?? 1, lastError: reason, over: connection)
+                    acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
+                    recordDeadLetter(entry, deadLetter)
+                } else {
+                    logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry: \(reason)")
+                }
             case .rejected(let reason):
                 metrics.sendFailed.increment()
                 status.update {
                     $0.failed += 1
                     $0.lastError = "sink rejected an event: \(reason)"
                 }
-                logger.warning("sink rejected \(entry.stream) \(entry.id); it stays pending: \(reason)")
-                leftPending = true
+                if let deadLetter, deadLetter.isExhausted(attempts[entry.id] ?? 1) {
+                    try deadLetter.write(entry, deliveries: attempts[entry.id] ?? 1, lastError: reason, over: connection)
+                    acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
+                    recordDeadLetter(entry, deadLetter)
+                } else {
+                    logger.warning("sink rejected \(entry.stream) \(entry.id); it stays pending: \(reason)")
+                    leftPending = true
+                }
             }
             if sinkFailed { break }
         }
@@ -237,7 +279,98 @@ final class AdapterWorker {
                 if case .error(let message) = reply { throw RedisError.fromErrorReply(message) }
             }
         }
-        return .init(entryCount: count, lastIDs: lastIDs, sinkFailed: sinkFailed, entriesLeftPending: leftPending)
+        return .init(
+            entryCount: count, lastIDs: lastIDs, sinkFailed: sinkFailed, entriesLeftPending: leftPending,
+            retryAfter: retryAfter)
+    }
+
+    private func recordDeadLetter(_ entry: StreamEntry, _ policy: DeadLetterPolicy) {
+        metrics.deadLettered.increment()
+        status.update { $0.deadLettered += 1 }
+        logger.warning("dead-lettered \(entry.stream) \(entry.id) to \(policy.stream) after \(policy.maxDeliveries) failed deliveries")
+    }
+
+    /// How many times each entry has been delivered, counting this one: new entries are on their
+    /// first delivery; replayed ones carry Redis' own count, which every read increments.
+    private func deliveryCounts(
+        of entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: RESPConnection
+    ) throws(RedisError) -> [String: Int] {
+        guard case .pending = mode, !entries.isEmpty else { return [:] }
+        var ranges: [String: (first: String, last: String, count: Int)] = [:]
+        for entry in entries {
+            if let range = ranges[entry.stream] {
+                ranges[entry.stream] = (range.first, entry.id, range.count + 1)
+            } else {
+                ranges[entry.stream] = (entry.id, entry.id, 1)
+            }
+        }
+        let streamsInBatch = Array(ranges.keys)
+        let replies = try connection.pipeline(
+            streamsInBatch.map { stream in
+                let range = ranges[stream]!
+                return [
+                    "XPENDING", RedisArgument(stream), RedisArgument(group), RedisArgument(range.first),
+                    RedisArgument(range.last), RedisArgument(range.count), RedisArgument(configuration.consumerName),
+                ]
+            }, timeout: commandTimeout)
+        var counts: [String: Int] = [:]
+        for reply in replies {
+            for item in reply.array ?? [] {
+                guard let fields = item.array, fields.count >= 4, let id = fields[0].string, let count = fields[3].integer
+                else { continue }
+                counts[id] = Int(count)
+            }
+        }
+        return counts
+    }
+
+    /// Moves entries that other consumers (dead replicas, renamed pods) left pending for longer
+    /// than `claimMinIdleSeconds` into this consumer's pending list. Returns how many moved.
+    private func reclaim(_ connection: RESPConnection) throws(RedisError) -> Int {
+        let minimumIdle = RedisArgument(configuration.source.claimMinIdleSeconds * 1000)
+        var claimed = 0
+        for stream in streams {
+            let pending = try connection.command(
+                ["XPENDING", RedisArgument(stream), RedisArgument(group), "IDLE", minimumIdle, "-", "+", "1000"],
+                timeout: commandTimeout)
+            let abandoned = (pending.array ?? []).compactMap { item -> RedisArgument? in
+                guard let fields = item.array, fields.count >= 2, let id = fields[0].string,
+                    fields[1].string != configuration.consumerName
+                else { return nil }
+                return RedisArgument(id)
+            }
+            guard !abandoned.isEmpty else { continue }
+            // XCLAIM re-checks the idle time, so an entry its owner touched meanwhile stays with it.
+            let moved = try connection.command(
+                ["XCLAIM", RedisArgument(stream), RedisArgument(group), RedisArgument(configuration.consumerName), minimumIdle]
+                    + abandoned + ["JUSTID"], timeout: commandTimeout)
+            let count = moved.array?.count ?? 0
+            if count > 0 { logger.info("reclaimed \(count) abandoned entries of \(stream)") }
+            claimed += count
+        }
+        if claimed > 0 {
+            metrics.reclaimed.increment(by: Int64(claimed))
+            status.update { $0.reclaimed += Int64(claimed) }
+        }
+        return claimed
+    }
+
+    /// Evaluates the filter; an evaluation error drops the event, as Argo does, with a log line and a count.
+    private func passes(_ filter: FilterProgram, _ event: CloudEvent, _ entry: StreamEntry) -> Bool {
+        do {
+            if try filter.evaluate(event.filterEnvironment) { return true }
+            metrics.filteredOut.increment()
+            status.update { $0.filtered += 1 }
+            return false
+        } catch {
+            metrics.processingFailed.increment()
+            status.update {
+                $0.filterErrors += 1
+                $0.lastError = "filter failed on \(entry.stream) \(entry.id): \(error)"
+            }
+            logger.warning("filter failed on \(entry.stream) \(entry.id); dropping the event: \(error)")
+            return false
+        }
     }
 
     /// Pending and lag per stream from XINFO GROUPS, at most once per `statsInterval`.

@@ -19,6 +19,8 @@ public struct ConsumerStateMachine: Sendable {
         case prepareGroups(startID: String)
         /// XREADGROUP; `block` is nil for a non-blocking read.
         case read(ReadMode, block: Duration?)
+        /// Take over entries other consumers left pending longer than the claim idle time.
+        case reclaim
         case sleep(Duration)
     }
 
@@ -31,14 +33,23 @@ public struct ConsumerStateMachine: Sendable {
         public var sinkFailed: Bool
         /// Some entries were refused by the sink and stay pending for a later retry.
         public var entriesLeftPending: Bool
+        /// The receiver's own hint (HTTP Retry-After) for when to try again.
+        public var retryAfter: Duration?
 
-        public init(entryCount: Int, lastIDs: [String: String], sinkFailed: Bool = false, entriesLeftPending: Bool = false) {
+        public init(
+            entryCount: Int, lastIDs: [String: String], sinkFailed: Bool = false, entriesLeftPending: Bool = false,
+            retryAfter: Duration? = nil
+        ) {
             self.entryCount = entryCount
             self.lastIDs = lastIDs
             self.sinkFailed = sinkFailed
             self.entriesLeftPending = entriesLeftPending
+            self.retryAfter = retryAfter
         }
     }
+
+    /// A receiver's Retry-After is honoured up to this, so a bogus hint cannot park an adapter for days.
+    public static let maximumRetryAfter = Duration.seconds(300)
 
     public let streams: [String]
     public let blockTime: Duration
@@ -53,11 +64,16 @@ public struct ConsumerStateMachine: Sendable {
     /// When refused entries should be offered to the sink again.
     private var pendingRetryDue: ContinuousClock.Instant?
     private var now: @Sendable () -> ContinuousClock.Instant
+    /// How often to look for other consumers' abandoned entries; nil turns reclaiming off.
+    public let reclaimInterval: Duration?
+    private var reclaimDue: ContinuousClock.Instant?
 
     public init(
         streams: [String], blockTime: Duration = .seconds(2), reconnectBackoff: Backoff = .redisReconnect,
-        deliveryBackoff: Backoff = .delivery, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        deliveryBackoff: Backoff = .delivery, reclaimInterval: Duration? = nil,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
+        self.reclaimInterval = reclaimInterval
         self.streams = streams
         self.blockTime = blockTime
         self.reconnectBackoff = reconnectBackoff
@@ -89,14 +105,25 @@ public struct ConsumerStateMachine: Sendable {
         streamWaitBackoff.reset()
         groupStartID = "$"
         if phase != .retrying { phase = .consuming }
+        // Look for abandoned entries at once: a replica that died just before we started left them.
+        if reclaimInterval != nil && reclaimDue == nil { reclaimDue = now() }
         return .read(replayFromStart, block: nil)
+    }
+
+    /// `claimed` entries moved into this consumer's pending list; they are delivered by a replay.
+    public mutating func reclaimFinished(claimed: Int) -> Action {
+        reclaimDue = reclaimInterval.map { now() + $0 }
+        if claimed > 0 { return .read(replayFromStart, block: nil) }
+        return readNew()
     }
 
     public mutating func batchFinished(_ mode: ReadMode, _ result: BatchResult) -> Action {
         reconnectBackoff.reset()
         if result.sinkFailed {
             phase = .retrying
-            return sleep(deliveryBackoff.next(), then: .read(replayFromStart, block: nil))
+            var delay = deliveryBackoff.next()
+            if let hint = result.retryAfter { delay = max(delay, min(hint, Self.maximumRetryAfter)) }
+            return sleep(delay, then: .read(replayFromStart, block: nil))
         }
         switch mode {
         case .pending(let cursors):
@@ -124,16 +151,22 @@ public struct ConsumerStateMachine: Sendable {
     }
 
     private mutating func readNew() -> Action {
+        var block = blockTime
+        if let due = reclaimDue {
+            let wait = now().duration(to: due)
+            if wait <= .zero { return .reclaim }
+            block = min(block, wait)
+        }
         if let due = pendingRetryDue {
             let wait = now().duration(to: due)
             if wait <= .zero {
                 pendingRetryDue = nil
                 return .read(replayFromStart, block: nil)
             }
-            return .read(.new, block: min(wait, blockTime))
+            return .read(.new, block: min(wait, block))
         }
         if phase == .retrying { phase = .consuming }
-        return .read(.new, block: blockTime)
+        return .read(.new, block: block)
     }
 
     /// A Redis failure at any step.

@@ -71,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let adapters = configurations.map { configuration in
             StreamAdapter(configuration: configuration, logger: logger) { configuration in
-                SinkSelection.makeSink(configuration.sink)
+                SinkFactory.makeSink(spec: configuration.sink)
             }
         }
         logger.info("consumer name \(consumer)")

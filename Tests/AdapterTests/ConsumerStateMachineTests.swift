@@ -146,3 +146,41 @@ final class TestClock: Sendable {
 }
 
 import Synchronization
+
+@Suite struct ConsumerRetryAfterTests {
+    @Test func aRetryAfterHintLongerThanTheBackoffIsHonouredUpToTheCap() {
+        let exact = Backoff(initial: .milliseconds(100), maximum: .seconds(30), jitter: 0)
+        var consumer = ConsumerStateMachine(streams: ["A"], reconnectBackoff: exact, deliveryBackoff: exact)
+        _ = consumer.groupsReady()
+        let throttled = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], sinkFailed: true, retryAfter: .seconds(3))
+        #expect(consumer.batchFinished(.new, throttled) == .sleep(.seconds(3)))
+        let absurd = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], sinkFailed: true, retryAfter: .seconds(86_400))
+        #expect(consumer.batchFinished(.new, absurd) == .sleep(ConsumerStateMachine.maximumRetryAfter))
+        let short = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], sinkFailed: true, retryAfter: .milliseconds(1))
+        #expect(consumer.batchFinished(.new, short) == .sleep(.milliseconds(400)))
+    }
+}
+
+@Suite struct ConsumerReclaimTests {
+    private let fromStart = ConsumerStateMachine.ReadMode.pending(after: ["A": "0"])
+
+    @Test func reclaimsOnceConsumingThenEveryIntervalAndReplaysWhatItClaimed() {
+        let clock = TestClock()
+        var consumer = ConsumerStateMachine(streams: ["A"], reclaimInterval: .seconds(30), now: { clock.now })
+        _ = consumer.groupsReady()
+        #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .reclaim)
+        #expect(consumer.reclaimFinished(claimed: 2) == .read(fromStart, block: nil))
+        #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
+        clock.advance(by: .seconds(29))
+        #expect(consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(1)))
+        clock.advance(by: .seconds(1))
+        #expect(consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:])) == .reclaim)
+        #expect(consumer.reclaimFinished(claimed: 0) == .read(.new, block: .seconds(2)))
+    }
+
+    @Test func withoutAnIntervalItNeverReclaims() {
+        var consumer = ConsumerStateMachine(streams: ["A"])
+        _ = consumer.groupsReady()
+        #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
+    }
+}
