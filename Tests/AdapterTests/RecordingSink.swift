@@ -1,5 +1,6 @@
 import Adapter
 import Synchronization
+import TestSupport
 
 /// A sink for in-process adapter tests: it keeps every event it accepts and can be told to fail.
 /// (Redis is always real; only the destination is replaced here, by a real in-memory one.)
@@ -42,5 +43,12 @@ final class RecordingSink: EventSink, Sendable {
 
     func messageIDs() -> [String] {
         events.compactMap { $0.data["message_id"]?.stringValue }
+    }
+}
+
+extension AdapterFixture {
+    /// An adapter whose sink is `sink`, shared with the test so it can look at what arrived.
+    func startAdapter(_ configuration: AdapterConfiguration, sink: RecordingSink) -> StreamAdapter {
+        startAdapter(configuration) { _ in sink }
     }
 }

@@ -6,12 +6,13 @@ import TestSupport
 @Suite struct StreamAdapterTests {
     @Test func forwardsNewEntriesAndAcknowledgesThem() async throws {
         try await AdapterFixture.with { fixture in
+            let sink = RecordingSink()
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
-            let adapter = fixture.startAdapter(fixture.configuration())
+            let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             let id = try await fixture.client.xadd("FOO", [("message", "hello")])
-            try await waitUntil("the event") { fixture.sink.events.count == 1 }
-            let event = try #require(fixture.sink.events.first)
+            try await waitUntil("the event") { sink.events.count == 1 }
+            let event = try #require(sink.events.first)
             #expect(event.data == ["stream": "FOO", "message_id": .string(id), "values": ["message": "hello"]])
             #expect(event.source == "redis-stream")
             #expect(event.subject == "example")
@@ -23,7 +24,8 @@ import TestSupport
 
     @Test func waitsForEveryStreamThenStartsAtTheNewestEntry() async throws {
         try await AdapterFixture.with { fixture in
-            let adapter = fixture.startAdapter(fixture.configuration(streams: ["A", "B"]))
+            let sink = RecordingSink()
+            let adapter = fixture.startAdapter(fixture.configuration(streams: ["A", "B"]), sink: sink)
             try await fixture.waitForPhase(adapter, .waitingForStreams)
             #expect(adapter.status.snapshot.missingStreams == ["A", "B"])
             _ = try await fixture.client.xadd("A", [("before", "group")])
@@ -33,36 +35,38 @@ import TestSupport
             // Entries older than the group are not replayed, as Argo's source does on first setup.
             _ = try await fixture.client.xadd("B", [("after", "group")])
             _ = try await fixture.client.xadd("A", [("after", "group")])
-            try await waitUntil("both new entries") { fixture.sink.events.count == 2 }
-            let keys = fixture.sink.events.compactMap { $0.data["values"]?.objectValue?.keys.first }
+            try await waitUntil("both new entries") { sink.events.count == 2 }
+            let keys = sink.events.compactMap { $0.data["values"]?.objectValue?.keys.first }
             #expect(keys == ["after", "after"])
-            #expect(Set(fixture.sink.events.compactMap { $0.data["stream"]?.stringValue }) == ["A", "B"])
+            #expect(Set(sink.events.compactMap { $0.data["stream"]?.stringValue }) == ["A", "B"])
         }
     }
 
     @Test func replaysItsOwnPendingEntriesFirstAfterACrash() async throws {
         try await AdapterFixture.with { fixture in
+            let sink = RecordingSink()
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
             var ids: [String] = []
             for index in 0..<3 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
             // A consumer of this name read the entries and died before acknowledging them.
             try await fixture.client.command("XREADGROUP", "GROUP", "argo-events-cg", "crashed", "COUNT", "10", "STREAMS", "FOO", ">")
             #expect(try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 3)
-            _ = fixture.startAdapter(fixture.configuration(consumer: "crashed", count: 2))
-            try await waitUntil("the replayed entries") { fixture.sink.events.count == 3 }
-            #expect(fixture.sink.messageIDs() == ids)
+            _ = fixture.startAdapter(fixture.configuration(consumer: "crashed", count: 2), sink: sink)
+            try await waitUntil("the replayed entries") { sink.events.count == 3 }
+            #expect(sink.messageIDs() == ids)
             try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
         }
     }
 
     @Test func recoversFromNoGroupWhenTheStreamIsRecreated() async throws {
         try await AdapterFixture.with { fixture in
+            let sink = RecordingSink()
             _ = try await fixture.client.xadd("FOO", [("old", "1")])
-            let adapter = fixture.startAdapter(fixture.configuration())
+            let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             try await fixture.client.command("DEL", "FOO")
             let recreated = try await fixture.client.xadd("FOO", [("new", "1")])
-            try await waitUntil("the entry of the re-created stream") { fixture.sink.messageIDs().contains(recreated) }
+            try await waitUntil("the entry of the re-created stream") { sink.messageIDs().contains(recreated) }
             let group = try await fixture.client.command("XINFO", "GROUPS", "FOO")
             #expect(group.array?.count == 1)
             try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
@@ -71,8 +75,9 @@ import TestSupport
 
     @Test func survivesRedisRestartingMidStreamWithoutLossOrBusyLoop() async throws {
         try await AdapterFixture.with(persistent: true) { fixture in
+            let sink = RecordingSink()
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
-            let adapter = fixture.startAdapter(fixture.configuration())
+            let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             var ids: [String] = []
             for index in 0..<20 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
@@ -88,7 +93,7 @@ import TestSupport
             #expect(adapter.status.snapshot.lastError?.contains("connect") == true)
             try await fixture.redis.restart()
             for index in 20..<40 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
-            try await waitUntil("all 40 entries", timeout: .seconds(40)) { Set(fixture.sink.messageIDs()).isSuperset(of: ids) }
+            try await waitUntil("all 40 entries", timeout: .seconds(40)) { Set(sink.messageIDs()).isSuperset(of: ids) }
             try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
             #expect(adapter.status.snapshot.connectAttempts < attemptsBefore + 30)
         }
@@ -96,8 +101,9 @@ import TestSupport
 
     @Test func aWrongPasswordIsReportedRetriedAndNeverShown() async throws {
         try await AdapterFixture.with(redisArguments: ["--requirepass", "right-secret"]) { fixture in
+            let sink = RecordingSink()
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
-            let wrong = fixture.startAdapter(fixture.configuration(password: "wrong-secret"))
+            let wrong = fixture.startAdapter(fixture.configuration(password: "wrong-secret"), sink: sink)
             try await waitUntil("an authentication error") {
                 wrong.status.snapshot.lastError?.contains("authentication failed") == true
             }
@@ -107,18 +113,19 @@ import TestSupport
             #expect(status.lastError?.contains("WRONGPASS") == true)
             try await waitUntil("a few retries") { wrong.status.snapshot.connectAttempts >= 3 }
 
-            let right = fixture.startAdapter(fixture.configuration(consumer: "other", password: "right-secret"))
+            let right = fixture.startAdapter(fixture.configuration(consumer: "other", password: "right-secret"), sink: sink)
             try await fixture.waitForPhase(right, .consuming)
             _ = try await fixture.client.xadd("FOO", [("k", "v")])
-            try await waitUntil("the event") { fixture.sink.events.count == 1 }
+            try await waitUntil("the event") { sink.events.count == 1 }
         }
     }
 
     @Test func anUnreachableRedisKeepsTheAdapterConnecting() async throws {
         try await AdapterFixture.with { fixture in
+            let sink = RecordingSink()
             var configuration = fixture.configuration()
             configuration.source.hostAddress.port = FreePort.next()
-            let adapter = fixture.startAdapter(configuration)
+            let adapter = fixture.startAdapter(configuration, sink: sink)
             try await waitUntil("two attempts") { adapter.status.snapshot.connectAttempts >= 2 }
             #expect(adapter.status.snapshot.phase == .connecting)
             #expect(adapter.status.snapshot.lastError?.contains("Connection refused") == true)
@@ -127,26 +134,28 @@ import TestSupport
 
     @Test func anErrorReplyIsRetriedUntilTheKeyIsFixed() async throws {
         try await AdapterFixture.with { fixture in
+            let sink = RecordingSink()
             try await fixture.client.command("SET", "FOO", "not a stream")
-            let adapter = fixture.startAdapter(fixture.configuration())
+            let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await waitUntil("the WRONGTYPE error") { adapter.status.snapshot.lastError?.contains("WRONGTYPE") == true }
             try await fixture.client.command("DEL", "FOO")
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
             try await fixture.waitForPhase(adapter, .consuming)
             _ = try await fixture.client.xadd("FOO", [("k", "v")])
-            try await waitUntil("the event") { fixture.sink.events.count == 1 }
+            try await waitUntil("the event") { sink.events.count == 1 }
         }
     }
 
     @Test func aRetryableSinkFailureIsRetriedWithTheSameEventID() async throws {
         try await AdapterFixture.with { fixture in
+            let sink = RecordingSink()
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
-            fixture.sink.failNext(3)
-            let adapter = fixture.startAdapter(fixture.configuration())
+            sink.failNext(3)
+            let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             _ = try await fixture.client.xadd("FOO", [("k", "v")])
-            try await waitUntil("the event after 3 failures") { fixture.sink.events.count == 1 }
-            #expect(fixture.sink.attempts == 4)
+            try await waitUntil("the event after 3 failures") { sink.events.count == 1 }
+            #expect(sink.attempts == 4)
             #expect(adapter.status.snapshot.failed == 3)
             try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
         }
@@ -154,23 +163,25 @@ import TestSupport
 
     @Test func aRefusedEntryStaysPendingAndIsNeverAcknowledged() async throws {
         try await AdapterFixture.with { fixture in
+            let sink = RecordingSink()
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
-            fixture.sink.rejectEverything(true)
-            let adapter = fixture.startAdapter(fixture.configuration())
+            sink.rejectEverything(true)
+            let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             _ = try await fixture.client.xadd("FOO", [("k", "v")])
-            try await waitUntil("two refusals") { fixture.sink.attempts >= 2 }
+            try await waitUntil("two refusals") { sink.attempts >= 2 }
             #expect(try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 1)
-            fixture.sink.rejectEverything(false)
-            try await waitUntil("the event once the sink accepts") { fixture.sink.events.count == 1 }
+            sink.rejectEverything(false)
+            try await waitUntil("the event once the sink accepts") { sink.events.count == 1 }
             try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
         }
     }
 
     @Test func reportsPendingAndLagPerStream() async throws {
         try await AdapterFixture.with { fixture in
+            let sink = RecordingSink()
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
-            let adapter = fixture.startAdapter(fixture.configuration())
+            let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             _ = try await fixture.client.xadd("FOO", [("k", "v")])
             try await waitUntil("stats after the delivery") {

@@ -2,13 +2,11 @@ import Adapter
 import EventSourceAPI
 import Logging
 import Synchronization
-import TestSupport
 
 /// A real redis-server, a client for the test's own commands, and adapters that read from it.
-final class AdapterFixture: Sendable {
-    let redis: RedisServer
-    let client: RedisTestClient
-    let sink = RecordingSink()
+public final class AdapterFixture: Sendable {
+    public let redis: RedisServer
+    public let client: RedisTestClient
 
     init(persistent: Bool = false, redisArguments: [String] = []) async throws {
         redis = try await RedisServer(persistent: persistent, arguments: redisArguments)
@@ -16,9 +14,9 @@ final class AdapterFixture: Sendable {
             ? redisArguments[redisArguments.firstIndex(of: "--requirepass")! + 1] : nil)
     }
 
-    func configuration(
+    public func configuration(
         streams: [String] = ["FOO"], consumer: String = "test-consumer", password: String? = nil,
-        username: String? = nil, count: Int = 10, blockTime: Duration = .milliseconds(200)
+        username: String? = nil, count: Int = 10, blockTime: Duration = .milliseconds(200), sink: SinkSpec = SinkSpec(uri: "stdout")
     ) -> AdapterConfiguration {
         let source = RedisStreamSource(
             hostAddress: HostAddress(host: "127.0.0.1", port: redis.port),
@@ -26,25 +24,27 @@ final class AdapterFixture: Sendable {
             streams: streams, maxMsgCountPerRead: count)
         return AdapterConfiguration(
             namespace: "test", eventSourceName: "redis-stream", eventName: "example", source: source,
-            password: password.map { SecretValue($0) }, sink: SinkSpec(uri: "stdout"), consumerName: consumer,
+            password: password.map { SecretValue($0) }, sink: sink, consumerName: consumer,
             blockTime: blockTime)
     }
 
     private let started = Mutex<[StreamAdapter]>([])
 
-    /// A started adapter; the fixture stops it at the end of the test.
-    func startAdapter(_ configuration: AdapterConfiguration, sink: RecordingSink? = nil) -> StreamAdapter {
-        let target = sink ?? self.sink
-        let adapter = StreamAdapter(configuration: configuration, logger: Logger(label: "test"), statsInterval: .milliseconds(100)) { _ in
-            target
-        }
+    /// A started adapter; the fixture stops it at the end of the test. By default the sink is
+    /// the one its configuration names (built on the adapter's own thread, as in production).
+    public func startAdapter(
+        _ configuration: AdapterConfiguration,
+        makeSink: @escaping @Sendable (AdapterConfiguration) -> EventSink = { SinkFactory.makeSink(spec: $0.sink) }
+    ) -> StreamAdapter {
+        let adapter = StreamAdapter(
+            configuration: configuration, logger: Logger(label: "test"), statsInterval: .milliseconds(100), makeSink: makeSink)
         started.withLock { $0.append(adapter) }
         adapter.start()
         return adapter
     }
 
     /// Runs a test body and always stops what the fixture started, even when the body throws.
-    static func with(
+    public static func with(
         persistent: Bool = false, redisArguments: [String] = [], _ body: (AdapterFixture) async throws -> Void
     ) async throws {
         let fixture = try await AdapterFixture(persistent: persistent, redisArguments: redisArguments)
@@ -57,11 +57,11 @@ final class AdapterFixture: Sendable {
         await fixture.shutdown()
     }
 
-    func waitForPhase(_ adapter: StreamAdapter, _ phase: AdapterPhase) async throws {
+    public func waitForPhase(_ adapter: StreamAdapter, _ phase: AdapterPhase) async throws {
         try await waitUntil("phase \(phase), now \(adapter.status.snapshot.phase)") { adapter.status.snapshot.phase == phase }
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         for adapter in started.withLock({ $0 }) { await adapter.stop() }
         await client.close()
         redis.stop()
