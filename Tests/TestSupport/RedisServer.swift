@@ -9,6 +9,8 @@ public final class RedisServer: @unchecked Sendable {
     public let directory: URL
     private let extraArguments: [String]
     private let persistent: Bool
+    private let tls: TestCertificates?
+    private let clientAuthentication: Bool
     private var child: ChildProcess?
 
     public static var executable: String {
@@ -19,9 +21,16 @@ public final class RedisServer: @unchecked Sendable {
         return "redis-server"
     }
 
-    public init(persistent: Bool = false, arguments: [String] = [], port: Int? = nil) async throws {
+    /// With `tls`, the server speaks only TLS on `port`, with the test CA's server certificate;
+    /// `clientAuthentication` then demands a client certificate signed by that CA.
+    public init(
+        persistent: Bool = false, arguments: [String] = [], port: Int? = nil, tls: TestCertificates? = nil,
+        clientAuthentication: Bool = false
+    ) async throws {
         self.port = port ?? FreePort.next()
         self.persistent = persistent
+        self.tls = tls
+        self.clientAuthentication = clientAuthentication
         self.extraArguments = arguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -37,6 +46,13 @@ public final class RedisServer: @unchecked Sendable {
             "--protected-mode", "no", "--loglevel", "warning", "--daemonize", "no",
         ]
         arguments += persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]
+        if let tls {
+            arguments += [
+                "--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.serverCertificate,
+                "--tls-key-file", tls.serverKey, "--tls-ca-cert-file", tls.caCertificate,
+                "--tls-auth-clients", clientAuthentication ? "yes" : "no",
+            ]
+        }
         arguments += extraArguments
         let child = try ChildProcess(Self.executable, arguments)
         self.child = child

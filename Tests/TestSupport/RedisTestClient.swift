@@ -11,11 +11,13 @@ public final class RedisTestClient: @unchecked Sendable {
     private let address: HostAddress
     private let password: String?
     private let username: String?
+    private let tls: TLSMaterial?
 
-    public init(port: Int, username: String? = nil, password: String? = nil) {
+    public init(port: Int, username: String? = nil, password: String? = nil, tls: TLSMaterial? = nil) {
         address = HostAddress(host: "127.0.0.1", port: port)
         self.password = password
         self.username = username
+        self.tls = tls
     }
 
     private func onQueue<T: Sendable>(_ body: @escaping @Sendable (RedisClient) throws(RedisError) -> T) async throws -> T {
@@ -23,7 +25,7 @@ public final class RedisTestClient: @unchecked Sendable {
             queue.async { [self] in
                 do {
                     if client == nil {
-                        client = try RedisClient(address: address, username: username, password: password)
+                        client = try RedisClient(address: address, username: username, password: password, tls: tls)
                     }
                     continuation.resume(returning: try body(client!))
                 } catch {
