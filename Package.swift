@@ -38,7 +38,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Reconciler", dependencies: ["EventSourceAPI"], swiftSettings: strict),
+        .target(name: "Reconciler", dependencies: ["EventSourceAPI", "Adapter", "StructuredData"], swiftSettings: strict),
         .target(
             name: "KubeClient",
             dependencies: ["StructuredData", "CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
@@ -106,6 +106,7 @@ let package = Package(
         .testTarget(name: "EventSourceAPITests", dependencies: ["EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AdapterTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(

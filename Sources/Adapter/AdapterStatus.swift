@@ -19,6 +19,8 @@ public struct AdapterStatus: Sendable, Equatable {
     public var pending: [String: Int64] = [:]
     /// Entries not yet read by the group, per stream (XINFO GROUPS `lag`); nil when Redis cannot tell.
     public var lag: [String: Int64?] = [:]
+    /// Entries the whole group has read, per stream (XINFO GROUPS `entries-read`), across all replicas.
+    public var groupEntriesRead: [String: Int64] = [:]
 
     public init(consumerGroup: String, consumerName: String) {
         self.consumerGroup = consumerGroup

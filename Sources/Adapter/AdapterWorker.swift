@@ -381,14 +381,17 @@ final class AdapterWorker {
         else { return }
         var pending: [String: Int64] = [:]
         var lag: [String: Int64?] = [:]
+        var entriesRead: [String: Int64] = [:]
         for (stream, reply) in zip(streams, replies) {
             guard let info = GroupInfo.find(group, in: reply) else { continue }
             pending[stream] = info.pending
             lag[stream] = info.lag
+            entriesRead[stream] = info.entriesRead
         }
         status.update {
             $0.pending = pending
             $0.lag = lag
+            $0.groupEntriesRead = entriesRead
         }
     }
 }

@@ -4,6 +4,8 @@ struct GroupInfo: Equatable {
     var pending: Int64
     /// Nil when Redis cannot compute it (entries deleted from the stream) or predates 7.0.
     var lag: Int64?
+    /// Entries the whole group has read since it was created (Redis 7); the same on every replica.
+    var entriesRead: Int64?
 
     static func find(_ group: String, in reply: RESPValue) -> GroupInfo? {
         guard let groups = reply.array else { return nil }
@@ -16,7 +18,9 @@ struct GroupInfo: Equatable {
                 index += 2
             }
             guard fields["name"]?.string == group else { continue }
-            return GroupInfo(name: group, pending: fields["pending"]?.integer ?? 0, lag: fields["lag"]?.integer)
+            return GroupInfo(
+                name: group, pending: fields["pending"]?.integer ?? 0, lag: fields["lag"]?.integer,
+                entriesRead: fields["entries-read"]?.integer)
         }
         return nil
     }

@@ -1,0 +1,40 @@
+import StructuredData
+
+/// Decides when one EventSource's status is worth a write: never when nothing changed, at once
+/// for a transition, and at most once per `counterInterval` when only counters moved.
+public struct StatusWritePolicy: Sendable {
+    public enum Decision: Sendable, Equatable {
+        case write
+        case skip
+        /// Only counters changed and the last write was recent: try again after this long.
+        case later(Duration)
+    }
+
+    public var counterInterval: Duration
+    private var lastWritten: JSONValue?
+    private var lastWriteTime: ContinuousClock.Instant?
+
+    public init(counterInterval: Duration = .seconds(10)) {
+        self.counterInterval = counterInterval
+    }
+
+    public func decide(_ status: JSONValue, now: ContinuousClock.Instant) -> Decision {
+        guard let lastWritten else { return .write }
+        if lastWritten == status { return .skip }
+        if EventSourceStatus.significantPart(lastWritten) != EventSourceStatus.significantPart(status) { return .write }
+        guard let lastWriteTime else { return .write }
+        let due = lastWriteTime + counterInterval
+        return now >= due ? .write : .later(now.duration(to: due))
+    }
+
+    /// Records a successful write.
+    public mutating func wrote(_ status: JSONValue, at time: ContinuousClock.Instant) {
+        lastWritten = status
+        lastWriteTime = time
+    }
+
+    /// What the server holds now, e.g. after a restart or a conflict, so no write repeats it.
+    public mutating func observed(_ status: JSONValue?) {
+        if lastWritten == nil { lastWritten = status }
+    }
+}
