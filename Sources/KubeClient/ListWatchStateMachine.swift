@@ -16,6 +16,11 @@ public struct ListWatchStateMachine: Sendable {
     public struct Next: Sendable, Equatable {
         public let request: Request
         public let delay: Duration
+
+        public init(request: Request, delay: Duration) {
+            self.request = request
+            self.delay = delay
+        }
     }
 
     public struct Reaction: Sendable, Equatable {
