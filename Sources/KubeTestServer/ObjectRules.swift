@@ -50,7 +50,8 @@ enum ObjectRules {
             let rule = isLabel
                 ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'"
                 : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'"
-            throw .invalid(resource, name, field: "metadata.name", "Invalid value: \"\(name)\": \(rule)")
+            let shown = name.count > 80 ? name.prefix(80) + "..." : Substring(name)
+            throw .invalid(resource, String(shown), field: "metadata.name", "Invalid value: \"\(shown)\": \(rule)")
         }
     }
 

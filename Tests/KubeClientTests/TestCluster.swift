@@ -114,3 +114,13 @@ extension JSONValue {
     var resourceVersion: String? { self["metadata"]?["resourceVersion"]?.stringValue }
     var generation: Int64? { self["metadata"]?["generation"]?.intValue }
 }
+
+/// The KubeError `body` throws, or nil when it succeeds (or throws something else).
+func kubeError(_ body: () async throws -> Void) async -> KubeError? {
+    do {
+        try await body()
+        return nil
+    } catch {
+        return error as? KubeError
+    }
+}
