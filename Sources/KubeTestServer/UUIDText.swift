@@ -1,0 +1,5 @@
+import Foundation
+
+enum UUIDText {
+    static func random() -> String { UUID().uuidString.lowercased() }
+}
