@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "RedisEventSourceCLI",
             dependencies: [
-                "Controller", "Adapter", "EventSourceAPI",
+                "Controller", "Adapter", "EventSourceAPI", "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -11,7 +11,8 @@ public struct StatusWritePolicy: Sendable {
     }
 
     public var counterInterval: Duration
-    private var lastWritten: JSONValue?
+    /// What the server holds as far as we know: our last write, or what we observed before it.
+    public private(set) var lastWritten: JSONValue?
     private var lastWriteTime: ContinuousClock.Instant?
 
     public init(counterInterval: Duration = .seconds(10)) {

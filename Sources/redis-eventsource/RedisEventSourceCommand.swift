@@ -7,6 +7,6 @@ struct RedisEventSourceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redis-eventsource",
         abstract: "Runs Argo Events' Redis Streams EventSources: stream entries in, CloudEvents out.",
-        subcommands: [RunCommand.self, ValidateCommand.self, VersionCommand.self]
+        subcommands: [ControllerCommand.self, RunCommand.self, ValidateCommand.self, VersionCommand.self]
     )
 }

@@ -58,3 +58,16 @@ import Testing
         #expect(JSONWriter.string(.object(object)) == #"{"a":10,"c":3,"d":4}"#)
     }
 }
+
+@Suite struct MergePatchDiffTests {
+    @Test func nullsRemovedKeysRecursesIntoMapsAndReplacesLists() {
+        let old: JSONValue = ["a": 1, "gone": "x", "nested": ["keep": 1, "drop": 2, "change": 3], "list": [1, 2]]
+        let new: JSONValue = ["a": 1, "nested": ["keep": 1, "change": 4], "list": [2], "added": true]
+        let patch = MergePatchDiff.make(from: old, to: new)
+        #expect(patch == ["gone": nil, "nested": ["drop": nil, "change": 4], "list": [2], "added": true])
+    }
+
+    @Test func withoutAnOldDocumentThePatchIsTheNewOne() {
+        #expect(MergePatchDiff.make(from: nil, to: ["a": 1]) == ["a": 1])
+    }
+}

@@ -1,0 +1,60 @@
+import EventSourceAPI
+
+/// How the operator runs; the `controller` command's flags fill it in.
+public struct ControllerOptions: Sendable {
+    /// Watch one namespace; nil watches all.
+    public var namespace: String?
+    /// For EventSources without `spec.sink`; nil means such entries do not start.
+    public var defaultSink: SinkSpec?
+    /// This replica's name in every consumer group.
+    public var consumerName: String
+    /// Act only on EventSources with these labels (a Kubernetes label selector).
+    public var labelSelector: String?
+    public var leaderElection: LeaderElectionOptions?
+    public var workers: Int
+    /// How often every EventSource is looked at again, to refresh its status from its adapters.
+    public var resyncInterval: Duration
+    /// Counter-only status changes are written at most this often per object.
+    public var statusCounterInterval: Duration
+    /// Status writes per second across all objects.
+    public var statusWritesPerSecond: Double
+    /// How long shutdown may take in all.
+    public var shutdownTimeout: Duration
+
+    public init(
+        namespace: String? = nil, defaultSink: SinkSpec? = nil, consumerName: String, labelSelector: String? = nil,
+        leaderElection: LeaderElectionOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(2),
+        statusCounterInterval: Duration = .seconds(10), statusWritesPerSecond: Double = 20,
+        shutdownTimeout: Duration = .seconds(20)
+    ) {
+        self.namespace = namespace
+        self.defaultSink = defaultSink
+        self.consumerName = consumerName
+        self.labelSelector = labelSelector
+        self.leaderElection = leaderElection
+        self.workers = workers
+        self.resyncInterval = resyncInterval
+        self.statusCounterInterval = statusCounterInterval
+        self.statusWritesPerSecond = statusWritesPerSecond
+        self.shutdownTimeout = shutdownTimeout
+    }
+}
+
+public struct LeaderElectionOptions: Sendable {
+    public var leaseName: String
+    public var leaseNamespace: String
+    public var leaseDuration: Duration
+    public var renewDeadline: Duration
+    public var retryPeriod: Duration
+
+    public init(
+        leaseName: String = "redis-eventsource-controller", leaseNamespace: String, leaseDuration: Duration = .seconds(15),
+        renewDeadline: Duration = .seconds(10), retryPeriod: Duration = .seconds(2)
+    ) {
+        self.leaseName = leaseName
+        self.leaseNamespace = leaseNamespace
+        self.leaseDuration = leaseDuration
+        self.renewDeadline = renewDeadline
+        self.retryPeriod = retryPeriod
+    }
+}

@@ -1,0 +1,161 @@
+import Adapter
+import KubeClient
+import Logging
+import Reconciler
+import ServiceLifecycle
+
+/// The operator: watches EventSources and Secrets into caches, feeds a work queue, runs
+/// reconcile workers, and on SIGTERM stops watching, drains the adapters, then releases the Lease.
+public final class EventSourceController: Service, Sendable {
+    public let options: ControllerOptions
+    public let cache = ObjectCache()
+    public let leadership: Leadership
+    private let client: KubeClient
+    private let secrets = SecretCache()
+    private let queue = WorkQueue<ObjectKey>()
+    private let supervisor: AdapterSupervisor
+    private let statusWriter: StatusWriter
+    private let reconciler: EventSourceReconciler
+    private let logger: Logger
+    private let metrics = ControllerMetrics()
+
+    public init(
+        client: KubeClient, options: ControllerOptions, logger: Logger,
+        makeAdapter: (@Sendable (AdapterConfiguration) -> StreamAdapter)? = nil
+    ) {
+        self.client = client
+        self.options = options
+        self.logger = logger
+        leadership = Leadership(leading: options.leaderElection == nil)
+        supervisor = AdapterSupervisor(
+            makeAdapter: makeAdapter ?? { configuration in
+                StreamAdapter(configuration: configuration, logger: logger) { SinkFactory.makeSink(spec: $0.sink) }
+            })
+        statusWriter = StatusWriter(
+            client: client, leadership: leadership, counterInterval: options.statusCounterInterval,
+            writesPerSecond: options.statusWritesPerSecond)
+        reconciler = EventSourceReconciler(
+            cache: cache, secrets: secrets, supervisor: supervisor, statusWriter: statusWriter,
+            recorder: EventRecorder(client: client, reportingController: "redis-eventsource", reportingInstance: options.consumerName),
+            leadership: leadership, options: options, logger: logger)
+    }
+
+    /// Ready once the first full list of EventSources is in the cache.
+    public func isReady() async -> Bool { await cache.hasSynced }
+
+    public func adapterStatuses() async -> [(AdapterKey, AdapterStatus)] { await supervisor.allStatuses() }
+
+    public func run() async throws {
+        logger.info("controller starting", metadata: [
+            "namespace": "\(options.namespace ?? "<all>")", "consumer": "\(options.consumerName)",
+            "leaderElection": "\(options.leaderElection != nil)",
+        ])
+        await withTaskGroup(of: Void.self) { outer in
+            if let election = options.leaderElection {
+                outer.addTask { await self.campaign(election) }
+            }
+            await withTaskGroup(of: Void.self) { inner in
+                inner.addTask { await self.queue.runDelays() }
+                inner.addTask { await self.watchEventSources() }
+                inner.addTask { await self.watchSecrets() }
+                inner.addTask { await self.resync() }
+                for _ in 0..<max(1, options.workers) {
+                    inner.addTask { await self.work() }
+                }
+                inner.addTask { try? await gracefulShutdown() }
+                _ = await inner.next()
+                logger.info("shutting down: stopping watches and workers")
+                await queue.shutDown()
+                inner.cancelAll()
+            }
+            let running = await supervisor.count
+            logger.info("draining \(running) adapter(s)")
+            if !(await supervisor.stopAll(within: options.shutdownTimeout - .seconds(5))) {
+                logger.warning("some adapters did not drain in time; their entries stay pending in Redis")
+            }
+            metrics.runningAdapters.record(0)
+            // Last: cancelling the campaign releases the Lease, so a standby takes over at once.
+            outer.cancelAll()
+        }
+        logger.info("controller stopped")
+    }
+
+    private func watchEventSources() async {
+        let watcher = client.watcher(
+            EventSourceResource.eventSources, namespace: options.namespace,
+            options: ResourceWatcher.Options(labelSelector: options.labelSelector))
+        do {
+            for try await update in watcher {
+                if case .replaceAll = update { metrics.watchRestarts.increment() }
+                for key in await cache.apply(update) { await queue.add(key) }
+            }
+        } catch {
+            if !(error is CancellationError) { logger.error("EventSource watch ended: \(error)") }
+        }
+    }
+
+    private func watchSecrets() async {
+        let watcher = client.watcher(.secrets, namespace: options.namespace)
+        do {
+            for try await update in watcher {
+                for key in await secrets.apply(update) { await queue.add(key) }
+            }
+        } catch {
+            if !(error is CancellationError) { logger.error("Secret watch ended: \(error)") }
+        }
+    }
+
+    /// Level-triggered safety net and status refresh: every EventSource is looked at again regularly.
+    private func resync() async {
+        while (try? await Task.sleep(for: options.resyncInterval)) != nil {
+            for key in await cache.keys { await queue.add(key) }
+            metrics.queueDepth.record(await queue.depth)
+            metrics.runningAdapters.record(await supervisor.count)
+        }
+    }
+
+    private func work() async {
+        while let key = await queue.next() {
+            let started = ContinuousClock.now
+            metrics.reconciles.increment()
+            do {
+                switch try await reconciler.reconcile(key) {
+                case .done: break
+                case .requeue(let delay): await queue.add(key, after: delay)
+                }
+                await queue.forget(key)
+            } catch {
+                metrics.reconcileErrors.increment()
+                logger.warning("reconcile \(key) failed, will retry: \(error)")
+                await queue.addRateLimited(key)
+            }
+            metrics.reconcileDuration.record(duration: ContinuousClock.now - started)
+            await queue.done(key)
+        }
+    }
+
+    /// Takes part in leader election until cancelled: leads while holding the Lease, and on
+    /// losing it stops writing status but keeps consuming, then campaigns again.
+    private func campaign(_ election: LeaderElectionOptions) async {
+        let elector = LeaderElector(
+            client: client,
+            configuration: LeaderElectionConfiguration(
+                leaseName: election.leaseName, namespace: election.leaseNamespace, identity: options.consumerName,
+                leaseDuration: election.leaseDuration, renewDeadline: election.renewDeadline,
+                retryPeriod: election.retryPeriod, releaseOnCancel: true),
+            logger: logger)
+        while !Task.isCancelled {
+            do {
+                _ = try await elector.run { [self] in
+                    leadership.set(true)
+                    // Status written by the previous leader may be stale: look at everything now.
+                    for key in await cache.keys { await queue.add(key) }
+                    while true { try await Task.sleep(for: .seconds(3600)) }
+                }
+            } catch {
+                // Cancelled: shutting down.
+            }
+            leadership.set(false)
+        }
+    }
+}

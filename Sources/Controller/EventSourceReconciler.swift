@@ -1,0 +1,167 @@
+import Adapter
+import EventSourceAPI
+import Foundation
+import KubeClient
+import Logging
+import Reconciler
+import StructuredData
+
+/// Brings one EventSource's adapters in line with its spec and writes its status. Level-triggered:
+/// it is given only the key and reads everything else from the caches, so running it twice is harmless.
+public actor EventSourceReconciler {
+    public enum Result: Sendable, Equatable {
+        case done
+        /// Nothing failed, but look again after this long (a status write that had to wait).
+        case requeue(after: Duration)
+    }
+
+    private let cache: ObjectCache
+    private let secrets: SecretCache
+    private let supervisor: AdapterSupervisor
+    private let statusWriter: StatusWriter
+    private let recorder: EventRecorder?
+    private let leadership: Leadership
+    private let options: ControllerOptions
+    private let logger: Logger
+    private var transitions = TransitionEvents()
+
+    public init(
+        cache: ObjectCache, secrets: SecretCache, supervisor: AdapterSupervisor, statusWriter: StatusWriter,
+        recorder: EventRecorder?, leadership: Leadership, options: ControllerOptions, logger: Logger
+    ) {
+        self.cache = cache
+        self.secrets = secrets
+        self.supervisor = supervisor
+        self.statusWriter = statusWriter
+        self.recorder = recorder
+        self.leadership = leadership
+        self.options = options
+        self.logger = logger
+    }
+
+    public func reconcile(_ key: ObjectKey) async throws -> Result {
+        guard let object = await cache.object(key) else {
+            await stopAll(of: key, reason: "the EventSource was deleted")
+            await statusWriter.forget(key)
+            await secrets.forget(key)
+            transitions.forget(key)
+            return .done
+        }
+        guard object["spec"]?["redisStream"] != nil else {
+            // Not ours: another controller (Argo's own) handles EventSources of other types.
+            await stopAll(of: key, reason: "the EventSource has no redisStream entries")
+            return .done
+        }
+        let generation = object["metadata"]?["generation"]?.intValue
+        switch EventSource.decode(object, defaultNamespace: key.namespace) {
+        case .failure(let error):
+            if transitions.invalidSpec(key, generation: generation ?? 0) {
+                logger.warning("EventSource \(key) is invalid: \(error)")
+                await record(object, warning: true, reason: "InvalidSpec", note: error.problems.map(\.description).joined(separator: "; "))
+            }
+            // The adapters of the last valid spec keep running until the spec is fixed.
+            let status = EventSourceStatus(
+                generation: generation, specProblems: error.problems, eventNames: [], desired: DesiredState(), adapters: [:])
+            return try await write(status, for: key, object: object)
+        case .success(let eventSource):
+            transitions.validSpec(key)
+            return try await reconcile(eventSource, key: key, object: object, generation: generation)
+        }
+    }
+
+    private func reconcile(_ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?) async throws -> Result {
+        await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames)
+        let desired = DesiredState.build(
+            eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, consumerName: options.consumerName)
+        let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))
+        if !plan.isEmpty {
+            for change in await supervisor.apply(plan) {
+                await announce(change, object: object)
+            }
+        }
+        let adapters = await supervisor.statuses(of: key)
+        for (eventName, _) in eventSource.redisStream {
+            let adapterKey = AdapterKey(namespace: key.namespace, name: key.name, eventName: eventName)
+            if let notice = transitions.entryProblem(adapterKey, desired.problems[eventName]) {
+                await record(object, notice)
+            }
+            if let status = adapters[eventName], let notice = transitions.adapter(adapterKey, status) {
+                await record(object, notice)
+            }
+        }
+        let status = EventSourceStatus(
+            generation: generation, specProblems: [], eventNames: eventSource.redisStream.map(\.name), desired: desired,
+            adapters: adapters)
+        return try await write(status, for: key, object: object)
+    }
+
+    private func write(_ status: EventSourceStatus, for key: ObjectKey, object: JSONValue) async throws -> Result {
+        let rendered = status.render(previous: object["status"], now: Self.now())
+        do {
+            switch try await statusWriter.submit(rendered, for: key, current: object) {
+            case .retryAfter(let wait): return .requeue(after: wait)
+            case .written, .unchanged, .notLeader: return .done
+            }
+        } catch where error.isNotFound {
+            // Deleted meanwhile; the watch will tell us and the next reconcile stops its adapters.
+            return .done
+        }
+    }
+
+    private func stopAll(of key: ObjectKey, reason: String) async {
+        let running = await supervisor.configurations(of: key)
+        guard !running.isEmpty else { return }
+        logger.info("stopping \(running.count) adapter(s) of \(key): \(reason)")
+        _ = await supervisor.apply(AdapterPlan(stop: running.keys.sorted()))
+        for adapterKey in running.keys { transitions.forget(adapterKey) }
+    }
+
+    private func announce(_ change: AdapterSupervisor.Change, object: JSONValue) async {
+        switch change {
+        case .started(let key):
+            logger.info("started adapter \(key)")
+            await record(object, warning: false, reason: "AdapterStarted", note: "\(key.eventName): adapter started")
+        case .restarted(let key):
+            logger.info("restarted adapter \(key) with its new configuration")
+            transitions.forget(key)
+            await record(object, warning: false, reason: "AdapterRestarted", note: "\(key.eventName): configuration changed, adapter restarted")
+        case .stopped(let key):
+            logger.info("stopped adapter \(key)")
+            transitions.forget(key)
+            await record(object, warning: false, reason: "AdapterStopped", note: "\(key.eventName): adapter stopped; its consumer group is kept")
+        }
+    }
+
+    private func record(_ object: JSONValue, _ notice: TransitionEvents.Notice) async {
+        await record(object, warning: notice.warning, reason: notice.reason, note: notice.note)
+    }
+
+    /// Events are the leader's to write, and a failure to write one never fails a reconcile.
+    private func record(_ object: JSONValue, warning: Bool, reason: String, note: String) async {
+        guard leadership.isLeader, let recorder else { return }
+        do {
+            try await recorder.record(
+                regarding: object, type: warning ? .warning : .normal, reason: reason, action: "Reconcile", note: note)
+        } catch {
+            logger.warning("could not record Event \(reason): \(error)")
+        }
+    }
+
+    static func now() -> String {
+        EventBuilder.rfc3339(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+}
+
+extension EventSource {
+    /// The Secrets its redisStream entries read (password and TLS material).
+    public var referencedSecretNames: Set<String> {
+        var names = Set<String>()
+        for (_, source) in redisStream {
+            if let password = source.password { names.insert(password.name) }
+            for selector in [source.tls?.caCertSecret, source.tls?.clientCertSecret, source.tls?.clientKeySecret] {
+                if let selector { names.insert(selector.name) }
+            }
+        }
+        return names
+    }
+}

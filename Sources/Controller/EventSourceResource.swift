@@ -1,0 +1,6 @@
+import KubeClient
+
+public enum EventSourceResource {
+    /// Argo Events' `eventsources.argoproj.io/v1alpha1`.
+    public static let eventSources = KubeResource(group: "argoproj.io", version: "v1alpha1", plural: "eventsources", namespaced: true)
+}

@@ -1,0 +1,60 @@
+import KubeClient
+import Logging
+import Reconciler
+import StructuredData
+
+/// Writes EventSource status through the `/status` subresource, only as leader, never when
+/// nothing changed, counters at most once per interval per object, and at most N writes per second.
+public actor StatusWriter {
+    public enum Outcome: Sendable, Equatable {
+        case written
+        case unchanged
+        /// Not written yet: look again after this long.
+        case retryAfter(Duration)
+        case notLeader
+    }
+
+    private let client: KubeClient
+    private let leadership: Leadership
+    private let counterInterval: Duration
+    private var policies: [ObjectKey: StatusWritePolicy] = [:]
+    private var bucket: TokenBucket
+    public private(set) var writes = 0
+
+    public init(client: KubeClient, leadership: Leadership, counterInterval: Duration, writesPerSecond: Double) {
+        self.client = client
+        self.leadership = leadership
+        self.counterInterval = counterInterval
+        bucket = TokenBucket(rate: writesPerSecond, burst: max(1, Int(writesPerSecond)))
+    }
+
+    /// Writes `status` for the object if the policies allow; `current` is the object as cached.
+    public func submit(_ status: JSONValue, for key: ObjectKey, current: JSONValue) async throws(KubeError) -> Outcome {
+        guard leadership.isLeader else {
+            // A new leader starts from what the server holds, not from what it last wrote itself.
+            policies[key] = nil
+            return .notLeader
+        }
+        var policy = policies[key] ?? StatusWritePolicy(counterInterval: counterInterval)
+        policy.observed(current["status"])
+        defer { policies[key] = policy }
+        let now = ContinuousClock.now
+        switch policy.decide(status, now: now) {
+        case .skip: return .unchanged
+        case .later(let wait): return .retryAfter(wait)
+        case .write: break
+        }
+        if let wait = bucket.take(now: now) { return .retryAfter(wait) }
+        // Diff against our own last write: the cache may not have caught up with it yet.
+        let patch = MergePatchDiff.make(from: policy.lastWritten ?? current["status"], to: status)
+        _ = try await client.patchStatus(
+            EventSourceResource.eventSources, name: key.name, namespace: key.namespace, .merge(["status": patch]))
+        policy.wrote(status, at: ContinuousClock.now)
+        writes += 1
+        return .written
+    }
+
+    public func forget(_ key: ObjectKey) {
+        policies[key] = nil
+    }
+}

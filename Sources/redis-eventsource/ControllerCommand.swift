@@ -1,0 +1,95 @@
+import Adapter
+import ArgumentParser
+import Controller
+import EventSourceAPI
+import KubeClient
+import Logging
+import ServiceLifecycle
+
+struct ControllerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "controller",
+        abstract: "Runs the operator: EventSources applied to Kubernetes become running adapters, and their status flows back."
+    )
+
+    @Option(help: "The kubeconfig to use. Default: $KUBECONFIG, ~/.kube/config, else the in-cluster configuration.")
+    var kubeconfig: String?
+
+    @Option(help: "Watch one namespace; all namespaces when absent.")
+    var namespace: String?
+
+    @Option(help: "Sink for EventSources without spec.sink: 'stdout' or an http(s) URL. Without it such entries do not start.")
+    var defaultSink: String?
+
+    @Option(help: "Port for /healthz, /readyz and /metrics on --http-address; 0 turns the server off.")
+    var httpPort: Int = 7777
+
+    @Option(help: "Address the health and metrics server binds to.")
+    var httpAddress: String = "127.0.0.1"
+
+    @Flag(help: "Take part in Lease-based leader election: only the leader writes status and Events; every replica consumes.")
+    var leaderElect = false
+
+    @Option(help: "Namespace of the Lease. Default: --namespace, else the kubeconfig's namespace.")
+    var leaseNamespace: String?
+
+    @Option(help: "Name of the Lease.")
+    var leaseName = "redis-eventsource-controller"
+
+    @Option(help: "Lease duration in seconds.")
+    var leaseDuration: Double = 15
+
+    @Option(help: "Renew deadline in seconds.")
+    var renewDeadline: Double = 10
+
+    @Option(help: "Seconds between leader election attempts.")
+    var retryPeriod: Double = 2
+
+    @Option(help: "This replica's consumer name in every group. Default: $POD_NAME, else the host name.")
+    var consumerName: String?
+
+    @Option(help: "Act only on EventSources matching this label selector, e.g. team=payments.")
+    var selector: String?
+
+    @Option(help: "Seconds between status updates that only change counters, per EventSource.")
+    var statusInterval: Double = 10
+
+    @Option(help: "Seconds between full resyncs of every EventSource.")
+    var resyncInterval: Double = 2
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if let defaultSink, let problem = SinkSpec.problem(withURI: defaultSink) {
+            throw ValidationError("--default-sink \(problem)")
+        }
+        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be from 0 to 65535") }
+        guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
+    }
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(level: logLevel)
+        let client: KubeClient
+        do {
+            client = try KubeClient(kubeconfigPath: kubeconfig, logger: logger)
+        } catch {
+            ManifestLoader.printError("error: cannot load the Kubernetes configuration: \(error)")
+            throw ExitCode(1)
+        }
+        let consumer = ConsumerName.resolve(explicit: consumerName)
+        let election = leaderElect
+            ? LeaderElectionOptions(
+                leaseName: leaseName, leaseNamespace: leaseNamespace ?? namespace ?? client.defaultNamespace,
+                leaseDuration: .seconds(leaseDuration), renewDeadline: .seconds(renewDeadline), retryPeriod: .seconds(retryPeriod))
+            : nil
+        let options = ControllerOptions(
+            namespace: namespace, defaultSink: defaultSink.map { SinkSpec(uri: $0) }, consumerName: consumer,
+            labelSelector: selector, leaderElection: election, resyncInterval: .seconds(resyncInterval),
+            statusCounterInterval: .seconds(statusInterval))
+        let controller = EventSourceController(client: client, options: options, logger: logger)
+        let group = ServiceGroup(
+            services: [controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}
