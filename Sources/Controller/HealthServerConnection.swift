@@ -15,6 +15,9 @@ struct HealthServerConnection {
     func serve() async {
         do {
             try await channel.executeThenClose { inbound, outbound in
+                // shutdown(2) before close(2): the client sees the end of the connection even when a
+                // child process inherited the socket (NIO does not set close-on-exec on accepted ones).
+                defer { channel.channel.close(mode: .output, promise: nil) }
                 var request: HTTPRequestHead?
                 for try await part in inbound {
                     switch part {
