@@ -74,8 +74,9 @@ public final class HealthServer: Service, Sendable {
         // executeThenClose then closes its channel, so nothing outlives this call.
         let routes = self.routes
         let logger = self.logger
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { connections in
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingDiscardingTaskGroup { connections in
+                defer { connections.cancelAll() }
                 do {
                     try await server.executeThenClose { accepted in
                         for try await channel in accepted {
@@ -84,10 +85,13 @@ public final class HealthServer: Service, Sendable {
                             }
                         }
                     }
-                } catch {
+                } catch where Task.isCancelled {
                     logger.debug("health server stopped accepting: \(error)")
+                } catch {
+                    // Not a shutdown: the listener failed, and the service group should hear of it.
+                    logger.error("health server stopped accepting: \(error)")
+                    throw error
                 }
-                connections.cancelAll()
             }
         }
         logger.info("health server stopped")
