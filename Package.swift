@@ -111,6 +111,7 @@ let package = Package(
         .testTarget(name: "DeliveryTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Adapter", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeTestServerTests", dependencies: ["KubeTestServer", "StructuredData", "TestSupport"],
             swiftSettings: strict),

@@ -1,0 +1,58 @@
+import Adapter
+
+/// Gauges derived from adapter status at scrape time.
+///
+/// Labels are Argo's `eventsource_name` and `event_name`, plus `namespace`: one operator process
+/// runs EventSources from many namespaces, and two of the same name would otherwise produce the
+/// same series twice, which Prometheus rejects. `redis_eventsource_connected` is not derived here,
+/// because the adapter already records it as a swift-metrics gauge under that name.
+public enum AdapterStatusMetrics {
+    public static let pendingEntries = "redis_eventsource_pending_entries"
+    public static let groupLag = "redis_eventsource_group_lag"
+    public static let phase = "redis_eventsource_adapter_phase"
+    public static let adaptersRunning = "redis_eventsource_adapters_running"
+
+    /// A collector for `MetricsExposition` over the given live set.
+    public static func collector(_ reports: @escaping AdapterReportProvider) -> ScrapeCollector {
+        { families(for: reports()) }
+    }
+
+    public static func families(for reports: [AdapterReport]) -> [GaugeFamily] {
+        var pending = GaugeFamily(
+            name: pendingEntries, help: "Entries delivered to the consumer group but not yet acknowledged, per stream.")
+        var lag = GaugeFamily(
+            name: groupLag,
+            help: "Entries in the stream not yet delivered to the consumer group, per stream; absent when Redis cannot tell.")
+        var phases = GaugeFamily(
+            name: phase, help: "1 for the phase the adapter is in, 0 for the others.")
+        var running = GaugeFamily(name: adaptersRunning, help: "Adapters whose thread has not stopped.")
+
+        var runningCount = 0
+        for report in reports {
+            let identity = [
+                ("namespace", report.namespace), ("eventsource_name", report.eventSourceName),
+                ("event_name", report.eventName),
+            ]
+            for (stream, count) in report.status.pending.sorted(by: { $0.key < $1.key }) {
+                pending.samples.append(.init(labels: identity + [("stream", stream)], value: Double(count)))
+            }
+            for (stream, value) in report.status.lag.sorted(by: { $0.key < $1.key }) {
+                // XINFO GROUPS answers a null lag after deletions it cannot count across: no sample,
+                // rather than a 0 that would claim the group is caught up.
+                guard let value else { continue }
+                lag.samples.append(.init(labels: identity + [("stream", stream)], value: Double(value)))
+            }
+            for candidate in allPhases {
+                let current = candidate == report.status.phase ? 1.0 : 0.0
+                phases.samples.append(.init(labels: identity + [("phase", candidate.rawValue)], value: current))
+            }
+            if report.status.phase != .stopped { runningCount += 1 }
+        }
+        running.samples = [.init(value: Double(runningCount))]
+        return [pending, lag, phases, running]
+    }
+
+    private static let allPhases: [AdapterPhase] = [
+        .connecting, .waitingForStreams, .consuming, .retrying, .failed, .stopped,
+    ]
+}

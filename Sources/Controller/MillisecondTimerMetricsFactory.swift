@@ -1,0 +1,67 @@
+import CoreMetrics
+import Prometheus
+
+/// swift-prometheus' factory, except that Timers whose name ends in `_milliseconds` are exported
+/// in milliseconds.
+///
+/// swift-prometheus 2.x ignores a Timer's `preferredDisplayUnit` and always renders Timers as
+/// histograms of seconds (buckets `le="0.005"`…, `_sum` in seconds). Argo's
+/// `argo_events_event_processing_duration_milliseconds` is in milliseconds, so under that factory
+/// a dashboard built for Argo would read values 1000 times too small. The unit is chosen by the
+/// name, not by the display-unit hint, because the hint arrives only after the handler (and its
+/// buckets) exist. Other Timers keep swift-prometheus' seconds, as Prometheus names `*_seconds` expect.
+struct MillisecondTimerMetricsFactory: MetricsFactory {
+    private let prometheus: PrometheusMetricsFactory
+    private let registry: PrometheusCollectorRegistry
+    private let buckets: [Double]
+
+    init(registry: PrometheusCollectorRegistry, buckets: [Double]) {
+        self.prometheus = PrometheusMetricsFactory(registry: registry)
+        self.registry = registry
+        self.buckets = buckets
+    }
+
+    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+        let unit = "_milliseconds"
+        guard label.hasSuffix(unit), label.count > unit.count else {
+            return prometheus.makeTimer(label: label, dimensions: dimensions)
+        }
+        // Help stays empty, as swift-prometheus' own factory leaves it: the registry traps when two
+        // registrations of one name disagree on help text.
+        let descriptor = MetricNameDescriptor(
+            metricName: String(label.dropLast(unit.count)), unitName: "milliseconds", helpText: "")
+        let histogram = registry.makeValueHistogram(descriptor: descriptor, labels: dimensions, buckets: buckets)
+        return MillisecondTimerHandler(histogram: histogram)
+    }
+
+    func destroyTimer(_ handler: any TimerHandler) {
+        if let handler = handler as? MillisecondTimerHandler {
+            registry.unregisterValueHistogram(handler.histogram)
+        } else {
+            prometheus.destroyTimer(handler)
+        }
+    }
+
+    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+        prometheus.makeCounter(label: label, dimensions: dimensions)
+    }
+
+    func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
+        prometheus.makeFloatingPointCounter(label: label, dimensions: dimensions)
+    }
+
+    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+        prometheus.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
+    }
+
+    func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
+        prometheus.makeMeter(label: label, dimensions: dimensions)
+    }
+
+    func destroyCounter(_ handler: any CounterHandler) { prometheus.destroyCounter(handler) }
+    func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {
+        prometheus.destroyFloatingPointCounter(handler)
+    }
+    func destroyRecorder(_ handler: any RecorderHandler) { prometheus.destroyRecorder(handler) }
+    func destroyMeter(_ handler: any MeterHandler) { prometheus.destroyMeter(handler) }
+}
