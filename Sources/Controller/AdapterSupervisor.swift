@@ -1,5 +1,6 @@
 import Adapter
 import Reconciler
+import Synchronization
 
 /// Owns the adapters running in this process and applies plans to them. Stopping drains:
 /// the adapter finishes and acknowledges what it was delivering before its replacement starts.
@@ -10,14 +11,23 @@ public actor AdapterSupervisor {
         case stopped(AdapterKey)
     }
 
-    private var running: [AdapterKey: StreamAdapter] = [:]
+    private var running: [AdapterKey: StreamAdapter] = [:] {
+        didSet { live.withLock { $0 = Array(running.values) } }
+    }
     private let makeAdapter: @Sendable (AdapterConfiguration) -> StreamAdapter
+    /// A copy of `running` readable without awaiting the actor, for scrapes and probes.
+    private let live = Mutex<[StreamAdapter]>([])
 
     public init(makeAdapter: @escaping @Sendable (AdapterConfiguration) -> StreamAdapter) {
         self.makeAdapter = makeAdapter
     }
 
     public var count: Int { running.count }
+
+    /// Reports on the adapters running right now; callable from any thread, e.g. a metrics scrape.
+    public nonisolated var reports: [AdapterReport] {
+        live.withLock { $0 }.map(AdapterReport.init)
+    }
 
     public var keys: [AdapterKey] { running.keys.sorted() }
 

@@ -3,6 +3,7 @@ import KubeClient
 import Logging
 import Reconciler
 import ServiceLifecycle
+import Synchronization
 
 /// The operator: watches EventSources and Secrets into caches, feeds a work queue, runs
 /// reconcile workers, and on SIGTERM stops watching, drains the adapters, then releases the Lease.
@@ -18,6 +19,7 @@ public final class EventSourceController: Service, Sendable {
     private let reconciler: EventSourceReconciler
     private let logger: Logger
     private let metrics = ControllerMetrics()
+    private let synced = Atomic<Bool>(false)
 
     public init(
         client: KubeClient, options: ControllerOptions, logger: Logger,
@@ -40,10 +42,13 @@ public final class EventSourceController: Service, Sendable {
             leadership: leadership, options: options, logger: logger)
     }
 
-    /// Ready once the first full list of EventSources is in the cache.
-    public func isReady() async -> Bool { await cache.hasSynced }
+    /// `/readyz`: ready once the first full list of EventSources is in the cache.
+    public var readiness: Readiness {
+        synced.load(ordering: .acquiring) ? .ready : .notReady(reason: "waiting for the first list of EventSources")
+    }
 
-    public func adapterStatuses() async -> [(AdapterKey, AdapterStatus)] { await supervisor.allStatuses() }
+    /// What `/metrics` reports per adapter, read without waiting for any actor.
+    public var adapterReports: [AdapterReport] { supervisor.reports }
 
     public func run() async throws {
         logger.info("controller starting", metadata: [
@@ -88,6 +93,7 @@ public final class EventSourceController: Service, Sendable {
             for try await update in watcher {
                 if case .replaceAll = update { metrics.watchRestarts.increment() }
                 for key in await cache.apply(update) { await queue.add(key) }
+                if case .replaceAll = update { synced.store(true, ordering: .releasing) }
             }
         } catch {
             if !(error is CancellationError) { logger.error("EventSource watch ended: \(error)") }

@@ -70,6 +70,7 @@ struct ControllerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LogSetup.bootstrap(level: logLevel)
+        _ = MetricsBootstrap.bootstrap()
         let client: KubeClient
         do {
             client = try KubeClient(kubeconfigPath: kubeconfig, logger: logger)
@@ -88,8 +89,15 @@ struct ControllerCommand: AsyncParsableCommand {
             labelSelector: selector, leaderElection: election, resyncInterval: .seconds(resyncInterval),
             statusCounterInterval: .seconds(statusInterval))
         let controller = EventSourceController(client: client, options: options, logger: logger)
-        let group = ServiceGroup(
-            services: [controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var services: [any Service] = [controller]
+        if httpPort != 0 {
+            services.append(
+                HealthServer(
+                    host: httpAddress, port: httpPort, readiness: { controller.readiness },
+                    metrics: MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports }),
+                    logger: logger))
+        }
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 }

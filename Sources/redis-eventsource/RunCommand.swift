@@ -23,6 +23,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "This process's consumer name in each group. Default: $POD_NAME, else the host name.")
     var consumerName: String?
 
+    @Option(help: "Serve /healthz, /readyz and /metrics on this port of --http-address.")
+    var httpPort: Int?
+
+    @Option(help: "Address the health and metrics server binds to.")
+    var httpAddress: String = "127.0.0.1"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -30,10 +36,15 @@ struct RunCommand: AsyncParsableCommand {
         if let sink, let problem = SinkSpec.problem(withURI: sink) {
             throw ValidationError("--sink \(problem)")
         }
+        if let httpPort, !(1...65535).contains(httpPort) {
+            throw ValidationError("--http-port must be from 1 to 65535")
+        }
     }
 
     func run() async throws {
         let logger = LogSetup.bootstrap(level: logLevel)
+        // Before any adapter exists: metrics created earlier would never be exported.
+        _ = MetricsBootstrap.bootstrap()
         let manifest = try ManifestLoader.load(file)
         let problems = ManifestLoader.problemLines(manifest)
         guard problems.isEmpty else {
@@ -75,8 +86,12 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         logger.info("consumer name \(consumer)")
+        var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
+        if let httpPort {
+            services.append(HealthServer(host: httpAddress, port: httpPort, adapters: adapters, logger: logger))
+        }
         let group = ServiceGroup(
-            services: [AdapterSetService(adapters: adapters, logger: logger)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

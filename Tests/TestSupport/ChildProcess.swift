@@ -50,6 +50,7 @@ public final class ChildProcess: Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        Self.markInheritedDescriptorsCloseOnExec()
         var child: pid_t = 0
         let status = posix_spawnp(&child, executable, &actions, &attributes, argv, envp)
         close(outPipe[1])
@@ -69,6 +70,17 @@ public final class ChildProcess: Sendable {
     }
 
     private let pendingStandardOutput = Mutex<Int32?>(nil)
+
+    /// SwiftNIO's sockets and other tests' pipes are not close-on-exec; a child that inherited
+    /// them would keep another test's listener or output pipe open after that test closed it.
+    private static func markInheritedDescriptorsCloseOnExec() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for name in names {
+            guard let descriptor = Int32(name), descriptor > 2 else { continue }
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
 
     /// Starts reading a standard output that was left unread.
     public func drainStandardOutput() {
