@@ -12,9 +12,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The main job on embedded defaults: a local Redis, the example EventSource, events on stdout.
+# The main job on embedded defaults: a local Redis and Kubernetes API, the example EventSource
+# applied with kubectl, the controller in the foreground with events on stdout.
 run: deps
 	$(SWIFT) build --product redis-eventsource
+	$(SWIFT) build --product kube-testserver
 	@scripts/run.sh
 
 # Everything: unit tests and the end-to-end tests against real redis-server, HTTP receivers and kubectl.
