@@ -38,13 +38,7 @@ struct HTTPProbe {
             arguments += ["--data-binary", "@\(file.path)"]
         }
         arguments.append(baseURL + path)
-        let child = try ChildProcess("/usr/bin/curl", arguments)
-        _ = try await child.waitForExit(timeout: .seconds(30))
-        var output = ""
-        try await waitUntil("curl's output") {
-            output = child.standardOutput
-            return output.contains("\n") && Int(output.split(separator: "\n").last ?? "") != nil
-        }
+        let output = try await CommandRun.run("/usr/bin/curl", arguments, timeout: .seconds(30)).standardOutput
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         return Response(status: Int(lines.last ?? "") ?? 0, body: lines.dropLast().joined(separator: "\n"))
     }
