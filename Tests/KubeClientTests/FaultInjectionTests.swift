@@ -17,14 +17,18 @@ import Testing
         }
     }
 
+    /// Enough tries that a 30% failure rate cannot plausibly beat them all (0.3^12 per request).
+    private let patient = RetryPolicy(maxAttempts: 12, backoff: .fastForTests, maximumRetryAfter: .milliseconds(50))
+
     @Test func occasionalServerErrorsAreRiddenOut() async throws {
-        try await withTestServer { server, client in
-            server.faults = FaultSettings(errorFraction: 0.4)
-            for index in 0..<15 {
+        try await withTestServer(retryPolicy: patient) { server, client in
+            server.faults = FaultSettings(errorFraction: 0.3)
+            // 30 requests: all passing untouched at a 30% fault rate has odds of 0.7^30.
+            for index in 0..<30 {
                 _ = try await client.create(.configMaps, configMap("cm\(index)"))
             }
             server.faults = .none
-            #expect(try await client.list(.configMaps, namespace: "default").items.count == 15)
+            #expect(try await client.list(.configMaps, namespace: "default").items.count == 30)
             #expect(server.statistics.injectedErrors > 0)
         }
     }
@@ -47,10 +51,9 @@ import Testing
     }
 
     @Test func occasionalThrottlingIsRiddenOut() async throws {
-        try await withTestServer(retryPolicy: RetryPolicy(maxAttempts: 8, backoff: .fastForTests, maximumRetryAfter: .milliseconds(50))) {
-            server, client in
-            server.faults = FaultSettings(throttleFraction: 0.4, retryAfterSeconds: 1)
-            for index in 0..<10 { _ = try await client.create(.configMaps, configMap("cm\(index)")) }
+        try await withTestServer(retryPolicy: patient) { server, client in
+            server.faults = FaultSettings(throttleFraction: 0.3, retryAfterSeconds: 1)
+            for index in 0..<30 { _ = try await client.create(.configMaps, configMap("cm\(index)")) }
             #expect(server.statistics.injectedThrottles > 0)
         }
     }
