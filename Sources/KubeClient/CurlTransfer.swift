@@ -71,6 +71,7 @@ enum CurlTransfer {
         _ = ccurl_setopt_pointer(raw, CURLOPT_XFERINFODATA, userdata)
         _ = ccurl_setopt_long(raw, CURLOPT_NOPROGRESS, 0)
         let code = withExtendedLifetime(sink) { curl_easy_perform(raw) }
+        sink.captureStatusIfMissing()
         if code == CURLE_OK { return nil }
         if code == CURLE_ABORTED_BY_CALLBACK || sink.cancellation.isCancelled { return .cancelled }
         return .transport("\(String(cString: curl_easy_strerror(code))) (curl error \(code.rawValue)) talking to \(url)")

@@ -40,8 +40,8 @@ public final class LeaderElector: Sendable {
     }
 
     /// Campaigns until it holds the lease, then runs `work` while renewing. Returns when the lease
-    /// is lost (after cancelling `work`) or when `work` returns. Cancelling the calling task stops
-    /// campaigning and, while leading, cancels `work` and releases the lease.
+    /// is lost (after cancelling `work`) or when `work` returns (releasing the lease). Cancelling
+    /// the calling task stops campaigning and, while leading, cancels `work` and releases the lease.
     public func run(whileLeading work: @escaping @Sendable () async throws -> Void) async throws -> Outcome {
         while !(await tryAcquireOrRenew()) {
             try await Task.sleep(for: jittered(configuration.retryPeriod))

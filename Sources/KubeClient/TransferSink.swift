@@ -33,6 +33,14 @@ final class TransferSink {
         }
     }
 
+    /// A response without a body never reached `receive`; its status is read at the end.
+    func captureStatusIfMissing() {
+        guard status == 0 else { return }
+        var code = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        status = code
+    }
+
     func receiveHeader(_ line: UnsafeRawBufferPointer) {
         let text = String(decoding: line, as: UTF8.self)
         if text.hasPrefix("HTTP/") {

@@ -8,6 +8,8 @@ public struct ServerStatistics: Sendable, Equatable {
     public var injectedThrottles = 0
     public var watchesStarted = 0
     public var watchesClosedByFault = 0
+    /// The highest resourceVersion any bookmark carried.
+    public var lastBookmarkVersion: Int64 = 0
 }
 
 /// The API server without its sockets: takes a request, answers it. The HTTP layer feeds it.
@@ -47,6 +49,10 @@ final class APIServerCore: Sendable {
     var stats: ServerStatistics { statistics.withLock { $0 } }
 
     func countWatchClosedByFault() { statistics.withLock { $0.watchesClosedByFault += 1 } }
+
+    func noteBookmark(_ version: Int64) {
+        statistics.withLock { $0.lastBookmarkVersion = max($0.lastBookmarkVersion, version) }
+    }
 
     // MARK: entry
 

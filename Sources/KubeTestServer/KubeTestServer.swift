@@ -125,4 +125,9 @@ public final class KubeTestServer: Sendable {
     }
 
     public var statistics: ServerStatistics { core.stats }
+
+    /// Watches open right now.
+    public var activeWatchCount: Int {
+        core.store.transaction { $0.subscriberCount }
+    }
 }

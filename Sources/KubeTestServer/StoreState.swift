@@ -124,6 +124,8 @@ struct StoreState: Sendable {
         return subscriber
     }
 
+    var subscriberCount: Int { subscribers.count }
+
     mutating func unsubscribe(_ id: Int) {
         subscribers[id] = nil
     }

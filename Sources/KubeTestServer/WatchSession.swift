@@ -99,6 +99,7 @@ final class WatchSession {
     private func bookmark(_ version: Int64) {
         guard !finished else { return }
         handler.writeStreamBytes(context: context, plan.bookmarkLine(version: version))
+        core.noteBookmark(version)
     }
 
     /// Ends the response properly: the client sees the stream end normally.

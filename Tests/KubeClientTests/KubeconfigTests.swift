@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeTestServer
+import TestSupport
 import Testing
 
 /// Loading configuration: kubeconfig files (and their bad forms) and in-cluster files.
@@ -164,5 +165,3 @@ import Testing
         try await waitUntil("the rotated token to be read") { try source.token() == "second" }
     }
 }
-
-import TestSupport

@@ -6,6 +6,7 @@ import TestSupport
 
 /// Runs `body` against a fresh in-process test server and a client for it, and stops the server
 /// afterwards whatever happens.
+@discardableResult
 func withTestServer<T: Sendable>(
     _ configuration: KubeTestServerConfiguration = KubeTestServerConfiguration(),
     credentials: KubeTestServer.Credentials = .automatic,

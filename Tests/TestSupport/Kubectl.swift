@@ -33,16 +33,9 @@ public struct Kubectl: Sendable {
 
     /// Runs to completion and returns what it printed.
     public func run(_ arguments: [String], timeout: Duration = .seconds(45)) async throws -> Result {
-        let child = try ChildProcess(Self.executable, fullArguments(arguments), environment: ["KUBECONFIG": "", "HOME": cacheDirectory])
-        defer { child.stop() }
-        let status = try await child.waitForExit(timeout: timeout)
-        // Let the pipe handlers catch the last bytes written before exit.
-        try await waitUntil("kubectl output to settle", timeout: .seconds(2)) {
-            let before = child.standardOutput.utf8.count + child.standardError.utf8.count
-            try await Task.sleep(for: .milliseconds(20))
-            return before == child.standardOutput.utf8.count + child.standardError.utf8.count
-        }
-        return Result(exitCode: status, output: child.standardOutput, errorOutput: child.standardError)
+        let output = try await CommandRun.run(
+            Self.executable, fullArguments(arguments), environment: ["KUBECONFIG": "", "HOME": cacheDirectory], timeout: timeout)
+        return Result(exitCode: output.status, output: output.standardOutput, errorOutput: output.standardError)
     }
 
     /// Runs and demands success.
