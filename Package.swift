@@ -107,6 +107,8 @@ let package = Package(
         .testTarget(name: "AdapterTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
+        .testTarget(
+            name: "OperatorTests", dependencies: ["TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(

@@ -35,7 +35,8 @@ public final class EventSourceController: Service, Sendable {
             })
         statusWriter = StatusWriter(
             client: client, leadership: leadership, counterInterval: options.statusCounterInterval,
-            writesPerSecond: options.statusWritesPerSecond)
+            writesPerSecond: options.statusWritesPerSecond,
+            fieldManager: String("redis-eventsource/\(options.consumerName)".prefix(128)))
         reconciler = EventSourceReconciler(
             cache: cache, secrets: secrets, supervisor: supervisor, statusWriter: statusWriter,
             recorder: EventRecorder(client: client, reportingController: "redis-eventsource", reportingInstance: options.consumerName),
@@ -78,7 +79,6 @@ public final class EventSourceController: Service, Sendable {
             if !(await supervisor.stopAll(within: options.shutdownTimeout - .seconds(5))) {
                 logger.warning("some adapters did not drain in time; their entries stay pending in Redis")
             }
-            metrics.runningAdapters.record(0)
             // Last: cancelling the campaign releases the Lease, so a standby takes over at once.
             outer.cancelAll()
         }
@@ -116,7 +116,6 @@ public final class EventSourceController: Service, Sendable {
         while (try? await Task.sleep(for: options.resyncInterval)) != nil {
             for key in await cache.keys { await queue.add(key) }
             metrics.queueDepth.record(await queue.depth)
-            metrics.runningAdapters.record(await supervisor.count)
         }
     }
 

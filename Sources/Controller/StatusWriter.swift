@@ -17,12 +17,17 @@ public actor StatusWriter {
     private let client: KubeClient
     private let leadership: Leadership
     private let counterInterval: Duration
+    /// Names this replica in `managedFields`, so `kubectl get -o yaml --show-managed-fields` tells who wrote.
+    private let fieldManager: String
     private var policies: [ObjectKey: StatusWritePolicy] = [:]
     private var bucket: TokenBucket
     public private(set) var writes = 0
 
-    public init(client: KubeClient, leadership: Leadership, counterInterval: Duration, writesPerSecond: Double) {
+    public init(
+        client: KubeClient, leadership: Leadership, counterInterval: Duration, writesPerSecond: Double, fieldManager: String
+    ) {
         self.client = client
+        self.fieldManager = fieldManager
         self.leadership = leadership
         self.counterInterval = counterInterval
         bucket = TokenBucket(rate: writesPerSecond, burst: max(1, Int(writesPerSecond)))
@@ -47,8 +52,9 @@ public actor StatusWriter {
         if let wait = bucket.take(now: now) { return .retryAfter(wait) }
         // Diff against our own last write: the cache may not have caught up with it yet.
         let patch = MergePatchDiff.make(from: policy.lastWritten ?? current["status"], to: status)
-        _ = try await client.patchStatus(
-            EventSourceResource.eventSources, name: key.name, namespace: key.namespace, .merge(["status": patch]))
+        _ = try await client.patch(
+            EventSourceResource.eventSources, name: key.name, namespace: key.namespace, .merge(["status": patch]),
+            subresource: "status", fieldManager: fieldManager)
         policy.wrote(status, at: ContinuousClock.now)
         writes += 1
         return .written

@@ -229,8 +229,12 @@ final class APIServerCore: Sendable {
                 throw .badRequest(error.message)
             }
         case ("POST", "/testserver/compact"):
+            // With closeWatches=true every open watch ends too, so each client re-watches from a
+            // forgotten version and gets 410 Expired at once, however idle its resource was.
+            let closeWatches = request.query["closeWatches"] == "true"
             let version = store.transaction { state in
                 state.compact()
+                if closeWatches { state.endAllWatches() }
                 return state.resourceVersion
             }
             return .ok(["compactedThrough": .int(version)])

@@ -131,6 +131,12 @@ struct StoreState: Sendable {
     }
 
     /// Ends every watch on a resource, as happens when its CRD goes away.
+    /// Ends every open watch, as a restarting API server does; clients re-watch from where they were.
+    mutating func endAllWatches() {
+        for subscriber in subscribers.values { subscriber.end() }
+        subscribers.removeAll()
+    }
+
     mutating func endWatches(_ storage: StorageKey) {
         for (id, subscriber) in subscribers where subscriber.storage == storage {
             subscriber.end()
