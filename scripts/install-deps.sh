@@ -3,7 +3,10 @@
 set -euo pipefail
 
 packages=(redis-server redis-tools libhiredis-dev libcurl4-openssl-dev libyaml-dev libssl-dev openssl)
+# Commands the tests and scripts call; any provider will do, so only install when absent.
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+command -v curl >/dev/null 2>&1 || packages+=(curl)
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
 if [ "${WITH_BENCH_TOOLS:-0}" = 1 ]; then packages+=(wrk); fi
 
 missing=()

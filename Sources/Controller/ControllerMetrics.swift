@@ -7,5 +7,4 @@ struct ControllerMetrics: Sendable {
     let reconcileDuration = Timer(label: "redis_eventsource_reconcile_duration_milliseconds", preferredDisplayUnit: .milliseconds)
     let queueDepth = Gauge(label: "redis_eventsource_workqueue_depth")
     let watchRestarts = Counter(label: "redis_eventsource_watch_relists_total")
-    let statusWrites = Counter(label: "redis_eventsource_status_writes_total")
 }

@@ -1,5 +1,6 @@
 import KubeClient
 import Logging
+import Metrics
 import Reconciler
 import StructuredData
 
@@ -22,6 +23,7 @@ public actor StatusWriter {
     private var policies: [ObjectKey: StatusWritePolicy] = [:]
     private var bucket: TokenBucket
     public private(set) var writes = 0
+    private let writeCounter = Counter(label: "redis_eventsource_status_writes_total")
 
     public init(
         client: KubeClient, leadership: Leadership, counterInterval: Duration, writesPerSecond: Double, fieldManager: String
@@ -57,6 +59,7 @@ public actor StatusWriter {
             subresource: "status", fieldManager: fieldManager)
         policy.wrote(status, at: ContinuousClock.now)
         writes += 1
+        writeCounter.increment()
         return .written
     }
 
