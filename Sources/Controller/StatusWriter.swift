@@ -23,6 +23,9 @@ public actor StatusWriter {
     private var policies: [ObjectKey: StatusWritePolicy] = [:]
     private var bucket: TokenBucket
     public private(set) var writes = 0
+    /// False once a `/status` write came back 404 for an object that exists: the CRD has no status
+    /// subresource (Argo Events' own CRD, for one), so status goes through the main endpoint.
+    public private(set) var usesStatusSubresource = true
     private let writeCounter = Counter(label: "redis_eventsource_status_writes_total")
 
     public init(
@@ -37,6 +40,12 @@ public actor StatusWriter {
 
     /// Writes `status` for the object if the policies allow; `current` is the object as cached.
     public func submit(_ status: JSONValue, for key: ObjectKey, current: JSONValue) async throws(KubeError) -> Outcome {
+        var status = status
+        if !usesStatusSubresource {
+            // Without the subresource every status write bumps metadata.generation, so reporting
+            // observedGeneration would change the status again with each write, for ever.
+            status["observedGeneration"] = nil
+        }
         guard leadership.isLeader else {
             // A new leader starts from what the server holds, not from what it last wrote itself.
             policies[key] = nil
@@ -54,13 +63,28 @@ public actor StatusWriter {
         if let wait = bucket.take(now: now) { return .retryAfter(wait) }
         // Diff against our own last write: the cache may not have caught up with it yet.
         let patch = MergePatchDiff.make(from: policy.lastWritten ?? current["status"], to: status)
-        _ = try await client.patch(
-            EventSourceResource.eventSources, name: key.name, namespace: key.namespace, .merge(["status": patch]),
-            subresource: "status", fieldManager: fieldManager)
+        do {
+            try await write(patch, key)
+        } catch where error.isNotFound && usesStatusSubresource {
+            // Either the object is gone or its CRD has no status subresource; the main endpoint tells which.
+            usesStatusSubresource = false
+            do {
+                try await write(patch, key)
+            } catch {
+                usesStatusSubresource = true
+                throw error
+            }
+        }
         policy.wrote(status, at: ContinuousClock.now)
         writes += 1
         writeCounter.increment()
         return .written
+    }
+
+    private func write(_ patch: JSONValue, _ key: ObjectKey) async throws(KubeError) {
+        _ = try await client.patch(
+            EventSourceResource.eventSources, name: key.name, namespace: key.namespace, .merge(["status": patch]),
+            subresource: usesStatusSubresource ? "status" : nil, fieldManager: fieldManager)
     }
 
     public func forget(_ key: ObjectKey) {

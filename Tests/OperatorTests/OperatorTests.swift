@@ -198,3 +198,30 @@ import TestSupport
         }
     }
 }
+
+extension OperatorTests {
+    /// Argo Events' own CRD has no status subresource: status then goes through the main
+    /// endpoint, without observedGeneration, and settles instead of rewriting itself.
+    @Test func worksWithACRDThatHasNoStatusSubresource() async throws {
+        try await OperatorFixture.with { fixture in
+            let crdPath = BuiltProducts.repositoryRoot.appendingPathComponent("manifests/crds/argoproj.io_eventsources.yaml").path
+            let withoutSubresource = try String(contentsOfFile: crdPath, encoding: .utf8)
+                .replacingOccurrences(of: "      subresources:\n        status: {}\n", with: "")
+            #expect(!withoutSubresource.contains("subresources"))
+            try await fixture.apply(withoutSubresource)
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            let httpPort = FreePort.next()
+            try fixture.startController(httpPort: httpPort)
+            try await fixture.apply(fixture.eventSourceYAML(name: "plain", entries: [("example", ["FOO"])]))
+            try await fixture.waitForReady("plain")
+            #expect(try await fixture.eventSource("plain")?["status"]?["observedGeneration"] == nil)
+            let writes = try await fixture.metric("redis_eventsource_status_writes_total", port: httpPort) ?? 0
+            let reconciles = try await fixture.metric("redis_eventsource_reconciles_total", port: httpPort) ?? 0
+            try await waitUntil("twenty more reconciles") {
+                (try await fixture.metric("redis_eventsource_reconciles_total", port: httpPort) ?? 0) >= reconciles + 20
+            }
+            // Nothing changed meanwhile, so nothing was written: the status has settled.
+            #expect(try await fixture.metric("redis_eventsource_status_writes_total", port: httpPort) == writes)
+        }
+    }
+}
