@@ -199,8 +199,9 @@ final class AdapterWorker {
         return try StreamEntry.parseReadReply(reply)
     }
 
-    /// Delivers a batch in order and acknowledges what the sink accepted. A retryable failure
-    /// stops the batch, leaving the rest pending; a stop request lets delivered entries be acked.
+    /// Delivers a batch and acknowledges what the sink accepted (or the filter dropped, or went to
+    /// the dead-letter stream) in one pipelined XACK per stream. A retryable failure leaves the
+    /// failed and untried entries pending; a stop request lets what was delivered be acknowledged.
     private func deliver(
         _ entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: RESPConnection
     ) throws(RedisError) -> ConsumerStateMachine.BatchResult {
@@ -208,13 +209,11 @@ final class AdapterWorker {
         let attempts = try deadLetter == nil ? [:] : deliveryCounts(of: entries, mode: mode, over: connection)
         var acknowledged: [String: [RedisArgument]] = [:]
         var lastIDs: [String: String] = [:]
-        var sinkFailed = false
-        var retryAfter: Duration?
-        var leftPending = false
-        var count = 0
+        var outgoing: [(entry: StreamEntry, event: CloudEvent)] = []
+        outgoing.reserveCapacity(entries.count)
+        let started = ContinuousClock.now
         for entry in entries {
             if stop.isStopped { break }
-            count += 1
             lastIDs[entry.stream] = entry.id
             guard entry.fields != nil else {
                 // Trimmed from the stream while pending: there is nothing left to deliver.
@@ -222,54 +221,53 @@ final class AdapterWorker {
                 acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
                 continue
             }
-            let started = ContinuousClock.now
             let event = builder.event(for: entry)
             if let filter, !passes(filter, event, entry) {
                 // Argo acknowledges what its filter drops, and so do we: the entry was handled.
                 acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
                 continue
             }
-            let outcome = sink.deliver(event)
-            metrics.processingDuration.record(duration: ContinuousClock.now - started)
+            outgoing.append((entry, event))
+        }
+        let outcomes = outgoing.isEmpty ? [] : sink.deliver(batch: outgoing.map(\.event))
+        if !outgoing.isEmpty {
+            let perEvent = (ContinuousClock.now - started) / outgoing.count
+            for _ in outgoing { metrics.processingDuration.record(duration: perEvent) }
+        }
+        var sinkFailed = false
+        var retryAfter: Duration?
+        var leftPending = false
+        var forwarded: Int64 = 0
+        var lastForwardedTime: Int64?
+        for ((entry, _), outcome) in zip(outgoing, outcomes) {
             switch outcome {
-            case .delivered:
+            case nil:
+                continue
+            case .delivered?:
                 acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
-                metrics.sent.increment()
-                status.update {
-                    $0.forwarded += 1
-                    $0.lastEventTime = entry.milliseconds
-                }
-            case .retryable(let reason, let hint):
-                retryAfter = hint
+                forwarded += 1
+                lastForwardedTime = entry.milliseconds ?? lastForwardedTime
+            case .retryable(let reason, let hint)?:
+                retryAfter = max(retryAfter ?? .zero, hint ?? .zero)
                 sinkFailed = true
-                metrics.sendFailed.increment()
-                status.update {
-                    $0.failed += 1
-                    $0.lastError = "delivery failed, will retry: \(reason)"
-                }
-                if let deadLetter, deadLetter.isExhausted(attempts[entry.id] ?? 1) {
-                    try deadLetter.write(entry, deliveries: attempts[entry.id] ?? 1, lastError: reason, over: connection)
-                    acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
-                    recordDeadLetter(entry, deadLetter)
-                } else {
+                if try !deadLettered(entry, attempts, deadLetter, reason, &acknowledged, over: connection) {
                     logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry: \(reason)")
                 }
-            case .rejected(let reason):
-                metrics.sendFailed.increment()
-                status.update {
-                    $0.failed += 1
-                    $0.lastError = "sink rejected an event: \(reason)"
-                }
-                if let deadLetter, deadLetter.isExhausted(attempts[entry.id] ?? 1) {
-                    try deadLetter.write(entry, deliveries: attempts[entry.id] ?? 1, lastError: reason, over: connection)
-                    acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
-                    recordDeadLetter(entry, deadLetter)
-                } else {
+                recordFailure("delivery failed, will retry: \(reason)")
+            case .rejected(let reason)?:
+                if try !deadLettered(entry, attempts, deadLetter, reason, &acknowledged, over: connection) {
                     logger.warning("sink rejected \(entry.stream) \(entry.id); it stays pending: \(reason)")
                     leftPending = true
                 }
+                recordFailure("sink rejected an event: \(reason)")
             }
-            if sinkFailed { break }
+        }
+        if forwarded > 0 {
+            metrics.sent.increment(by: forwarded)
+            status.update {
+                $0.forwarded += forwarded
+                if let lastForwardedTime { $0.lastEventTime = lastForwardedTime }
+            }
         }
         let acks = acknowledged.map { stream, ids -> [RedisArgument] in
             ["XACK", RedisArgument(stream), RedisArgument(group)] + ids
@@ -280,8 +278,29 @@ final class AdapterWorker {
             }
         }
         return .init(
-            entryCount: count, lastIDs: lastIDs, sinkFailed: sinkFailed, entriesLeftPending: leftPending,
-            retryAfter: retryAfter)
+            entryCount: lastIDs.isEmpty ? 0 : entries.count, lastIDs: lastIDs, sinkFailed: sinkFailed,
+            entriesLeftPending: leftPending, retryAfter: sinkFailed ? retryAfter.flatMap { $0 > .zero ? $0 : nil } : nil)
+    }
+
+    private func recordFailure(_ message: String) {
+        metrics.sendFailed.increment()
+        status.update {
+            $0.failed += 1
+            $0.lastError = message
+        }
+    }
+
+    /// Dead-letters a failed entry once it used up its deliveries; true when it did.
+    private func deadLettered(
+        _ entry: StreamEntry, _ attempts: [String: Int], _ policy: DeadLetterPolicy?, _ reason: String,
+        _ acknowledged: inout [String: [RedisArgument]], over connection: RESPConnection
+    ) throws(RedisError) -> Bool {
+        let deliveries = attempts[entry.id] ?? 1
+        guard let policy, policy.isExhausted(deliveries) else { return false }
+        try policy.write(entry, deliveries: deliveries, lastError: reason, over: connection)
+        acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
+        recordDeadLetter(entry, policy)
+        return true
     }
 
     private func recordDeadLetter(_ entry: StreamEntry, _ policy: DeadLetterPolicy) {

@@ -11,6 +11,31 @@ public enum DeliveryOutcome: Sendable, Equatable {
 /// that adapter's own thread, so it may block (libcurl, write(2)) and keep unsynchronised state.
 public protocol EventSink: AnyObject {
     func deliver(_ event: CloudEvent) -> DeliveryOutcome
+    /// Delivers the events of one read, returning one outcome per event in the same order; nil
+    /// marks an event the sink did not try (it stays pending and is offered again). A sink may
+    /// deliver a batch at once (one write, parallel requests); an event counts as delivered only
+    /// once it is durably handed over, since the adapter acknowledges it right after.
+    func deliver(batch events: [CloudEvent]) -> [DeliveryOutcome?]
     /// Releases connections; called once when the adapter stops.
     func close()
+}
+
+extension EventSink {
+    /// One by one, in order; after a retryable failure the rest is not tried, since the
+    /// destination is most likely down for them too.
+    public func deliver(batch events: [CloudEvent]) -> [DeliveryOutcome?] {
+        var outcomes: [DeliveryOutcome?] = []
+        outcomes.reserveCapacity(events.count)
+        var failing = false
+        for event in events {
+            guard !failing else {
+                outcomes.append(nil)
+                continue
+            }
+            let outcome = deliver(event)
+            if case .retryable = outcome { failing = true }
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
 }
