@@ -28,12 +28,19 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Also write the results as Markdown to this file.")
     var markdown: String?
 
+    @Option(help: "Only run the bench receiver for this many seconds, printing its URL, so other clients can be profiled against it.")
+    var receiverOnly: Int?
+
     @Flag(help: "Keep the scratch folder (manifests, logs, wrk output) for inspection.")
     var keepWorkDirectory = false
 
     func run() async throws {
         let signalSources = ChildRegistry.stopChildrenOnSignals()
         defer { withExtendedLifetime(signalSources) {} }
+        if let receiverOnly {
+            try await Self.serve(seconds: receiverOnly)
+            return
+        }
         let executable = product ?? Self.besideSelf("redis-eventsource")
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError("no redis-eventsource at \(executable); build it with swift build -c release")
@@ -62,6 +69,21 @@ struct BenchmarkCommand: AsyncParsableCommand {
         } else {
             try? FileManager.default.removeItem(atPath: workDirectory)
         }
+    }
+
+    private static func serve(seconds: Int) async throws {
+        let receiver = try await BenchReceiver.start(threads: 1)
+        FileHandleOutput.out(receiver.url)
+        let start = MonotonicClock.now()
+        var last = (time: start, count: 0)
+        for _ in 0..<max(0, seconds) {
+            try await Task.sleep(for: .seconds(1))
+            let now = (time: MonotonicClock.now(), count: receiver.tally.requestCount)
+            let rate = Double(now.count - last.count) / (Double(now.time - last.time) / 1e9)
+            FileHandleOutput.error("receiver: \(now.count) requests, \(Int(rate)) requests/s in the last second")
+            last = now
+        }
+        await receiver.stop()
     }
 
     private static func besideSelf(_ name: String) -> String {
