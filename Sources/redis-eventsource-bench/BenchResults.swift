@@ -4,9 +4,10 @@ import Glibc
 struct BenchResults: Sendable {
     let settings: BenchSettings
     var fillSeconds = 0.0
-    var rawRedis: ThroughputFigure?
-    var productStdout: ThroughputFigure?
-    var rawReceiver: Double?
+    var rawRedisRounds: [ThroughputFigure] = []
+    var productStdoutRounds: [ThroughputFigure] = []
+    /// wrk before and after the product's HTTP run.
+    var rawReceiverRuns: [Double] = []
     var productHTTP: ThroughputFigure?
     var receivedHTTP = 0
     var requestBytes = 0
@@ -14,6 +15,21 @@ struct BenchResults: Sendable {
     var latency: LatencySummary?
 
     static let target = 0.5
+
+    var rawRedis: ThroughputFigure? { Self.median(rawRedisRounds) }
+    var productStdout: ThroughputFigure? { Self.median(productStdoutRounds) }
+    var rawReceiver: Double? {
+        rawReceiverRuns.isEmpty ? nil : rawReceiverRuns.reduce(0, +) / Double(rawReceiverRuns.count)
+    }
+
+    private static func median(_ figures: [ThroughputFigure]) -> ThroughputFigure? {
+        guard !figures.isEmpty else { return nil }
+        return figures.sorted { $0.rate < $1.rate }[figures.count / 2]
+    }
+
+    private static func rates(_ figures: [ThroughputFigure]) -> String {
+        figures.map { number($0.rate) }.joined(separator: " / ")
+    }
 
     var stdoutRatio: Double? { ratio(productStdout?.rate, rawRedis?.rate) }
     var httpRatio: Double? { ratio(productHTTP?.rate, rawReceiver) }
@@ -60,13 +76,16 @@ struct BenchResults: Sendable {
             "redis-eventsource benchmark: \(Self.number(Double(settings.entries))) entries of 3 short fields, "
                 + "COUNT \(settings.readCount) per read, 1 adapter, everything on 127.0.0.1",
             "",
-            "(a) stdout sink > /dev/null   \(Self.number(productStdout?.rate)) events/s   (\(Self.note(productStdout)))",
-            "    raw hiredis XREADGROUP+XACK \(Self.number(rawRedis?.rate)) entries/s  (\(Self.note(rawRedis)))",
+            "(a) stdout sink > /dev/null   \(Self.number(productStdout?.rate)) events/s   "
+                + "(median of \(Self.rates(productStdoutRounds)); \(Self.note(productStdout)))",
+            "    raw hiredis XREADGROUP+XACK \(Self.number(rawRedis?.rate)) entries/s  "
+                + "(median of \(Self.rates(rawRedisRounds)); \(Self.note(rawRedis)))",
             "    ratio \(Self.percent(stdoutRatio))  \(Self.verdict(stdoutRatio))",
             "",
             "(b) HTTP sink, binary mode    \(Self.number(productHTTP?.rate)) events/s   (\(Self.note(productHTTP)); "
                 + "\(Self.number(Double(receivedHTTP))) requests arrived)",
-            "    raw receiver under wrk     \(Self.number(rawReceiver)) requests/s  (1 connection, "
+            "    raw receiver under wrk     \(Self.number(rawReceiver)) requests/s  (mean of "
+                + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " before, ")) after; 1 connection, "
                 + "\(requestBytes)-byte requests, \(bodyBytes)-byte body, \(settings.wrkSeconds) s)",
             "    ratio \(Self.percent(httpRatio))  \(Self.verdict(httpRatio))",
             "",
@@ -102,9 +121,12 @@ struct BenchResults: Sendable {
         }
         rows += [
             "",
-            "Details: (a) \(Self.note(productStdout)); raw \(Self.note(rawRedis)). "
+            "Details: (a) medians of \(settings.stdoutRounds) alternating rounds; product rounds "
+                + "\(Self.rates(productStdoutRounds)) events/s, raw rounds \(Self.rates(rawRedisRounds)) entries/s; "
+                + "median product round \(Self.note(productStdout)). "
                 + "(b) \(Self.note(productHTTP)), \(Self.number(Double(receivedHTTP))) requests arrived; "
-                + "wrk ran \(settings.wrkSeconds) s with a \(bodyBytes)-byte body. "
+                + "wrk ran \(settings.wrkSeconds) s before and after it with a \(bodyBytes)-byte body: "
+                + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " and ")) requests/s. "
                 + "Filling the stream took \(String(format: "%.2f", fillSeconds)) s.",
         ]
         return rows.joined(separator: "\n") + "\n"

@@ -14,24 +14,30 @@ struct BenchRun: Sendable {
 
         log("filling stream \(stream) with \(settings.entries) entries")
         let port = redisPort
-        let (stream, entries) = (self.stream, settings.entries)
+        let (stream, entries, rounds) = (self.stream, settings.entries, settings.stdoutRounds)
         results.fillSeconds = try await BlockingWork.run("bench-fill") { () throws(BenchError) in
             let connection = try HiredisConnection(port: port)
             let start = MonotonicClock.now()
             try StreamFiller(stream: stream, count: entries).fill(connection)
-            for group in ["raw", "product-stdout", "product-http"] {
+            let groups = (1...rounds).flatMap { ["raw-\($0)", "product-stdout-\($0)"] } + ["product-http"]
+            for group in groups {
                 _ = try connection.command(["XGROUP", "CREATE", stream, group, "0"]).checked("XGROUP CREATE \(group)")
             }
             return MonotonicClock.seconds(since: start)
         }
 
-        log("(a) raw: hiredis XREADGROUP COUNT \(settings.readCount) + XACK, group raw")
-        results.rawRedis = try await measureRawLoop()
-        log("(a) raw: \(Int(results.rawRedis!.rate)) entries/s")
-
-        log("(a) product: redis-eventsource run --sink stdout > /dev/null, group product-stdout")
-        results.productStdout = try await measureProduct(label: "stdout", group: "product-stdout", sink: "stdout")
-        log("(a) product: \(Int(results.productStdout!.rate)) events/s")
+        // Raw and product alternate, and each figure is the median of its rounds: on a shared
+        // machine a neighbour's burst then skews one round, not the ratio.
+        for round in 1...rounds {
+            log("(a) round \(round)/\(rounds) raw: hiredis XREADGROUP COUNT \(settings.readCount) + XACK, group raw-\(round)")
+            let raw = try await measureRawLoop(group: "raw-\(round)")
+            results.rawRedisRounds.append(raw)
+            log("(a) round \(round)/\(rounds) raw: \(Int(raw.rate)) entries/s")
+            log("(a) round \(round)/\(rounds) product: redis-eventsource run --sink stdout > /dev/null, group product-stdout-\(round)")
+            let product = try await measureProduct(label: "stdout-\(round)", group: "product-stdout-\(round)", sink: "stdout")
+            results.productStdoutRounds.append(product)
+            log("(a) round \(round)/\(rounds) product: \(Int(product.rate)) events/s")
+        }
 
         let receiver = try await BenchReceiver.start(threads: 1)
         do {
@@ -54,30 +60,38 @@ struct BenchRun: Sendable {
         let wrk = WrkLoad(
             url: receiver.url, sample: sample, connections: 1, seconds: settings.wrkSeconds,
             workDirectory: settings.workDirectory)
-        results.rawReceiver = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
-        log("(b) raw: \(Int(results.rawReceiver!)) requests/s")
+        let before = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
+        results.rawReceiverRuns.append(before)
+        log("(b) raw: \(Int(before)) requests/s")
 
         log("(b) product: redis-eventsource run --sink \(receiver.url), group product-http")
-        let before = receiver.tally.requestCount
+        let requestsBefore = receiver.tally.requestCount
         results.productHTTP = try await measureProduct(label: "http", group: "product-http", sink: receiver.url)
-        results.receivedHTTP = receiver.tally.requestCount - before
+        results.receivedHTTP = receiver.tally.requestCount - requestsBefore
         log("(b) product: \(Int(results.productHTTP!.rate)) events/s, \(results.receivedHTTP) requests arrived")
+
+        // wrk again after the product's long run, so a change in the machine's load during it
+        // shows as two different raw figures instead of skewing the ratio unseen.
+        log("(b) raw again: wrk -t1 -c1 -d\(settings.wrkSeconds)s")
+        let after = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
+        results.rawReceiverRuns.append(after)
+        log("(b) raw again: \(Int(after)) requests/s")
 
         log("latency: \(settings.latencyRate) entries/s for \(settings.latencySeconds) s through the HTTP sink")
         results.latency = try await measureLatency(receiver: receiver)
     }
 
-    private func measureRawLoop() async throws -> ThroughputFigure {
+    private func measureRawLoop(group: String) async throws -> ThroughputFigure {
         let (port, stream, settings) = (redisPort, self.stream, self.settings)
         return try await BlockingWork.run("bench-raw") { () throws(BenchError) in
             let start = MonotonicClock.now()
             let connection = try HiredisConnection(port: port)
             let loop = RawConsumerLoop(
-                stream: stream, group: "raw", consumer: "raw", count: settings.readCount,
+                stream: stream, group: group, consumer: "raw", count: settings.readCount,
                 maxBatches: settings.entries / settings.readCount + 10)
             let count = try loop.run(connection)
             let seconds = MonotonicClock.seconds(since: start)
-            let progress = try GroupProgress.read(connection, stream: stream, group: "raw")
+            let progress = try GroupProgress.read(connection, stream: stream, group: group)
             return ThroughputFigure(entries: Int64(count), seconds: seconds, complete: progress.isDrained)
         }
     }

@@ -4,6 +4,8 @@ struct BenchSettings: Sendable {
     var entries = 200_000
     /// COUNT per XREADGROUP, for the raw loop and the product alike.
     var readCount = 100
+    /// Alternating raw and product runs for the stdout figure; each side reports its median.
+    var stdoutRounds = 3
     var wrkSeconds = 5
     var latencyRate = 1_000
     var latencySeconds = 10

@@ -16,7 +16,10 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Entries in the throughput stream.")
     var entries = 200_000
 
-    @Option(help: "Seconds wrk loads the receiver.")
+    @Option(help: "Alternating raw and product rounds for the stdout figure (medians are reported).")
+    var rounds = 3
+
+    @Option(help: "Seconds wrk loads the receiver, before and after the product's HTTP run.")
     var wrkSeconds = 5
 
     @Option(help: "Seconds of paced entries for the latency figure.")
@@ -49,7 +52,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             .appendingPathComponent("redis-eventsource-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         let settings = BenchSettings(
-            productExecutable: executable, entries: entries, wrkSeconds: wrkSeconds, latencyRate: latencyRate,
+            productExecutable: executable, entries: entries, stdoutRounds: max(1, rounds), wrkSeconds: wrkSeconds, latencyRate: latencyRate,
             latencySeconds: latencySeconds, workDirectory: workDirectory)
 
         let redis = try RedisProcess.start(in: workDirectory)
