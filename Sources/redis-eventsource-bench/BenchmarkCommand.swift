@@ -60,6 +60,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
         do {
             results = try await BenchRun(settings: settings, redisPort: redis.port).run()
         } catch {
+            // The signal handler is stopping the children and will end the process; a phase
+            // that failed because its child was stopped is not worth reporting.
+            for _ in 0..<10 where ChildRegistry.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
             redis.stop()
             FileHandleOutput.error("bench failed; logs are in \(workDirectory)")
             throw error

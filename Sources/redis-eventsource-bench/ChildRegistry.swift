@@ -6,6 +6,10 @@ import Synchronization
 /// too instead of leaving a redis-server or an adapter running after the bench is gone.
 enum ChildRegistry {
     private static let pids = Mutex<Set<pid_t>>([])
+    private static let interrupted = Atomic<Bool>(false)
+
+    /// True once a stop signal arrived: failures after it are the signal's doing, not the bench's.
+    static var isInterrupted: Bool { interrupted.load(ordering: .acquiring) }
 
     static func add(_ pid: pid_t) { _ = pids.withLock { $0.insert(pid) } }
     static func remove(_ pid: pid_t) { _ = pids.withLock { $0.remove(pid) } }
@@ -17,6 +21,7 @@ enum ChildRegistry {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
+                interrupted.store(true, ordering: .releasing)
                 let children = pids.withLock { $0 }
                 FileHandleOutput.error("\nbench interrupted; stopping \(children.count) child process(es)")
                 for pid in children { kill(pid, SIGTERM) }
