@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "BenchmarkRunner",
             dependencies: [
-                "Adapter", "EventSourceAPI", "CHiredis", "TestSupport",
+                "Adapter", "EventSourceAPI", "CHiredis", "CCurl", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

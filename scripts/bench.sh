@@ -31,6 +31,7 @@ set +m
 status=0
 wait "$bench_pid" || status=$?
 bench_pid=""
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$status" -eq 0 ] || { echo "bench failed with status $status; BENCHMARKS.md left as it was" >&2; exit "$status"; }
 
 cpu="$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
@@ -41,7 +42,7 @@ swift_version="$(swift --version 2>/dev/null | head -1)"
     echo "<!-- bench:results:begin (written by scripts/bench.sh; edit outside the markers) -->"
     echo "### Latest run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo
-    echo "Machine: $(nproc) CPUs ($cpu), $memory memory, Linux $(uname -r). Load average before the run: $load_before."
+    echo "Machine: $(nproc) CPUs ($cpu), $memory memory, Linux $(uname -r). Load average (1, 5, 15 min) before the run: $load_before; after: $load_after."
     echo "Software: $swift_version; $versions."
     echo
     cat "$results"

@@ -9,6 +9,8 @@ struct BenchResults: Sendable {
     /// wrk before and after the product's HTTP run.
     var rawReceiverRuns: [Double] = []
     var productHTTP: ThroughputFigure?
+    /// libcurl's own loop against the receiver: where the HTTP gap is libcurl's, not the adapter's.
+    var curlBaseline: Double?
     var receivedHTTP = 0
     var requestBytes = 0
     var bodyBytes = 0
@@ -88,6 +90,8 @@ struct BenchResults: Sendable {
                 + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " before, ")) after; 1 connection, "
                 + "\(requestBytes)-byte requests, \(bodyBytes)-byte body, \(settings.wrkSeconds) s)",
             "    ratio \(Self.percent(httpRatio))  \(Self.verdict(httpRatio))",
+            "    for reference, libcurl alone (one easy handle, same request): \(Self.number(curlBaseline)) requests/s, "
+                + "\(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk",
             "",
         ]
         if let latency {
@@ -127,6 +131,8 @@ struct BenchResults: Sendable {
                 + "(b) \(Self.note(productHTTP)), \(Self.number(Double(receivedHTTP))) requests arrived; "
                 + "wrk ran \(settings.wrkSeconds) s before and after it with a \(bodyBytes)-byte body: "
                 + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " and ")) requests/s. "
+                + "For reference, libcurl alone (one easy handle posting the same request in a loop) made "
+                + "\(Self.number(curlBaseline)) requests/s, \(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk. "
                 + "Filling the stream took \(String(format: "%.2f", fillSeconds)) s.",
         ]
         return rows.joined(separator: "\n") + "\n"

@@ -7,7 +7,7 @@ struct BenchRun: Sendable {
     let redisPort: Int
     let stream = "bench"
 
-    private func log(_ line: String) { FileHandleOutput.error("bench: \(line)") }
+    private func log(_ line: String) { Console.error("bench: \(line)") }
 
     func run() async throws -> BenchResults {
         var results = BenchResults(settings: settings)
@@ -63,6 +63,11 @@ struct BenchRun: Sendable {
         let before = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
         results.rawReceiverRuns.append(before)
         log("(b) raw: \(Int(before)) requests/s")
+
+        log("(b) libcurl alone: one easy handle, the same request, \(settings.wrkSeconds) s")
+        let curl = CurlBaseline(url: receiver.url, sample: sample, seconds: settings.wrkSeconds)
+        results.curlBaseline = try await BlockingWork.run("bench-curl") { () throws(BenchError) in try curl.run() }
+        log("(b) libcurl alone: \(Int(results.curlBaseline!)) requests/s")
 
         log("(b) product: redis-eventsource run --sink \(receiver.url), group product-http")
         let requestsBefore = receiver.tally.requestCount
@@ -162,7 +167,7 @@ struct BenchRun: Sendable {
             _ = try paced(seconds: 1)
             let samples = try paced(seconds: settings.latencySeconds)
             if samples.count < settings.latencyRate * settings.latencySeconds {
-                FileHandleOutput.error("bench: latency: only \(samples.count) events arrived")
+                Console.error("bench: latency: only \(samples.count) events arrived")
             }
             return LatencySummary(nanoseconds: samples)
         }

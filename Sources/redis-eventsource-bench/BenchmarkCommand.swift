@@ -64,14 +64,14 @@ struct BenchmarkCommand: AsyncParsableCommand {
             // that failed because its child was stopped is not worth reporting.
             for _ in 0..<10 where ChildRegistry.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
             redis.stop()
-            FileHandleOutput.error("bench failed; logs are in \(workDirectory)")
+            Console.error("bench failed; logs are in \(workDirectory)")
             throw error
         }
         redis.stop()
-        FileHandleOutput.out(results.text)
+        Console.out(results.text)
         if let markdown { try TextFile.write(results.markdown, to: markdown) }
         if keepWorkDirectory {
-            FileHandleOutput.error("scratch files kept in \(workDirectory)")
+            Console.error("scratch files kept in \(workDirectory)")
         } else {
             try? FileManager.default.removeItem(atPath: workDirectory)
         }
@@ -79,14 +79,14 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     private static func serve(seconds: Int) async throws {
         let receiver = try await BenchReceiver.start(threads: 1)
-        FileHandleOutput.out(receiver.url)
+        Console.out(receiver.url)
         let start = MonotonicClock.now()
         var last = (time: start, count: 0)
         for _ in 0..<max(0, seconds) {
             try await Task.sleep(for: .seconds(1))
             let now = (time: MonotonicClock.now(), count: receiver.tally.requestCount)
             let rate = Double(now.count - last.count) / (Double(now.time - last.time) / 1e9)
-            FileHandleOutput.error("receiver: \(now.count) requests, \(Int(rate)) requests/s in the last second")
+            Console.error("receiver: \(now.count) requests, \(Int(rate)) requests/s in the last second")
             last = now
         }
         await receiver.stop()

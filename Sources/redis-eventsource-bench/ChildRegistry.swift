@@ -23,7 +23,7 @@ enum ChildRegistry {
             source.setEventHandler {
                 interrupted.store(true, ordering: .releasing)
                 let children = pids.withLock { $0 }
-                FileHandleOutput.error("\nbench interrupted; stopping \(children.count) child process(es)")
+                Console.error("\nbench interrupted; stopping \(children.count) child process(es)")
                 for pid in children { kill(pid, SIGTERM) }
                 let start = MonotonicClock.now()
                 var remaining = children

@@ -2,7 +2,7 @@ import Glibc
 
 /// Progress goes to standard error and results to standard output, unbuffered, so a bench
 /// that is interrupted still shows how far it got.
-enum FileHandleOutput {
+enum Console {
     static func error(_ line: String) { write(line + "\n", to: 2) }
     static func out(_ line: String) { write(line + "\n", to: 1) }
 
