@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "redis-eventsource", targets: ["RedisEventSourceCLI"]),
         .executable(name: "kube-testserver", targets: ["KubeTestServerCLI"]),
+        .executable(name: "redis-eventsource-bench", targets: ["BenchmarkRunner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -88,6 +89,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/redis-eventsource",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "BenchmarkRunner",
+            dependencies: [
+                "Adapter", "EventSourceAPI", "CHiredis", "CCurl", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/redis-eventsource-bench",
             swiftSettings: strict
         ),
 

@@ -1,0 +1,140 @@
+import Glibc
+
+/// The figures of one run, and how they read as text and as the Markdown table in BENCHMARKS.md.
+struct BenchResults: Sendable {
+    let settings: BenchSettings
+    var fillSeconds = 0.0
+    var rawRedisRounds: [ThroughputFigure] = []
+    var productStdoutRounds: [ThroughputFigure] = []
+    /// wrk before and after the product's HTTP run.
+    var rawReceiverRuns: [Double] = []
+    var productHTTP: ThroughputFigure?
+    /// libcurl's own loop against the receiver: where the HTTP gap is libcurl's, not the adapter's.
+    var curlBaseline: Double?
+    var receivedHTTP = 0
+    var requestBytes = 0
+    var bodyBytes = 0
+    var latency: LatencySummary?
+
+    static let target = 0.5
+
+    var rawRedis: ThroughputFigure? { Self.median(rawRedisRounds) }
+    var productStdout: ThroughputFigure? { Self.median(productStdoutRounds) }
+    var rawReceiver: Double? {
+        rawReceiverRuns.isEmpty ? nil : rawReceiverRuns.reduce(0, +) / Double(rawReceiverRuns.count)
+    }
+
+    private static func median(_ figures: [ThroughputFigure]) -> ThroughputFigure? {
+        guard !figures.isEmpty else { return nil }
+        return figures.sorted { $0.rate < $1.rate }[figures.count / 2]
+    }
+
+    private static func rates(_ figures: [ThroughputFigure]) -> String {
+        figures.map { number($0.rate) }.joined(separator: " / ")
+    }
+
+    var stdoutRatio: Double? { ratio(productStdout?.rate, rawRedis?.rate) }
+    var httpRatio: Double? { ratio(productHTTP?.rate, rawReceiver) }
+
+    private func ratio(_ product: Double?, _ raw: Double?) -> Double? {
+        guard let product, let raw, raw > 0 else { return nil }
+        return product / raw
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value else { return "n/a" }
+        let digits = Array(String(Int(value.rounded())))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
+    }
+
+    static func percent(_ value: Double?) -> String {
+        guard let value else { return "n/a" }
+        return String(format: "%.1f%%", value * 100)
+    }
+
+    static func milliseconds(_ value: Double) -> String { String(format: "%.2f ms", value) }
+
+    private static func verdict(_ ratio: Double?) -> String {
+        guard let ratio else { return "n/a" }
+        return ratio >= target ? "meets ≥ 50%" : "BELOW 50%"
+    }
+
+    private static func note(_ figure: ThroughputFigure?) -> String {
+        guard let figure else { return "" }
+        var parts = ["\(number(Double(figure.entries))) in \(String(format: "%.2f", figure.seconds)) s"]
+        if let startup = figure.startup { parts.append(String(format: "first ack after %.2f s", startup)) }
+        if !figure.complete { parts.append("INCOMPLETE") }
+        return parts.joined(separator: ", ")
+    }
+
+    var text: String {
+        var lines = [
+            "",
+            "redis-eventsource benchmark: \(Self.number(Double(settings.entries))) entries of 3 short fields, "
+                + "COUNT \(settings.readCount) per read, 1 adapter, everything on 127.0.0.1",
+            "",
+            "(a) stdout sink > /dev/null   \(Self.number(productStdout?.rate)) events/s   "
+                + "(median of \(Self.rates(productStdoutRounds)); \(Self.note(productStdout)))",
+            "    raw hiredis XREADGROUP+XACK \(Self.number(rawRedis?.rate)) entries/s  "
+                + "(median of \(Self.rates(rawRedisRounds)); \(Self.note(rawRedis)))",
+            "    ratio \(Self.percent(stdoutRatio))  \(Self.verdict(stdoutRatio))",
+            "",
+            "(b) HTTP sink, binary mode    \(Self.number(productHTTP?.rate)) events/s   (\(Self.note(productHTTP)); "
+                + "\(Self.number(Double(receivedHTTP))) requests arrived)",
+            "    raw receiver under wrk     \(Self.number(rawReceiver)) requests/s  (mean of "
+                + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " before, ")) after; 1 connection, "
+                + "\(requestBytes)-byte requests, \(bodyBytes)-byte body, \(settings.wrkSeconds) s)",
+            "    ratio \(Self.percent(httpRatio))  \(Self.verdict(httpRatio))",
+            "    for reference, libcurl alone (one easy handle, same request): \(Self.number(curlBaseline)) requests/s, "
+                + "\(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk",
+            "",
+        ]
+        if let latency {
+            lines.append(
+                "latency XADD -> receiver at \(settings.latencyRate)/s for \(settings.latencySeconds) s: "
+                    + "p50 \(Self.milliseconds(latency.p50)), p99 \(Self.milliseconds(latency.p99)), "
+                    + "max \(Self.milliseconds(latency.max)) (\(latency.count) events)")
+        } else {
+            lines.append("latency: no events arrived")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    var markdown: String {
+        var rows = [
+            "| figure | product | raw capacity (same run) | ratio |",
+            "|---|---:|---:|---:|",
+            "| (a) stdout sink → /dev/null | \(Self.number(productStdout?.rate)) events/s | "
+                + "\(Self.number(rawRedis?.rate)) entries/s (hiredis XREADGROUP COUNT \(settings.readCount) + XACK) | "
+                + "**\(Self.percent(stdoutRatio))** |",
+            "| (b) HTTP sink, binary mode → receiver on 127.0.0.1 | \(Self.number(productHTTP?.rate)) events/s | "
+                + "\(Self.number(rawReceiver)) requests/s (wrk, 1 connection, \(requestBytes)-byte requests) | "
+                + "**\(Self.percent(httpRatio))** |",
+            "",
+        ]
+        if let latency {
+            rows.append(
+                "Latency from XADD to arrival at the receiver, \(settings.latencyRate) events/s for "
+                    + "\(settings.latencySeconds) s (\(latency.count) events): **p50 \(Self.milliseconds(latency.p50))**, "
+                    + "**p99 \(Self.milliseconds(latency.p99))**, max \(Self.milliseconds(latency.max)).")
+        }
+        rows += [
+            "",
+            "Details: (a) medians of \(settings.stdoutRounds) alternating rounds; product rounds "
+                + "\(Self.rates(productStdoutRounds)) events/s, raw rounds \(Self.rates(rawRedisRounds)) entries/s; "
+                + "median product round \(Self.note(productStdout)). "
+                + "(b) \(Self.note(productHTTP)), \(Self.number(Double(receivedHTTP))) requests arrived; "
+                + "wrk ran \(settings.wrkSeconds) s before and after it with a \(bodyBytes)-byte body: "
+                + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " and ")) requests/s. "
+                + "For reference, libcurl alone (one easy handle posting the same request in a loop) made "
+                + "\(Self.number(curlBaseline)) requests/s, \(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk. "
+                + "Filling the stream took \(String(format: "%.2f", fillSeconds)) s.",
+        ]
+        return rows.joined(separator: "\n") + "\n"
+    }
+}

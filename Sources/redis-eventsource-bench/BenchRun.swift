@@ -1,0 +1,175 @@
+import Glibc
+
+/// The whole benchmark, phase by phase, on one redis-server; each raw capacity is measured in
+/// the same run as the product figure it is compared with, on the same machine state.
+struct BenchRun: Sendable {
+    let settings: BenchSettings
+    let redisPort: Int
+    let stream = "bench"
+
+    private func log(_ line: String) { Console.error("bench: \(line)") }
+
+    func run() async throws -> BenchResults {
+        var results = BenchResults(settings: settings)
+
+        log("filling stream \(stream) with \(settings.entries) entries")
+        let port = redisPort
+        let (stream, entries, rounds) = (self.stream, settings.entries, settings.stdoutRounds)
+        results.fillSeconds = try await BlockingWork.run("bench-fill") { () throws(BenchError) in
+            let connection = try HiredisConnection(port: port)
+            let start = MonotonicClock.now()
+            try StreamFiller(stream: stream, count: entries).fill(connection)
+            let groups = (1...rounds).flatMap { ["raw-\($0)", "product-stdout-\($0)"] } + ["product-http"]
+            for group in groups {
+                _ = try connection.command(["XGROUP", "CREATE", stream, group, "0"]).checked("XGROUP CREATE \(group)")
+            }
+            return MonotonicClock.seconds(since: start)
+        }
+
+        // Raw and product alternate, and each figure is the median of its rounds: on a shared
+        // machine a neighbour's burst then skews one round, not the ratio.
+        for round in 1...rounds {
+            log("(a) round \(round)/\(rounds) raw: hiredis XREADGROUP COUNT \(settings.readCount) + XACK, group raw-\(round)")
+            let raw = try await measureRawLoop(group: "raw-\(round)")
+            results.rawRedisRounds.append(raw)
+            log("(a) round \(round)/\(rounds) raw: \(Int(raw.rate)) entries/s")
+            log("(a) round \(round)/\(rounds) product: redis-eventsource run --sink stdout > /dev/null, group product-stdout-\(round)")
+            let product = try await measureProduct(label: "stdout-\(round)", group: "product-stdout-\(round)", sink: "stdout")
+            results.productStdoutRounds.append(product)
+            log("(a) round \(round)/\(rounds) product: \(Int(product.rate)) events/s")
+        }
+
+        let receiver = try await BenchReceiver.start(threads: 1)
+        do {
+            try await measureHTTP(receiver: receiver, into: &results)
+        } catch {
+            await receiver.stop()
+            throw error
+        }
+        await receiver.stop()
+        return results
+    }
+
+    private func measureHTTP(receiver: BenchReceiver, into results: inout BenchResults) async throws {
+        let manifest = BenchManifest(redisPort: redisPort, stream: stream, group: "product-http", count: settings.readCount)
+        let sample = EventSample(manifest: manifest, stream: stream)
+        results.requestBytes = sample.wireSize(port: receiver.port)
+        results.bodyBytes = sample.body.count
+
+        log("(b) raw: wrk -t1 -c1 -d\(settings.wrkSeconds)s, \(results.requestBytes) byte requests, against \(receiver.url)")
+        let wrk = WrkLoad(
+            url: receiver.url, sample: sample, connections: 1, seconds: settings.wrkSeconds,
+            workDirectory: settings.workDirectory)
+        let before = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
+        results.rawReceiverRuns.append(before)
+        log("(b) raw: \(Int(before)) requests/s")
+
+        log("(b) libcurl alone: one easy handle, the same request, \(settings.wrkSeconds) s")
+        let curl = CurlBaseline(url: receiver.url, sample: sample, seconds: settings.wrkSeconds)
+        results.curlBaseline = try await BlockingWork.run("bench-curl") { () throws(BenchError) in try curl.run() }
+        log("(b) libcurl alone: \(Int(results.curlBaseline!)) requests/s")
+
+        log("(b) product: redis-eventsource run --sink \(receiver.url), group product-http")
+        let requestsBefore = receiver.tally.requestCount
+        results.productHTTP = try await measureProduct(label: "http", group: "product-http", sink: receiver.url)
+        results.receivedHTTP = receiver.tally.requestCount - requestsBefore
+        log("(b) product: \(Int(results.productHTTP!.rate)) events/s, \(results.receivedHTTP) requests arrived")
+
+        // wrk again after the product's long run, so a change in the machine's load during it
+        // shows as two different raw figures instead of skewing the ratio unseen.
+        log("(b) raw again: wrk -t1 -c1 -d\(settings.wrkSeconds)s")
+        let after = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
+        results.rawReceiverRuns.append(after)
+        log("(b) raw again: \(Int(after)) requests/s")
+
+        log("latency: \(settings.latencyRate) entries/s for \(settings.latencySeconds) s through the HTTP sink")
+        results.latency = try await measureLatency(receiver: receiver)
+    }
+
+    private func measureRawLoop(group: String) async throws -> ThroughputFigure {
+        let (port, stream, settings) = (redisPort, self.stream, self.settings)
+        return try await BlockingWork.run("bench-raw") { () throws(BenchError) in
+            let start = MonotonicClock.now()
+            let connection = try HiredisConnection(port: port)
+            let loop = RawConsumerLoop(
+                stream: stream, group: group, consumer: "raw", count: settings.readCount,
+                maxBatches: settings.entries / settings.readCount + 10)
+            let count = try loop.run(connection)
+            let seconds = MonotonicClock.seconds(since: start)
+            let progress = try GroupProgress.read(connection, stream: stream, group: group)
+            return ThroughputFigure(entries: Int64(count), seconds: seconds, complete: progress.isDrained)
+        }
+    }
+
+    /// From spawning the product to the poll that sees its group drained, start-up included.
+    private func measureProduct(label: String, group: String, sink: String) async throws -> ThroughputFigure {
+        let manifest = BenchManifest(redisPort: redisPort, stream: stream, group: group, count: settings.readCount)
+        let (port, stream, settings) = (redisPort, self.stream, self.settings)
+        let start = MonotonicClock.now()
+        let product = try ProductProcess.start(
+            executable: settings.productExecutable, manifest: manifest, sink: sink,
+            workDirectory: settings.workDirectory, label: label)
+        let outcome: DrainOutcome
+        do {
+            outcome = try await BlockingWork.run("bench-poll") { () throws(BenchError) in
+                let connection = try HiredisConnection(port: port)
+                return try GroupProgress.waitUntilDrained(
+                    connection, stream: stream, group: group, from: start, timeout: settings.phaseTimeout,
+                    stillRunning: { product.process.isRunning })
+            }
+        } catch {
+            _ = product.stop()
+            throw error
+        }
+        let exited = product.process.terminationStatus
+        let status = product.stop()
+        if exited != nil {
+            throw BenchError.process("redis-eventsource (\(label)) exited early with status \(status):\n\(product.logTail)")
+        }
+        if status != 0 { log("redis-eventsource (\(label)) exited with status \(status) after SIGTERM") }
+        return ThroughputFigure(outcome)
+    }
+
+    private func measureLatency(receiver: BenchReceiver) async throws -> LatencySummary? {
+        let latencyStream = "latency"
+        let group = "product-latency"
+        let (port, settings) = (redisPort, self.settings)
+        try await BlockingWork.run("bench-latency-setup") { () throws(BenchError) in
+            let connection = try HiredisConnection(port: port)
+            _ = try connection.command(["XGROUP", "CREATE", latencyStream, group, "$", "MKSTREAM"]).checked("XGROUP CREATE")
+        }
+        let manifest = BenchManifest(redisPort: redisPort, stream: latencyStream, group: group, count: settings.readCount)
+        let product = try ProductProcess.start(
+            executable: settings.productExecutable, manifest: manifest, sink: receiver.url,
+            workDirectory: settings.workDirectory, label: "latency")
+        defer { _ = product.stop() }
+        let tally = receiver.tally
+        return try await BlockingWork.run("bench-latency") { () throws(BenchError) -> LatencySummary? in
+            let connection = try HiredisConnection(port: port)
+            // The adapter appears as a consumer with its first XREADGROUP: from then on it is waiting.
+            let start = MonotonicClock.now()
+            while try GroupProgress.read(connection, stream: latencyStream, group: group).consumers == 0 {
+                guard product.process.isRunning else {
+                    throw .process("redis-eventsource (latency) exited:\n\(product.logTail)")
+                }
+                guard MonotonicClock.seconds(since: start) < 20 else { throw .timeout("the latency adapter to start reading") }
+                usleep(10_000)
+            }
+            // One second unrecorded first, so the sink's connect is not counted as event latency.
+            func paced(seconds: Int) throws(BenchError) -> [UInt64] {
+                let count = settings.latencyRate * seconds
+                _ = tally.takeLatencies()
+                _ = try PacedProducer(stream: latencyStream, rate: settings.latencyRate, count: count).run(connection)
+                let waitStart = MonotonicClock.now()
+                while tally.latencyCount < count && MonotonicClock.seconds(since: waitStart) < 20 { usleep(10_000) }
+                return tally.takeLatencies()
+            }
+            _ = try paced(seconds: 1)
+            let samples = try paced(seconds: settings.latencySeconds)
+            if samples.count < settings.latencyRate * settings.latencySeconds {
+                Console.error("bench: latency: only \(samples.count) events arrived")
+            }
+            return LatencySummary(nanoseconds: samples)
+        }
+    }
+}

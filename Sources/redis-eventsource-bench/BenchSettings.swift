@@ -1,0 +1,15 @@
+/// What one bench run does; the defaults are the benchmark.
+struct BenchSettings: Sendable {
+    var productExecutable: String
+    var entries = 200_000
+    /// COUNT per XREADGROUP, for the raw loop and the product alike.
+    var readCount = 100
+    /// Alternating raw and product runs for the stdout figure; each side reports its median.
+    var stdoutRounds = 3
+    var wrkSeconds = 5
+    var latencyRate = 1_000
+    var latencySeconds = 10
+    /// The most any one phase may take before its figure is reported as partial.
+    var phaseTimeout = 90.0
+    var workDirectory: String
+}

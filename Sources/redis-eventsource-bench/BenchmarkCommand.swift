@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+
+/// `redis-eventsource-bench`: the benchmark, end to end against the real product.
+/// `scripts/bench.sh` (`make bench`) runs it and puts its Markdown into BENCHMARKS.md.
+@main
+struct BenchmarkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redis-eventsource-bench",
+        abstract: "Measures redis-eventsource's throughput and latency against the raw capacity of Redis and of the receiver."
+    )
+
+    @Option(help: "The redis-eventsource executable to measure. Default: the one beside this program.")
+    var product: String?
+
+    @Option(help: "Entries in the throughput stream.")
+    var entries = 200_000
+
+    @Option(help: "Alternating raw and product rounds for the stdout figure (medians are reported).")
+    var rounds = 3
+
+    @Option(help: "Seconds wrk loads the receiver, before and after the product's HTTP run.")
+    var wrkSeconds = 5
+
+    @Option(help: "Seconds of paced entries for the latency figure.")
+    var latencySeconds = 10
+
+    @Option(help: "Entries per second for the latency figure.")
+    var latencyRate = 1_000
+
+    @Option(help: "Also write the results as Markdown to this file.")
+    var markdown: String?
+
+    @Option(help: "Only run the bench receiver for this many seconds, printing its URL, so other clients can be profiled against it.")
+    var receiverOnly: Int?
+
+    @Flag(help: "Keep the scratch folder (manifests, logs, wrk output) for inspection.")
+    var keepWorkDirectory = false
+
+    func run() async throws {
+        let signalSources = ChildRegistry.stopChildrenOnSignals()
+        defer { withExtendedLifetime(signalSources) {} }
+        if let receiverOnly {
+            try await Self.serve(seconds: receiverOnly)
+            return
+        }
+        let executable = product ?? Self.besideSelf("redis-eventsource")
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw ValidationError("no redis-eventsource at \(executable); build it with swift build -c release")
+        }
+        let workDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("redis-eventsource-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        let settings = BenchSettings(
+            productExecutable: executable, entries: entries, stdoutRounds: max(1, rounds), wrkSeconds: wrkSeconds, latencyRate: latencyRate,
+            latencySeconds: latencySeconds, workDirectory: workDirectory)
+
+        let redis = try RedisProcess.start(in: workDirectory)
+        let results: BenchResults
+        do {
+            results = try await BenchRun(settings: settings, redisPort: redis.port).run()
+        } catch {
+            // The signal handler is stopping the children and will end the process; a phase
+            // that failed because its child was stopped is not worth reporting.
+            for _ in 0..<10 where ChildRegistry.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
+            redis.stop()
+            Console.error("bench failed; logs are in \(workDirectory)")
+            throw error
+        }
+        redis.stop()
+        Console.out(results.text)
+        if let markdown { try TextFile.write(results.markdown, to: markdown) }
+        if keepWorkDirectory {
+            Console.error("scratch files kept in \(workDirectory)")
+        } else {
+            try? FileManager.default.removeItem(atPath: workDirectory)
+        }
+    }
+
+    private static func serve(seconds: Int) async throws {
+        let receiver = try await BenchReceiver.start(threads: 1)
+        Console.out(receiver.url)
+        let start = MonotonicClock.now()
+        var last = (time: start, count: 0)
+        for _ in 0..<max(0, seconds) {
+            try await Task.sleep(for: .seconds(1))
+            let now = (time: MonotonicClock.now(), count: receiver.tally.requestCount)
+            let rate = Double(now.count - last.count) / (Double(now.time - last.time) / 1e9)
+            Console.error("receiver: \(now.count) requests, \(Int(rate)) requests/s in the last second")
+            last = now
+        }
+        await receiver.stop()
+    }
+
+    private static func besideSelf(_ name: String) -> String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
+    }
+}

@@ -1,0 +1,27 @@
+/// The real `redis-eventsource run` (the release build) as a child process: the product
+/// measured exactly as users run it, with its events on /dev/null or posted to a sink URL.
+struct ProductProcess {
+    let process: SpawnedProcess
+    let logPath: String
+
+    static func start(
+        executable: String, manifest: BenchManifest, sink: String, workDirectory: String, label: String
+    ) throws(BenchError) -> ProductProcess {
+        let manifestPath = "\(workDirectory)/\(label).yaml"
+        try TextFile.write(manifest.yaml, to: manifestPath)
+        let logPath = "\(workDirectory)/\(label).log"
+        let process = try SpawnedProcess(
+            executable, ["run", "-f", manifestPath, "--sink", sink, "--consumer-name", "bench-\(label)"],
+            standardOutput: "/dev/null", standardError: logPath)
+        return ProductProcess(process: process, logPath: logPath)
+    }
+
+    /// Stops it with SIGTERM, as Kubernetes would; a non-zero exit is worth reporting.
+    func stop() -> Int32 { process.stop() }
+
+    /// The end of its log, for a failure message.
+    var logTail: String {
+        let text = (try? TextFile.read(logPath)) ?? ""
+        return text.split(separator: "\n").suffix(10).joined(separator: "\n")
+    }
+}

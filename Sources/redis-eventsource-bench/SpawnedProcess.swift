@@ -1,0 +1,76 @@
+import Glibc
+import Synchronization
+
+/// A program the bench runs for a while, with standard output and error sent to files
+/// (standard output to /dev/null for the stdout sink), never through a pipe the bench would
+/// have to drain: reading 200,000 lines would cost the bench CPU the product then lacks.
+///
+/// Spawned like TestSupport's ChildProcess, with an empty signal mask and default handlers,
+/// so a child never inherits signals the bench's threads have blocked and always sees SIGTERM.
+final class SpawnedProcess: Sendable {
+    let pid: pid_t
+    let name: String
+    private let exitStatus = Mutex<Int32?>(nil)
+
+    init(_ executable: String, _ arguments: [String], standardOutput: String, standardError: String) throws(BenchError) {
+        name = executable.split(separator: "/").last.map(String.init) ?? executable
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let status = posix_spawnp(&child, executable, &actions, &attributes, argv, environ)
+        guard status == 0 else { throw .process("cannot start \(executable): \(String(cString: strerror(status)))") }
+        pid = child
+        ChildRegistry.add(child)
+    }
+
+    var isRunning: Bool { reap() == nil }
+
+    /// The exit code, or 128 + the signal that ended it; nil while running.
+    var terminationStatus: Int32? { reap() }
+
+    private func reap() -> Int32? {
+        exitStatus.withLock { known in
+            if let known { return known }
+            var status: Int32 = 0
+            guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+            let signal = status & 0x7f
+            known = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+            ChildRegistry.remove(pid)
+            return known
+        }
+    }
+
+    /// SIGTERM, then SIGKILL after `grace` seconds. Returns the exit status; safe to call twice.
+    @discardableResult
+    func stop(grace: Double = 5) -> Int32 {
+        if let status = reap() { return status }
+        kill(pid, SIGTERM)
+        let start = MonotonicClock.now()
+        while isRunning && MonotonicClock.seconds(since: start) < grace { usleep(5_000) }
+        if isRunning { kill(pid, SIGKILL) }
+        while true {
+            if let status = reap() { return status }
+            usleep(1_000)
+        }
+    }
+
+    deinit { stop() }
+}
