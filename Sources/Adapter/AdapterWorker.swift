@@ -195,13 +195,16 @@ final class AdapterWorker {
         case .new: arguments += streams.map { _ in ">" }
         case .pending(let cursors): arguments += streams.map { RedisArgument(cursors[$0] ?? "0") }
         }
-        let reply = try connection.command(arguments, timeout: timeout, interruptible: block != nil)
+        // Not interruptible: Redis may already have handed entries to this consumer when a stop
+        // arrives, and abandoning the reply would strand them in its pending list. A stop waits
+        // for the block to end (at most `blockTime`) and delivers what came.
+        let reply = try connection.command(arguments, timeout: timeout)
         return try StreamEntry.parseReadReply(reply)
     }
 
     /// Delivers a batch and acknowledges what the sink accepted (or the filter dropped, or went to
     /// the dead-letter stream) in one pipelined XACK per stream. A retryable failure leaves the
-    /// failed and untried entries pending; a stop request lets what was delivered be acknowledged.
+    /// failed and untried entries pending.
     private func deliver(
         _ entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: RESPConnection
     ) throws(RedisError) -> ConsumerStateMachine.BatchResult {
@@ -212,8 +215,8 @@ final class AdapterWorker {
         var outgoing: [(entry: StreamEntry, event: CloudEvent)] = []
         outgoing.reserveCapacity(entries.count)
         let started = ContinuousClock.now
+        // The whole batch is in flight once read: a stop request lets it finish and be acknowledged.
         for entry in entries {
-            if stop.isStopped { break }
             lastIDs[entry.stream] = entry.id
             guard entry.fields != nil else {
                 // Trimmed from the stream while pending: there is nothing left to deliver.

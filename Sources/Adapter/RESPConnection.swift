@@ -28,15 +28,15 @@ final class RESPConnection {
 
     /// Sends one command and waits for its reply. An error reply is thrown as `.server`.
     @discardableResult
-    func command(_ arguments: [RedisArgument], timeout: Duration, interruptible: Bool = false) throws(RedisError) -> RESPValue {
-        let replies = try pipeline([arguments], timeout: timeout, interruptible: interruptible)
+    func command(_ arguments: [RedisArgument], timeout: Duration) throws(RedisError) -> RESPValue {
+        let replies = try pipeline([arguments], timeout: timeout)
         if case .error(let message) = replies[0] { throw RedisError.fromErrorReply(message) }
         return replies[0]
     }
 
     /// Sends several commands in one write and reads all their replies; error replies are returned, not thrown.
     func pipeline(
-        _ commands: [[RedisArgument]], timeout: Duration, interruptible: Bool = false
+        _ commands: [[RedisArgument]], timeout: Duration
     ) throws(RedisError) -> [RESPValue] {
         guard !isBroken else { throw .connectionLost("connection already failed") }
         let deadline = ContinuousClock.now + timeout
@@ -49,7 +49,7 @@ final class RESPConnection {
             var replies: [RESPValue] = []
             replies.reserveCapacity(commands.count)
             while replies.count < commands.count {
-                replies.append(try readReply(deadline: deadline, interruptible: interruptible))
+                replies.append(try readReply(deadline: deadline))
             }
             return replies
         } catch {
@@ -59,7 +59,7 @@ final class RESPConnection {
         }
     }
 
-    private func readReply(deadline: ContinuousClock.Instant, interruptible: Bool) throws(RedisError) -> RESPValue {
+    private func readReply(deadline: ContinuousClock.Instant) throws(RedisError) -> RESPValue {
         while true {
             var raw: UnsafeMutableRawPointer?
             guard redisReaderGetReply(reader, &raw) == REDIS_OK else {
@@ -71,7 +71,7 @@ final class RESPConnection {
                 return RESPValue(reply: reply)
             }
             let count = try receiveBuffer.withUnsafeMutableBytes { buffer in
-                Result { () throws(RedisError) in try transport.receive(into: buffer, deadline: deadline, interruptible: interruptible) }
+                Result { () throws(RedisError) in try transport.receive(into: buffer, deadline: deadline) }
             }.get()
             let fed = receiveBuffer.withUnsafeBytes { buffer in
                 redisReaderFeed(reader, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), count)

@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// A connected, non-blocking TCP socket whose waits go through poll(2) in short slices,
-/// so a stop request is noticed within `pollSliceMilliseconds` even during XREADGROUP BLOCK.
+/// A connected, non-blocking TCP socket whose waits go through poll(2) in short slices, so a
+/// stop request is noticed within `pollSliceMilliseconds` where waiting may be abandoned (connecting).
 final class TCPSocket: ByteTransport {
     static let pollSliceMilliseconds: Int32 = 100
 
@@ -106,16 +106,14 @@ final class TCPSocket: ByteTransport {
         }
     }
 
-    func receive(
-        into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant, interruptible: Bool
-    ) throws(RedisError) -> Int {
+    func receive(into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) throws(RedisError) -> Int {
         while true {
             let count = recv(fileDescriptor, buffer.baseAddress, buffer.count, 0)
             if count > 0 { return count }
             if count == 0 { throw .connectionLost("the server closed the connection") }
             if errno == EINTR { continue }
             guard errno == EAGAIN || errno == EWOULDBLOCK else { throw .connectionLost(String(cString: strerror(errno))) }
-            try waitFor(events: Int16(POLLIN), deadline: deadline, what: "reply", interruptible: interruptible)
+            try waitFor(events: Int16(POLLIN), deadline: deadline, what: "reply", interruptible: false)
         }
     }
 }

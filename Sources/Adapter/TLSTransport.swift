@@ -128,18 +128,16 @@ final class TLSTransport: ByteTransport {
         }
     }
 
-    func receive(
-        into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant, interruptible: Bool
-    ) throws(RedisError) -> Int {
+    func receive(into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) throws(RedisError) -> Int {
         while true {
             ERR_clear_error()
             let count = SSL_read(connection, buffer.baseAddress, Int32(min(buffer.count, Int(Int32.max))))
             if count > 0 { return Int(count) }
             switch SSL_get_error(connection, count) {
             case SSL_ERROR_WANT_READ:
-                try socket.waitFor(events: Int16(POLLIN), deadline: deadline, what: "reply", interruptible: interruptible)
+                try socket.waitFor(events: Int16(POLLIN), deadline: deadline, what: "reply", interruptible: false)
             case SSL_ERROR_WANT_WRITE:
-                try socket.waitFor(events: Int16(POLLOUT), deadline: deadline, what: "reply", interruptible: interruptible)
+                try socket.waitFor(events: Int16(POLLOUT), deadline: deadline, what: "reply", interruptible: false)
             case SSL_ERROR_ZERO_RETURN:
                 throw .connectionLost("the server closed the TLS connection")
             default:

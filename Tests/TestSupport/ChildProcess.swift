@@ -129,6 +129,15 @@ public final class ChildProcess: Sendable {
         }
     }
 
+    /// True while one of the child's threads sleeps in a write to a full pipe (Linux's wchan).
+    public var isBlockedWritingToAPipe: Bool {
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return false }
+        return threads.contains { thread in
+            let wchan = (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/wchan", encoding: .utf8)) ?? ""
+            return wchan.contains("pipe_write")
+        }
+    }
+
     public var standardOutput: String { stdoutBuffer.text }
     public var standardError: String { stderrBuffer.text }
     public var standardOutputLines: [String] {
