@@ -23,7 +23,17 @@ public struct StreamEntry: Sendable, Equatable {
 
     /// The millisecond timestamp part of the id (`<ms>-<seq>`).
     public var milliseconds: Int64? {
-        Int64(id.prefix { $0 != "-" })
+        var value: Int64 = 0
+        var sawDigit = false
+        for byte in id.utf8 {
+            if byte == UInt8(ascii: "-") { break }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            value = product + Int64(byte - UInt8(ascii: "0"))
+            sawDigit = true
+        }
+        return sawDigit ? value : nil
     }
 
     /// Parses one `[id, [field, value, ...]]` element of a stream reply.

@@ -54,3 +54,14 @@ import StructuredData
         #expect(EventBuilder.rfc3339(milliseconds: 4_102_444_799_000) == "2099-12-31T23:59:59Z")
     }
 }
+
+@Suite struct EnvelopeWriterTests {
+    @Test func theFastEnvelopeWriterMatchesTheGeneralOne() {
+        let builder = EventBuilder(namespace: "ns", eventSourceName: "es \"quoted\"", eventName: "e\n", metadata: ["m": "1"])
+        let entry = StreamEntry(stream: "S", id: "1-0", fields: [(Array("k".utf8), [0x61, 0x00, 0xFF, 0x22])])
+        let event = builder.event(for: entry)
+        var fast: [UInt8] = []
+        event.writeArgoEnvelope(into: &fast)
+        #expect(fast == JSONWriter.bytes(event.argoEnvelope))
+    }
+}

@@ -23,7 +23,7 @@ import TestSupport
     }
 
     private func events(_ child: ChildProcess) throws -> [JSONValue] {
-        try child.standardOutputLines.map { try JSONParser.parse($0) }
+        try child.completeStandardOutputLines.map { try JSONParser.parse($0) }
     }
 
     @Test func printsTheSeedShapedEventForEachEntry() async throws {

@@ -144,6 +144,14 @@ public final class ChildProcess: Sendable {
         standardOutput.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     }
 
+    /// Lines that ended in a newline: a process killed mid-write can leave a last line half written.
+    public var completeStandardOutputLines: [String] {
+        let text = standardOutput
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        if !text.hasSuffix("\n"), !lines.isEmpty { lines.removeLast() }
+        return lines
+    }
+
     public func signal(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
     }

@@ -62,6 +62,15 @@ public final class RedisServer: @unchecked Sendable {
             }
             return Self.accepts(port: port)
         }
+        // Accepting is not serving: after a restart it answers LOADING until the AOF is read back.
+        var ping = ["-p", String(port)]
+        if let tls { ping += ["--tls", "--cacert", tls.caCertificate, "--cert", tls.clientCertificate, "--key", tls.clientKey] }
+        ping.append("PING")
+        try await waitUntil("redis-server on port \(port) to answer PING", timeout: .seconds(15)) {
+            // PONG, or NOAUTH from a server with a password: either way it serves commands now.
+            let answer = try await CommandRun.run("/usr/bin/redis-cli", ping).standardOutput
+            return answer.contains("PONG") || answer.contains("NOAUTH")
+        }
     }
 
     /// Kills the server at once, as a crash would.

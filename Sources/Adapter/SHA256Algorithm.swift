@@ -1,0 +1,26 @@
+import COpenSSL
+
+/// OpenSSL's SHA-256 implementation, fetched once: with `EVP_sha256()` OpenSSL 3 looks the
+/// provider's implementation up again on every digest, which costs more than the hashing itself.
+///
+/// `@unchecked Sendable` because it owns a C pointer: the fetched `EVP_MD` is immutable, safe to
+/// use from any thread, and lives as long as the process.
+final class SHA256Algorithm: @unchecked Sendable {
+    static let shared = SHA256Algorithm()
+
+    private let algorithm: OpaquePointer?
+
+    private init() {
+        algorithm = EVP_MD_fetch(nil, "SHA256", nil)
+    }
+
+    /// The 32-byte digest of `bytes`.
+    func digest(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = bytes.withUnsafeBytes { raw in
+            EVP_Digest(raw.baseAddress, raw.count, &digest, &length, algorithm ?? EVP_sha256(), nil)
+        }
+        return Array(digest.prefix(Int(length)))
+    }
+}
