@@ -198,8 +198,9 @@ final class AdapterWorker {
         // Not interruptible: Redis may already have handed entries to this consumer when a stop
         // arrives, and abandoning the reply would strand them in its pending list. A stop waits
         // for the block to end (at most `blockTime`) and delivers what came.
-        let reply = try connection.command(arguments, timeout: timeout)
-        return try StreamEntry.parseReadReply(reply)
+        return try connection.command(arguments, timeout: timeout) { reply throws(RedisError) in
+            try StreamEntry.parseReadReply(reply)
+        }
     }
 
     /// Delivers a batch and acknowledges what the sink accepted (or the filter dropped, or went to

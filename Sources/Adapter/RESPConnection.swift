@@ -34,6 +34,36 @@ final class RESPConnection {
         return replies[0]
     }
 
+    /// Sends one command and hands its reply to `decode` while it is still hiredis' reply tree,
+    /// so large replies (a batch of stream entries) are copied once, straight into their final form.
+    func command<T>(
+        _ arguments: [RedisArgument], timeout: Duration,
+        decode: (UnsafePointer<redisReply>) throws(RedisError) -> T
+    ) throws(RedisError) -> T {
+        guard !isBroken else { throw .connectionLost("connection already failed") }
+        let deadline = ContinuousClock.now + timeout
+        do throws(RedisError) {
+            var payload: [UInt8] = []
+            Self.format(arguments, into: &payload)
+            try payload.withUnsafeBytes { bytes in
+                Result { () throws(RedisError) in try transport.send(bytes, deadline: deadline) }
+            }.get()
+            let raw = try nextReply(deadline: deadline)
+            defer { freeReplyObject(raw) }
+            let reply = UnsafePointer(raw.assumingMemoryBound(to: redisReply.self))
+            if reply.pointee.type == REDIS_REPLY_ERROR, case .error(let message) = RESPValue(reply: reply) {
+                throw RedisError.fromErrorReply(message)
+            }
+            return try decode(reply)
+        } catch .server(let code, let message) {
+            // An error reply leaves the connection in step; only transport failures end it.
+            throw .server(code: code, message: message)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
     /// Sends several commands in one write and reads all their replies; error replies are returned, not thrown.
     func pipeline(
         _ commands: [[RedisArgument]], timeout: Duration
@@ -60,16 +90,19 @@ final class RESPConnection {
     }
 
     private func readReply(deadline: ContinuousClock.Instant) throws(RedisError) -> RESPValue {
+        let raw = try nextReply(deadline: deadline)
+        defer { freeReplyObject(raw) }
+        return RESPValue(reply: raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    /// The next complete reply as hiredis built it; the caller frees it with `freeReplyObject`.
+    private func nextReply(deadline: ContinuousClock.Instant) throws(RedisError) -> UnsafeMutableRawPointer {
         while true {
             var raw: UnsafeMutableRawPointer?
             guard redisReaderGetReply(reader, &raw) == REDIS_OK else {
                 throw .protocolError(readerError)
             }
-            if let raw {
-                let reply = raw.assumingMemoryBound(to: redisReply.self)
-                defer { freeReplyObject(raw) }
-                return RESPValue(reply: reply)
-            }
+            if let raw { return raw }
             let count = try receiveBuffer.withUnsafeMutableBytes { buffer in
                 Result { () throws(RedisError) in try transport.receive(into: buffer, deadline: deadline) }
             }.get()

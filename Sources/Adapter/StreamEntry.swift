@@ -1,3 +1,5 @@
+import CHiredis
+
 /// One stream entry as read: its id and its field/value pairs, kept as bytes.
 public struct StreamEntry: Sendable, Equatable {
     public var stream: String
@@ -36,38 +38,53 @@ public struct StreamEntry: Sendable, Equatable {
         return sawDigit ? value : nil
     }
 
-    /// Parses one `[id, [field, value, ...]]` element of a stream reply.
-    static func parse(stream: String, _ value: RESPValue) throws(RedisError) -> StreamEntry {
-        guard let pair = value.array, pair.count >= 2, let id = pair[0].string else {
-            throw .protocolError("a stream entry is not [id, fields]")
-        }
-        guard case .array(let flat) = pair[1] else {
-            return StreamEntry(stream: stream, id: id, fields: nil)
-        }
-        guard flat.count % 2 == 0 else { throw .protocolError("entry \(id) has an odd number of field items") }
-        var fields: [(name: [UInt8], value: [UInt8])] = []
-        fields.reserveCapacity(flat.count / 2)
-        var index = 0
-        while index < flat.count {
-            guard case .bulk(let name) = flat[index], case .bulk(let value) = flat[index + 1] else {
-                throw .protocolError("entry \(id) has a field that is not a string")
-            }
-            fields.append((name, value))
-            index += 2
-        }
-        return StreamEntry(stream: stream, id: id, fields: fields)
-    }
-
-    /// Parses an XREADGROUP/XREAD reply: `[[stream, [entry, ...]], ...]`, or null when nothing arrived.
-    static func parseReadReply(_ reply: RESPValue) throws(RedisError) -> [StreamEntry] {
-        guard case .array(let streams) = reply else { return [] }
+    /// Parses an XREADGROUP/XREAD reply straight from hiredis' reply tree.
+    static func parseReadReply(_ reply: UnsafePointer<redisReply>) throws(RedisError) -> [StreamEntry] {
+        let root = reply.pointee
+        guard root.type == REDIS_REPLY_ARRAY else { return [] }
         var entries: [StreamEntry] = []
-        for item in streams {
-            guard let pair = item.array, pair.count == 2, let name = pair[0].string, let list = pair[1].array else {
-                throw .protocolError("a stream reply is not [name, entries]")
+        for streamIndex in 0..<Int(root.elements) {
+            guard let pair = root.element[streamIndex]?.pointee, pair.type == REDIS_REPLY_ARRAY, pair.elements == 2,
+                let nameNode = pair.element[0], let list = pair.element[1]?.pointee, list.type == REDIS_REPLY_ARRAY
+            else { throw .protocolError("a stream reply is not [name, entries]") }
+            let name = text(nameNode)
+            entries.reserveCapacity(entries.count + Int(list.elements))
+            for entryIndex in 0..<Int(list.elements) {
+                guard let item = list.element[entryIndex]?.pointee, item.type == REDIS_REPLY_ARRAY, item.elements >= 2,
+                    let idNode = item.element[0]
+                else { throw .protocolError("a stream entry is not [id, fields]") }
+                let id = text(idNode)
+                guard let flat = item.element[1]?.pointee, flat.type == REDIS_REPLY_ARRAY else {
+                    entries.append(StreamEntry(stream: name, id: id, fields: nil))
+                    continue
+                }
+                guard flat.elements % 2 == 0 else { throw .protocolError("entry \(id) has an odd number of field items") }
+                var fields: [(name: [UInt8], value: [UInt8])] = []
+                fields.reserveCapacity(Int(flat.elements) / 2)
+                var index = 0
+                while index < Int(flat.elements) {
+                    guard let field = flat.element[index], let value = flat.element[index + 1],
+                        field.pointee.type == REDIS_REPLY_STRING, value.pointee.type == REDIS_REPLY_STRING
+                    else { throw .protocolError("entry \(id) has a field that is not a string") }
+                    fields.append((bytes(field), bytes(value)))
+                    index += 2
+                }
+                entries.append(StreamEntry(stream: name, id: id, fields: fields))
             }
-            for element in list { entries.append(try parse(stream: name, element)) }
         }
         return entries
     }
+
+    private static func bytes(_ node: UnsafeMutablePointer<redisReply>) -> [UInt8] {
+        let reply = node.pointee
+        guard reply.len > 0, let start = reply.str else { return [] }
+        return Array(UnsafeRawBufferPointer(start: start, count: Int(reply.len)))
+    }
+
+    private static func text(_ node: UnsafeMutablePointer<redisReply>) -> String {
+        let reply = node.pointee
+        guard reply.len > 0, let start = reply.str else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: start, count: Int(reply.len)), as: UTF8.self)
+    }
+
 }

@@ -81,7 +81,7 @@ import TestSupport
             try await fixture.waitForPhase(adapter, .consuming)
             var ids: [String] = []
             for index in 0..<20 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
-            fixture.redis.kill()
+            try await fixture.redis.kill()
             await fixture.client.close()
             let attemptsBefore = adapter.status.snapshot.connectAttempts
             try await waitUntil("a failed reconnect") { adapter.status.snapshot.connectAttempts >= attemptsBefore + 2 }

@@ -167,15 +167,31 @@ public final class ChildProcess: Sendable {
     }
 
     /// SIGTERM, then SIGKILL if it lingers. Safe to call more than once.
+    /// SIGTERM now; a thread of its own waits, sends SIGKILL if the child lingers past 5 s, and
+    /// reaps it. Returns at once, so a test's cleanup never blocks Swift's cooperative threads.
+    /// Safe to call more than once; `stopAndWait()` also waits for the exit.
     public func stop() {
         guard isRunning else { return }
         kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while isRunning && Date() < deadline { usleep(5_000) }
-        if isRunning {
-            kill(pid, SIGKILL)
+        let thread = Thread { [self] in
+            let deadline = Date().addingTimeInterval(5)
+            while isRunning && Date() < deadline { usleep(5_000) }
+            if isRunning { kill(pid, SIGKILL) }
             while isRunning { usleep(1_000) }
         }
+        thread.start()
+    }
+
+    /// Stops the child and waits until it has exited.
+    public func stopAndWait() async throws {
+        stop()
+        _ = try await waitForValue("\(name) to exit", timeout: .seconds(15)) { reap() }
+    }
+
+    /// SIGKILL, as a crash would, and waits until the child is gone.
+    public func killAndWait() async throws {
+        signal(SIGKILL)
+        _ = try await waitForValue("\(name) to exit", timeout: .seconds(15)) { reap() }
     }
 
     deinit { stop() }

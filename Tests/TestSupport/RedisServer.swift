@@ -73,15 +73,14 @@ public final class RedisServer: @unchecked Sendable {
         }
     }
 
-    /// Kills the server at once, as a crash would.
-    public func kill() {
-        child?.signal(SIGKILL)
-        child?.stop()
+    /// Kills the server at once, as a crash would, and waits until it is gone.
+    public func kill() async throws {
+        try await child?.killAndWait()
     }
 
     /// Starts the server again on the same port and folder.
     public func restart() async throws {
-        kill()
+        try await kill()
         try await start()
     }
 
