@@ -20,13 +20,16 @@ public struct ControllerOptions: Sendable {
     public var statusWritesPerSecond: Double
     /// How long shutdown may take in all.
     public var shutdownTimeout: Duration
+    /// CA certificates for https sinks; nil uses the system's trust store.
+    public var sinkCAFile: String?
 
     public init(
         namespace: String? = nil, defaultSink: SinkSpec? = nil, consumerName: String, labelSelector: String? = nil,
         leaderElection: LeaderElectionOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(2),
         statusCounterInterval: Duration = .seconds(10), statusWritesPerSecond: Double = 20,
-        shutdownTimeout: Duration = .seconds(20)
+        shutdownTimeout: Duration = .seconds(20), sinkCAFile: String? = nil
     ) {
+        self.sinkCAFile = sinkCAFile
         self.namespace = namespace
         self.defaultSink = defaultSink
         self.consumerName = consumerName

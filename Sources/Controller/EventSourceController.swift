@@ -31,7 +31,9 @@ public final class EventSourceController: Service, Sendable {
         leadership = Leadership(leading: options.leaderElection == nil)
         supervisor = AdapterSupervisor(
             makeAdapter: makeAdapter ?? { configuration in
-                StreamAdapter(configuration: configuration, logger: logger) { SinkFactory.makeSink(spec: $0.sink) }
+                StreamAdapter(configuration: configuration, logger: logger) { [caFile = options.sinkCAFile] in
+                    SinkFactory.makeSink(spec: $0.sink, caFile: caFile)
+                }
             })
         statusWriter = StatusWriter(
             client: client, leadership: leadership, counterInterval: options.statusCounterInterval,

@@ -21,6 +21,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Sink for EventSources without spec.sink: 'stdout' or an http(s) URL. Without it such entries do not start.")
     var defaultSink: String?
 
+    @Option(help: "CA certificates (PEM) to verify https sinks with, instead of the system's.")
+    var sinkCaFile: String?
+
     @Option(help: "Port for /healthz, /readyz and /metrics on --http-address; 0 turns the server off.")
     var httpPort: Int = 7777
 
@@ -87,7 +90,7 @@ struct ControllerCommand: AsyncParsableCommand {
         let options = ControllerOptions(
             namespace: namespace, defaultSink: defaultSink.map { SinkSpec(uri: $0) }, consumerName: consumer,
             labelSelector: selector, leaderElection: election, resyncInterval: .seconds(resyncInterval),
-            statusCounterInterval: .seconds(statusInterval))
+            statusCounterInterval: .seconds(statusInterval), sinkCAFile: sinkCaFile)
         let controller = EventSourceController(client: client, options: options, logger: logger)
         var services: [any Service] = [controller]
         if httpPort != 0 {

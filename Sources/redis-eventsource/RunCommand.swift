@@ -17,6 +17,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Where events go: 'stdout' or an http(s) URL. Overrides spec.sink.uri; default stdout.")
     var sink: String?
 
+    @Option(help: "CA certificates (PEM) to verify an https sink with, instead of the system's.")
+    var sinkCaFile: String?
+
     @Option(help: "Folder of mounted secrets, laid out <dir>/<secret name>/<key> as Argo mounts them.")
     var secretsDir: String?
 
@@ -82,7 +85,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let adapters = configurations.map { configuration in
             StreamAdapter(configuration: configuration, logger: logger) { configuration in
-                SinkFactory.makeSink(spec: configuration.sink)
+                SinkFactory.makeSink(spec: configuration.sink, caFile: sinkCaFile)
             }
         }
         logger.info("consumer name \(consumer)")

@@ -60,7 +60,7 @@ public final class RedisServer: @unchecked Sendable {
             guard child.isRunning else {
                 throw RedisServerError.exited(child.standardError + child.standardOutput)
             }
-            return Self.accepts(port: port)
+            return FreePort.isListening(port)
         }
         // Accepting is not serving: after a restart it answers LOADING until the AOF is read back.
         var ping = ["-p", String(port)]
@@ -91,21 +91,6 @@ public final class RedisServer: @unchecked Sendable {
     }
 
     deinit { stop() }
-
-    static func accepts(port: Int) -> Bool {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { return false }
-        defer { close(socketFD) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
 }
 
 public enum RedisServerError: Error, CustomStringConvertible {
