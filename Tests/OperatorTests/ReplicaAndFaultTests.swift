@@ -1,3 +1,4 @@
+import Adapter
 import Foundation
 import StructuredData
 import Testing
@@ -150,5 +151,32 @@ extension Sequence where Element: Sendable {
         var results: [T] = []
         for element in self { results.append(try await transform(element)) }
         return results
+    }
+}
+
+extension ReplicaAndFaultTests {
+    @Test func sigtermDrainsTheAdaptersReleasesTheLeaseAndExits() async throws {
+        try await OperatorFixture.with { fixture in
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            let controller = try fixture.startController(consumer: "leaving", extra: leaseFlags)
+            try await waitUntil("the lease") { try await leaseHolder(fixture) == "leaving" }
+            try await fixture.apply(fixture.eventSourceYAML(name: "draining", entries: [("example", ["FOO"])]))
+            try await fixture.waitForReady("draining")
+            for index in 0..<100 { _ = try await fixture.client.xadd("FOO", [("n", "\(index)")]) }
+            controller.signal(SIGTERM)
+            #expect(try await controller.waitForExit(timeout: .seconds(20)) == 0)
+            // Everything read was delivered and acknowledged before the exit.
+            #expect(try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0)
+            let delivered = await fixture.deliveredIDs().count
+            let read = try await fixture.client.command("XINFO", "GROUPS", "FOO").array?.first?.array ?? []
+            var counters: [String: Int64] = [:]
+            for index in stride(from: 0, to: read.count - 1, by: 2) {
+                if let key = read[index].string, let value = read[index + 1].integer { counters[key] = value }
+            }
+            #expect(Int64(delivered) == counters["entries-read"])
+            // The lease was given up, so a standby need not wait for it to expire.
+            let holder = try await leaseHolder(fixture)
+            #expect(holder == nil || holder == "")
+        }
     }
 }
