@@ -15,6 +15,7 @@ final class AdapterWorker {
     private let connector: RedisConnector
     private let metrics: AdapterMetrics
     private let statsInterval: Duration
+    private let onPhaseChange: (@Sendable () -> Void)?
     private let commandTimeout = Duration.seconds(10)
     private var connection: RESPConnection?
     private var machine: ConsumerStateMachine
@@ -27,8 +28,9 @@ final class AdapterWorker {
 
     init(
         configuration: AdapterConfiguration, status: AdapterStatusCell, stop: StopSignal, logger: Logger,
-        statsInterval: Duration, sink: EventSink
+        statsInterval: Duration, sink: EventSink, onPhaseChange: (@Sendable () -> Void)? = nil
     ) {
+        self.onPhaseChange = onPhaseChange
         self.configuration = configuration
         self.status = status
         self.stop = stop
@@ -98,10 +100,14 @@ final class AdapterWorker {
             }
             let phase = machine.phase
             let missing = machine.missingStreams
-            status.update {
-                $0.phase = phase
-                $0.missingStreams = missing
+            let changed = status.update { current -> Bool in
+                defer {
+                    current.phase = phase
+                    current.missingStreams = missing
+                }
+                return current.phase != phase || current.missingStreams != missing
             }
+            if changed { onPhaseChange?() }
         }
         connection?.close()
         sink.close()
@@ -110,6 +116,7 @@ final class AdapterWorker {
             $0.phase = .stopped
             $0.connected = false
         }
+        onPhaseChange?()
         logger.info("adapter stopped")
     }
 

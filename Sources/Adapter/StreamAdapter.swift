@@ -15,6 +15,7 @@ public final class StreamAdapter: Sendable {
     private let logger: Logger
     private let completion = Mutex<Completion>(Completion())
     private let statsInterval: Duration
+    private let onPhaseChange: (@Sendable () -> Void)?
 
     private struct Completion: ~Copyable {
         var started = false
@@ -23,11 +24,15 @@ public final class StreamAdapter: Sendable {
         var nextWaiter = 0
     }
 
+    /// - Parameter onPhaseChange: called on the adapter's thread whenever its phase or missing
+    ///   streams change, so an owner can react at once instead of polling the status.
     public init(
         configuration: AdapterConfiguration, logger: Logger, statsInterval: Duration = .seconds(5),
+        onPhaseChange: (@Sendable () -> Void)? = nil,
         makeSink: @escaping @Sendable (AdapterConfiguration) -> EventSink
     ) {
         self.configuration = configuration
+        self.onPhaseChange = onPhaseChange
         self.makeSink = makeSink
         self.statsInterval = statsInterval
         var logger = logger
@@ -47,7 +52,7 @@ public final class StreamAdapter: Sendable {
         let thread = Thread { [self] in
             let worker = AdapterWorker(
                 configuration: configuration, status: status, stop: stopSignal, logger: logger,
-                statsInterval: statsInterval, sink: makeSink(configuration))
+                statsInterval: statsInterval, sink: makeSink(configuration), onPhaseChange: onPhaseChange)
             worker.run()
             finish()
         }

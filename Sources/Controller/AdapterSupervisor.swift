@@ -11,12 +11,12 @@ public actor AdapterSupervisor {
         case stopped(AdapterKey)
     }
 
-    private var running: [AdapterKey: StreamAdapter] = [:] {
-        didSet { live.withLock { $0 = Array(running.values) } }
-    }
+    private var running: [AdapterKey: StreamAdapter] = [:]
+    /// Each EventSource's adapters, so a reconcile touches its own and not all of them.
+    private var byObject: [ObjectKey: Set<AdapterKey>] = [:]
     private let makeAdapter: @Sendable (AdapterConfiguration) -> StreamAdapter
     /// A copy of `running` readable without awaiting the actor, for scrapes and probes.
-    private let live = Mutex<[StreamAdapter]>([])
+    private let live = Mutex<[AdapterKey: StreamAdapter]>([:])
 
     public init(makeAdapter: @escaping @Sendable (AdapterConfiguration) -> StreamAdapter) {
         self.makeAdapter = makeAdapter
@@ -26,21 +26,23 @@ public actor AdapterSupervisor {
 
     /// Reports on the adapters running right now; callable from any thread, e.g. a metrics scrape.
     public nonisolated var reports: [AdapterReport] {
-        live.withLock { $0 }.map(AdapterReport.init)
+        live.withLock { Array($0.values) }.map(AdapterReport.init)
     }
 
     public var keys: [AdapterKey] { running.keys.sorted() }
 
     /// The configurations running for one EventSource.
     public func configurations(of object: ObjectKey) -> [AdapterKey: AdapterConfiguration] {
-        running.filter { $0.key.objectKey == object }.mapValues(\.configuration)
+        var configurations: [AdapterKey: AdapterConfiguration] = [:]
+        for key in byObject[object] ?? [] { configurations[key] = running[key]?.configuration }
+        return configurations
     }
 
     /// Event name → status, for one EventSource's running adapters.
     public func statuses(of object: ObjectKey) -> [String: AdapterStatus] {
         var statuses: [String: AdapterStatus] = [:]
-        for (key, adapter) in running where key.objectKey == object {
-            statuses[key.eventName] = adapter.status.snapshot
+        for key in byObject[object] ?? [] {
+            if let adapter = running[key] { statuses[key.eventName] = adapter.status.snapshot }
         }
         return statuses
     }
@@ -51,9 +53,9 @@ public actor AdapterSupervisor {
 
     public func apply(_ plan: AdapterPlan) async -> [Change] {
         var changes: [Change] = []
-        let leaving = plan.stop.compactMap { key in running.removeValue(forKey: key).map { (key, $0) } }
+        let leaving = plan.stop.compactMap { key in remove(key).map { (key, $0) } }
         let replaced = plan.restart.compactMap { configuration in
-            running.removeValue(forKey: configuration.adapterKey).map { (configuration, $0) }
+            remove(configuration.adapterKey).map { (configuration, $0) }
         }
         await Self.drain(leaving.map(\.1) + replaced.map(\.1))
         for (key, _) in leaving { changes.append(.stopped(key)) }
@@ -70,14 +72,27 @@ public actor AdapterSupervisor {
 
     private func start(_ configuration: AdapterConfiguration) {
         let adapter = makeAdapter(configuration)
-        running[configuration.adapterKey] = adapter
+        let key = configuration.adapterKey
+        running[key] = adapter
+        byObject[key.objectKey, default: []].insert(key)
+        live.withLock { $0[key] = adapter }
         adapter.start()
+    }
+
+    private func remove(_ key: AdapterKey) -> StreamAdapter? {
+        guard let adapter = running.removeValue(forKey: key) else { return nil }
+        byObject[key.objectKey]?.remove(key)
+        if byObject[key.objectKey]?.isEmpty == true { byObject[key.objectKey] = nil }
+        live.withLock { $0[key] = nil }
+        return adapter
     }
 
     /// Stops every adapter, draining them in parallel, for shutdown.
     public func stopAll(within timeout: Duration) async -> Bool {
         let adapters = Array(running.values)
         running.removeAll()
+        byObject.removeAll()
+        live.withLock { $0.removeAll() }
         return await AdapterSetService.stopAll(adapters, within: timeout)
     }
 

@@ -12,7 +12,9 @@ public struct ControllerOptions: Sendable {
     public var labelSelector: String?
     public var leaderElection: LeaderElectionOptions?
     public var workers: Int
-    /// How often every EventSource is looked at again, to refresh its status from its adapters.
+    /// How often every EventSource is looked at again: the safety net of a level-triggered
+    /// controller, and what carries counter changes into the status. Phase changes need no
+    /// resync; adapters report them at once.
     public var resyncInterval: Duration
     /// Counter-only status changes are written at most this often per object.
     public var statusCounterInterval: Duration
@@ -25,7 +27,7 @@ public struct ControllerOptions: Sendable {
 
     public init(
         namespace: String? = nil, defaultSink: SinkSpec? = nil, consumerName: String, labelSelector: String? = nil,
-        leaderElection: LeaderElectionOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(2),
+        leaderElection: LeaderElectionOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(10),
         statusCounterInterval: Duration = .seconds(10), statusWritesPerSecond: Double = 20,
         shutdownTimeout: Duration = .seconds(20), sinkCAFile: String? = nil
     ) {

@@ -20,6 +20,9 @@ public final class EventSourceController: Service, Sendable {
     private let logger: Logger
     private let metrics = ControllerMetrics()
     private let synced = Atomic<Bool>(false)
+    /// Adapters report phase changes here from their own threads; a task moves them into the queue.
+    private let phaseChanges: AsyncStream<ObjectKey>
+    private let phaseChangeInput: AsyncStream<ObjectKey>.Continuation
 
     public init(
         client: KubeClient, options: ControllerOptions, logger: Logger,
@@ -29,9 +32,15 @@ public final class EventSourceController: Service, Sendable {
         self.options = options
         self.logger = logger
         leadership = Leadership(leading: options.leaderElection == nil)
+        let (phaseChanges, phaseChangeInput) = AsyncStream.makeStream(of: ObjectKey.self, bufferingPolicy: .bufferingNewest(4096))
+        self.phaseChanges = phaseChanges
+        self.phaseChangeInput = phaseChangeInput
         supervisor = AdapterSupervisor(
             makeAdapter: makeAdapter ?? { configuration in
-                StreamAdapter(configuration: configuration, logger: logger) { [caFile = options.sinkCAFile] in
+                let key = configuration.adapterKey.objectKey
+                return StreamAdapter(
+                    configuration: configuration, logger: logger, onPhaseChange: { phaseChangeInput.yield(key) }
+                ) { [caFile = options.sinkCAFile] in
                     SinkFactory.makeSink(spec: $0.sink, caFile: caFile)
                 }
             })
@@ -67,12 +76,17 @@ public final class EventSourceController: Service, Sendable {
                 inner.addTask { await self.watchEventSources() }
                 inner.addTask { await self.watchSecrets() }
                 inner.addTask { await self.resync() }
+                inner.addTask {
+                    // A phase change shows in the status at once, not at the next resync.
+                    for await key in self.phaseChanges { await self.queue.add(key) }
+                }
                 for _ in 0..<max(1, options.workers) {
                     inner.addTask { await self.work() }
                 }
                 inner.addTask { try? await gracefulShutdown() }
                 _ = await inner.next()
                 logger.info("shutting down: stopping watches and workers")
+                phaseChangeInput.finish()
                 await queue.shutDown()
                 inner.cancelAll()
             }
@@ -126,10 +140,7 @@ public final class EventSourceController: Service, Sendable {
             let started = ContinuousClock.now
             metrics.reconciles.increment()
             do {
-                switch try await reconciler.reconcile(key) {
-                case .done: break
-                case .requeue(let delay): await queue.add(key, after: delay)
-                }
+                try await reconciler.reconcile(key)
                 await queue.forget(key)
             } catch {
                 metrics.reconcileErrors.increment()

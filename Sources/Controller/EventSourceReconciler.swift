@@ -9,12 +9,6 @@ import StructuredData
 /// Brings one EventSource's adapters in line with its spec and writes its status. Level-triggered:
 /// it is given only the key and reads everything else from the caches, so running it twice is harmless.
 public actor EventSourceReconciler {
-    public enum Result: Sendable, Equatable {
-        case done
-        /// Nothing failed, but look again after this long (a status write that had to wait).
-        case requeue(after: Duration)
-    }
-
     private let cache: ObjectCache
     private let secrets: SecretCache
     private let supervisor: AdapterSupervisor
@@ -39,18 +33,18 @@ public actor EventSourceReconciler {
         self.logger = logger
     }
 
-    public func reconcile(_ key: ObjectKey) async throws -> Result {
+    public func reconcile(_ key: ObjectKey) async throws {
         guard let object = await cache.object(key) else {
             await stopAll(of: key, reason: "the EventSource was deleted")
             await statusWriter.forget(key)
             await secrets.forget(key)
             transitions.forget(key)
-            return .done
+            return
         }
         guard object["spec"]?["redisStream"] != nil else {
             // Not ours: another controller (Argo's own) handles EventSources of other types.
             await stopAll(of: key, reason: "the EventSource has no redisStream entries")
-            return .done
+            return
         }
         let generation = object["metadata"]?["generation"]?.intValue
         switch EventSource.decode(object, defaultNamespace: key.namespace) {
@@ -62,14 +56,14 @@ public actor EventSourceReconciler {
             // The adapters of the last valid spec keep running until the spec is fixed.
             let status = EventSourceStatus(
                 generation: generation, specProblems: error.problems, eventNames: [], desired: DesiredState(), adapters: [:])
-            return try await write(status, for: key, object: object)
+            try await write(status, for: key, object: object)
         case .success(let eventSource):
             transitions.validSpec(key)
-            return try await reconcile(eventSource, key: key, object: object, generation: generation)
+            try await reconcile(eventSource, key: key, object: object, generation: generation)
         }
     }
 
-    private func reconcile(_ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?) async throws -> Result {
+    private func reconcile(_ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?) async throws {
         await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames)
         let desired = DesiredState.build(
             eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, consumerName: options.consumerName)
@@ -92,19 +86,15 @@ public actor EventSourceReconciler {
         let status = EventSourceStatus(
             generation: generation, specProblems: [], eventNames: eventSource.redisStream.map(\.name), desired: desired,
             adapters: adapters)
-        return try await write(status, for: key, object: object)
+        try await write(status, for: key, object: object)
     }
 
-    private func write(_ status: EventSourceStatus, for key: ObjectKey, object: JSONValue) async throws -> Result {
+    private func write(_ status: EventSourceStatus, for key: ObjectKey, object: JSONValue) async throws {
         let rendered = status.render(previous: object["status"], now: Self.now())
         do {
-            switch try await statusWriter.submit(rendered, for: key, current: object) {
-            case .retryAfter(let wait): return .requeue(after: wait)
-            case .written, .unchanged, .notLeader: return .done
-            }
+            _ = try await statusWriter.submit(rendered, for: key, current: object)
         } catch where error.isNotFound {
             // Deleted meanwhile; the watch will tell us and the next reconcile stops its adapters.
-            return .done
         }
     }
 

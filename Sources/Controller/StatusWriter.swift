@@ -5,13 +5,15 @@ import Reconciler
 import StructuredData
 
 /// Writes EventSource status through the `/status` subresource, only as leader, never when
-/// nothing changed, counters at most once per interval per object, and at most N writes per second.
+/// nothing changed. Transitions (phases, conditions) are written at once; changes of counters
+/// alone at most once per interval per object and at most N per second overall, and a counter
+/// write that has to wait is simply left to the next resync.
 public actor StatusWriter {
     public enum Outcome: Sendable, Equatable {
         case written
         case unchanged
-        /// Not written yet: look again after this long.
-        case retryAfter(Duration)
+        /// Only counters changed and their write is not due yet; a later resync writes them.
+        case deferred
         case notLeader
     }
 
@@ -57,10 +59,11 @@ public actor StatusWriter {
         let now = ContinuousClock.now
         switch policy.decide(status, now: now) {
         case .skip: return .unchanged
-        case .later(let wait): return .retryAfter(wait)
-        case .write: break
+        case .later: return .deferred
+        case .writeCounters:
+            if bucket.take(now: now) != nil { return .deferred }
+        case .writeTransition: break
         }
-        if let wait = bucket.take(now: now) { return .retryAfter(wait) }
         // Diff against our own last write: the cache may not have caught up with it yet.
         let patch = MergePatchDiff.make(from: policy.lastWritten ?? current["status"], to: status)
         do {

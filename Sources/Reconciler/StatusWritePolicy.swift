@@ -4,7 +4,10 @@ import StructuredData
 /// for a transition, and at most once per `counterInterval` when only counters moved.
 public struct StatusWritePolicy: Sendable {
     public enum Decision: Sendable, Equatable {
-        case write
+        /// A phase, condition or generation changed (or nothing was written yet): write now.
+        case writeTransition
+        /// Only counters changed, and the last write is old enough.
+        case writeCounters
         case skip
         /// Only counters changed and the last write was recent: try again after this long.
         case later(Duration)
@@ -20,12 +23,14 @@ public struct StatusWritePolicy: Sendable {
     }
 
     public func decide(_ status: JSONValue, now: ContinuousClock.Instant) -> Decision {
-        guard let lastWritten else { return .write }
+        guard let lastWritten else { return .writeTransition }
         if lastWritten == status { return .skip }
-        if EventSourceStatus.significantPart(lastWritten) != EventSourceStatus.significantPart(status) { return .write }
-        guard let lastWriteTime else { return .write }
+        if EventSourceStatus.significantPart(lastWritten) != EventSourceStatus.significantPart(status) {
+            return .writeTransition
+        }
+        guard let lastWriteTime else { return .writeCounters }
         let due = lastWriteTime + counterInterval
-        return now >= due ? .write : .later(now.duration(to: due))
+        return now >= due ? .writeCounters : .later(now.duration(to: due))
     }
 
     /// Records a successful write.

@@ -57,8 +57,11 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between status updates that only change counters, per EventSource.")
     var statusInterval: Double = 10
 
-    @Option(help: "Seconds between full resyncs of every EventSource.")
-    var resyncInterval: Double = 2
+    @Option(help: "Seconds between full resyncs of every EventSource (counters reach the status at this pace).")
+    var resyncInterval: Double = 10
+
+    @Option(help: "Status writes per second, across all EventSources, for changes of counters alone; transitions are written at once.")
+    var statusWritesPerSecond: Double = 20
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
@@ -68,6 +71,7 @@ struct ControllerCommand: AsyncParsableCommand {
             throw ValidationError("--default-sink \(problem)")
         }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be from 0 to 65535") }
+        guard statusWritesPerSecond > 0 else { throw ValidationError("--status-writes-per-second must be positive") }
         guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
     }
 
@@ -90,7 +94,8 @@ struct ControllerCommand: AsyncParsableCommand {
         let options = ControllerOptions(
             namespace: namespace, defaultSink: defaultSink.map { SinkSpec(uri: $0) }, consumerName: consumer,
             labelSelector: selector, leaderElection: election, resyncInterval: .seconds(resyncInterval),
-            statusCounterInterval: .seconds(statusInterval), sinkCAFile: sinkCaFile)
+            statusCounterInterval: .seconds(statusInterval), statusWritesPerSecond: statusWritesPerSecond,
+            sinkCAFile: sinkCaFile)
         let controller = EventSourceController(client: client, options: options, logger: logger)
         var services: [any Service] = [controller]
         if httpPort != 0 {

@@ -100,16 +100,16 @@ import Testing
         var policy = StatusWritePolicy(counterInterval: .seconds(10))
         let start = ContinuousClock.now
         let ready: JSONValue = ["conditions": [["type": "Ready", "status": "True", "reason": "Consuming"]], "sources": ["e": ["phase": "Consuming", "forwarded": 1]]]
-        #expect(policy.decide(ready, now: start) == .write)
+        #expect(policy.decide(ready, now: start) == .writeTransition)
         policy.wrote(ready, at: start)
         #expect(policy.decide(ready, now: start + .seconds(1)) == .skip)
         var counted = ready
         counted["sources"] = ["e": ["phase": "Consuming", "forwarded": 2]]
         #expect(policy.decide(counted, now: start + .seconds(4)) == .later(.seconds(6)))
-        #expect(policy.decide(counted, now: start + .seconds(10)) == .write)
+        #expect(policy.decide(counted, now: start + .seconds(10)) == .writeCounters)
         var retrying = ready
         retrying["sources"] = ["e": ["phase": "Retrying", "forwarded": 1]]
-        #expect(policy.decide(retrying, now: start + .seconds(1)) == .write)
+        #expect(policy.decide(retrying, now: start + .seconds(1)) == .writeTransition)
     }
 
     @Test func theTokenBucketAllowsBurstsThenPaces() {
