@@ -14,7 +14,7 @@ struct ScaleProcessSample {
         let status = try TextFile.read("/proc/\(pid)/status")
         func field(_ name: String) -> Int? {
             guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return nil }
-            return line.split(separator: " ").compactMap { Int($0.filter { $0 != "\t" }) }.first
+            return line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap { Int($0) }
         }
         // The command name in `stat` may hold spaces and parentheses: fields are counted after the last ')'.
         let stat = try TextFile.read("/proc/\(pid)/stat")

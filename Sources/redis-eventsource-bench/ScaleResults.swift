@@ -16,13 +16,22 @@ struct ScaleResults {
         lines.append(
             "Controller: `redis-eventsource controller --default-sink stdout --http-port <free> --consumer-name scale-bench`, \(extra).")
         lines.append("")
-        lines.append("| EventSources | `kubectl apply` | first Ready | **all Ready** | ≤ \(Int(readyTarget)) s | Ready at 10 s / 30 s | all with a status | reconciles | status writes | controller RSS, threads at all Ready | SIGTERM to exit |")
-        lines.append("|---:|---:|---:|---:|:---:|---:|---:|---:|---:|---:|---:|")
+        lines.append("| EventSources | `kubectl apply` | first Ready | **all Ready** | ≤ \(Int(readyTarget)) s | Ready at 10 s / 30 s | SIGTERM to exit |")
+        lines.append("|---:|---:|---:|---:|:---:|---:|---:|")
         for run in sizes {
             let met = run.allReadySeconds <= readyTarget ? "yes" : "**no**"
-            let withStatus = run.allWithStatusSeconds.map { "\(Self.seconds($0))" } ?? "—"
             lines.append(
-                "| \(Self.count(run.size)) | \(Self.seconds(run.applySeconds)) | \(Self.seconds(run.firstReadySeconds)) | **\(Self.seconds(run.allReadySeconds))** | \(met) | \(Self.count(run.ready(at: 10))) / \(Self.count(run.ready(at: 30))) | \(withStatus) | \(Self.count(Int(run.reconciles))) | \(Self.count(Int(run.statusWrites))) | \(Self.mebibytes(run.controller.residentKiB)), \(run.controller.threads) | \(Self.seconds(run.shutdownSeconds)) (exit \(run.shutdownStatus)) |")
+                "| \(Self.count(run.size)) | \(Self.seconds(run.applySeconds)) | \(Self.seconds(run.firstReadySeconds)) | **\(Self.seconds(run.allReadySeconds))** | \(met) | \(Self.count(run.ready(at: 10))) / \(Self.count(run.ready(at: 30))) | \(Self.seconds(run.shutdownSeconds)) (exit \(run.shutdownStatus)) |")
+        }
+        lines.append("")
+        lines.append("Where the time goes, from the apply to all Ready:")
+        lines.append("")
+        lines.append("| EventSources | status writes | reconciles | controller CPU | kube-testserver CPU (with the polls) | controller RSS, threads at all Ready |")
+        lines.append("|---:|---:|---:|---:|---:|---:|")
+        for run in sizes {
+            let wall = max(run.allReadySeconds, 0.001)
+            lines.append(
+                "| \(Self.count(run.size)) | \(Self.count(Int(run.statusWrites))) (\(Self.rate(run.statusWrites / wall))) | \(Self.count(Int(run.reconciles))) (\(Self.rate(run.reconciles / wall))) | \(Self.seconds(run.controllerCPUSeconds)) (\(Self.percent(run.controllerCPUSeconds / wall * 100)) of a core) | \(Self.seconds(run.kubeServerCPUSeconds)) | \(Self.mebibytes(run.controller.residentKiB)), \(run.controller.threads) |")
         }
         lines.append("")
         for run in sizes {
@@ -49,15 +58,17 @@ struct ScaleResults {
     /// One line of the list as it filled up, about every 5 s.
     private func progress(_ run: ScaleSizeResult) -> String {
         var points: [String] = []
+        let step = run.allReadySeconds < 10 ? 1.0 : run.allReadySeconds < 60 ? 5.0 : 10.0
         var next = 0.0
         for sample in run.samples where sample.seconds >= next || sample.seconds == run.allReadySeconds {
             points.append("\(Self.seconds(sample.seconds)): \(sample.objects) / \(sample.withStatus) / \(sample.ready)")
-            next = (sample.seconds / 5).rounded(.down) * 5 + 5
+            next = (sample.seconds / step).rounded(.down) * step + step
         }
         return points.joined(separator: ", ")
     }
 
     static func seconds(_ value: Double) -> String { String(format: value < 10 ? "%.2f s" : "%.1f s", value) }
+    static func rate(_ perSecond: Double) -> String { String(format: "%.1f/s", perSecond) }
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }
     static func mebibytes(_ kibibytes: Int) -> String { String(format: "%.0f MB", Double(kibibytes) / 1024) }
 

@@ -23,6 +23,10 @@ struct ScaleSizeResult: Sendable {
     let adaptersRunning: Double
     /// The controller process once all were Ready.
     let controller: ScaleProcessSample
+    /// CPU time the controller and the API server spent from the apply to all Ready (the API
+    /// server's includes serving the bench's polls).
+    let controllerCPUSeconds: Double
+    let kubeServerCPUSeconds: Double
     let idle: ScaleIdleResult?
     let shutdownSeconds: Double
     let shutdownStatus: Int32

@@ -47,9 +47,12 @@ struct ScaleSizeRun {
         defer { if stopped == nil { _ = controller.stop() } }
         let http = try ScaleHTTPClient()
 
-        let timeline = try measure(kubectl: kubectl, manifestPath: manifestPath, listURL: "\(kube.url)/apis/argoproj.io/v1alpha1/namespaces/\(ScaleManifest.namespace)/eventsources", controller: controller, http: http)
-        let atReady = try controller.metrics(http)
+        let listURL = "\(kube.url)/apis/argoproj.io/v1alpha1/namespaces/\(ScaleManifest.namespace)/eventsources"
+        let before = (controller: try ScaleProcessSample.read(controller.process.pid), kube: try ScaleProcessSample.read(kube.process.pid))
+        let timeline = try measure(kubectl: kubectl, manifestPath: manifestPath, listURL: listURL, controller: controller, http: http)
         let sample = try ScaleProcessSample.read(controller.process.pid)
+        let kubeSample = try ScaleProcessSample.read(kube.process.pid)
+        let atReady = try controller.metrics(http)
         let idle = try idleSeconds.map { seconds throws(BenchError) in
             try watchIdle(seconds: seconds, controller: controller, redis: redis, kube: kube, http: http)
         }
@@ -60,7 +63,9 @@ struct ScaleSizeRun {
             reconciles: atReady.sum("redis_eventsource_reconciles_total") ?? -1,
             statusWrites: atReady.sum("redis_eventsource_status_writes_total") ?? -1,
             reconcileErrors: atReady.sum("redis_eventsource_reconcile_errors_total") ?? 0,
-            adaptersRunning: atReady.sum("redis_eventsource_adapters_running") ?? -1, controller: sample, idle: idle,
+            adaptersRunning: atReady.sum("redis_eventsource_adapters_running") ?? -1, controller: sample,
+            controllerCPUSeconds: sample.cpuSeconds - before.controller.cpuSeconds,
+            kubeServerCPUSeconds: kubeSample.cpuSeconds - before.kube.cpuSeconds, idle: idle,
             shutdownSeconds: stopped?.seconds ?? 0, shutdownStatus: stopped?.status ?? -1)
     }
 
