@@ -29,7 +29,11 @@ bench_pid=""
 # the EXIT trap stops it and everything it started (redis-server, kube-testserver, the
 # controller, kubectl) by the group's id.
 cleanup() {
-    if [ -n "$bench_pid" ]; then kill -TERM -- "-$bench_pid" 2>/dev/null || true; fi
+    if [ -n "$bench_pid" ]; then
+        kill -TERM -- "-$bench_pid" 2>/dev/null || true
+        # Interrupted: nobody will read the scratch folder the bench names after its pid.
+        rm -rf "${TMPDIR:-/tmp}/redis-eventsource-scale-$bench_pid"
+    fi
     rm -f "$results" "$block"
 }
 trap cleanup EXIT
