@@ -37,6 +37,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Flag(help: "Keep the scratch folder (manifests, logs, wrk output) for inspection.")
     var keepWorkDirectory = false
 
+    @OptionGroup(title: "Controller scale bench (issue 5)") var scale: ScaleOptions
+
     func run() async throws {
         let signalSources = ChildRegistry.stopChildrenOnSignals()
         defer { withExtendedLifetime(signalSources) {} }
@@ -47,6 +49,10 @@ struct BenchmarkCommand: AsyncParsableCommand {
         let executable = product ?? Self.besideSelf("redis-eventsource")
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError("no redis-eventsource at \(executable); build it with swift build -c release")
+        }
+        if scale.controllerScale {
+            return try await ScaleBench(
+                options: scale, productExecutable: executable, markdownPath: markdown, keepWorkDirectory: keepWorkDirectory).run()
         }
         let workDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("redis-eventsource-bench-\(getpid())").path
