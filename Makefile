@@ -28,6 +28,7 @@ bench: deps
 	@WITH_BENCH_TOOLS=1 scripts/install-deps.sh
 	$(SWIFT) build -c release
 	@scripts/bench.sh
+	@scripts/bench-controller.sh
 
 clean:
 	rm -rf .build .run
