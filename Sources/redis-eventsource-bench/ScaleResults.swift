@@ -11,7 +11,7 @@ struct ScaleResults {
     var markdown: String {
         var lines: [String] = []
         let extra = controllerArguments.isEmpty
-            ? "no other flags, so the defaults hold: 4 workers, status writes at most 20/s overall, counter-only status changes at most every 10 s per object, a resync of every EventSource every 2 s"
+            ? "no other flags, so the defaults hold: 4 workers, transitions written at once, counter-only status changes at most 20/s overall and every 10 s per object, a resync of every EventSource every 10 s"
             : "and, not the defaults, `\(controllerArguments.joined(separator: " "))`"
         lines.append(
             "Controller: `redis-eventsource controller --default-sink stdout --http-port <free> --consumer-name scale-bench`, \(extra).")
