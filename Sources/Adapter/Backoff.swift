@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Capped exponential backoff with jitter, so that nothing retries in a tight loop and
 /// many adapters that failed together do not retry in step.
 public struct Backoff: Sendable, Equatable {
@@ -39,7 +43,3 @@ public struct Backoff: Sendable, Equatable {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
