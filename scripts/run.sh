@@ -24,10 +24,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state" --save "" --appendonly no \
+# In sessions of their own, so Ctrl-C reaches only the controller: it drains against a live
+# Redis and API server, and the EXIT trap stops these two afterwards.
+setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state" --save "" --appendonly no \
     --logfile "$state/redis.log" --daemonize no &
 pids+=($!)
-"$bin/kube-testserver" --port 0 --kubeconfig "$kubeconfig" > "$state/kube-testserver.url" 2> "$state/kube-testserver.log" &
+setsid "$bin/kube-testserver" --port 0 --kubeconfig "$kubeconfig" > "$state/kube-testserver.url" 2> "$state/kube-testserver.log" &
 pids+=($!)
 
 for _ in $(seq 1 100); do
