@@ -24,4 +24,10 @@ CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 
+/* curl_multi_setopt is variadic too. */
+CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+/* The result of a finished transfer lives in a union of CURLMsg; read it in C rather than
+   rely on how Swift imports the union. */
+CURLcode ccurl_message_result(const CURLMsg *message);
+
 #endif
