@@ -10,9 +10,11 @@ struct CurlMultiError: Error, CustomStringConvertible {
 
 /// Owns one libcurl multi handle: it runs the transfers of several easy handles at once, on
 /// the calling thread, over a connection cache of its own. Not Sendable, like the easy handles
-/// it drives; it blocks only in `poll`.
+/// it drives; it blocks only in `drive`.
 final class CurlMulti {
     private let handle: UnsafeMutableRawPointer
+    /// Written by libcurl's callbacks; lives as long as the multi handle, which points to it.
+    private let sockets = CurlMultiSockets()
 
     /// At most `maxConnections` connections at once, and as many kept open between transfers,
     /// so a sink that keeps that many requests in flight reuses the same connections forever.
@@ -25,6 +27,7 @@ final class CurlMulti {
         for option in [CURLMOPT_MAX_HOST_CONNECTIONS, CURLMOPT_MAX_TOTAL_CONNECTIONS, CURLMOPT_MAXCONNECTS] {
             try check(ccurl_multi_setopt_long(handle, option, maxConnections), "curl_multi_setopt")
         }
+        try check(sockets.install(on: handle), "curl_multi_setopt")
     }
 
     /// Every easy handle must have been removed by now: each transfer is removed as it finishes.
@@ -45,17 +48,22 @@ final class CurlMulti {
         _ = curl_multi_remove_handle(handle, easy.handle)
     }
 
-    /// Moves every transfer along as far as it can go without waiting.
-    func perform() throws(CurlMultiError) {
+    /// Moves the transfers along: runs libcurl's timer if it is due, or else waits (at most
+    /// `limit`, less if the timer is due sooner) for a socket to be ready and lets libcurl act on
+    /// each ready one. Transfers that finished are then in `nextFinished`.
+    func drive(waitingAtMost limit: Duration) throws(CurlMultiError) {
         var running: Int32 = 0
-        try check(curl_multi_perform(handle, &running), "curl_multi_perform")
-    }
-
-    /// Blocks until a socket of a transfer is ready or one of libcurl's timers (a transfer's
-    /// timeout among them) is due, but no longer than `milliseconds`.
-    func poll(milliseconds: Int32) throws(CurlMultiError) {
-        var ready: Int32 = 0
-        try check(curl_multi_poll(handle, nil, 0, milliseconds, &ready), "curl_multi_poll")
+        if sockets.takeDueTimer() {
+            try check(curl_multi_socket_action(handle, CURL_SOCKET_TIMEOUT, 0, &running), "curl_multi_socket_action")
+            return
+        }
+        let ready = sockets.waitForReadySockets(limit: limit)
+        for (socket, events) in ready {
+            try check(curl_multi_socket_action(handle, socket, events, &running), "curl_multi_socket_action")
+        }
+        if ready.isEmpty, sockets.takeDueTimer() {
+            try check(curl_multi_socket_action(handle, CURL_SOCKET_TIMEOUT, 0, &running), "curl_multi_socket_action")
+        }
     }
 
     /// The next transfer that finished since the last call, with how it ended, or nil.

@@ -12,10 +12,10 @@ import EventSourceAPI
 /// starts with a single request and fans out once an answer shows the receiver is back, so a
 /// down receiver costs one failed request per attempt, not one per connection.
 ///
-/// Blocks the calling thread (in `curl_multi_poll`) for up to `options.requestTimeout` per
-/// request, so it belongs on the owning adapter's dedicated thread, never on Swift's
-/// cooperative pool. Redirects are not followed: a 3xx rejects the event rather than sending it
-/// somewhere the spec did not name.
+/// Blocks the calling thread (in poll(2), see `CurlMultiSockets`) for up to
+/// `options.requestTimeout` per request, so it belongs on the owning adapter's dedicated
+/// thread, never on Swift's cooperative pool. Redirects are not followed: a 3xx rejects the
+/// event rather than sending it somewhere the spec did not name.
 public final class HTTPSink: EventSink {
     public let url: String
     public let mode: SinkSpec.Mode
@@ -86,16 +86,12 @@ public final class HTTPSink: EventSink {
                     }
                 }
                 guard run.inFlightCount > 0 else { break }
-                try multi.perform()
-                var finishedAny = false
+                try multi.drive(waitingAtMost: .seconds(1))
                 while let (easy, result) = multi.nextFinished() {
                     guard let slot = transfers.firstIndex(where: { $0.easy.handle == easy }) else { continue }
                     multi.remove(transfers[slot].easy)
                     run.finish(slot: slot, outcome: transfers[slot].outcome(result))
-                    finishedAny = true
                 }
-                // A finished transfer frees a slot: fill it before waiting.
-                if !finishedAny { try multi.poll(milliseconds: 1000) }
             }
         } catch {
             for slot in run.inFlightSlots {
