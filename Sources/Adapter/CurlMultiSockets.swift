@@ -13,10 +13,10 @@ import Darwin
 /// libcurl polls every busy transfer's socket itself on each perform, which measured three
 /// poll(2) calls per request; told which socket is ready, it touches only that transfer.
 final class CurlMultiSockets {
-    /// Socket → the poll(2) events libcurl wants for it.
-    private var wanted: [Int32: Int16] = [:]
+    /// The sockets with the poll(2) events libcurl wants for each: a handful (one per
+    /// connection), kept ready for poll(2) and updated in place.
     private var pollList: [pollfd] = []
-    private var pollListIsStale = false
+    private var ready: [(socket: Int32, events: Int32)] = []
     /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`; nil for never.
     private(set) var timerDeadline: ContinuousClock.Instant?
 
@@ -37,13 +37,20 @@ final class CurlMultiSockets {
     }
 
     private func watch(_ socket: Int32, _ what: Int32) {
+        let events: Int16
         switch what {
-        case CURL_POLL_IN: wanted[socket] = Int16(POLLIN)
-        case CURL_POLL_OUT: wanted[socket] = Int16(POLLOUT)
-        case CURL_POLL_INOUT: wanted[socket] = Int16(POLLIN | POLLOUT)
-        default: wanted[socket] = nil
+        case CURL_POLL_IN: events = Int16(POLLIN)
+        case CURL_POLL_OUT: events = Int16(POLLOUT)
+        case CURL_POLL_INOUT: events = Int16(POLLIN | POLLOUT)
+        default: events = 0
         }
-        pollListIsStale = true
+        let index = pollList.firstIndex { $0.fd == socket }
+        switch (index, events) {
+        case (let index?, 0): pollList.swapAt(index, pollList.count - 1); pollList.removeLast()
+        case (let index?, _): pollList[index].events = events
+        case (nil, 0): break
+        case (nil, _): pollList.append(pollfd(fd: socket, events: events, revents: 0))
+        }
     }
 
     private func setTimer(_ milliseconds: Int) {
@@ -62,16 +69,12 @@ final class CurlMultiSockets {
     func waitForReadySockets(limit: Duration) -> [(socket: Int32, events: Int32)] {
         var wait = limit
         if let deadline = timerDeadline { wait = max(.zero, min(wait, deadline - .now)) }
-        if pollListIsStale {
-            pollList = wanted.map { pollfd(fd: $0.key, events: $0.value, revents: 0) }
-            pollListIsStale = false
-        }
         // Rounded up, so a timer is never woken for just before it is due.
         let (seconds, attoseconds) = wait.components
         let milliseconds = Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
         let count = poll(&pollList, nfds_t(pollList.count), milliseconds)
-        guard count > 0 else { return [] }
-        var ready: [(socket: Int32, events: Int32)] = []
+        ready.removeAll(keepingCapacity: true)
+        guard count > 0 else { return ready }
         for index in pollList.indices where pollList[index].revents != 0 {
             let revents = Int32(pollList[index].revents)
             pollList[index].revents = 0
