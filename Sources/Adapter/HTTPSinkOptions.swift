@@ -10,7 +10,7 @@ public struct HTTPSinkOptions: Sendable, Equatable {
     public var userAgent: String
     /// Keep-alive connections, and so requests in flight at once, per sink (one sink per
     /// adapter); values below 1 count as 1. One connection waits out a round trip per event;
-    /// a few hide it, and on loopback 4 already reach the receiver's own limit, while each
+    /// 4 already keep the adapter's thread busy on loopback (BENCHMARKS.md), and every
     /// adapter's connections add to what the receiver must hold open.
     public var connections: Int
 
