@@ -16,22 +16,42 @@ public struct CloudEventHTTPMessage: Sendable, Equatable {
     public let body: [UInt8]
 
     public init(_ event: CloudEvent, mode: SinkSpec.Mode) {
+        var headers: [Header] = []
+        Self.forEachHeader(of: event, mode: mode) { name, value, percentEncode in
+            headers.append(Header(name: name, value: percentEncode ? Self.percentEncoded(value) : value))
+        }
+        self.headers = headers
+        var body: [UInt8] = []
+        Self.writeBody(of: event, mode: mode, into: &body)
+        self.body = body
+    }
+
+    /// The header fields in the order they are sent, each with its raw value and whether the
+    /// binding's percent-encoding applies to it. The sink writes its request headers from
+    /// this too, so what it sends is exactly `headers`.
+    static func forEachHeader(
+        of event: CloudEvent, mode: SinkSpec.Mode, _ field: (_ name: String, _ value: String, _ percentEncode: Bool) -> Void
+    ) {
         switch mode {
         case .binary:
+            field("ce-id", event.id, true)
+            field("ce-source", event.source, true)
+            field("ce-specversion", event.specversion, true)
+            field("ce-type", event.type, true)
+            field("ce-subject", event.subject, true)
+            field("ce-time", event.time, true)
             // datacontenttype travels as Content-Type, not as a ce- header (binding §3.1.1).
-            headers = [
-                Header(name: "ce-id", value: Self.percentEncoded(event.id)),
-                Header(name: "ce-source", value: Self.percentEncoded(event.source)),
-                Header(name: "ce-specversion", value: Self.percentEncoded(event.specversion)),
-                Header(name: "ce-type", value: Self.percentEncoded(event.type)),
-                Header(name: "ce-subject", value: Self.percentEncoded(event.subject)),
-                Header(name: "ce-time", value: Self.percentEncoded(event.time)),
-                Header(name: "Content-Type", value: event.datacontenttype),
-            ]
-            body = JSONWriter.bytes(event.data)
+            field("Content-Type", event.datacontenttype, false)
         case .structured:
-            headers = [Header(name: "Content-Type", value: Self.structuredContentType)]
-            body = JSONWriter.bytes(event.structuredFormat)
+            field("Content-Type", structuredContentType, false)
+        }
+    }
+
+    /// Appends the body to `out`, which a caller may reuse from event to event.
+    static func writeBody(of event: CloudEvent, mode: SinkSpec.Mode, into out: inout [UInt8]) {
+        switch mode {
+        case .binary: JSONWriter.write(event.data, into: &out)
+        case .structured: JSONWriter.write(event.structuredFormat, into: &out)
         }
     }
 
@@ -42,6 +62,11 @@ public struct CloudEventHTTPMessage: Sendable, Equatable {
     public static func percentEncoded(_ value: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(value.utf8.count)
+        appendPercentEncoded(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendPercentEncoded(_ value: String, to out: inout [UInt8]) {
         for byte in value.utf8 {
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "%") || byte < 0x21 || byte > 0x7E {
                 out.append(UInt8(ascii: "%"))
@@ -51,6 +76,5 @@ public struct CloudEventHTTPMessage: Sendable, Equatable {
                 out.append(byte)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -3,7 +3,7 @@ import CCurl
 /// libcurl must be initialised once per process before any handle exists, and
 /// curl_global_init itself is not safe to race; a global `let` is initialised exactly once,
 /// under the runtime's own lock.
-private let curlGlobalInitialization: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+let curlGlobalInitialization: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
 /// A failed libcurl call, with libcurl's own words for it.
 struct CurlError: Error, CustomStringConvertible {
@@ -21,7 +21,8 @@ struct CurlError: Error, CustomStringConvertible {
 /// Owns one libcurl easy handle and the error buffer libcurl writes into. Not Sendable:
 /// a handle may be used by one thread at a time, so it stays with the sink that created it.
 final class CurlEasyHandle {
-    private let handle: UnsafeMutableRawPointer
+    /// For `CurlMulti`, which drives the transfer; nobody else may call libcurl with it.
+    let handle: UnsafeMutableRawPointer
     /// libcurl keeps this pointer for the handle's life and fills it when a transfer fails.
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
@@ -70,22 +71,37 @@ final class CurlEasyHandle {
         try check(ccurl_setopt_data_callback(handle, option, callback), "setting a callback")
     }
 
-    /// Runs the transfer configured so far; blocks until it completes, fails or times out.
-    func perform() throws(CurlError) {
+    /// Empties the error buffer, so a failure's text is from this transfer and not an older one.
+    func clearError() {
         errorBuffer[0] = 0
-        let code = curl_easy_perform(handle)
-        guard code == CURLE_OK else {
-            // libcurl's messages sometimes end in a space.
-            var detail = Substring(String(cString: errorBuffer))
-            while detail.last?.isWhitespace == true { detail = detail.dropLast() }
-            throw CurlError(code: code, detail: String(detail))
-        }
+    }
+
+    /// The error of a transfer that ended with `code`, with libcurl's own detail when it gave one.
+    func failure(_ code: CURLcode) -> CurlError {
+        // libcurl's messages sometimes end in a space.
+        var detail = Substring(String(cString: errorBuffer))
+        while detail.last?.isWhitespace == true { detail = detail.dropLast() }
+        return CurlError(code: code, detail: String(detail))
     }
 
     func responseCode() -> Int {
         var code = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
         return code
+    }
+
+    /// The last value of a response header of the last transfer, looked up after it finished
+    /// (libcurl ≥ 7.83): cheaper than a header callback that sees every line of every answer
+    /// when only a failure's Retry-After or Location is ever wanted.
+    func responseHeader(_ name: String) -> String? {
+        var header: UnsafeMutablePointer<curl_header>?
+        guard curl_easy_header(handle, name, 0, UInt32(CURLH_HEADER), -1, &header) == CURLHE_OK,
+            let amount = header?.pointee.amount
+        else { return nil }
+        if amount > 1, curl_easy_header(handle, name, amount - 1, UInt32(CURLH_HEADER), -1, &header) != CURLHE_OK {
+            return nil
+        }
+        return header?.pointee.value.map { String(cString: $0) }
     }
 
     /// Why libcurl cannot parse `url`, or nil when it can. Uses libcurl's own URL parser, so

@@ -8,15 +8,23 @@ public struct HTTPSinkOptions: Sendable, Equatable {
     /// PEM bundle to verify an https receiver against, instead of the system trust store.
     public var caFile: String?
     public var userAgent: String
+    /// Keep-alive connections, and so requests in flight at once, per sink (one sink per
+    /// adapter); values below 1 count as 1. One connection waits out a round trip per event;
+    /// 4 already keep the adapter's thread busy on loopback (BENCHMARKS.md), and every
+    /// adapter's connections add to what the receiver must hold open.
+    public var connections: Int
+
+    public static let defaultConnections = 4
 
     public init(
         connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(30), caFile: String? = nil,
-        userAgent: String = "redis-eventsource"
+        userAgent: String = "redis-eventsource", connections: Int = Self.defaultConnections
     ) {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.caFile = caFile
         self.userAgent = userAgent
+        self.connections = connections
     }
 }
 

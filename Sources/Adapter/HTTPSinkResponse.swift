@@ -3,6 +3,7 @@
 /// failures retryable; 3xx (never followed) and other 4xx rejected.
 struct HTTPSinkResponse {
     var status = 0
+    /// Looked up after the transfer, and only for the answers that use them (429, 503, 3xx).
     var retryAfter: String?
     var location: String?
     /// The start of the body, kept only to explain a failure.
@@ -14,35 +15,20 @@ struct HTTPSinkResponse {
         self = HTTPSinkResponse()
     }
 
-    /// Called with each raw header line; a new status line (after `100 Continue`) starts afresh.
-    mutating func record(headerLine: [UInt8]) {
-        var line = Substring(decoding: headerLine, as: UTF8.self)
-        while let last = line.last, last == "\r" || last == "\n" || last == "\r\n" { line = line.dropLast() }
-        if line.hasPrefix("HTTP/") {
-            retryAfter = nil
-            location = nil
-            return
-        }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].lowercased()
-        let value = String(line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" }))
-        switch name {
-        case "retry-after": retryAfter = value
-        case "location": location = value
-        default: break
-        }
-    }
-
     mutating func record(body chunk: UnsafeRawBufferPointer) {
         let room = Self.bodyPrefixLimit - bodyPrefix.count
         if room > 0 { bodyPrefix.append(contentsOf: chunk.prefix(room)) }
     }
 
+    /// Whether the outcome needs a header libcurl keeps for after the transfer.
+    static func needsRetryAfter(_ status: Int) -> Bool { status == 429 || status == 503 }
+    static func needsLocation(_ status: Int) -> Bool { (300..<400).contains(status) }
+
     func outcome(url: String) -> DeliveryOutcome {
+        // The common answer returns before any text is formatted.
+        if (200..<300).contains(status) { return .delivered }
         let answer = "\(url) answered \(status)\(Self.reasonPhrase(status).map { " \($0)" } ?? "")"
         switch status {
-        case 200..<300:
-            return .delivered
         case 429, 503:
             return .retryable(reason: answer + bodySummary, retryAfter: retryAfter.flatMap { HTTPSinkRetryAfter.parse($0) })
         case 408, 500..<600:

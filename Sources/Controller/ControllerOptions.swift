@@ -1,3 +1,4 @@
+import Adapter
 import EventSourceAPI
 
 /// How the operator runs; the `controller` command's flags fill it in.
@@ -24,14 +25,18 @@ public struct ControllerOptions: Sendable {
     public var shutdownTimeout: Duration
     /// CA certificates for https sinks; nil uses the system's trust store.
     public var sinkCAFile: String?
+    /// Requests in flight per adapter for http(s) sinks.
+    public var sinkConnections: Int
 
     public init(
         namespace: String? = nil, defaultSink: SinkSpec? = nil, consumerName: String, labelSelector: String? = nil,
         leaderElection: LeaderElectionOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(10),
         statusCounterInterval: Duration = .seconds(10), statusWritesPerSecond: Double = 20,
-        shutdownTimeout: Duration = .seconds(20), sinkCAFile: String? = nil
+        shutdownTimeout: Duration = .seconds(20), sinkCAFile: String? = nil,
+        sinkConnections: Int = HTTPSinkOptions.defaultConnections
     ) {
         self.sinkCAFile = sinkCAFile
+        self.sinkConnections = sinkConnections
         self.namespace = namespace
         self.defaultSink = defaultSink
         self.consumerName = consumerName

@@ -20,6 +20,7 @@ public final class EventSourceController: Service, Sendable {
     private let logger: Logger
     private let metrics = ControllerMetrics()
     private let synced = Atomic<Bool>(false)
+    private let shuttingDown = ShutdownLatch()
     /// Adapters report phase changes here from their own threads; a task moves them into the queue.
     private let phaseChanges: AsyncStream<ObjectKey>
     private let phaseChangeInput: AsyncStream<ObjectKey>.Continuation
@@ -40,8 +41,8 @@ public final class EventSourceController: Service, Sendable {
                 let key = configuration.adapterKey.objectKey
                 return StreamAdapter(
                     configuration: configuration, logger: logger, onPhaseChange: { phaseChangeInput.yield(key) }
-                ) { [caFile = options.sinkCAFile] in
-                    SinkFactory.makeSink(spec: $0.sink, caFile: caFile)
+                ) { [caFile = options.sinkCAFile, connections = options.sinkConnections] in
+                    SinkFactory.makeSink(spec: $0.sink, caFile: caFile, options: HTTPSinkOptions(connections: connections))
                 }
             })
         statusWriter = StatusWriter(
@@ -95,8 +96,9 @@ public final class EventSourceController: Service, Sendable {
             if !(await supervisor.stopAll(within: options.shutdownTimeout - .seconds(5))) {
                 logger.warning("some adapters did not drain in time; their entries stay pending in Redis")
             }
-            // Last: cancelling the campaign releases the Lease, so a standby takes over at once.
-            outer.cancelAll()
+            // Last: the campaign releases the Lease, so a standby takes over at once.
+            shuttingDown.open()
+            await outer.waitForAll()
         }
         logger.info("controller stopped")
     }
@@ -162,16 +164,23 @@ public final class EventSourceController: Service, Sendable {
                 leaseDuration: election.leaseDuration, renewDeadline: election.renewDeadline,
                 retryPeriod: election.retryPeriod, releaseOnCancel: true),
             logger: logger)
-        while !Task.isCancelled {
-            do {
-                _ = try await elector.run { [self] in
-                    leadership.set(true)
-                    // Status written by the previous leader may be stale: look at everything now.
-                    for key in await cache.keys { await queue.add(key) }
-                    while true { try await Task.sleep(for: .seconds(3600)) }
+        while !shuttingDown.isOpen && !Task.isCancelled {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { [self] in
+                    _ = try? await elector.run { [self] in
+                        leadership.set(true)
+                        // Status written by the previous leader may be stale: look at everything now.
+                        for key in await cache.keys { await queue.add(key) }
+                        // Returning (rather than being cancelled) lets the elector release the Lease.
+                        await shuttingDown.wait()
+                    }
                 }
-            } catch {
-                // Cancelled: shutting down.
+                group.addTask { [self] in await shuttingDown.wait() }
+                _ = await group.next()
+                // Leading at shutdown: the elector's work has returned and it is releasing the Lease,
+                // so let it finish. Otherwise (only campaigning, or the Lease was lost) stop the rest.
+                if !(shuttingDown.isOpen && leadership.isLeader) { group.cancelAll() }
+                await group.waitForAll()
             }
             leadership.set(false)
         }

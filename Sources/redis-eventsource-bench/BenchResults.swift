@@ -57,6 +57,8 @@ struct BenchResults: Sendable {
         return String(format: "%.1f%%", value * 100)
     }
 
+    static func connections(_ count: Int) -> String { count == 1 ? "1 connection" : "\(count) connections" }
+
     static func milliseconds(_ value: Double) -> String { String(format: "%.2f ms", value) }
 
     private static func verdict(_ ratio: Double?) -> String {
@@ -87,10 +89,11 @@ struct BenchResults: Sendable {
             "(b) HTTP sink, binary mode    \(Self.number(productHTTP?.rate)) events/s   (\(Self.note(productHTTP)); "
                 + "\(Self.number(Double(receivedHTTP))) requests arrived)",
             "    raw receiver under wrk     \(Self.number(rawReceiver)) requests/s  (mean of "
-                + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " before, ")) after; 1 connection, "
+                + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " before, ")) after; \(Self.connections(settings.httpConnections)), "
                 + "\(requestBytes)-byte requests, \(bodyBytes)-byte body, \(settings.wrkSeconds) s)",
             "    ratio \(Self.percent(httpRatio))  \(Self.verdict(httpRatio))",
-            "    for reference, libcurl alone (one easy handle, same request): \(Self.number(curlBaseline)) requests/s, "
+            "    for reference, libcurl alone (curl_multi, \(Self.connections(settings.httpConnections)), same request): "
+                + "\(Self.number(curlBaseline)) requests/s, "
                 + "\(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk",
             "",
         ]
@@ -113,7 +116,7 @@ struct BenchResults: Sendable {
                 + "\(Self.number(rawRedis?.rate)) entries/s (hiredis XREADGROUP COUNT \(settings.readCount) + XACK) | "
                 + "**\(Self.percent(stdoutRatio))** |",
             "| (b) HTTP sink, binary mode → receiver on 127.0.0.1 | \(Self.number(productHTTP?.rate)) events/s | "
-                + "\(Self.number(rawReceiver)) requests/s (wrk, 1 connection, \(requestBytes)-byte requests) | "
+                + "\(Self.number(rawReceiver)) requests/s (wrk, \(Self.connections(settings.httpConnections)), \(requestBytes)-byte requests) | "
                 + "**\(Self.percent(httpRatio))** |",
             "",
         ]
@@ -131,7 +134,8 @@ struct BenchResults: Sendable {
                 + "(b) \(Self.note(productHTTP)), \(Self.number(Double(receivedHTTP))) requests arrived; "
                 + "wrk ran \(settings.wrkSeconds) s before and after it with a \(bodyBytes)-byte body: "
                 + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " and ")) requests/s. "
-                + "For reference, libcurl alone (one easy handle posting the same request in a loop) made "
+                + "For reference, libcurl alone (curl_multi keeping \(Self.connections(settings.httpConnections)) busy "
+                + "with the same request) made "
                 + "\(Self.number(curlBaseline)) requests/s, \(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk. "
                 + "Filling the stream took \(String(format: "%.2f", fillSeconds)) s.",
         ]

@@ -56,16 +56,19 @@ struct BenchRun: Sendable {
         results.requestBytes = sample.wireSize(port: receiver.port)
         results.bodyBytes = sample.body.count
 
-        log("(b) raw: wrk -t1 -c1 -d\(settings.wrkSeconds)s, \(results.requestBytes) byte requests, against \(receiver.url)")
+        // wrk gets exactly the connections the product's one adapter keeps, so the ratio compares
+        // the same concurrency.
+        let connections = settings.httpConnections
+        log("(b) raw: wrk -t1 -c\(connections) -d\(settings.wrkSeconds)s, \(results.requestBytes) byte requests, against \(receiver.url)")
         let wrk = WrkLoad(
-            url: receiver.url, sample: sample, connections: 1, seconds: settings.wrkSeconds,
+            url: receiver.url, sample: sample, connections: connections, seconds: settings.wrkSeconds,
             workDirectory: settings.workDirectory)
         let before = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
         results.rawReceiverRuns.append(before)
         log("(b) raw: \(Int(before)) requests/s")
 
-        log("(b) libcurl alone: one easy handle, the same request, \(settings.wrkSeconds) s")
-        let curl = CurlBaseline(url: receiver.url, sample: sample, seconds: settings.wrkSeconds)
+        log("(b) libcurl alone: curl_multi over \(connections) connections, the same request, \(settings.wrkSeconds) s")
+        let curl = CurlBaseline(url: receiver.url, sample: sample, connections: connections, seconds: settings.wrkSeconds)
         results.curlBaseline = try await BlockingWork.run("bench-curl") { () throws(BenchError) in try curl.run() }
         log("(b) libcurl alone: \(Int(results.curlBaseline!)) requests/s")
 
@@ -77,7 +80,7 @@ struct BenchRun: Sendable {
 
         // wrk again after the product's long run, so a change in the machine's load during it
         // shows as two different raw figures instead of skewing the ratio unseen.
-        log("(b) raw again: wrk -t1 -c1 -d\(settings.wrkSeconds)s")
+        log("(b) raw again: wrk -t1 -c\(connections) -d\(settings.wrkSeconds)s")
         let after = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
         results.rawReceiverRuns.append(after)
         log("(b) raw again: \(Int(after)) requests/s")

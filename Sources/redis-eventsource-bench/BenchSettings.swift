@@ -1,3 +1,5 @@
+import Adapter
+
 /// What one bench run does; the defaults are the benchmark.
 struct BenchSettings: Sendable {
     var productExecutable: String
@@ -7,6 +9,9 @@ struct BenchSettings: Sendable {
     /// Alternating raw and product runs for the stdout figure; each side reports its median.
     var stdoutRounds = 3
     var wrkSeconds = 5
+    /// The connections the product's HTTP sink keeps (its default; the product has no flag for
+    /// it), and so the connections wrk and the libcurl baseline get.
+    var httpConnections = HTTPSinkOptions.defaultConnections
     var latencyRate = 1_000
     var latencySeconds = 10
     /// The most any one phase may take before its figure is reported as partial.

@@ -1,7 +1,7 @@
 import Glibc
 
 /// The receiver's own capacity: wrk posting the sample event over `connections` keep-alive
-/// connections, the number the product's sinks use (one per adapter).
+/// connections, as many as the product's one adapter keeps with its HTTP sink.
 struct WrkLoad {
     let url: String
     let sample: EventSample

@@ -24,6 +24,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "CA certificates (PEM) to verify https sinks with, instead of the system's.")
     var sinkCaFile: String?
 
+    @Option(help: "Keep-alive connections, and so requests in flight, per adapter for http(s) sinks.")
+    var sinkConnections: Int = HTTPSinkOptions.defaultConnections
+
     @Option(help: "Port for /healthz, /readyz and /metrics on --http-address; 0 turns the server off.")
     var httpPort: Int = 7777
 
@@ -71,6 +74,7 @@ struct ControllerCommand: AsyncParsableCommand {
             throw ValidationError("--default-sink \(problem)")
         }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be from 0 to 65535") }
+        guard (1...64).contains(sinkConnections) else { throw ValidationError("--sink-connections must be from 1 to 64") }
         guard statusWritesPerSecond > 0 else { throw ValidationError("--status-writes-per-second must be positive") }
         guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
     }
@@ -95,7 +99,7 @@ struct ControllerCommand: AsyncParsableCommand {
             namespace: namespace, defaultSink: defaultSink.map { SinkSpec(uri: $0) }, consumerName: consumer,
             labelSelector: selector, leaderElection: election, resyncInterval: .seconds(resyncInterval),
             statusCounterInterval: .seconds(statusInterval), statusWritesPerSecond: statusWritesPerSecond,
-            sinkCAFile: sinkCaFile)
+            sinkCAFile: sinkCaFile, sinkConnections: sinkConnections)
         let controller = EventSourceController(client: client, options: options, logger: logger)
         var services: [any Service] = [controller]
         if httpPort != 0 {

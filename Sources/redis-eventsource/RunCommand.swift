@@ -20,6 +20,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "CA certificates (PEM) to verify an https sink with, instead of the system's.")
     var sinkCaFile: String?
 
+    @Option(help: "Keep-alive connections, and so requests in flight, per adapter for an http(s) sink.")
+    var sinkConnections: Int = HTTPSinkOptions.defaultConnections
+
     @Option(help: "Folder of mounted secrets, laid out <dir>/<secret name>/<key> as Argo mounts them.")
     var secretsDir: String?
 
@@ -39,6 +42,7 @@ struct RunCommand: AsyncParsableCommand {
         if let sink, let problem = SinkSpec.problem(withURI: sink) {
             throw ValidationError("--sink \(problem)")
         }
+        guard (1...64).contains(sinkConnections) else { throw ValidationError("--sink-connections must be from 1 to 64") }
         if let httpPort, !(1...65535).contains(httpPort) {
             throw ValidationError("--http-port must be from 1 to 65535")
         }
@@ -85,7 +89,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let adapters = configurations.map { configuration in
             StreamAdapter(configuration: configuration, logger: logger) { configuration in
-                SinkFactory.makeSink(spec: configuration.sink, caFile: sinkCaFile)
+                SinkFactory.makeSink(
+                    spec: configuration.sink, caFile: sinkCaFile, options: HTTPSinkOptions(connections: sinkConnections))
             }
         }
         logger.info("consumer name \(consumer)")

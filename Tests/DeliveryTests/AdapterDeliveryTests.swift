@@ -176,7 +176,7 @@ import TestSupport
                 return status.forwarded + status.filtered + status.filterErrors == 5
             }
             let delivered = try await receiver.requests().compactMap { try? JSONParser.parse($0.bodyText)["message_id"]?.stringValue }
-            #expect(delivered == [kept, last])
+            #expect(Set(delivered) == [kept, last] && delivered.count == 2)
             #expect(adapter.status.snapshot.filtered == 2)
             #expect(adapter.status.snapshot.filterErrors == 1)
             try await waitUntil("an empty PEL") { try await pel(fixture) == 0 }

@@ -24,4 +24,13 @@ CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 
+/* curl_multi_setopt is variadic too. */
+CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+/* libcurl tells which sockets to watch and when its next timeout is due through these two. */
+CURLMcode ccurl_multi_setopt_socket_function(CURLM *multi, curl_socket_callback callback, void *data);
+CURLMcode ccurl_multi_setopt_timer_function(CURLM *multi, curl_multi_timer_callback callback, void *data);
+/* The result of a finished transfer lives in a union of CURLMsg; read it in C rather than
+   rely on how Swift imports the union. */
+CURLcode ccurl_message_result(const CURLMsg *message);
+
 #endif
