@@ -8,11 +8,24 @@ public struct EventBuilder: Sendable {
     public let eventName: String
     public let metadata: [String: String]
 
+    /// The id's hash input up to the stream: the same for every entry of this adapter.
+    private let idPrefix: [UInt8]
+    /// `data.metadata`, built once rather than per event.
+    private let metadataObject: JSONValue?
+
     public init(namespace: String, eventSourceName: String, eventName: String, metadata: [String: String]) {
         self.namespace = namespace
         self.eventSourceName = eventSourceName
         self.eventName = eventName
         self.metadata = metadata
+        var prefix: [UInt8] = []
+        for part in [namespace, eventSourceName, eventName] {
+            prefix.append(contentsOf: part.utf8)
+            prefix.append(0)
+        }
+        idPrefix = prefix
+        metadataObject = metadata.isEmpty
+            ? nil : .object(JSONObject(metadata.keys.sorted().map { ($0, JSONValue.string(metadata[$0]!)) }))
     }
 
     /// Values are strings in the event. Bytes that are not UTF-8 become U+FFFD, as Go's
@@ -25,11 +38,7 @@ public struct EventBuilder: Sendable {
         var data = JSONObject([
             ("stream", .string(entry.stream)), ("message_id", .string(entry.id)), ("values", .object(values)),
         ])
-        if !metadata.isEmpty {
-            var object = JSONObject()
-            for key in metadata.keys.sorted() { object[key] = .string(metadata[key]!) }
-            data["metadata"] = .object(object)
-        }
+        if let metadataObject { data["metadata"] = metadataObject }
         return CloudEvent(
             id: eventID(stream: entry.stream, messageID: entry.id), source: eventSourceName, subject: eventName,
             time: Self.rfc3339(milliseconds: entry.milliseconds ?? 0), data: .object(data))
@@ -38,24 +47,24 @@ public struct EventBuilder: Sendable {
     /// 32 hex characters derived only from where the entry came from, so a redelivered entry
     /// carries the same id and receivers can drop the duplicate.
     public func eventID(stream: String, messageID: String) -> String {
-        var input: [UInt8] = []
-        for part in [namespace, eventSourceName, eventName, stream, messageID] {
-            input.append(contentsOf: part.utf8)
-            input.append(0)
+        var input = idPrefix
+        input.reserveCapacity(idPrefix.count + stream.utf8.count + messageID.utf8.count + 2)
+        input.append(contentsOf: stream.utf8)
+        input.append(0)
+        input.append(contentsOf: messageID.utf8)
+        input.append(0)
+        return SHA256Algorithm.shared.withDigest(of: input) { digest in
+            String(unsafeUninitializedCapacity: 32) { out in
+                for index in 0..<16 {
+                    out[2 * index] = Self.hexDigits[Int(digest[index] >> 4)]
+                    out[2 * index + 1] = Self.hexDigits[Int(digest[index] & 0x0F)]
+                }
+                return 32
+            }
         }
-        return Self.hex(SHA256Algorithm.shared.digest(input).prefix(16))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     /// The entry's own timestamp (the millisecond part of its id), in RFC 3339 UTC at second
     /// precision like the seed's example; the same entry therefore always yields the same event.

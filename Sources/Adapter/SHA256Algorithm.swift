@@ -14,13 +14,14 @@ final class SHA256Algorithm: @unchecked Sendable {
         algorithm = EVP_MD_fetch(nil, "SHA256", nil)
     }
 
-    /// The 32-byte digest of `bytes`.
-    func digest(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        _ = bytes.withUnsafeBytes { raw in
-            EVP_Digest(raw.baseAddress, raw.count, &digest, &length, algorithm ?? EVP_sha256(), nil)
+    /// Hands the 32-byte digest of `bytes` to `body`, in a buffer on the stack.
+    func withDigest<T>(of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(EVP_MAX_MD_SIZE)) { digest in
+            var length: UInt32 = 0
+            _ = bytes.withUnsafeBytes { raw in
+                EVP_Digest(raw.baseAddress, raw.count, digest.baseAddress, &length, algorithm ?? EVP_sha256(), nil)
+            }
+            return body(UnsafeBufferPointer(rebasing: digest[..<Int(length)]))
         }
-        return Array(digest.prefix(Int(length)))
     }
 }
