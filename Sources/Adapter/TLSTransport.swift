@@ -42,7 +42,10 @@ final class TLSTransport: ByteTransport {
             }
         }
         if !Self.isIPAddress(serverName) {
-            SSL_ctrl(connection, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name), UnsafeMutableRawPointer(mutating: serverName))
+            // OpenSSL copies the name, so the C string only has to live through the call.
+            _ = serverName.withCString { name in
+                SSL_ctrl(connection, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name), UnsafeMutableRawPointer(mutating: name))
+            }
         }
         try handshake(deadline: deadline)
     }

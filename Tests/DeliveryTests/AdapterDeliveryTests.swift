@@ -137,7 +137,7 @@ import TestSupport
             #expect(fields["dlq_message_id"] == id)
             #expect(fields["dlq_delivery_count"] == "3")
             #expect(fields["dlq_last_error"]?.contains("400") == true)
-            #expect(try await receiver.requestCount() == 3)
+            #expect(await receiver.requestCount() == 3)
             try await waitUntil("an empty PEL") { try await pel(fixture) == 0 }
             #expect(adapter.status.snapshot.deadLettered == 1)
         }
@@ -175,7 +175,7 @@ import TestSupport
                 let status = adapter.status.snapshot
                 return status.forwarded + status.filtered + status.filterErrors == 5
             }
-            let delivered = try await receiver.requests().compactMap { try? JSONParser.parse($0.bodyText)["message_id"]?.stringValue }
+            let delivered = await receiver.requests().compactMap { try? JSONParser.parse($0.bodyText)["message_id"]?.stringValue }
             #expect(Set(delivered) == [kept, last] && delivered.count == 2)
             #expect(adapter.status.snapshot.filtered == 2)
             #expect(adapter.status.snapshot.filterErrors == 1)
@@ -192,7 +192,7 @@ import TestSupport
             try await waitUntil("a refusal") { adapter.status.snapshot.failed >= 1 }
             #expect(adapter.status.snapshot.lastError?.contains("301") == true)
             #expect(try await pel(fixture) == 1)
-            #expect(try await receiver.requests().allSatisfy { $0.target == "/events" })
+            #expect(await receiver.requests().allSatisfy { $0.target == "/events" })
         }
     }
 }
