@@ -13,6 +13,7 @@ final class AdapterWorker {
     private let builder: EventBuilder
     private let filter: FilterProgram?
     private let connector: RedisConnector
+    private let queries: ConsumerGroupQueries
     private let metrics: AdapterMetrics
     private let statsInterval: Duration
     private let onPhaseChange: (@Sendable () -> Void)?
@@ -41,6 +42,10 @@ final class AdapterWorker {
             namespace: configuration.namespace, eventSourceName: configuration.eventSourceName,
             eventName: configuration.eventName, metadata: configuration.source.metadata)
         connector = RedisConnector(configuration: configuration)
+        queries = ConsumerGroupQueries(
+            streams: configuration.source.streams, group: configuration.source.consumerGroup,
+            consumer: configuration.consumerName, claimMinIdleSeconds: configuration.source.claimMinIdleSeconds,
+            timeout: commandTimeout)
         // Validation parsed the expression already; one that still fails to parse filters nothing out
         // and would be a bug, so it is logged rather than silently dropping entries.
         if let expression = configuration.source.filterExpression {
@@ -217,7 +222,7 @@ final class AdapterWorker {
         _ entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: RESPConnection
     ) throws(RedisError) -> ConsumerStateMachine.BatchResult {
         let deadLetter = DeadLetterPolicy(source: configuration.source)
-        let attempts = try deadLetter == nil ? [:] : deliveryCounts(of: entries, mode: mode, over: connection)
+        let attempts = try deadLetter == nil ? [:] : queries.deliveryCounts(of: entries, mode: mode, over: connection)
         var acknowledged: [String: [RedisArgument]] = [:]
         var lastIDs: [String: String] = [:]
         var outgoing: [(entry: StreamEntry, event: CloudEvent)] = []
@@ -320,62 +325,11 @@ final class AdapterWorker {
         logger.warning("dead-lettered \(entry.stream) \(entry.id) to \(policy.stream) after \(policy.maxDeliveries) failed deliveries")
     }
 
-    /// How many times each entry has been delivered, counting this one: new entries are on their
-    /// first delivery; replayed ones carry Redis' own count, which every read increments.
-    private func deliveryCounts(
-        of entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: RESPConnection
-    ) throws(RedisError) -> [String: Int] {
-        guard case .pending = mode, !entries.isEmpty else { return [:] }
-        var ranges: [String: (first: String, last: String, count: Int)] = [:]
-        for entry in entries {
-            if let range = ranges[entry.stream] {
-                ranges[entry.stream] = (range.first, entry.id, range.count + 1)
-            } else {
-                ranges[entry.stream] = (entry.id, entry.id, 1)
-            }
-        }
-        let streamsInBatch = Array(ranges.keys)
-        let replies = try connection.pipeline(
-            streamsInBatch.map { stream in
-                let range = ranges[stream]!
-                return [
-                    "XPENDING", RedisArgument(stream), RedisArgument(group), RedisArgument(range.first),
-                    RedisArgument(range.last), RedisArgument(range.count), RedisArgument(configuration.consumerName),
-                ]
-            }, timeout: commandTimeout)
-        var counts: [String: Int] = [:]
-        for reply in replies {
-            for item in reply.array ?? [] {
-                guard let fields = item.array, fields.count >= 4, let id = fields[0].string, let count = fields[3].integer
-                else { continue }
-                counts[id] = Int(count)
-            }
-        }
-        return counts
-    }
-
-    /// Moves entries that other consumers (dead replicas, renamed pods) left pending for longer
-    /// than `claimMinIdleSeconds` into this consumer's pending list. Returns how many moved.
+    /// Moves other consumers' abandoned entries into this consumer's pending list; returns how many.
     private func reclaim(_ connection: RESPConnection) throws(RedisError) -> Int {
-        let minimumIdle = RedisArgument(configuration.source.claimMinIdleSeconds * 1000)
         var claimed = 0
-        for stream in streams {
-            let pending = try connection.command(
-                ["XPENDING", RedisArgument(stream), RedisArgument(group), "IDLE", minimumIdle, "-", "+", "1000"],
-                timeout: commandTimeout)
-            let abandoned = (pending.array ?? []).compactMap { item -> RedisArgument? in
-                guard let fields = item.array, fields.count >= 2, let id = fields[0].string,
-                    fields[1].string != configuration.consumerName
-                else { return nil }
-                return RedisArgument(id)
-            }
-            guard !abandoned.isEmpty else { continue }
-            // XCLAIM re-checks the idle time, so an entry its owner touched meanwhile stays with it.
-            let moved = try connection.command(
-                ["XCLAIM", RedisArgument(stream), RedisArgument(group), RedisArgument(configuration.consumerName), minimumIdle]
-                    + abandoned + ["JUSTID"], timeout: commandTimeout)
-            let count = moved.array?.count ?? 0
-            if count > 0 { logger.info("reclaimed \(count) abandoned entries of \(stream)") }
+        for (stream, count) in try queries.claimAbandoned(over: connection) {
+            logger.info("reclaimed \(count) abandoned entries of \(stream)")
             claimed += count
         }
         if claimed > 0 {
@@ -407,21 +361,11 @@ final class AdapterWorker {
     private func refreshStatsIfDue(_ connection: RESPConnection) {
         guard ContinuousClock.now >= nextStatsRefresh else { return }
         nextStatsRefresh = ContinuousClock.now + statsInterval
-        guard let replies = try? connection.pipeline(streams.map { ["XINFO", "GROUPS", RedisArgument($0)] }, timeout: commandTimeout)
-        else { return }
-        var pending: [String: Int64] = [:]
-        var lag: [String: Int64?] = [:]
-        var entriesRead: [String: Int64] = [:]
-        for (stream, reply) in zip(streams, replies) {
-            guard let info = GroupInfo.find(group, in: reply) else { continue }
-            pending[stream] = info.pending
-            lag[stream] = info.lag
-            entriesRead[stream] = info.entriesRead
-        }
+        guard let infos = try? queries.groupInfo(over: connection) else { return }
         status.update {
-            $0.pending = pending
-            $0.lag = lag
-            $0.groupEntriesRead = entriesRead
+            $0.pending = infos.mapValues(\.pending)
+            $0.lag = infos.mapValues(\.lag)
+            $0.groupEntriesRead = infos.compactMapValues(\.entriesRead)
         }
     }
 }
