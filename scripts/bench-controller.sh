@@ -6,6 +6,7 @@
 # Extra arguments go to the bench, e.g. `scripts/bench-controller.sh --scale-sizes 1,100`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/benchmarks-block.sh
 
 bin="$(swift build -c release --show-bin-path)"
 for program in redis-eventsource redis-eventsource-bench kube-testserver; do
@@ -66,14 +67,5 @@ kubectl_version="$(kubectl version --client 2>/dev/null | head -1 | sed "s/^Clie
     echo "<!-- bench:controller:end -->"
 } > "$block"
 
-if [ -f BENCHMARKS.md ] && grep -q '<!-- bench:controller:begin' BENCHMARKS.md; then
-    awk -v block="$block" '
-        /<!-- bench:controller:begin/ { while ((getline line < block) > 0) print line; skipping = 1; next }
-        /<!-- bench:controller:end/ { skipping = 0; next }
-        !skipping { print }
-    ' BENCHMARKS.md > BENCHMARKS.md.new
-    mv BENCHMARKS.md.new BENCHMARKS.md
-else
-    { echo; cat "$block"; } >> BENCHMARKS.md
-fi
+replace_benchmarks_block controller "$block"
 echo "BENCHMARKS.md updated (controller section)." >&2

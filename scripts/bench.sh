@@ -4,6 +4,7 @@
 # Extra arguments go to the bench, e.g. `scripts/bench.sh --entries 50000`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/benchmarks-block.sh
 
 bin="$(swift build -c release --show-bin-path)"
 for program in redis-eventsource redis-eventsource-bench; do
@@ -49,14 +50,5 @@ swift_version="$(swift --version 2>/dev/null | head -1)"
     echo "<!-- bench:results:end -->"
 } > "$block"
 
-if [ -f BENCHMARKS.md ] && grep -q '<!-- bench:results:begin' BENCHMARKS.md; then
-    awk -v block="$block" '
-        /<!-- bench:results:begin/ { while ((getline line < block) > 0) print line; skipping = 1; next }
-        /<!-- bench:results:end/ { skipping = 0; next }
-        !skipping { print }
-    ' BENCHMARKS.md > BENCHMARKS.md.new
-    mv BENCHMARKS.md.new BENCHMARKS.md
-else
-    cat "$block" >> BENCHMARKS.md
-fi
+replace_benchmarks_block results "$block"
 echo "BENCHMARKS.md updated." >&2
