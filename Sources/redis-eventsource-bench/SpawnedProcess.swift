@@ -1,12 +1,13 @@
 import Glibc
 import Synchronization
+import TestSupport
 
 /// A program the bench runs for a while, with standard output and error sent to files
 /// (standard output to /dev/null for the stdout sink), never through a pipe the bench would
 /// have to drain: reading 200,000 lines would cost the bench CPU the product then lacks.
 ///
-/// Spawned like TestSupport's ChildProcess, with an empty signal mask and default handlers,
-/// so a child never inherits signals the bench's threads have blocked and always sees SIGTERM.
+/// Spawned through TestSupport's `CleanSignalSpawn`, so a child never inherits signals the
+/// bench's threads have blocked and always sees SIGTERM.
 final class SpawnedProcess: Sendable {
     let pid: pid_t
     let name: String
@@ -21,24 +22,11 @@ final class SpawnedProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let status = posix_spawnp(&child, executable, &actions, &attributes, argv, environ)
-        guard status == 0 else { throw .process("cannot start \(executable): \(String(cString: strerror(status)))") }
-        pid = child
-        ChildRegistry.add(child)
+        switch CleanSignalSpawn.spawn(executable, arguments, fileActions: &actions) {
+        case .success(let child): pid = child
+        case .failure(let error): throw .process("cannot start \(error)")
+        }
+        ChildRegistry.add(pid)
     }
 
     var isRunning: Bool { reap() == nil }

@@ -3,8 +3,8 @@ import Synchronization
 
 /// A program a test started, with its output captured; stopped for sure when the test ends.
 ///
-/// Spawned with posix_spawn and an empty signal mask: Foundation's Process lets the child inherit
-/// the test runner thread's blocked signals, and a redis-server that cannot see SIGTERM never stops.
+/// Spawned through `CleanSignalSpawn`, not Foundation's Process, which lets the child inherit the
+/// test runner thread's blocked signals.
 public final class ChildProcess: Sendable {
     public let pid: pid_t
     public let name: String
@@ -31,36 +31,21 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for descriptor in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, descriptor) }
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
         var environmentMap = ProcessInfo.processInfo.environment
         for (key, value) in environment ?? [:] { environmentMap[key] = value }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environmentMap.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
         Self.markInheritedDescriptorsCloseOnExec()
-        var child: pid_t = 0
-        let status = posix_spawnp(&child, executable, &actions, &attributes, argv, envp)
+        let spawned = CleanSignalSpawn.spawn(
+            executable, arguments, environment: environmentMap.map { "\($0.key)=\($0.value)" }, fileActions: &actions)
         close(outPipe[1])
         close(errPipe[1])
-        guard status == 0 else {
+        switch spawned {
+        case .success(let child):
+            pid = child
+        case .failure(let error):
             close(outPipe[0])
             close(errPipe[0])
-            throw ChildProcessError.spawnFailed("\(executable): \(String(cString: strerror(status)))")
+            throw ChildProcessError.spawnFailed(error.description)
         }
-        pid = child
         Self.drain(errPipe[0], into: stderrBuffer)
         if captureStandardOutput {
             Self.drain(outPipe[0], into: stdoutBuffer)
