@@ -12,6 +12,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var bodyTooLarge = false
+    /// An answer was sent before the request ended, and the connection is closing.
+    private var closingEarly = false
     private var certificateIdentity: ClientIdentity?
     private var watch: WatchSession?
 
@@ -27,11 +29,24 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            self.head = head
+            guard !closingEarly else { return }
             body.removeAll(keepingCapacity: true)
             bodyTooLarge = false
+            if let declared = head.headers.first(name: "Content-Length"), !declared.isEmpty,
+                Int(declared).map({ $0 > core.configuration.maxRequestBytes }) ?? true
+            {
+                // Waiting for a body the server will refuse anyway would hold the connection for
+                // as long as the client likes; answer now and close.
+                closingEarly = true
+                let error = APIError.tooLarge(limit: core.configuration.maxRequestBytes)
+                writeWhole(
+                    context: context, head: head, status: error.code, body: JSONWriter.bytes(error.status),
+                    contentType: "application/json", extraHeaders: [("Connection", "close")], closeAfter: true)
+                return
+            }
+            self.head = head
         case .body(var buffer):
-            guard !bodyTooLarge else { return }
+            guard !bodyTooLarge, !closingEarly else { return }
             if body.count + buffer.readableBytes > core.configuration.maxRequestBytes {
                 // Keep reading so the connection stays in step, but drop the bytes: the answer is 413.
                 bodyTooLarge = true
@@ -40,7 +55,7 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 body.append(contentsOf: bytes)
             }
         case .end:
-            guard let head else { return }
+            guard let head, !closingEarly else { return }
             self.head = nil
             dispatch(context: context, head: head)
         }
@@ -60,7 +75,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             certificateIdentity: certificateIdentity)
         body = []
         let response = core.handle(request)
-        let latency = path.hasPrefix("/testserver/") ? 0 : core.faults.latencyMilliseconds
+        let latency = path.hasPrefix("/testserver/")
+            ? 0 : min(core.faults.latencyMilliseconds, Int(FaultSettings.maximumLatencyMilliseconds))
         if latency > 0 {
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(latency))) {
                 self.respond(context: context, head: head, response: response)
@@ -78,6 +94,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .text(let status, let text):
             writeWhole(context: context, head: head, status: status, body: Array(text.utf8), contentType: "text/plain",
                        extraHeaders: [])
+        case .bytes(let status, let bytes, let contentType):
+            writeWhole(context: context, head: head, status: status, body: bytes, contentType: contentType, extraHeaders: [])
         case .watch(let plan):
             let session = WatchSession(handler: self, context: context, requestHead: head, plan: plan, core: core)
             watch = session
@@ -87,7 +105,7 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func writeWhole(
         context: ChannelHandlerContext, head: HTTPRequestHead, status: Int, body: [UInt8], contentType: String,
-        extraHeaders: [(String, String)]
+        extraHeaders: [(String, String)], closeAfter: Bool = false
     ) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: contentType)
@@ -100,7 +118,11 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var buffer = context.channel.allocator.buffer(capacity: body.count)
         buffer.writeBytes(body)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        if closeAfter {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
     }
 
     func writeStreamHead(context: ChannelHandlerContext, head: HTTPRequestHead) {

@@ -70,6 +70,7 @@ struct APIRequest: Sendable {
 enum APIResponse: Sendable {
     case json(status: Int, body: JSONValue, headers: [(String, String)])
     case text(status: Int, body: String)
+    case bytes(status: Int, body: [UInt8], contentType: String)
     case watch(WatchPlan)
 
     static func ok(_ body: JSONValue) -> APIResponse { .json(status: 200, body: body, headers: []) }

@@ -73,6 +73,7 @@ final class APIServerCore: Sendable {
         try injectFaults()
         if let target = RequestTarget(path: path) { return try resourceRequest(request, target) }
         guard request.method == "GET" else { throw .methodNotAllowed(request.method) }
+        if path == "/openapi/v2" { return OpenAPIV2Document.response(accept: request.header("Accept") ?? "") }
         let address = identity.withLock { $0.address }
         let document: JSONValue? = store.transaction { state in
             switch path {
@@ -80,6 +81,9 @@ final class APIServerCore: Sendable {
             case "/api": return Discovery.coreVersions(serverAddress: address)
             case "/api/v1": return Discovery.resourceList(group: "", version: "v1", catalog: state.catalog)
             case "/apis": return Discovery.groupList(state.catalog)
+            case "/openapi/v3": return OpenAPIDocuments.root(state.catalog)
+            case _ where path.hasPrefix("/openapi/v3/"):
+                return OpenAPIDocuments.document(state.catalog, path: String(path.dropFirst("/openapi/v3/".count)))
             default:
                 let segments = path.split(separator: "/").map(String.init)
                 if segments.count == 2, segments[0] == "apis" {
@@ -149,13 +153,11 @@ final class APIServerCore: Sendable {
             if request.wantsTable { return .ok(table(resource, request).table([object], metadata: JSONObject())) }
             return .ok(object)
         case ("POST", nil):
-            try RequestBody.checkObjectContentType(request)
-            let body = try RequestBody.object(request, limit: limit)
+            let body = try RequestBody.object(request, for: resource, limit: limit)
             let created = try store.transaction { state throws(APIError) in try operations.create(&state, body: body) }
             return .json(status: 201, body: created, headers: [])
         case ("PUT", let name?):
-            try RequestBody.checkObjectContentType(request)
-            let body = try RequestBody.object(request, limit: limit)
+            let body = try RequestBody.object(request, for: resource, limit: limit)
             return .ok(try store.transaction { state throws(APIError) in
                 try operations.update(&state, name: name, body: body, subresource: target.subresource)
             })

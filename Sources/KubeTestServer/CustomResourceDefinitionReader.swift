@@ -53,7 +53,7 @@ enum CustomResourceDefinitionReader {
                     group: group, version: versionName, plural: plural, singular: singular, kind: kind,
                     shortNames: shortNames, namespaced: scope == "Namespaced",
                     hasStatusSubresource: version["subresources"]?["status"] != nil, printerColumns: columns,
-                    categories: categories, isCustom: true))
+                    categories: categories, isCustom: true, schema: version["schema"]?["openAPIV3Schema"]))
         }
         return resources
     }

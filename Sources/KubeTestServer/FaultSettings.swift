@@ -60,28 +60,66 @@ public struct FaultSettings: Sendable, Equatable {
             case "closeWatchesAfterEvents":
                 closeWatchesAfterEvents = try Self.optionalInt(value, key).map(Int.init)
             case "closeWatchesAfterSeconds":
-                if value.isNull { closeWatchesAfterSeconds = nil } else { closeWatchesAfterSeconds = try Self.number(value, key) }
+                if value.isNull { closeWatchesAfterSeconds = nil } else { closeWatchesAfterSeconds = try Self.seconds(value, key) }
             case "closeWatchesMidLine": closeWatchesMidLine = try Self.flag(value, key)
             case "errorFraction": errorFraction = try Self.fraction(value, key)
             case "throttleFraction": throttleFraction = try Self.fraction(value, key)
-            case "retryAfterSeconds": retryAfterSeconds = Int(try Self.optionalInt(value, key) ?? 1)
-            case "latencyMilliseconds": latencyMilliseconds = Int(try Self.optionalInt(value, key) ?? 0)
+            case "retryAfterSeconds":
+                retryAfterSeconds = Int(try Self.optionalInt(value, key, maximum: Self.maximumRetryAfterSeconds) ?? 1)
+            case "latencyMilliseconds":
+                latencyMilliseconds = Int(try Self.optionalInt(value, key, maximum: Self.maximumLatencyMilliseconds) ?? 0)
             case "expiredWatchAsHTTPStatus": expiredWatchAsHTTPStatus = try Self.flag(value, key)
             default: throw FaultSettingsError(message: "unknown fault \"\(key)\"")
             }
         }
     }
 
-    private static func optionalInt(_ value: JSONValue, _ key: String) throws(FaultSettingsError) -> Int64? {
+    /// Bounds that keep every fault schedulable; beyond them a test is asking for a frozen server,
+    /// which `latencyMilliseconds` of an hour already gives.
+    public static let maximumLatencyMilliseconds: Int64 = 3_600_000
+    public static let maximumRetryAfterSeconds: Int64 = 86_400
+    public static let maximumSeconds = Durations.maximumSeconds
+
+    /// Checks values given in code or on the command line, as the JSON form checks its own.
+    public func validated() throws(FaultSettingsError) -> FaultSettings {
+        if let seconds = closeWatchesAfterSeconds, !Durations.isSchedulable(seconds) {
+            throw FaultSettingsError(message: "closeWatchesAfterSeconds must be between 0 and \(Int64(Self.maximumSeconds))")
+        }
+        if let events = closeWatchesAfterEvents, events < 0 {
+            throw FaultSettingsError(message: "closeWatchesAfterEvents must be a whole number >= 0")
+        }
+        guard (0...1).contains(errorFraction), (0...1).contains(throttleFraction) else {
+            throw FaultSettingsError(message: "errorFraction and throttleFraction must be between 0 and 1")
+        }
+        guard (0...Self.maximumRetryAfterSeconds).contains(Int64(retryAfterSeconds)) else {
+            throw FaultSettingsError(message: "retryAfterSeconds must be between 0 and \(Self.maximumRetryAfterSeconds)")
+        }
+        guard (0...Self.maximumLatencyMilliseconds).contains(Int64(latencyMilliseconds)) else {
+            throw FaultSettingsError(message: "latencyMilliseconds must be between 0 and \(Self.maximumLatencyMilliseconds)")
+        }
+        return self
+    }
+
+    private static func optionalInt(
+        _ value: JSONValue, _ key: String, maximum: Int64 = Int64(Int32.max)
+    ) throws(FaultSettingsError) -> Int64? {
         if value.isNull { return nil }
-        guard let number = value.intValue, number >= 0 else {
-            throw FaultSettingsError(message: "\(key) must be a whole number >= 0")
+        guard let number = value.intValue, number >= 0, number <= maximum else {
+            throw FaultSettingsError(message: "\(key) must be a whole number between 0 and \(maximum)")
+        }
+        return number
+    }
+
+    private static func seconds(_ value: JSONValue, _ key: String) throws(FaultSettingsError) -> Double {
+        let number = try number(value, key)
+        guard Durations.isSchedulable(number) else {
+            throw FaultSettingsError(message: "\(key) must be between 0 and \(Int64(maximumSeconds)) seconds")
         }
         return number
     }
 
     private static func number(_ value: JSONValue, _ key: String) throws(FaultSettingsError) -> Double {
-        guard let number = value.doubleValue, number >= 0 else { throw FaultSettingsError(message: "\(key) must be a number >= 0") }
+        guard let number = value.doubleValue, number.isFinite, number >= 0 else { throw FaultSettingsError(message: "\(key) must be a number >= 0") }
         return number
     }
 

@@ -36,6 +36,10 @@ public final class KubeTestServer: Sendable {
     public static func start(_ configuration: KubeTestServerConfiguration = KubeTestServerConfiguration()) async throws
         -> KubeTestServer
     {
+        _ = try configuration.faults.validated()
+        guard Durations.isSchedulable(configuration.bookmarkIntervalSeconds), configuration.bookmarkIntervalSeconds > 0 else {
+            throw FaultSettingsError(message: "bookmarkIntervalSeconds must be above 0 and at most \(Int64(Durations.maximumSeconds))")
+        }
         let certificates = configuration.tls ? try GeneratedCertificates.make() : nil
         let tlsContext = try certificates.map { try TLSServerContext($0) }
         let core = APIServerCore(configuration: configuration)
@@ -48,7 +52,8 @@ public final class KubeTestServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if let tlsContext { try pipeline.addHandler(OpenSSLServerHandler(context: tlsContext)) }
-                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                    try pipeline.configureHTTPServerPipeline(withErrorHandling: false)
+                    try pipeline.addHandler(HTTPParseErrorResponder())
                     try pipeline.addHandler(APIHTTPHandler(core: core))
                 }
             }

@@ -10,6 +10,9 @@ struct ObjectOperations {
     let configuration: KubeTestServerConfiguration
 
     private var fieldManager: String? { request.query["fieldManager"] }
+    private var fieldValidation: CustomResourceSchema.FieldValidation {
+        get throws(APIError) { try CustomResourceSchema.FieldValidation(query: request.query["fieldValidation"]) }
+    }
     private var isDryRun: Bool { request.query["dryRun"] != nil && request.query["dryRun"] != "" }
 
     private func key(_ name: String) -> ObjectKey {
@@ -64,7 +67,8 @@ struct ObjectOperations {
     // MARK: create
 
     func create(_ state: inout StoreState, body: JSONValue, operation: String = "Update") throws(APIError) -> JSONValue {
-        try ObjectRules.checkTypeMeta(body, resource)
+        let body = try ObjectRules.withTypeMeta(body, resource)
+        try checkDecodable(body, name: body["metadata"]?["name"]?.stringValue ?? "")
         var object = ObjectRules.toStorage(body, as: resource)
         var metadata = object["metadata"]?.objectValue ?? JSONObject()
         var name = metadata["name"]?.stringValue ?? ""
@@ -105,6 +109,7 @@ struct ObjectOperations {
             ObjectRules.foldStringData(&object)
         default: break
         }
+        object = try CustomResourceSchema.checked(object, resource, name: name, validation: fieldValidation)
         ObjectRules.recordManager(&object, manager: fieldManager, operation: operation, subresource: nil)
         try ObjectRules.checkSize(object, limit: configuration.maxObjectBytes, resource)
         if isDryRun { return ObjectRules.view(object, as: resource) }
@@ -123,10 +128,17 @@ struct ObjectOperations {
         return resources
     }
 
+    /// What the real server's typed decoding would refuse: metadata of the wrong shape, numbers out of range.
+    private func checkDecodable(_ object: JSONValue, name: String) throws(APIError) {
+        try MetadataShape.check(object, resource, name: name)
+        try FiniteNumbers.check(object, resource)
+    }
+
     // MARK: update and patch
 
     func update(_ state: inout StoreState, name: String, body: JSONValue, subresource: String?) throws(APIError) -> JSONValue {
-        try ObjectRules.checkTypeMeta(body, resource)
+        let body = try ObjectRules.withTypeMeta(body, resource)
+        try checkDecodable(body, name: name)
         let candidate = ObjectRules.toStorage(body, as: resource)
         if let bodyName = candidate["metadata"]?["name"]?.stringValue, bodyName != name {
             throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
@@ -175,8 +187,7 @@ struct ObjectOperations {
             guard let manager = fieldManager, !manager.isEmpty else {
                 throw .badRequest("PATCH requests with apply content type must set fieldManager")
             }
-            let applied = try RequestBody.object(request, limit: limit)
-            try ObjectRules.checkTypeMeta(applied, resource)
+            let applied = try ObjectRules.withTypeMeta(try RequestBody.object(request, limit: limit), resource)
             guard let existing else {
                 if subresource != nil { throw .notFound(resource, name) }
                 var object = applied
@@ -196,6 +207,7 @@ struct ObjectOperations {
     private func commitPatched(
         _ state: inout StoreState, name: String, existing: JSONValue, patched: JSONValue, subresource: String?, operation: String
     ) throws(APIError) -> JSONValue {
+        try checkDecodable(patched, name: name)
         // A resourceVersion inside the patch is a precondition, as with PUT.
         if let wanted = patched["metadata"]?["resourceVersion"]?.stringValue,
             wanted != existing["metadata"]?["resourceVersion"]?.stringValue
@@ -245,6 +257,7 @@ struct ObjectOperations {
             let generation = existing["metadata"]?["generation"]?.intValue ?? 1
             next["metadata"]?["generation"] = .int(generation + 1)
         }
+        next = try CustomResourceSchema.checked(next, resource, name: name, validation: fieldValidation)
         if ObjectRules.sameContent(next, existing) { return ObjectRules.view(existing, as: resource) }
         var definedResources: [ResourceType]?
         if resource.storage == BuiltInResources.customResourceDefinitions.storage, subresource == nil {

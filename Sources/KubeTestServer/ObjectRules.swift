@@ -21,20 +21,27 @@ enum ObjectRules {
         }
     }
 
-    /// The decoded body must say it is the kind of object the URL names.
-    static func checkTypeMeta(_ object: JSONValue, _ resource: ResourceType) throws(APIError) {
-        guard let kind = object["kind"]?.stringValue, !kind.isEmpty else {
-            throw .badRequest("Object 'Kind' is missing in '\(JSONWriter.string(object).prefix(200))'")
-        }
-        guard kind == resource.kind else {
+    /// The decoded body must be the kind of object the URL names. Type fields left out are taken
+    /// from the URL, as the real server does (the Python client sends bodies without them).
+    static func withTypeMeta(_ object: JSONValue, _ resource: ResourceType) throws(APIError) -> JSONValue {
+        var object = object
+        let kind = object["kind"]?.stringValue ?? ""
+        if kind.isEmpty {
+            object["kind"] = .string(resource.kind)
+        } else if kind != resource.kind {
             throw .badRequest("the kind in the data (\(kind)) does not match the expected kind (\(resource.kind))")
         }
         let apiVersion = object["apiVersion"]?.stringValue ?? ""
+        if apiVersion.isEmpty {
+            object["apiVersion"] = .string(resource.apiVersion)
+            return object
+        }
         let acceptable = resource.isCustom ? apiVersion.hasPrefix(resource.group + "/") : apiVersion == resource.apiVersion
         guard acceptable else {
             throw .badRequest(
                 "the API version in the data (\(apiVersion)) does not match the expected API version (\(resource.apiVersion))")
         }
+        return object
     }
 
     /// DNS-1123 subdomain names (most resources) or labels (namespaces).

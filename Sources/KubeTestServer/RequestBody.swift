@@ -40,6 +40,16 @@ enum RequestBody {
             || contentType == "application/apply-patch+yaml"
     }
 
+    /// A body for create or update: JSON, YAML, or for the few kinds kubectl sends that way, protobuf.
+    static func object(_ request: APIRequest, for resource: ResourceType, limit: Int) throws(APIError) -> JSONValue {
+        guard request.contentType == KubernetesProtobuf.contentType else {
+            try checkObjectContentType(request)
+            return try object(request, limit: limit)
+        }
+        if request.bodyTooLarge || request.body.count > limit { throw .tooLarge(limit: limit) }
+        return try KubernetesProtobuf.object(request.body, for: resource)
+    }
+
     static let acceptedObjectTypes = ["application/json", "application/yaml"]
 
     static func checkObjectContentType(_ request: APIRequest) throws(APIError) {

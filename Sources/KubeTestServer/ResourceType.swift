@@ -40,11 +40,14 @@ struct ResourceType: Sendable {
     let view: ObjectView
     /// A custom resource, served because a CRD says so (some rules differ from built-ins).
     let isCustom: Bool
+    /// The CRD version's `openAPIV3Schema`, enforced on writes and published as OpenAPI.
+    let schema: JSONValue?
 
     init(
         group: String, version: String, plural: String, singular: String, kind: String, shortNames: [String] = [],
         namespaced: Bool, hasStatusSubresource: Bool = false, printerColumns: [PrinterColumn] = [],
-        categories: [String] = [], storage: StorageKey? = nil, view: ObjectView = .native, isCustom: Bool = false
+        categories: [String] = [], storage: StorageKey? = nil, view: ObjectView = .native, isCustom: Bool = false,
+        schema: JSONValue? = nil
     ) {
         self.group = group
         self.version = version
@@ -59,6 +62,7 @@ struct ResourceType: Sendable {
         self.storage = storage ?? StorageKey(group: group, plural: plural)
         self.view = view
         self.isCustom = isCustom
+        self.schema = schema
     }
 
     var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }

@@ -11,41 +11,23 @@ struct TableConverter: Sendable {
     let resource: ResourceType
     let include: IncludeObject
 
-    /// Built-ins without columns of their own, and CRDs without printer columns, show name and age.
-    private var columns: [PrinterColumn] {
-        if !resource.printerColumns.isEmpty { return resource.printerColumns }
-        return [PrinterColumn(
-            name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp",
-            description: "CreationTimestamp is a timestamp representing the server time when this object was created.",
-            priority: 0, format: "")]
+    /// Built-ins print their usual columns; CRDs their printer columns, or name and age without any.
+    private var columns: [TableColumn] {
+        if !resource.printerColumns.isEmpty { return [.name] + resource.printerColumns.map(TableColumn.printer) }
+        return BuiltInTableColumns.columns(for: resource) ?? [.name, .age]
     }
 
     func table(_ objects: [JSONValue], metadata: JSONObject) -> JSONValue {
-        var definitions: [JSONValue] = [
-            [
-                "name": "Name", "type": "string", "format": "name", "priority": 0,
-                "description": "Name must be unique within a namespace.",
-            ]
-        ]
-        for column in columns {
-            definitions.append([
-                "name": .string(column.name), "type": .string(column.type), "format": .string(column.format),
-                "description": .string(column.description), "priority": .int(Int64(column.priority)),
-            ])
-        }
+        let columns = self.columns
         return [
             "kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": .object(metadata),
-            "columnDefinitions": .array(definitions), "rows": .array(objects.map(row)),
+            "columnDefinitions": .array(columns.map(\.definition)),
+            "rows": .array(objects.map { row($0, columns) }),
         ]
     }
 
-    private func row(_ object: JSONValue) -> JSONValue {
-        var cells: [JSONValue] = [object["metadata"]?["name"] ?? ""]
-        for column in columns {
-            let values = SimpleJSONPath.evaluate(column.jsonPath, in: object)
-            cells.append(cell(values, type: column.type))
-        }
-        var row: JSONObject = objectLiteral(["cells": .array(cells)])
+    private func row(_ object: JSONValue, _ columns: [TableColumn]) -> JSONValue {
+        var row: JSONObject = objectLiteral(["cells": .array(columns.map { $0.cell(object) })])
         switch include {
         case .none: break
         case .object: row["object"] = object
@@ -56,18 +38,5 @@ struct TableConverter: Sendable {
             ]
         }
         return .object(row)
-    }
-
-    private func cell(_ values: [JSONValue], type: String) -> JSONValue {
-        guard let first = values.first else { return .null }
-        switch type {
-        case "date":
-            guard let text = first.stringValue else { return .null }
-            return .string(Timestamps.age(since: text))
-        case "integer", "number", "boolean":
-            return values.count == 1 ? first : .string(values.map(SimpleJSONPath.text).joined(separator: ","))
-        default:
-            return .string(values.map(SimpleJSONPath.text).joined(separator: ","))
-        }
     }
 }

@@ -23,9 +23,7 @@ struct WatchPlan: Sendable {
         startVersion = version == 0 ? nil : version
         allowBookmarks = request.query["allowWatchBookmarks"] == "true"
         if let text = request.query["timeoutSeconds"], !text.isEmpty {
-            guard let seconds = Double(text), seconds >= 0 else {
-                throw .badRequest("timeoutSeconds must be a number of seconds, not \(text)")
-            }
+            let seconds = try Durations.parseQuerySeconds(text, name: "timeoutSeconds")
             timeoutSeconds = seconds > 0 ? seconds : nil
         } else {
             timeoutSeconds = nil

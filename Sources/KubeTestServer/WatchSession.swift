@@ -53,16 +53,16 @@ final class WatchSession {
         for change in begun.initial { receive(change) }
         let isolated = loop.assumeIsolated()
         if let timeout = plan.timeoutSeconds {
-            timers.append(isolated.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) { self.finish() })
+            timers.append(isolated.scheduleTask(in: Durations.timeAmount(seconds: timeout)) { self.finish() })
         }
         if let seconds = faults.closeWatchesAfterSeconds {
-            timers.append(isolated.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+            timers.append(isolated.scheduleTask(in: Durations.timeAmount(seconds: seconds)) {
                 if !self.finished { self.core.countWatchClosedByFault() }
                 self.finish()
             })
         }
         if plan.allowBookmarks {
-            let interval = TimeAmount.milliseconds(Int64(core.configuration.bookmarkIntervalSeconds * 1000))
+            let interval = Durations.timeAmount(seconds: max(core.configuration.bookmarkIntervalSeconds, 0.01))
             let core = self.core
             bookmarks = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
                 // Read the version and queue the bookmark under the store's lock, so it comes

@@ -57,13 +57,24 @@ struct KubeTestServerCommand: AsyncParsableCommand {
             throw ValidationError("fractions must be between 0 and 1")
         }
         guard historyLimit > 0 else { throw ValidationError("--history-limit must be at least 1") }
+        guard bookmarkInterval > 0, bookmarkInterval <= FaultSettings.maximumSeconds else {
+            throw ValidationError("--bookmark-interval must be above 0 and at most \(Int64(FaultSettings.maximumSeconds))")
+        }
+        do {
+            _ = try faults.validated()
+        } catch {
+            throw ValidationError(error.message)
+        }
     }
 
-    func run() async throws {
-        let faults = FaultSettings(
+    private var faults: FaultSettings {
+        FaultSettings(
             closeWatchesAfterEvents: closeWatchesAfterEvents, closeWatchesAfterSeconds: closeWatchesAfterSeconds,
             closeWatchesMidLine: closeWatchesMidLine, errorFraction: errorFraction, throttleFraction: throttleFraction,
             retryAfterSeconds: retryAfter, latencyMilliseconds: latency, expiredWatchAsHTTPStatus: expiredWatchAsHttpStatus)
+    }
+
+    func run() async throws {
         let server = try await KubeTestServer.start(
             KubeTestServerConfiguration(
                 port: port, tls: tls, token: token, historyLimit: historyLimit,

@@ -63,7 +63,15 @@ import Testing
             #expect(badOps.status == 422)
             let protobuf = try await http.send(
                 "POST", "/api/v1/namespaces/default/configmaps", body: "\u{0}k8s", contentType: "application/vnd.kubernetes.protobuf")
-            #expect(protobuf.status == 415)
+            #expect(protobuf.status == 400, "not the Kubernetes magic number")
+            let truncated = try await http.send(
+                "POST", "/api/v1/namespaces/default/configmaps", bodyBytes: Array("k8s\u{0}".utf8) + [0x12, 0x7f, 0x0a],
+                contentType: "application/vnd.kubernetes.protobuf")
+            #expect(truncated.status == 400 && truncated.message.contains("protobuf"), "\(truncated.body)")
+            let otherKind = try await http.send(
+                "POST", "/apis/coordination.k8s.io/v1/namespaces/default/leases", bodyBytes: Array("k8s\u{0}".utf8),
+                contentType: "application/vnd.kubernetes.protobuf")
+            #expect(otherKind.status == 415)
         }
     }
 
@@ -108,8 +116,13 @@ import Testing
     @Test func objectsThatBreakTheRules() async throws {
         try await withServer { _, http in
             let path = "/api/v1/namespaces/default/configmaps"
+            // Type fields left out come from the URL, as on the real server; wrong ones are refused.
             let noKind = try await http.send("POST", path, body: #"{"metadata":{"name":"a"}}"#, contentType: "application/json")
-            #expect(noKind.status == 400)
+            #expect(noKind.status == 201)
+            #expect(noKind.json?["kind"] == "ConfigMap" && noKind.json?["apiVersion"] == "v1")
+            let wrongKind = try await http.send(
+                "POST", path, body: #"{"kind":"Secret","metadata":{"name":"b"}}"#, contentType: "application/json")
+            #expect(wrongKind.status == 400)
             let wrongNamespace = try await http.send(
                 "POST", path, body: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"other"}}"#,
                 contentType: "application/json")
