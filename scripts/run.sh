@@ -41,9 +41,9 @@ redis-cli -p "$redis_port" PING >/dev/null || { echo "redis-server did not start
 
 kubectl="kubectl --kubeconfig $kubeconfig"
 # The test server serves no OpenAPI document, so kubectl's client-side schema check is off.
-$kubectl apply --validate=false -f manifests/crds/argoproj.io_eventsources.yaml >&2
+$kubectl apply -f manifests/crds/argoproj.io_eventsources.yaml >&2
 sed "s/hostAddress: .*/hostAddress: 127.0.0.1:$redis_port/" manifests/examples/redis-streams.yaml > "$state/redis-streams.yaml"
-$kubectl apply --validate=false -f "$state/redis-streams.yaml" >&2
+$kubectl apply -f "$state/redis-streams.yaml" >&2
 
 # The stream must exist before the adapter creates its group at the newest entry ('$'), or the
 # first XADD would create the stream and land before the group, unseen. MAXLEN 0 leaves it empty.

@@ -47,6 +47,13 @@ struct APIError: Error, Sendable {
             details: objectLiteral(["name": .string(namespace), "kind": "namespaces"]))
     }
 
+    static func namespaceTerminating(_ namespace: String, _ resource: ResourceType) -> APIError {
+        APIError(
+            code: 403, reason: "Forbidden",
+            message: "\(qualified(resource)) is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+            details: objectLiteral(["kind": .string(resource.plural), "group": .string(resource.group)]))
+    }
+
     static func noSuchPath(_ path: String) -> APIError {
         APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource (\(path))")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import StructuredData
 import Synchronization
 
@@ -52,6 +53,22 @@ final class APIServerCore: Sendable {
 
     func noteBookmark(_ version: Int64) {
         statistics.withLock { $0.lastBookmarkVersion = max($0.lastBookmarkVersion, version) }
+    }
+
+    /// Removes namespaces that have been terminating for `namespaceTerminationSeconds`, with
+    /// everything in them: the namespace controller's job on a cluster. Called on a timer.
+    func finishNamespaceTerminations() {
+        let cutoff = Date().addingTimeInterval(-configuration.namespaceTerminationSeconds)
+        let namespaces = BuiltInResources.namespaces.storage
+        store.transaction { state in
+            for (key, object) in state.objects(namespaces, namespace: nil) {
+                guard let text = object["metadata"]?["deletionTimestamp"]?.stringValue, let since = Timestamps.parse(text),
+                    since <= cutoff
+                else { continue }
+                for storage in state.storageKeys where storage != namespaces { state.removeAll(storage, namespace: key.name) }
+                state.remove(namespaces, key)
+            }
+        }
     }
 
     // MARK: entry

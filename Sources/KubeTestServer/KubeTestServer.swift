@@ -64,6 +64,10 @@ public final class KubeTestServer: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
+        // The group's shutdown in stop() cancels it.
+        group.next().scheduleRepeatedTask(initialDelay: .milliseconds(250), delay: .milliseconds(250)) { _ in
+            core.finishNamespaceTerminations()
+        }
         let port = channel.localAddress?.port ?? configuration.port
         core.identity.withLock { $0 = ("127.0.0.1:\(port)", certificates == nil ? "http" : "https") }
         return KubeTestServer(

@@ -17,12 +17,14 @@ public struct KubeTestServerConfiguration: Sendable {
     public var faults: FaultSettings
     /// Namespaces that exist from the start.
     public var namespaces: [String]
+    /// How long a deleted namespace stays `Terminating` before it goes with its contents.
+    public var namespaceTerminationSeconds: Double
 
     public init(
         port: Int = 0, tls: Bool = false, token: String? = nil, historyLimit: Int = 10_000,
         bookmarkIntervalSeconds: Double = 5, maxRequestBytes: Int = 3 * 1024 * 1024,
         maxObjectBytes: Int = 1_536 * 1024, faults: FaultSettings = .none,
-        namespaces: [String] = ["default", "kube-system", "kube-public"]
+        namespaces: [String] = ["default", "kube-system", "kube-public"], namespaceTerminationSeconds: Double = 2
     ) {
         self.port = port
         self.tls = tls
@@ -33,5 +35,6 @@ public struct KubeTestServerConfiguration: Sendable {
         self.maxObjectBytes = maxObjectBytes
         self.faults = faults
         self.namespaces = namespaces
+        self.namespaceTerminationSeconds = namespaceTerminationSeconds
     }
 }

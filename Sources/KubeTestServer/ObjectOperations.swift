@@ -83,8 +83,9 @@ struct ObjectOperations {
             if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != urlNamespace {
                 throw .badRequest("the namespace of the provided object does not match the namespace sent on the request")
             }
-            guard state.object(BuiltInResources.namespaces.storage, ObjectKey(namespace: "", name: urlNamespace)) != nil
+            guard let namespaceObject = state.object(BuiltInResources.namespaces.storage, ObjectKey(namespace: "", name: urlNamespace))
             else { throw .namespaceNotFound(urlNamespace) }
+            if namespaceObject["metadata"]?["deletionTimestamp"] != nil { throw .namespaceTerminating(urlNamespace, resource) }
             metadata["namespace"] = .string(urlNamespace)
         } else {
             metadata["namespace"] = nil
@@ -107,6 +108,7 @@ struct ObjectOperations {
             object["status"] = CustomResourceDefinitionReader.acceptedStatus(for: object, now: Timestamps.now())
         case StorageKey(group: "", plural: "secrets"):
             ObjectRules.foldStringData(&object)
+            if (object["type"]?.stringValue ?? "").isEmpty { object["type"] = "Opaque" }
         default: break
         }
         object = try CustomResourceSchema.checked(object, resource, name: name, validation: fieldValidation)
@@ -171,7 +173,9 @@ struct ObjectOperations {
             let patch = try RequestBody.document(request, limit: limit, yaml: false)
             guard patch.objectValue != nil else { throw .badRequest("a merge patch must be a JSON object") }
             guard let existing else { throw .notFound(resource, name) }
-            let patched = MergePatch.apply(patch, to: ObjectRules.view(existing, as: resource))
+            let current = ObjectRules.view(existing, as: resource)
+            let patched = type == "application/strategic-merge-patch+json"
+                ? StrategicMergePatch.apply(patch, to: current) : MergePatch.apply(patch, to: current)
             return (try commitPatched(&state, name: name, existing: existing, patched: patched, subresource: subresource, operation: "Update"), false)
         case "application/json-patch+json":
             let patch = try RequestBody.document(request, limit: limit, yaml: false)
@@ -301,6 +305,16 @@ struct ObjectOperations {
             }
         }
         if isDryRun { return ObjectRules.view(existing, as: resource) }
+        if resource.storage == BuiltInResources.namespaces.storage {
+            // As on a cluster, a namespace terminates first and goes a little later with all it
+            // holds (`APIServerCore.finishNamespaceTerminations`), so deletes of its contents that
+            // follow at once, as `kubectl delete -k` sends them, still find them.
+            guard existing["metadata"]?["deletionTimestamp"] == nil else { return ObjectRules.view(existing, as: resource) }
+            var terminating = existing
+            terminating["metadata"]?["deletionTimestamp"] = .string(Timestamps.now())
+            terminating["status"] = ["phase": "Terminating"]
+            return ObjectRules.view(state.store(resource.storage, key(name), terminating), as: resource)
+        }
         if !ObjectRules.finalizers(existing).isEmpty {
             // Finalizers hold the object: it is only marked, and goes when the last one is removed.
             guard existing["metadata"]?["deletionTimestamp"] == nil else { return ObjectRules.view(existing, as: resource) }

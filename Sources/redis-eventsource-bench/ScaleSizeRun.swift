@@ -31,9 +31,9 @@ struct ScaleSizeRun {
         guard info.maxClients >= size + 16 else {
             throw .redis("redis-server allows \(info.maxClients) clients, fewer than \(size) adapters need; raise ulimit -n")
         }
-        try kubectl.run(["apply", "--validate=false", "-f", crdPath], label: "crd")
+        try kubectl.run(["apply", "-f", crdPath], label: "crd")
         try TextFile.write(ScaleManifest.namespaceYAML, to: "\(directory)/namespace.yaml")
-        try kubectl.run(["apply", "--validate=false", "-f", "\(directory)/namespace.yaml"], label: "namespace")
+        try kubectl.run(["apply", "-f", "\(directory)/namespace.yaml"], label: "namespace")
         try kubectl.run(["get", "es", "-A"], label: "warm-up")
         let manifest = ScaleManifest(count: size, redisPort: redis.port)
         try ScaleStreams.create(manifest.streams, port: redis.port)
@@ -86,6 +86,8 @@ struct ScaleSizeRun {
         var applyDone = false
         var firstReady: Double?
         var pollNanoseconds: UInt64 = 0
+        // The clock times the controller: kubectl's own schema checks stay off so the figures keep
+        // measuring what they always measured (the setup applies above validate).
         let applyArguments = ["apply", "--validate=false", "-f", manifestPath]
         let start = MonotonicClock.now()
         let apply = try kubectl.start(applyArguments, label: "apply-\(size)")

@@ -30,12 +30,12 @@ struct KubectlTests {
     @Test func applyGetPatchDescribeAndDelete() async throws {
         try await withKubectl { server, kubectl in
             let crd = try manifest(server, "crd.yaml", widgetDefinitionYAML)
-            #expect(try await kubectl.succeed(["apply", "--validate=false", "-f", crd]).contains("created"))
+            #expect(try await kubectl.succeed(["apply", "-f", crd]).contains("created"))
             let resources = try await kubectl.succeed(["api-resources", "--api-group=example.com"])
             #expect(resources.contains("widgets") && resources.contains("wd") && resources.contains("Widget"))
 
             let widgets = try manifest(server, "widgets.yaml", widgetYAML("w1", size: 3) + "---\n" + widgetYAML("w2", size: 5))
-            let applied = try await kubectl.succeed(["apply", "--validate=false", "-f", widgets])
+            let applied = try await kubectl.succeed(["apply", "-f", widgets])
             #expect(applied.contains("widget.example.com/w1 created") && applied.contains("widget.example.com/w2 created"))
 
             // Table output with the CRD's printer columns, by short name too.
@@ -64,7 +64,7 @@ struct KubectlTests {
             #expect(row.contains("4") && row.contains("Ready"))
 
             // Re-applying the manifest changes spec back and keeps status.
-            _ = try await kubectl.succeed(["apply", "--validate=false", "-f", widgets])
+            _ = try await kubectl.succeed(["apply", "-f", widgets])
             let reapplied = try json(try await kubectl.succeed(["get", "widget", "w1", "-o", "json"]))
             #expect(reapplied["spec"]?["size"] == 3)
             #expect(reapplied["status"]?["phase"] == "Ready")
@@ -84,7 +84,7 @@ struct KubectlTests {
                 type: Normal
                 regarding: {apiVersion: example.com/v1, kind: Widget, name: w1, namespace: default, uid: \(uid)}
                 """)
-            _ = try await kubectl.succeed(["apply", "--validate=false", "-f", event])
+            _ = try await kubectl.succeed(["apply", "-f", event])
             let described = try await kubectl.succeed(["describe", "widget", "w1"])
             #expect(described.contains("Name:") && described.contains("w1"))
             #expect(described.contains("Phase:") && described.contains("Ready"))
@@ -95,7 +95,7 @@ struct KubectlTests {
             let gone = try await kubectl.run(["get", "widget", "w2"])
             #expect(gone.exitCode != 0 && gone.errorOutput.contains("NotFound"))
             let held = try manifest(server, "held.yaml", widgetYAML("held", size: 1, finalizers: ["example.com/cleanup"]))
-            _ = try await kubectl.succeed(["apply", "--validate=false", "-f", held])
+            _ = try await kubectl.succeed(["apply", "-f", held])
             _ = try await kubectl.succeed(["delete", "widget", "held", "--wait=false"])
             let terminating = try json(try await kubectl.succeed(["get", "widget", "held", "-o", "json"]))
             #expect(terminating["metadata"]?["deletionTimestamp"]?.stringValue != nil)
@@ -112,8 +112,8 @@ struct KubectlTests {
 
     @Test func getWatchFollowsChanges() async throws {
         try await withKubectl { server, kubectl in
-            _ = try await kubectl.succeed(["apply", "--validate=false", "-f", try manifest(server, "crd.yaml", widgetDefinitionYAML)])
-            _ = try await kubectl.succeed(["apply", "--validate=false", "-f", try manifest(server, "w1.yaml", widgetYAML("w1", size: 1))])
+            _ = try await kubectl.succeed(["apply", "-f", try manifest(server, "crd.yaml", widgetDefinitionYAML)])
+            _ = try await kubectl.succeed(["apply", "-f", try manifest(server, "w1.yaml", widgetYAML("w1", size: 1))])
             let watch = try kubectl.start(["get", "widgets", "-w"])
             defer { watch.stop() }
             try await waitUntil("kubectl get -w to list w1") { watch.standardOutput.contains("w1") }
@@ -121,7 +121,7 @@ struct KubectlTests {
             try await waitUntil("the change to show") {
                 watch.standardOutputLines.contains { $0.hasPrefix("w1") && $0.contains("7") }
             }
-            _ = try await kubectl.succeed(["apply", "--validate=false", "-f", try manifest(server, "w2.yaml", widgetYAML("w2", size: 2))])
+            _ = try await kubectl.succeed(["apply", "-f", try manifest(server, "w2.yaml", widgetYAML("w2", size: 2))])
             try await waitUntil("the new object to show") { watch.standardOutputLines.contains { $0.hasPrefix("w2") } }
             #expect(watch.isRunning, "the watch is still open")
         }
@@ -138,7 +138,7 @@ struct KubectlTests {
             let config = try String(contentsOfFile: server.kubeconfigPath, encoding: .utf8)
             #expect(config.contains("client-certificate-data") && !config.contains("token:"))
             #expect(try await kubectl.succeed(["get", "namespaces", "-o", "name"]).contains("namespace/kube-system"))
-            _ = try await kubectl.succeed(["apply", "--validate=false", "-f", try manifest(server, "crd.yaml", widgetDefinitionYAML)])
+            _ = try await kubectl.succeed(["apply", "-f", try manifest(server, "crd.yaml", widgetDefinitionYAML)])
             #expect(try await kubectl.succeed(["get", "crd"]).contains("widgets.example.com"))
         }
     }

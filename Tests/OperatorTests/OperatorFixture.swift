@@ -41,7 +41,7 @@ final class OperatorFixture: Sendable {
         let fixture = OperatorFixture(kube: kube, redis: redis, receiver: receiver)
         do {
             let crd = BuiltProducts.repositoryRoot.appendingPathComponent("manifests/crds/argoproj.io_eventsources.yaml").path
-            try await fixture.kubectl.succeed(["apply", "--validate=false", "-f", crd])
+            try await fixture.kubectl.succeed(["apply", "-f", crd])
             try await body(fixture)
         } catch {
             await fixture.shutdown()
@@ -75,7 +75,7 @@ final class OperatorFixture: Sendable {
     func apply(_ yaml: String) async throws {
         let file = kube.directory.appendingPathComponent("apply-\(UUID().uuidString).yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
-        try await kubectl.succeed(["apply", "--validate=false", "-f", file.path])
+        try await kubectl.succeed(["apply", "-f", file.path])
     }
 
     func eventSource(_ name: String, namespace: String = "default") async throws -> JSONValue? {

@@ -1,0 +1,251 @@
+import Foundation
+import StructuredData
+import TestSupport
+import Testing
+
+/// kubectl used as against a real cluster, with no flags to help the server: schema validation,
+/// `explain`, protobuf `create`, the usual table columns, and the deploy manifests (issue 11 §2).
+@Suite(.serialized, .enabled(if: Kubectl.isInstalled, "kubectl is not installed"))
+struct KubectlLikeAClusterTests {
+    private func withKubectl(_ body: (KubeTestServerProcess, Kubectl) async throws -> Void) async throws {
+        let server = try await KubeTestServerProcess()
+        defer { server.stop() }
+        let kubectl = Kubectl(kubeconfig: server.kubeconfigPath, cacheDirectory: server.directory.appendingPathComponent("cache").path)
+        try await body(server, kubectl)
+    }
+
+    private func write(_ server: KubeTestServerProcess, _ name: String, _ text: String) throws -> String {
+        let path = server.directory.appendingPathComponent(name).path
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func repositoryFile(_ path: String) -> String {
+        BuiltProducts.repositoryRoot.appendingPathComponent(path).path
+    }
+
+    private func applyEventSourceCRD(_ kubectl: Kubectl) async throws {
+        #expect(try await kubectl.succeed(["apply", "-f", repositoryFile("manifests/crds/argoproj.io_eventsources.yaml")])
+            .contains("created"))
+    }
+
+    @Test func applyValidatesAgainstTheCRDSchemaAsARealServerDoes() async throws {
+        try await withKubectl { server, kubectl in
+            try await applyEventSourceCRD(kubectl)
+            let example = try await kubectl.succeed(["apply", "-f", repositoryFile("manifests/examples/redis-streams.yaml")])
+            #expect(example.contains("eventsource.argoproj.io/redis-stream created"))
+
+            let invalid = try write(server, "invalid.yaml", """
+                apiVersion: argoproj.io/v1alpha1
+                kind: EventSource
+                metadata: {name: bad}
+                spec:
+                  sink: {uri: stdout, mode: sideways}
+                  redisStream:
+                    example: {streams: [], db: -1}
+                """)
+            let refused = try await kubectl.run(["apply", "-f", invalid])
+            #expect(refused.exitCode != 0)
+            let message = refused.errorOutput
+            #expect(message.contains("The EventSource \"bad\" is invalid"), "\(refused)")
+            #expect(message.contains("spec.redisStream.example.hostAddress: Required value"), "\(refused)")
+            #expect(message.contains(
+                "spec.redisStream.example.db: Invalid value: -1: spec.redisStream.example.db in body should be greater than or equal to 0"))
+            #expect(message.contains("spec.redisStream.example.streams: Invalid value: 0"))
+            #expect(message.contains(#"spec.sink.mode: Unsupported value: "sideways": supported values: "binary", "structured""#))
+            #expect(try await kubectl.run(["get", "eventsource", "bad"]).exitCode != 0, "nothing was stored")
+
+            // kubectl's default --validate=strict refuses an undeclared field; the server prunes it otherwise.
+            let unknownField = try write(server, "unknown.yaml", """
+                apiVersion: argoproj.io/v1alpha1
+                kind: EventSource
+                metadata: {name: typo}
+                spec:
+                  sink: {uri: stdout, colour: blue}
+                  redisStream:
+                    example: {hostAddress: "127.0.0.1:6379", streams: [FOO]}
+                """)
+            let strict = try await kubectl.run(["apply", "-f", unknownField])
+            #expect(strict.exitCode != 0)
+            #expect(strict.errorOutput.contains(#"strict decoding error: unknown field "spec.sink.colour""#), "\(strict)")
+            // This is where --validate=false still has a use: it asks the server to drop what it does not know.
+            _ = try await kubectl.succeed(["apply", "--validate=false", "-f", unknownField])
+            let stored = try JSONParser.parse(try await kubectl.succeed(["get", "eventsource", "typo", "-o", "json"]))
+            #expect(stored["spec"]?["sink"]?["uri"] == "stdout")
+            #expect(stored["spec"]?["sink"]?["colour"] == nil, "pruned: the schema does not preserve unknown fields there")
+        }
+    }
+
+    @Test func explainReadsTheCRDSchema() async throws {
+        try await withKubectl { _, kubectl in
+            try await applyEventSourceCRD(kubectl)
+            let explained = try await kubectl.succeed(["explain", "eventsource.spec.redisStream"])
+            #expect(explained.contains("KIND:       EventSource"), "\(explained)")
+            #expect(explained.contains("FIELD: redisStream"))
+            #expect(explained.contains("Event name to Redis Streams source."))
+            #expect(explained.contains("hostAddress") && explained.contains("streams") && explained.contains("<[]string>"))
+            let top = try await kubectl.succeed(["explain", "eventsources"])
+            #expect(top.contains("metadata") && top.contains("spec") && top.contains("status"))
+        }
+    }
+
+    @Test func createNamespaceSecretAndConfigMapOverProtobuf() async throws {
+        try await withKubectl { _, kubectl in
+            #expect(try await kubectl.succeed(["create", "namespace", "team-a"]).contains("namespace/team-a created"))
+            _ = try await kubectl.succeed(["create", "secret", "generic", "redis-auth", "-n", "team-a", "--from-literal=password=s3cret"])
+            _ = try await kubectl.succeed(["create", "configmap", "settings", "-n", "team-a", "--from-literal=mode=fast", "--from-literal=size=3"])
+            let namespace = try JSONParser.parse(try await kubectl.succeed(["get", "namespace", "team-a", "-o", "json"]))
+            #expect(namespace["status"]?["phase"] == "Active")
+            let secret = try JSONParser.parse(try await kubectl.succeed(["get", "secret", "redis-auth", "-n", "team-a", "-o", "json"]))
+            #expect(secret["type"] == "Opaque")
+            #expect(secret["data"]?["password"] == .string(Data("s3cret".utf8).base64EncodedString()))
+            let configMap = try JSONParser.parse(try await kubectl.succeed(["get", "configmap", "settings", "-n", "team-a", "-o", "json"]))
+            #expect(configMap["data"]?["mode"] == "fast" && configMap["data"]?["size"] == "3")
+            let secrets = try await kubectl.succeed(["get", "secrets", "-n", "team-a"])
+            #expect(secrets.contains("TYPE") && secrets.contains("DATA") && secrets.contains("Opaque"))
+        }
+    }
+
+    @Test func getEventsShowsTheUsualColumns() async throws {
+        try await withKubectl { server, kubectl in
+            let event = try write(server, "event.yaml", """
+                apiVersion: v1
+                kind: Event
+                metadata: {name: redis-stream.1, namespace: default}
+                involvedObject: {apiVersion: argoproj.io/v1alpha1, kind: EventSource, name: redis-stream, namespace: default}
+                reason: SourceStarted
+                message: started 1 adapter
+                type: Normal
+                source: {component: redis-eventsource}
+                count: 2
+                """)
+            _ = try await kubectl.succeed(["apply", "-f", event])
+            let table = try await kubectl.succeed(["get", "events"])
+            let lines = table.split(separator: "\n")
+            let header = try #require(lines.first).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            #expect(header == "LAST SEEN TYPE REASON OBJECT MESSAGE", "\(table)")
+            #expect(lines.count == 2 && lines[1].contains("Normal") && lines[1].contains("SourceStarted")
+                && lines[1].contains("eventsource/redis-stream") && lines[1].contains("started 1 adapter"))
+            let wide = try await kubectl.succeed(["get", "events", "-o", "wide"])
+            #expect(wide.contains("redis-eventsource") && wide.contains("redis-stream.1") && wide.contains("COUNT"))
+        }
+    }
+
+    @Test func deployManifestsApplyReadBackReapplyAndDelete() async throws {
+        try await withKubectl { server, kubectl in
+            // A kustomization over the repository's manifests plus the kinds an install adds around
+            // them, with a ServiceMonitor once its CRD is applied.
+            let crd = try String(contentsOfFile: repositoryFile("manifests/crds/argoproj.io_eventsources.yaml"), encoding: .utf8)
+            let deploy = try String(contentsOfFile: repositoryFile("manifests/deploy/redis-eventsource.yaml"), encoding: .utf8)
+            _ = try write(server, "install/crd.yaml", crd)
+            _ = try write(server, "install/deploy.yaml", deploy)
+            _ = try write(server, "install/extras.yaml", Self.installExtras)
+            _ = try write(server, "install/kustomization.yaml", "resources: [crd.yaml, deploy.yaml, extras.yaml]\n")
+            _ = try await kubectl.succeed(["apply", "-f", try write(server, "servicemonitor-crd.yaml", Self.serviceMonitorCRD)])
+            let install = server.directory.appendingPathComponent("install").path
+            let applied = try await kubectl.succeed(["apply", "-k", install])
+            for expected in [
+                "namespace/redis-eventsource created", "serviceaccount/redis-eventsource created",
+                "clusterrole.rbac.authorization.k8s.io/redis-eventsource created",
+                "deployment.apps/redis-eventsource created", "service/redis-eventsource-metrics created",
+                "poddisruptionbudget.policy/redis-eventsource created",
+                "networkpolicy.networking.k8s.io/redis-eventsource created",
+                "servicemonitor.monitoring.coreos.com/redis-eventsource created",
+            ] {
+                #expect(applied.contains(expected), "\(expected) in \(applied)")
+            }
+            let deployment = try JSONParser.parse(try await kubectl.succeed(
+                ["get", "deployment", "redis-eventsource", "-n", "redis-eventsource", "-o", "json"]))
+            #expect(deployment["spec"]?["replicas"] == 2)
+            #expect(deployment["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["env"]?.arrayValue?.first?["name"] == "POD_NAME")
+            let table = try await kubectl.succeed(["get", "deploy,svc,pdb", "-n", "redis-eventsource"])
+            #expect(table.contains("READY") && table.contains("0/2") && table.contains("7777/TCP"))
+            #expect(try await kubectl.succeed(["diff", "-k", install]).isEmpty, "nothing differs after the apply")
+
+            // A re-apply that changes one argument is a strategic merge patch: the list of
+            // containers merges by name, and what the patch leaves out stays.
+            _ = try write(server, "install/deploy.yaml", deploy.replacingOccurrences(of: "replicas: 2", with: "replicas: 3")
+                .replacingOccurrences(of: "--http-port=7777", with: "--http-port=7778"))
+            #expect(try await kubectl.succeed(["apply", "-k", install]).contains("deployment.apps/redis-eventsource configured"))
+            let changed = try JSONParser.parse(try await kubectl.succeed(
+                ["get", "deployment", "redis-eventsource", "-n", "redis-eventsource", "-o", "json"]))
+            let container = changed["spec"]?["template"]?["spec"]?["containers"]?.arrayValue
+            #expect(container?.count == 1)
+            #expect(changed["spec"]?["replicas"] == 3)
+            #expect(container?.first?["args"]?.arrayValue?.contains("--http-port=7778") == true)
+            #expect(container?.first?["env"]?.arrayValue?.first?["name"] == "POD_NAME" && container?.first?["image"] != nil)
+            #expect(!JSONWriter.string(changed).contains("$setElementOrder"), "no patch directive was stored")
+
+            let deleted = try await kubectl.succeed(["delete", "-k", install])
+            #expect(deleted.contains("deployment.apps \"redis-eventsource\" deleted"))
+            // The namespace terminates first, and goes with what is left in it soon after, as on a cluster.
+            try await waitUntil("the namespace to go") {
+                try await kubectl.run(["get", "namespace", "redis-eventsource"]).exitCode != 0
+            }
+        }
+    }
+
+    static let installExtras = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis-eventsource-metrics, namespace: redis-eventsource, labels: {app: redis-eventsource}}
+        spec:
+          selector: {app: redis-eventsource}
+          ports: [{name: http, port: 7777, targetPort: http}]
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: redis-eventsource, namespace: redis-eventsource}
+        spec:
+          minAvailable: 1
+          selector: {matchLabels: {app: redis-eventsource}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: redis-eventsource, namespace: redis-eventsource}
+        spec:
+          podSelector: {matchLabels: {app: redis-eventsource}}
+          ingress: [{ports: [{port: 7777}]}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: redis-eventsource, namespace: redis-eventsource}
+        spec:
+          selector: {matchLabels: {app: redis-eventsource}}
+          endpoints: [{port: http, path: /metrics}]
+
+        """
+
+    static let serviceMonitorCRD = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: servicemonitors.monitoring.coreos.com}
+        spec:
+          group: monitoring.coreos.com
+          scope: Namespaced
+          names: {plural: servicemonitors, singular: servicemonitor, kind: ServiceMonitor, listKind: ServiceMonitorList}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    required: [selector]
+                    properties:
+                      selector: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                      endpoints:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            port: {type: string}
+                            path: {type: string}
+
+        """
+}
