@@ -7,13 +7,29 @@ packages=(redis-server redis-tools libhiredis-dev libcurl4-openssl-dev libyaml-d
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 command -v curl >/dev/null 2>&1 || packages+=(curl)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
+# Debian's python3 makes virtual environments only with python3-venv (for the Python client tests).
+python3 -c 'import ensurepip' >/dev/null 2>&1 || packages+=(python3-venv)
 if [ "${WITH_BENCH_TOOLS:-0}" = 1 ]; then packages+=(wrk); fi
 
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+
+# The official Python Kubernetes client, a test-only dependency: PythonClientTests drive
+# kube-testserver with it. It lives in a virtual environment under .build, so nothing global changes.
+install_python_client() {
+    local venv
+    venv="$(cd "$(dirname "$0")/.." && pwd)/.build/python-kubernetes"
+    "$venv/bin/python" -c 'import kubernetes' >/dev/null 2>&1 && return 0
+    echo "Installing the Python kubernetes client into $venv" >&2
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check 'kubernetes>=30,<38' >&2
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+    install_python_client
+    exit 0
+fi
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -25,3 +41,4 @@ $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 if [ -n "$(command -v systemctl || true)" ] && [ "$(id -u)" -eq 0 ]; then
     systemctl disable --now redis-server >/dev/null 2>&1 || true
 fi
+install_python_client
