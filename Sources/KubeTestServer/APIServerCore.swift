@@ -172,17 +172,18 @@ final class APIServerCore: Sendable {
         case ("POST", nil):
             let body = try RequestBody.object(request, for: resource, limit: limit)
             let created = try store.transaction { state throws(APIError) in try operations.create(&state, body: body) }
-            return .json(status: 201, body: created, headers: [])
+            return .json(status: 201, body: created, headers: operations.warnings.headers)
         case ("PUT", let name?):
             let body = try RequestBody.object(request, for: resource, limit: limit)
-            return .ok(try store.transaction { state throws(APIError) in
+            let updated = try store.transaction { state throws(APIError) in
                 try operations.update(&state, name: name, body: body, subresource: target.subresource)
-            })
+            }
+            return .json(status: 200, body: updated, headers: operations.warnings.headers)
         case ("PATCH", let name?):
             let (object, created) = try store.transaction { state throws(APIError) in
                 try operations.patch(&state, name: name, subresource: target.subresource)
             }
-            return .json(status: created ? 201 : 200, body: object, headers: [])
+            return .json(status: created ? 201 : 200, body: object, headers: operations.warnings.headers)
         case ("DELETE", let name?):
             return .ok(try store.transaction { state throws(APIError) in try operations.delete(&state, name: name) })
         case ("DELETE", nil):

@@ -25,6 +25,9 @@ enum BuiltInTableColumns {
             ]
         case ("coordination.k8s.io", "leases"):
             return [.name, .text("Holder") { $0["spec"]?["holderIdentity"]?.stringValue ?? "" }, .age]
+        case ("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "clusterroles"),
+            ("apiextensions.k8s.io", "customresourcedefinitions"):
+            return [.name, .text("Created At") { $0["metadata"]?["creationTimestamp"]?.stringValue ?? "" }]
         case ("rbac.authorization.k8s.io", "rolebindings"), ("rbac.authorization.k8s.io", "clusterrolebindings"):
             return [
                 .name,

@@ -22,7 +22,8 @@ enum CustomResourceSchema {
     }
 
     static func checked(
-        _ object: JSONValue, _ resource: ResourceType, name: String, validation: FieldValidation
+        _ object: JSONValue, _ resource: ResourceType, name: String, validation: FieldValidation,
+        warnings: RequestWarnings
     ) throws(APIError) -> JSONValue {
         guard let schema = resource.schema else { return object }
         let (pruned, unknown) = StructuralSchemaPruner.prune(object, schema: schema)
@@ -32,6 +33,7 @@ enum CustomResourceSchema {
                 "\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): "
                     + "strict decoding error: \(fields)")
         }
+        if validation == .warn { for field in unknown { warnings.add("unknown field \"\(field)\"") } }
         let violations = StructuralSchemaValidator.violations(pruned, schema: schema)
         if !violations.isEmpty { throw .invalid(resource, name, violations: violations) }
         return pruned

@@ -40,6 +40,9 @@ public final class KubeTestServer: Sendable {
         guard Durations.isSchedulable(configuration.bookmarkIntervalSeconds), configuration.bookmarkIntervalSeconds > 0 else {
             throw FaultSettingsError(message: "bookmarkIntervalSeconds must be above 0 and at most \(Int64(Durations.maximumSeconds))")
         }
+        guard Durations.isSchedulable(configuration.namespaceTerminationSeconds) else {
+            throw FaultSettingsError(message: "namespaceTerminationSeconds must be between 0 and \(Int64(Durations.maximumSeconds))")
+        }
         let certificates = configuration.tls ? try GeneratedCertificates.make() : nil
         let tlsContext = try certificates.map { try TLSServerContext($0) }
         let core = APIServerCore(configuration: configuration)

@@ -3,7 +3,7 @@ import StructuredData
 
 /// Decodes `application/vnd.kubernetes.protobuf` bodies into the JSON the rest of the server works
 /// with: the `k8s\0` magic, a `runtime.Unknown` envelope, and inside it a Namespace, Secret or
-/// ConfigMap — the kinds `kubectl create namespace|secret|configmap` send. Other kinds get 415.
+/// ConfigMap — the kinds `kubectl create namespace|secret|configmap|serviceaccount` send. Other kinds get 415.
 enum KubernetesProtobuf {
     static let contentType = "application/vnd.kubernetes.protobuf"
     private static let magic: [UInt8] = [0x6b, 0x38, 0x73, 0x00]
@@ -42,6 +42,7 @@ enum KubernetesProtobuf {
         case ("", "namespaces"): object = try namespace(raw)
         case ("", "secrets"): object = try secret(raw)
         case ("", "configmaps"): object = try configMap(raw)
+        case ("", "serviceaccounts"): object = try metadataOnly(raw)
         default:
             throw APIError.unsupportedMediaType(contentType, accepted: RequestBody.acceptedObjectTypes)
         }
@@ -60,6 +61,15 @@ enum KubernetesProtobuf {
                 if !finalizers.isEmpty { object["spec"] = ["finalizers": .array(finalizers.map(JSONValue.string))] }
             default: break
             }
+        }
+        return object
+    }
+
+    /// A ServiceAccount as `kubectl create serviceaccount` sends it: nothing but its metadata.
+    private static func metadataOnly(_ raw: ArraySlice<UInt8>) throws -> JSONObject {
+        var object = JSONObject()
+        for (field, value) in try ProtobufReader.fields(raw) where field == 1 {
+            object["metadata"] = .object(try objectMeta(value.message ?? []))
         }
         return object
     }

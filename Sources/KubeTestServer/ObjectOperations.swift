@@ -8,6 +8,8 @@ struct ObjectOperations {
     let namespace: String?
     let request: APIRequest
     let configuration: KubeTestServerConfiguration
+    /// What the answer's `Warning` headers will say.
+    var warnings = RequestWarnings()
 
     private var fieldManager: String? { request.query["fieldManager"] }
     private var fieldValidation: CustomResourceSchema.FieldValidation {
@@ -109,9 +111,12 @@ struct ObjectOperations {
         case StorageKey(group: "", plural: "secrets"):
             ObjectRules.foldStringData(&object)
             if (object["type"]?.stringValue ?? "").isEmpty { object["type"] = "Opaque" }
+        case StorageKey(group: "", plural: "services"):
+            let taken = state.objects(resource.storage, namespace: nil).compactMap { $0.object["spec"]?["clusterIP"]?.stringValue }
+            ServiceDefaults.apply(&object, takenAddresses: Set(taken))
         default: break
         }
-        object = try CustomResourceSchema.checked(object, resource, name: name, validation: fieldValidation)
+        object = try CustomResourceSchema.checked(object, resource, name: name, validation: fieldValidation, warnings: warnings)
         ObjectRules.recordManager(&object, manager: fieldManager, operation: operation, subresource: nil)
         try ObjectRules.checkSize(object, limit: configuration.maxObjectBytes, resource)
         if isDryRun { return ObjectRules.view(object, as: resource) }
@@ -261,7 +266,7 @@ struct ObjectOperations {
             let generation = existing["metadata"]?["generation"]?.intValue ?? 1
             next["metadata"]?["generation"] = .int(generation + 1)
         }
-        next = try CustomResourceSchema.checked(next, resource, name: name, validation: fieldValidation)
+        next = try CustomResourceSchema.checked(next, resource, name: name, validation: fieldValidation, warnings: warnings)
         if ObjectRules.sameContent(next, existing) { return ObjectRules.view(existing, as: resource) }
         var definedResources: [ResourceType]?
         if resource.storage == BuiltInResources.customResourceDefinitions.storage, subresource == nil {

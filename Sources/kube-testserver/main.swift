@@ -27,6 +27,9 @@ struct KubeTestServerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between watch bookmarks.")
     var bookmarkInterval = 5.0
 
+    @Option(help: "Seconds a deleted namespace stays Terminating before it goes with its contents.")
+    var namespaceTerminationSeconds = 2.0
+
     @Option(help: "Fault: end every watch after this many events.")
     var closeWatchesAfterEvents: Int?
 
@@ -57,6 +60,9 @@ struct KubeTestServerCommand: AsyncParsableCommand {
             throw ValidationError("fractions must be between 0 and 1")
         }
         guard historyLimit > 0 else { throw ValidationError("--history-limit must be at least 1") }
+        guard (0...FaultSettings.maximumSeconds).contains(namespaceTerminationSeconds) else {
+            throw ValidationError("--namespace-termination-seconds must be between 0 and \(Int64(FaultSettings.maximumSeconds))")
+        }
         guard bookmarkInterval > 0, bookmarkInterval <= FaultSettings.maximumSeconds else {
             throw ValidationError("--bookmark-interval must be above 0 and at most \(Int64(FaultSettings.maximumSeconds))")
         }
@@ -78,7 +84,8 @@ struct KubeTestServerCommand: AsyncParsableCommand {
         let server = try await KubeTestServer.start(
             KubeTestServerConfiguration(
                 port: port, tls: tls, token: token, historyLimit: historyLimit,
-                bookmarkIntervalSeconds: bookmarkInterval, faults: faults))
+                bookmarkIntervalSeconds: bookmarkInterval, faults: faults,
+                namespaceTerminationSeconds: namespaceTerminationSeconds))
         if let kubeconfig { try server.writeKubeconfig(to: kubeconfig) }
         // Unbuffered, so a parent reading our output through a pipe sees the address at once.
         FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
