@@ -33,9 +33,14 @@ let package = Package(
         .target(name: "FilterExpression", swiftSettings: strict),
         .target(name: "EventSourceAPI", dependencies: ["StructuredData", "FilterExpression"], swiftSettings: strict),
         .target(
+            name: "Sinks",
+            dependencies: ["EventSourceAPI", "StructuredData", "CCurl"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Adapter",
             dependencies: [
-                "EventSourceAPI", "StructuredData", "FilterExpression", "CHiredis", "COpenSSL", "CCurl",
+                "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "CHiredis", "COpenSSL", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -71,7 +76,7 @@ let package = Package(
         .target(
             name: "Controller",
             dependencies: [
-                "Adapter", "Reconciler", "KubeClient", "EventSourceAPI",
+                "Adapter", "Sinks", "Reconciler", "KubeClient", "EventSourceAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -85,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "RedisEventSourceCLI",
             dependencies: [
-                "Controller", "Adapter", "EventSourceAPI", "KubeClient", "StructuredData",
+                "Controller", "Adapter", "Sinks", "EventSourceAPI", "KubeClient", "StructuredData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "BenchmarkRunner",
             dependencies: [
-                "Adapter", "EventSourceAPI", "CHiredis", "CCurl", "TestSupport",
+                "Adapter", "Sinks", "EventSourceAPI", "CHiredis", "CCurl", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -109,7 +114,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "StructuredData", "Adapter", "EventSourceAPI",
+                "StructuredData", "Adapter", "Sinks", "EventSourceAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -119,16 +124,16 @@ let package = Package(
         ),
         .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData"], swiftSettings: strict),
         .testTarget(name: "EventSourceAPITests", dependencies: ["EventSourceAPI", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AdapterTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
+        .testTarget(name: "AdapterTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Sinks", "Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .testTarget(
-            name: "OperatorTests", dependencies: ["TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
+            name: "OperatorTests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
-        .testTarget(name: "DeliveryTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DeliveryTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Adapter", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ControllerTests", dependencies: ["Sinks", "Controller", "Adapter", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeTestServerTests", dependencies: ["KubeTestServer", "StructuredData", "TestSupport"],
             swiftSettings: strict),

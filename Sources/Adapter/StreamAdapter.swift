@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Sinks
 import Synchronization
 
 /// Runs one `redisStream` entry: reads its streams through the consumer group, forwards each

@@ -5,6 +5,7 @@ import EventSourceAPI
 import KubeClient
 import Logging
 import ServiceLifecycle
+import Sinks
 
 struct ControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

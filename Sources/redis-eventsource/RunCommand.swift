@@ -4,6 +4,7 @@ import Controller
 import EventSourceAPI
 import Logging
 import ServiceLifecycle
+import Sinks
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
