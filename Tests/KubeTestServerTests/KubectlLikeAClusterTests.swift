@@ -139,91 +139,76 @@ struct KubectlLikeAClusterTests {
         }
     }
 
-    @Test func deployManifestsApplyReadBackReapplyAndDelete() async throws {
+    /// `path` as kustomize needs it: relative to `folder` (it follows no absolute paths).
+    private func relative(_ path: String, from folder: String) -> String {
+        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let base = URL(fileURLWithPath: folder).standardizedFileURL.pathComponents
+        let shared = zip(target, base).prefix { $0 == $1 }.count
+        return (Array(repeating: "..", count: base.count - shared) + target[shared...]).joined(separator: "/")
+    }
+
+    @Test func applyDashKOfTheManifestsReadBackReapplyAndDelete() async throws {
         // The namespace stays Terminating for the whole test, as slow clusters keep it, so the deletes
         // of its contents that kubectl sends after it always find them.
         try await withKubectl(["--namespace-termination-seconds", "3600"]) { server, kubectl in
-            // A kustomization over the repository's manifests plus the kinds an install adds around
-            // them, with a ServiceMonitor once its CRD is applied.
-            let crd = try String(contentsOfFile: repositoryFile("manifests/crds/argoproj.io_eventsources.yaml"), encoding: .utf8)
-            let deploy = try String(contentsOfFile: repositoryFile("manifests/deploy/redis-eventsource.yaml"), encoding: .utf8)
-            _ = try write(server, "install/crd.yaml", crd)
-            _ = try write(server, "install/deploy.yaml", deploy)
-            _ = try write(server, "install/extras.yaml", Self.installExtras)
-            _ = try write(server, "install/kustomization.yaml", "resources: [crd.yaml, deploy.yaml, extras.yaml]\n")
-            _ = try await kubectl.succeed(["apply", "-f", try write(server, "servicemonitor-crd.yaml", Self.serviceMonitorCRD)])
-            let install = server.directory.appendingPathComponent("install").path
-            let applied = try await kubectl.succeed(["apply", "-k", install])
+            let manifests = repositoryFile("manifests")
+            let applied = try await kubectl.succeed(["apply", "-k", manifests])
             for expected in [
-                "namespace/redis-eventsource created", "serviceaccount/redis-eventsource created",
-                "clusterrole.rbac.authorization.k8s.io/redis-eventsource created",
-                "deployment.apps/redis-eventsource created", "service/redis-eventsource-metrics created",
-                "poddisruptionbudget.policy/redis-eventsource created",
-                "networkpolicy.networking.k8s.io/redis-eventsource created",
-                "servicemonitor.monitoring.coreos.com/redis-eventsource created",
+                "namespace/redis-eventsource created", "customresourcedefinition.apiextensions.k8s.io/eventsources.argoproj.io created",
+                "serviceaccount/redis-eventsource created", "role.rbac.authorization.k8s.io/",
+                "clusterrole.rbac.authorization.k8s.io/", "clusterrolebinding.rbac.authorization.k8s.io/",
+                "rolebinding.rbac.authorization.k8s.io/", "service/", "deployment.apps/redis-eventsource created",
+                "poddisruptionbudget.policy/",
             ] {
                 #expect(applied.contains(expected), "\(expected) in \(applied)")
             }
             let deployment = try JSONParser.parse(try await kubectl.succeed(
                 ["get", "deployment", "redis-eventsource", "-n", "redis-eventsource", "-o", "json"]))
             #expect(deployment["spec"]?["replicas"] == 2)
-            #expect(deployment["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["env"]?.arrayValue?.first?["name"] == "POD_NAME")
+            let containers = deployment["spec"]?["template"]?["spec"]?["containers"]?.arrayValue
+            #expect(containers?.first?["env"]?.arrayValue?.first?["name"] == "POD_NAME")
             let table = try await kubectl.succeed(["get", "deploy,svc,pdb", "-n", "redis-eventsource"])
-            #expect(table.contains("READY") && table.contains("0/2") && table.contains("7777/TCP") && table.contains("10.96."))
-            #expect(try await kubectl.succeed(["diff", "-k", install]).isEmpty, "nothing differs after the apply")
+            #expect(table.contains("READY") && table.contains("0/2") && table.contains("8080/TCP") && table.contains("10.96."))
+            #expect(try await kubectl.succeed(["diff", "-k", manifests]).isEmpty, "nothing differs after the apply")
 
-            // A re-apply that changes one argument is a strategic merge patch: the list of
-            // containers merges by name, and what the patch leaves out stays.
-            _ = try write(server, "install/deploy.yaml", deploy.replacingOccurrences(of: "replicas: 2", with: "replicas: 3")
-                .replacingOccurrences(of: "--http-port=7777", with: "--http-port=7778"))
-            #expect(try await kubectl.succeed(["apply", "-k", install]).contains("deployment.apps/redis-eventsource configured"))
+            // An overlay with the optional components (a ServiceMonitor once its CRD is there, a
+            // NetworkPolicy) and a new image: the re-apply is a strategic merge patch, in which the
+            // containers merge by name and what the patch leaves out stays.
+            _ = try await kubectl.succeed(["apply", "-f", try write(server, "servicemonitor-crd.yaml", Self.serviceMonitorCRD)])
+            let overlay = server.directory.appendingPathComponent("overlay").path
+            let up = relative(manifests, from: overlay)
+            _ = try write(server, "overlay/kustomization.yaml", """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [\(up)/base]
+                components: [\(up)/components/servicemonitor, \(up)/components/networkpolicy]
+                images: [{name: redis-eventsource, newName: registry.example/redis-eventsource, newTag: "9.9.9"}]
+                replicas: [{name: redis-eventsource, count: 3}]
+
+                """)
+            let reapplied = try await kubectl.succeed(["apply", "-k", overlay])
+            #expect(reapplied.contains("deployment.apps/redis-eventsource configured"), "\(reapplied)")
+            #expect(reapplied.contains("servicemonitor.monitoring.coreos.com/redis-eventsource created"))
+            #expect(reapplied.contains("networkpolicy.networking.k8s.io/"))
             let changed = try JSONParser.parse(try await kubectl.succeed(
                 ["get", "deployment", "redis-eventsource", "-n", "redis-eventsource", "-o", "json"]))
             let container = changed["spec"]?["template"]?["spec"]?["containers"]?.arrayValue
-            #expect(container?.count == 1)
             #expect(changed["spec"]?["replicas"] == 3)
-            #expect(container?.first?["args"]?.arrayValue?.contains("--http-port=7778") == true)
-            #expect(container?.first?["env"]?.arrayValue?.first?["name"] == "POD_NAME" && container?.first?["image"] != nil)
+            #expect(container?.count == 1)
+            #expect(container?.first?["image"] == "registry.example/redis-eventsource:9.9.9")
+            #expect(container?.first?["env"]?.arrayValue?.count == 2 && container?.first?["ports"]?.arrayValue?.count == 2)
             #expect(!JSONWriter.string(changed).contains("$setElementOrder"), "no patch directive was stored")
+            let monitor = try JSONParser.parse(try await kubectl.succeed(
+                ["get", "servicemonitor", "redis-eventsource", "-n", "redis-eventsource", "-o", "json"]))
+            #expect(monitor["spec"]?["endpoints"]?.arrayValue?.first?["port"] == "metrics")
 
-            let deleted = try await kubectl.succeed(["delete", "-k", install, "--wait=false"])
-            #expect(deleted.contains("deployment.apps \"redis-eventsource\" deleted"))
+            let deleted = try await kubectl.succeed(["delete", "-k", overlay, "--wait=false"])
+            #expect(deleted.contains("deployment.apps \"redis-eventsource\" deleted"), "\(deleted)")
             let namespace = try JSONParser.parse(try await kubectl.succeed(["get", "namespace", "redis-eventsource", "-o", "json"]))
             #expect(namespace["status"]?["phase"] == "Terminating")
             #expect(try await kubectl.succeed(["get", "all", "-n", "redis-eventsource", "-o", "name"]).isEmpty)
         }
     }
-
-    static let installExtras = """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: redis-eventsource-metrics, namespace: redis-eventsource, labels: {app: redis-eventsource}}
-        spec:
-          selector: {app: redis-eventsource}
-          ports: [{name: http, port: 7777, targetPort: http}]
-        ---
-        apiVersion: policy/v1
-        kind: PodDisruptionBudget
-        metadata: {name: redis-eventsource, namespace: redis-eventsource}
-        spec:
-          minAvailable: 1
-          selector: {matchLabels: {app: redis-eventsource}}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: redis-eventsource, namespace: redis-eventsource}
-        spec:
-          podSelector: {matchLabels: {app: redis-eventsource}}
-          ingress: [{ports: [{port: 7777}]}]
-        ---
-        apiVersion: monitoring.coreos.com/v1
-        kind: ServiceMonitor
-        metadata: {name: redis-eventsource, namespace: redis-eventsource}
-        spec:
-          selector: {matchLabels: {app: redis-eventsource}}
-          endpoints: [{port: http, path: /metrics}]
-
-        """
 
     static let serviceMonitorCRD = """
         apiVersion: apiextensions.k8s.io/v1
@@ -253,6 +238,7 @@ struct KubectlLikeAClusterTests {
                           properties:
                             port: {type: string}
                             path: {type: string}
+                            interval: {type: string}
 
         """
 }
