@@ -179,7 +179,22 @@ public final class ChildProcess: Sendable {
         _ = try await waitForValue("\(name) to exit", timeout: .seconds(15)) { reap() }
     }
 
-    deinit { stop() }
+    /// A child still running when its last owner lets go is stopped too, by a thread that holds
+    /// only the pid: one holding `self` would outlive deinit, which crashes the test process.
+    deinit {
+        guard isRunning else { return }
+        let pid = self.pid
+        kill(pid, SIGTERM)
+        Thread {
+            var status: Int32 = 0
+            let deadline = Date().addingTimeInterval(5)
+            while waitpid(pid, &status, WNOHANG) == 0 && Date() < deadline { usleep(5_000) }
+            if waitpid(pid, &status, WNOHANG) == 0 {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+            }
+        }.start()
+    }
 }
 
 public enum ChildProcessError: Error, CustomStringConvertible {
