@@ -54,6 +54,10 @@ struct APIError: Error, Sendable {
             details: objectLiteral(["kind": .string(resource.plural), "group": .string(resource.group)]))
     }
 
+    static func forbiddenToServiceAccounts(_ path: String) -> APIError {
+        APIError(code: 403, reason: "Forbidden", message: "\(path) is for the test server's administrator, not ServiceAccounts")
+    }
+
     static func noSuchPath(_ path: String) -> APIError {
         APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource (\(path))")
     }

@@ -84,11 +84,21 @@ final class APIServerCore: Sendable {
     private func route(_ request: APIRequest) throws(APIError) -> APIResponse {
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         if ["/healthz", "/livez", "/readyz"].contains(path) { return .text(status: 200, body: "ok") }
-        guard authenticated(request) else { throw .unauthorized() }
-        if path.hasPrefix("/testserver/") { return try administer(request, path: path) }
+        guard let caller = authenticate(request) else { throw .unauthorized() }
+        if path.hasPrefix("/testserver/") {
+            guard caller == nil else { throw .forbiddenToServiceAccounts(path) }
+            return try administer(request, path: path)
+        }
         statistics.withLock { $0.requests += 1 }
         try injectFaults()
-        if let target = RequestTarget(path: path) { return try resourceRequest(request, target) }
+        if let target = RequestTarget(path: path) {
+            if let caller {
+                let attributes = RBACAttributes(request: request, target: target)
+                let allowed = store.transaction { RBACAuthorizer.allows($0, user: caller, attributes) }
+                guard allowed else { throw RBACAuthorizer.forbidden(caller, attributes) }
+            }
+            return try resourceRequest(request, target)
+        }
         guard request.method == "GET" else { throw .methodNotAllowed(request.method) }
         if path == "/openapi/v2" { return OpenAPIV2Document.response(accept: request.header("Accept") ?? "") }
         let address = identity.withLock { $0.address }
@@ -116,12 +126,24 @@ final class APIServerCore: Sendable {
         return .ok(document)
     }
 
-    private func authenticated(_ request: APIRequest) -> Bool {
+    /// nil when the request is refused; `.some(nil)` for the server's own token, certificate or an
+    /// open server, which may do anything; `.some(user)` for a ServiceAccount under `--enforce-rbac`,
+    /// whose requests RBAC decides. A ServiceAccount's token is `system:serviceaccount:NAMESPACE:NAME`:
+    /// the server only listens on loopback, and tests need no signed tokens.
+    private func authenticate(_ request: APIRequest) -> ClientIdentity?? {
+        let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        if configuration.enforceRBAC, let bearer, bearer.hasPrefix("system:serviceaccount:") {
+            let parts = bearer.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 4, !parts[2].isEmpty, !parts[3].isEmpty else { return nil }
+            let identity = ClientIdentity(
+                user: bearer, groups: ["system:serviceaccounts", "system:serviceaccounts:\(parts[2])", "system:authenticated"])
+            return .some(identity)
+        }
         let token = configuration.token
-        if token == nil && !configuration.tls { return true }
-        if request.certificateIdentity != nil { return true }
-        if let token, request.header("Authorization") == "Bearer \(token)" { return true }
-        return false
+        if token == nil && !configuration.tls { return .some(nil) }
+        if request.certificateIdentity != nil { return .some(nil) }
+        if let token, bearer == token { return .some(nil) }
+        return nil
     }
 
     private func injectFaults() throws(APIError) {

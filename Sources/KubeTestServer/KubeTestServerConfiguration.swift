@@ -19,12 +19,16 @@ public struct KubeTestServerConfiguration: Sendable {
     public var namespaces: [String]
     /// How long a deleted namespace stays `Terminating` before it goes with its contents.
     public var namespaceTerminationSeconds: Double
+    /// Accept ServiceAccount tokens (`system:serviceaccount:NS:NAME`) and allow their requests only
+    /// as far as the stored Roles, ClusterRoles and bindings say.
+    public var enforceRBAC: Bool
 
     public init(
         port: Int = 0, tls: Bool = false, token: String? = nil, historyLimit: Int = 10_000,
         bookmarkIntervalSeconds: Double = 5, maxRequestBytes: Int = 3 * 1024 * 1024,
         maxObjectBytes: Int = 1_536 * 1024, faults: FaultSettings = .none,
-        namespaces: [String] = ["default", "kube-system", "kube-public"], namespaceTerminationSeconds: Double = 2
+        namespaces: [String] = ["default", "kube-system", "kube-public"], namespaceTerminationSeconds: Double = 2,
+        enforceRBAC: Bool = false
     ) {
         self.port = port
         self.tls = tls
@@ -36,5 +40,6 @@ public struct KubeTestServerConfiguration: Sendable {
         self.faults = faults
         self.namespaces = namespaces
         self.namespaceTerminationSeconds = namespaceTerminationSeconds
+        self.enforceRBAC = enforceRBAC
     }
 }

@@ -30,6 +30,9 @@ struct KubeTestServerCommand: AsyncParsableCommand {
     @Option(help: "Seconds a deleted namespace stays Terminating before it goes with its contents.")
     var namespaceTerminationSeconds = 2.0
 
+    @Flag(help: "Accept ServiceAccount tokens (system:serviceaccount:NAMESPACE:NAME) and allow their requests only as the applied RBAC says.")
+    var enforceRbac = false
+
     @Option(help: "Fault: end every watch after this many events.")
     var closeWatchesAfterEvents: Int?
 
@@ -85,7 +88,7 @@ struct KubeTestServerCommand: AsyncParsableCommand {
             KubeTestServerConfiguration(
                 port: port, tls: tls, token: token, historyLimit: historyLimit,
                 bookmarkIntervalSeconds: bookmarkInterval, faults: faults,
-                namespaceTerminationSeconds: namespaceTerminationSeconds))
+                namespaceTerminationSeconds: namespaceTerminationSeconds, enforceRBAC: enforceRbac))
         if let kubeconfig { try server.writeKubeconfig(to: kubeconfig) }
         // Unbuffered, so a parent reading our output through a pipe sees the address at once.
         FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
