@@ -36,7 +36,7 @@ import Testing
             try await waitUntil("the forwarded count in status", timeout: .seconds(30)) {
                 try await fixture.eventSource("guarded")?["status"]?["sources"]?["example"]?["forwarded"] == 1
             }
-            try await waitUntil("an Event about it", timeout: .seconds(30)) {
+            try await waitUntil("an Event about it", timeout: .seconds(90)) {
                 !(try await fixture.eventReasons(about: "guarded")).isEmpty
             }
             let lease = try await fixture.kubectl.run(["get", "leases", "-n", "redis-eventsource", "-o", "name"])
