@@ -105,4 +105,15 @@ import TestSupport
         #expect(result.status == 1)
         #expect(result.standardOutput.contains(expected))
     }
+
+    @Test func runPrintsWarningsOnStandardErrorToo() async throws {
+        // Invalid as well, so `run` stops before connecting anywhere.
+        let file = try CLIRunner.manifest(CLIRunner.eventSource(port: 6379, extra: "      consumerGruop: cg\n      db: -1"))
+        let result = try await CLIRunner.run(["run", "-f", file])
+        #expect(result.status == 1)
+        #expect(
+            result.standardError.contains(
+                "warning: spec.redisStream.example.consumerGruop: unknown field, ignored; did you mean 'consumerGroup'?"))
+        #expect(result.standardError.contains("spec.redisStream.example.db: must be an integer from 0 to 2147483647, got -1"))
+    }
 }
