@@ -14,9 +14,12 @@ build: deps
 
 # The main job on embedded defaults: a local Redis and Kubernetes API, the example EventSource
 # applied with kubectl, the controller in the foreground with events on stdout.
+# RUN_DIR=folder runs a second one beside the first; SKIP_BUILD=1 uses what is built.
 run: deps
+ifndef SKIP_BUILD
 	$(SWIFT) build --product redis-eventsource
 	$(SWIFT) build --product kube-testserver
+endif
 	@scripts/run.sh
 
 # Everything: unit tests and the end-to-end tests against real redis-server, HTTP receivers and kubectl.

@@ -3,6 +3,7 @@ import KubeClient
 import Logging
 import Reconciler
 import ServiceLifecycle
+import Sinks
 import Synchronization
 
 /// The operator: watches EventSources and Secrets into caches, feeds a work queue, runs

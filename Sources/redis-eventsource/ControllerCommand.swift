@@ -5,6 +5,7 @@ import EventSourceAPI
 import KubeClient
 import Logging
 import ServiceLifecycle
+import Sinks
 
 struct ControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,8 +13,11 @@ struct ControllerCommand: AsyncParsableCommand {
         abstract: "Runs the operator: EventSources applied to Kubernetes become running adapters, and their status flows back."
     )
 
-    @Option(help: "The kubeconfig to use. Default: $KUBECONFIG, ~/.kube/config, else the in-cluster configuration.")
+    @Option(help: "The kubeconfig to use. Default: $KUBECONFIG, else the in-cluster configuration when in a pod, else ~/.kube/config.")
     var kubeconfig: String?
+
+    @Option(help: "The kubeconfig context to use. Default: its current-context.")
+    var context: String?
 
     @Option(help: "Watch one namespace; all namespaces when absent.")
     var namespace: String?
@@ -66,8 +70,8 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Status writes per second, across all EventSources, for changes of counters alone; transitions are written at once.")
     var statusWritesPerSecond: Double = 20
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     func validate() throws {
         if let defaultSink, let problem = SinkSpec.problem(withURI: defaultSink) {
@@ -80,11 +84,11 @@ struct ControllerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = LogSetup.bootstrap(level: logLevel)
+        let logger = logging.bootstrap()
         _ = MetricsBootstrap.bootstrap()
         let client: KubeClient
         do {
-            client = try KubeClient(kubeconfigPath: kubeconfig, logger: logger)
+            client = try KubeClient(kubeconfigPath: kubeconfig, context: context, logger: logger)
         } catch {
             ManifestLoader.printError("error: cannot load the Kubernetes configuration: \(error)")
             throw ExitCode(1)
