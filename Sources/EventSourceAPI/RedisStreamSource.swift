@@ -103,7 +103,7 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         let password = reader.secretKeySelector(object["password"], at: "\(path).password")
         var username = reader.string(object["username"], at: "\(path).username")
         if username?.isEmpty == true { username = nil }
-        if username != nil, password == nil, object["password"] == nil {
+        if username != nil, password == nil, object["password"]?.isNull ?? true {
             // go-redis, which Argo uses, sends AUTH only with a password, so the username alone changes nothing.
             reader.warn(
                 "\(path).username", "ignored without password, as Argo ignores it: the connection uses the default user")
