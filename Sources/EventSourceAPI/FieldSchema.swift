@@ -19,7 +19,7 @@ enum FieldSchema: String, CaseIterable {
         case .redisStreamEntry:
             return [
                 "hostAddress", "password", "db", "streams", "maxMsgCountPerRead", "consumerGroup", "tls", "metadata", "filter",
-                "username", "deadLetterStream", "maxDeliveries", "claimMinIdleSeconds", "startFrom",
+                "username", "deadLetterStream", "maxDeliveries", "claimMinIdleSeconds", "startFrom", "createStreams",
             ]
         case .tls: return ["caCertSecret", "clientCertSecret", "clientKeySecret", "insecureSkipVerify", "enabled"]
         case .secretKeySelector: return ["name", "key", "optional"]
