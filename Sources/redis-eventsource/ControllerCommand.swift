@@ -37,6 +37,12 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Address the health and metrics server binds to.")
     var httpAddress: String = "127.0.0.1"
 
+    @Option(help: "Serve /metrics on a port of its own (on --metrics-address) instead of on --http-port; 0 keeps it on --http-port.")
+    var metricsPort: Int = 0
+
+    @Option(help: "Address the metrics port binds to, when --metrics-port is set.")
+    var metricsAddress: String = "127.0.0.1"
+
     @Flag(help: "Take part in Lease-based leader election: only the leader writes status and Events; every replica consumes.")
     var leaderElect = false
 
@@ -78,6 +84,10 @@ struct ControllerCommand: AsyncParsableCommand {
             throw ValidationError("--default-sink \(problem)")
         }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be from 0 to 65535") }
+        guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be from 0 to 65535") }
+        if metricsPort != 0, metricsPort == httpPort, metricsAddress == httpAddress {
+            throw ValidationError("--metrics-port must differ from --http-port")
+        }
         guard (1...64).contains(sinkConnections) else { throw ValidationError("--sink-connections must be from 1 to 64") }
         guard statusWritesPerSecond > 0 else { throw ValidationError("--status-writes-per-second must be positive") }
         guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
@@ -106,12 +116,20 @@ struct ControllerCommand: AsyncParsableCommand {
             sinkCAFile: sinkCaFile, sinkConnections: sinkConnections)
         let controller = EventSourceController(client: client, options: options, logger: logger)
         var services: [any Service] = [controller]
+        let metrics = MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports })
+        var healthEndpoints = Set(HealthServer.Endpoint.allCases)
+        if metricsPort != 0 {
+            healthEndpoints.remove(.metrics)
+            services.append(
+                HealthServer(
+                    host: metricsAddress, port: metricsPort, readiness: { controller.readiness }, metrics: metrics,
+                    endpoints: [.metrics], logger: logger))
+        }
         if httpPort != 0 {
             services.append(
                 HealthServer(
-                    host: httpAddress, port: httpPort, readiness: { controller.readiness },
-                    metrics: MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports }),
-                    logger: logger))
+                    host: httpAddress, port: httpPort, readiness: { controller.readiness }, metrics: metrics,
+                    endpoints: healthEndpoints, logger: logger))
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()

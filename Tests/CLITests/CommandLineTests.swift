@@ -106,3 +106,14 @@ import TestSupport
     static var timestamp: Regex<Substring> { /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/ }
     static let levels: Set<String> = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 }
+
+extension CommandLineTests {
+    @Test func theMetricsPortMustDifferFromTheHealthPort() async throws {
+        let result = try await CLIRunner.run(["controller", "--http-port", "8081", "--metrics-port", "8081"])
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("--metrics-port must differ from --http-port"))
+        let outOfRange = try await CLIRunner.run(["controller", "--metrics-port", "70000"])
+        #expect(outOfRange.status == 64)
+        #expect(outOfRange.standardError.contains("--metrics-port must be from 0 to 65535"))
+    }
+}
