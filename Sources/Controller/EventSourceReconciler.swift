@@ -57,10 +57,13 @@ public actor EventSourceReconciler {
             }
             await announce(error.warnings, of: key, object: object)
             // The adapters of the last valid spec keep running until the spec is fixed.
+            // Its entries stay in `sources`, with their counts, so the status shows what still runs.
+            let running = await supervisor.configurations(of: key).keys.map(\.eventName).sorted()
             var status = EventSourceStatus(
-                generation: generation, specProblems: error.problems, eventNames: [], desired: DesiredState(), adapters: [:])
+                generation: generation, specProblems: error.problems, eventNames: running, desired: DesiredState(),
+                adapters: await supervisor.statuses(of: key))
             status.specWarnings = error.warnings
-            status.stillRunning = await supervisor.configurations(of: key).keys.map(\.eventName).sorted()
+            status.stillRunning = running
             status.lastValidGeneration = specNotices.lastValidGeneration(key)
             try await write(status, for: key, object: object)
         case .success(let eventSource):

@@ -8,7 +8,7 @@ public struct EventSourceStatus: Sendable {
     public var generation: Int64?
     /// Empty when the spec is valid.
     public var specProblems: [ValidationProblem]
-    /// The entries the spec lists, in its order (empty when invalid).
+    /// The entries the spec lists, in its order; with an invalid spec, those of the last valid one still running.
     public var eventNames: [String]
     public var desired: DesiredState
     /// Event name → the status of its running adapter.

@@ -28,6 +28,7 @@ import TestSupport
                 try await fixture.condition("typo", "Ready")?["message"]?.stringValue
                     == "the spec is invalid (see SourcesProvided); the last valid configuration (generation 1) is still running: example"
             }
+            #expect(try await fixture.eventSource("typo")?["status"]?["sources"]?["example"]?["phase"] == "Consuming")
             let id = try await fixture.client.xadd("FOO", [("still", "running")])
             let request = try #require(try await fixture.receiver.waitForRequests(1).first)
             #expect(try JSONParser.parse(request.bodyText)["message_id"]?.stringValue == id)
