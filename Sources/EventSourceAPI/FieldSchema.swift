@@ -46,7 +46,9 @@ enum FieldSchema: String, CaseIterable {
     /// Warns about every key of `object` that this part does not know, with the likely intended field.
     func warnAboutUnknownKeys(of object: JSONObject, at path: String, into reader: inout FieldReader) {
         for key in object.keys where !fields.contains(key) {
-            reader.warn("\(path).\(key)", Self.unknownFieldMessage(key, in: self))
+            // A hostile key could be megabytes long; the status and Event only need to recognise it.
+            let shown = key.count > 64 ? key.prefix(64) + "…" : key
+            reader.warn("\(path).\(shown)", Self.unknownFieldMessage(key, in: self))
         }
         // Only an EventSource we run: for Argo's other sources these fields mean what Argo says.
         if self == .spec, object["redisStream"] != nil {
@@ -71,7 +73,10 @@ enum FieldSchema: String, CaseIterable {
     /// The known field a typo most likely meant: same letters in another case, or at most two edits away.
     static func nearest(to key: String, among fields: Set<String>) -> String? {
         if let sameLetters = fields.first(where: { $0.lowercased() == key.lowercased() }) { return sameLetters }
-        let scored = fields.map { ($0, editDistance(Array(key.lowercased()), Array($0.lowercased()))) }
+        // Lengths more than two apart are more than two edits apart: skip them, so a hostile
+        // megabyte-long key costs one pass, not a megabyte times every field.
+        let typed = Array(key.lowercased())
+        let scored = fields.filter { abs($0.count - typed.count) <= 2 }.map { ($0, editDistance(typed, Array($0.lowercased()))) }
         guard let best = scored.min(by: { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }), best.1 <= 2 else { return nil }
         return best.0
     }

@@ -59,8 +59,16 @@ import Testing
         #expect(FieldSchema.nearest(to: "HostAddress", among: fields) == "hostAddress")
         #expect(FieldSchema.nearest(to: "consumerGruop", among: fields) == "consumerGroup")
         #expect(FieldSchema.nearest(to: "completelyDifferent", among: fields) == nil)
+        #expect(FieldSchema.nearest(to: String(repeating: "x", count: 1_000_000), among: fields) == nil)
         #expect(FieldSchema.editDistance(Array("ab"), Array("ba")) == 1)
         #expect(FieldSchema.editDistance(Array(""), Array("abc")) == 3)
+    }
+
+    @Test func aHugeUnknownKeyIsShownShortened() throws {
+        let key = String(repeating: "k", count: 100_000)
+        // An explicit key (`? key`), since libyaml allows implicit keys of at most 1024 characters.
+        let found = try warnings("  ? \(key)\n  : 1\n  redisStream: {e: {hostAddress: \"h:1\", streams: [A]}}")
+        #expect(found == ["spec.\(String(repeating: "k", count: 64))…: unknown field, ignored"])
     }
 
     @Test func argoPodFieldsWarnOnlyWhereWeRunTheEventSource() throws {
