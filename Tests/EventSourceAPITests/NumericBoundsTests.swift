@@ -1,4 +1,7 @@
+import Foundation
+import StructuredData
 import Testing
+import TestSupport
 @testable import EventSourceAPI
 
 /// Every number a user writes is bounded to what the code can compute with (issue 13, item 1:
@@ -79,5 +82,18 @@ import Testing
             return
         }
         #expect(error.problems.map(\.description) == ["spec.redisStream.e.hostAddress: the port must be a number from 1 to 65535, got '\(port)'"])
+    }
+
+    /// The CRD refuses what validation refuses, so `kubectl apply` already says no.
+    @Test(arguments: fields)
+    func theCRDCarriesTheSameBounds(_ field: NumericField) throws {
+        let url = BuiltProducts.repositoryRoot.appendingPathComponent("manifests/crds/argoproj.io_eventsources.yaml")
+        let crd = try #require(try YAMLReader.documents(try String(contentsOf: url, encoding: .utf8)).first)
+        let version = try #require(crd["spec"]?["versions"]?.arrayValue?.first)
+        let entry = version["schema"]?["openAPIV3Schema"]?["properties"]?["spec"]?["properties"]?["redisStream"]?["additionalProperties"]
+        let schema = try #require(entry?["properties"]?[field.name])
+        #expect(schema["type"] == "integer")
+        #expect(schema["minimum"]?.intValue == Int64(field.accepted.lowerBound))
+        #expect(schema["maximum"]?.intValue == Int64(field.accepted.upperBound))
     }
 }
