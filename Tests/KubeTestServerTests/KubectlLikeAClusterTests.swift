@@ -59,26 +59,29 @@ struct KubectlLikeAClusterTests {
             #expect(message.contains(#"spec.sink.mode: Unsupported value: "sideways": supported values: "binary", "structured""#))
             #expect(try await kubectl.run(["get", "eventsource", "bad"]).exitCode != 0, "nothing was stored")
 
-            // kubectl's default --validate=strict refuses an undeclared field; the server prunes it otherwise.
+            // The EventSource CRD preserves unknown fields (the controller warns about them), so a CRD
+            // with a closed schema shows the rest: kubectl's default --validate=strict refuses an
+            // undeclared field, and the server prunes it otherwise.
+            _ = try await kubectl.succeed(["apply", "-f", try write(server, "servicemonitor-crd.yaml", Self.serviceMonitorCRD)])
             let unknownField = try write(server, "unknown.yaml", """
-                apiVersion: argoproj.io/v1alpha1
-                kind: EventSource
+                apiVersion: monitoring.coreos.com/v1
+                kind: ServiceMonitor
                 metadata: {name: typo}
                 spec:
-                  sink: {uri: stdout, colour: blue}
-                  redisStream:
-                    example: {hostAddress: "127.0.0.1:6379", streams: [FOO]}
+                  selector: {matchLabels: {app: x}}
+                  endpoints: [{port: metrics, colour: blue}]
                 """)
             let strict = try await kubectl.run(["apply", "-f", unknownField])
             #expect(strict.exitCode != 0)
-            #expect(strict.errorOutput.contains(#"strict decoding error: unknown field "spec.sink.colour""#), "\(strict)")
+            #expect(strict.errorOutput.contains(#"strict decoding error: unknown field "spec.endpoints[0].colour""#), "\(strict)")
             // --validate=warn asks the server to drop what it does not know, and say so.
             let warned = try await kubectl.run(["apply", "--validate=warn", "-f", unknownField])
             #expect(warned.exitCode == 0)
-            #expect(warned.errorOutput.contains(#"Warning: unknown field "spec.sink.colour""#), "\(warned)")
-            let stored = try JSONParser.parse(try await kubectl.succeed(["get", "eventsource", "typo", "-o", "json"]))
-            #expect(stored["spec"]?["sink"]?["uri"] == "stdout")
-            #expect(stored["spec"]?["sink"]?["colour"] == nil, "pruned: the schema does not preserve unknown fields there")
+            #expect(warned.errorOutput.contains(#"Warning: unknown field "spec.endpoints[0].colour""#), "\(warned)")
+            let stored = try JSONParser.parse(try await kubectl.succeed(["get", "servicemonitor", "typo", "-o", "json"]))
+            let endpoint = stored["spec"]?["endpoints"]?.arrayValue?.first
+            #expect(endpoint?["port"] == "metrics")
+            #expect(endpoint?["colour"] == nil, "pruned: the schema does not preserve unknown fields there")
         }
     }
 

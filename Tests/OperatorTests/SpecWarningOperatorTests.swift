@@ -20,7 +20,9 @@ import TestSupport
             try await waitUntil("the SpecWarnings Event") { try await fixture.eventReasons(about: "typo").contains("SpecWarnings") }
 
             try await fixture.apply(
-                fixture.eventSourceYAML(name: "typo", entries: [("example", ["FOO"])], extra: "      db: -1"))
+                // Invalid for the controller but not for the CRD's schema, which kube-testserver enforces
+                // as a cluster does (db: -1 would be refused before the controller saw it).
+                fixture.eventSourceYAML(name: "typo", entries: [("example", ["FOO"])], extra: "      maxDeliveries: 3"))
             try await waitUntil("SourcesProvided=False") {
                 try await fixture.condition("typo", "SourcesProvided")?["status"] == "False"
             }
