@@ -50,3 +50,58 @@ extension FilterValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, 
         self = .map(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
+
+extension FilterValue {
+    /// expr-lang's `type()` names.
+    var typeName: String {
+        switch self {
+        case .null: return "nil"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float"
+        case .string: return "string"
+        case .list: return "array"
+        case .map: return "map"
+        }
+    }
+
+    var isNumber: Bool {
+        switch self {
+        case .int, .float: return true
+        default: return false
+        }
+    }
+
+    /// Values in this one, itself included: what copying or encoding it costs in budget steps.
+    var size: Int {
+        switch self {
+        case .list(let items): return items.reduce(1) { $0 + $1.size }
+        case .map(let entries): return entries.values.reduce(1) { $0 + $1.size }
+        case .string(let text): return 1 + text.utf8.count / 64
+        default: return 1
+        }
+    }
+
+    /// Go's encoding/json refuses NaN and infinities.
+    var isJSONEncodable: Bool {
+        switch self {
+        case .float(let number): return number.isFinite
+        case .list(let items): return items.allSatisfy(\.isJSONEncodable)
+        case .map(let entries): return entries.values.allSatisfy(\.isJSONEncodable)
+        default: return true
+        }
+    }
+
+    /// Sprig's notion of empty: nil, false, 0, "", and empty lists and maps.
+    var isEmptyValue: Bool {
+        switch self {
+        case .null: return true
+        case .bool(let flag): return !flag
+        case .int(let number): return number == 0
+        case .float(let number): return number == 0
+        case .string(let text): return text.isEmpty
+        case .list(let items): return items.isEmpty
+        case .map(let entries): return entries.isEmpty
+        }
+    }
+}

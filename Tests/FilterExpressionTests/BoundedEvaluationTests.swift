@@ -1,0 +1,82 @@
+import FilterExpression
+import Testing
+
+/// No expression, however hostile, may run unbounded: regular expressions hit PCRE2's limits,
+/// everything else the step budget. Both are evaluation errors with a kind the adapter counts.
+@Suite struct BoundedEvaluationTests {
+    private static let hostileSubject = FilterEnvironment([
+        "values": ["x": .string(String(repeating: "a", count: 22) + "!")]
+    ])
+
+    private func errorKind(_ source: String, in environment: FilterEnvironment = sampleEnvironment, budget: Int? = nil)
+        throws -> FilterEvaluationError.Kind?
+    {
+        let program = try FilterProgram.parse(source)
+        do {
+            _ = try program.value(in: environment, budget: budget.map { FilterBudget(steps: $0) } ?? FilterBudget())
+            return nil
+        } catch {
+            return error.kind
+        }
+    }
+
+    @Test(arguments: [
+        #"values.x matches "^(a+)+$""#,
+        #"values.x matches ("^(a+)" + "+$")"#,
+        #"sprig.regexMatch("^(a+)+$", values.x)"#,
+        #"sprig.regexFind("^(a|a?)+$", values.x) == """#,
+        #"sprig.regexReplaceAll("^(a+)+$", values.x, "") == """#,
+    ])
+    func catastrophicBacktrackingHitsTheMatchLimit(source: String) throws {
+        #expect(try errorKind(source, in: Self.hostileSubject) == .regexLimitExceeded, "\(source)")
+    }
+
+    @Test func theSamePatternMatchesOrdinaryInput() throws {
+        let environment = FilterEnvironment(["values": ["x": .string(String(repeating: "a", count: 22))]])
+        #expect(try passes(#"values.x matches "^(a+)+$""#, in: environment))
+        #expect(try !passes(#"values.x matches "^b""#, in: Self.hostileSubject))
+    }
+
+    @Test(arguments: [
+        "len(1..1000000000) > 0",
+        "len(map(1..2000, map(1..2000, #))) > 0",
+        "count(1..100000, any(1..100000, # > 99999)) > 0",
+        #"len(sprig.repeat(1000000000, "ab")) > 0"#,
+        "len(sprig.until(1000000000)) > 0",
+        "len(sprig.untilStep(-9223372036854775807, 9223372036854775807, 1)) > 0",
+        #"len(reduce(1..100000, #acc + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "")) > 0"#,
+    ])
+    func unboundedWorkExceedsTheBudget(source: String) throws {
+        #expect(try errorKind(source) == .budgetExceeded, "\(source)")
+    }
+
+    @Test func aSmallBudgetStopsEvenSimpleLoops() throws {
+        #expect(try errorKind("all(1..100, # > 0)", budget: 50) == .budgetExceeded)
+        #expect(try errorKind("all(1..10, # > 0)", budget: 200) == nil)
+    }
+
+    @Test func ordinaryErrorsHaveTheirOwnKind() throws {
+        #expect(try errorKind("values.kind > 1") == .invalidOperation)
+    }
+
+    @Test func budgetIsPerEvaluation() throws {
+        let program = try FilterProgram.parse("len(1..600000) > 0")
+        // Each evaluation gets a fresh default budget, so the second is not starved by the first.
+        #expect(try program.evaluate(sampleEnvironment))
+        #expect(try program.evaluate(sampleEnvironment))
+    }
+
+    @Test(arguments: [
+        (#""a\n" matches "a$""#, false),  // RE2: `$` is the end of text unless (?m)
+        (#""a\n" matches "(?m)a$""#, true),
+        (#""x9" matches "\\d""#, true),
+        (#""٣" matches "\\d""#, false),  // RE2's \d is ASCII only
+        (#""é" matches "^.$""#, true),  // one code point, not one byte
+        (#""ABC" matches "(?i)abc""#, true),
+        (#""a.b" matches "a\\.b""#, true),
+        (#""ab" matches "(?P<first>a)b""#, true),
+    ])
+    func regularExpressionsMeanWhatRE2Means(source: String, expected: Bool) throws {
+        #expect(try passes(source) == expected, "\(source)")
+    }
+}
