@@ -15,7 +15,7 @@ public struct FilterSyntaxError: Error, Sendable, Equatable, CustomStringConvert
 /// because it compares a string with a number. `column` is where the failing part starts.
 /// None of these is helped by a retry: the same entry gives the same error.
 public struct FilterEvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Hashable {
         /// The expression does something its values do not allow (wrong kinds, bad index, ...).
         case invalidOperation
         /// The evaluation took more steps than its budget allows.
