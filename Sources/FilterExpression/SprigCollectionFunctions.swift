@@ -47,9 +47,6 @@ enum SprigCollectionFunctions {
             guard size > 0 else { throw c.fail("chunk size must be positive") }
             return .list(stride(from: 0, to: items.count, by: size).map { .list(Array(items[$0..<min($0 + size, items.count)])) })
         },
-        FilterFunction("sortAlpha", 1) { c throws(FilterEvaluationError) in
-            .list(try SprigFunctions.list(c, 0).map(SprigFunctions.text).sorted(by: GoFormatting.utf8Less).map(FilterValue.string))
-        },
         FilterFunction("until", 1) { c throws(FilterEvaluationError) in try sequence(c, 0, SprigFunctions.int64(c[0]), 1) },
         FilterFunction("untilStep", 3) { c throws(FilterEvaluationError) in
             try sequence(c, SprigFunctions.int64(c[0]), SprigFunctions.int64(c[1]), SprigFunctions.int64(c[2]))

@@ -7,12 +7,32 @@
 enum SprigFunctions {
     static let all: [String: FilterFunction] = {
         var table: [String: FilterFunction] = [:]
-        for function in SprigStringFunctions.all + SprigCollectionFunctions.all + SprigValueFunctions.all {
+        for function in SprigStringFunctions.all + SprigCollectionFunctions.all + SprigValueFunctions.all + checks {
             table[function.name] = FilterFunction(
                 "sprig." + function.name, function.arity, pattern: function.patternArgument, function.body)
         }
+        // Sprig's must* variants return an error where the plain ones panic; here both are errors.
+        for name in mustVariants {
+            let plain = table[name]!
+            let must = "must" + name.prefix(1).uppercased() + name.dropFirst()
+            table[must] = FilterFunction("sprig." + must, plain.arity, pattern: plain.patternArgument, plain.body)
+        }
         return table
     }()
+
+    private static let mustVariants = [
+        "first", "last", "rest", "initial", "append", "push", "prepend", "reverse", "uniq", "without", "has", "compact",
+        "slice", "chunk", "regexFind", "regexFindAll", "regexReplaceAll", "regexReplaceAllLiteral", "regexSplit",
+        "merge", "mergeOverwrite", "deepCopy", "toPrettyJson", "toRawJson", "dig",
+    ]
+
+    private static let checks: [FilterFunction] = [
+        FilterFunction("fail", 1) { call throws(FilterEvaluationError) in throw call.fail(SprigFunctions.text(call[0])) },
+        FilterFunction("required", 2) { call throws(FilterEvaluationError) in
+            guard call[1] != .null, call[1] != .string("") else { throw call.fail(SprigFunctions.text(call[0])) }
+            return call[1]
+        },
+    ]
 
     /// Sprig's `strval`: text as is, anything else as Go's `%v` prints it.
     static func text(_ value: FilterValue) -> String {
