@@ -33,9 +33,9 @@ enum ExprStringFunctions {
         FilterFunction("replace", 3...4) { call throws(FilterEvaluationError) in
             let text = try call.string(0)
             let limit = call.count == 4 ? Int(try call.integer(3)) : -1
-            let result = GoStrings.replace(text, try call.string(1), with: try call.string(2), limit: limit)
-            try call.chargeText(result)
-            return .string(result)
+            let (old, new) = (try call.string(1), try call.string(2))
+            try call.chargeText(bytes: GoStrings.replacementBound(text, old, with: new))
+            return .string(GoStrings.replace(text, old, with: new, limit: limit))
         },
         FilterFunction("repeat", 2) { call throws(FilterEvaluationError) in
             let text = try call.string(0)

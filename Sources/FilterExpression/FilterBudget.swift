@@ -27,6 +27,6 @@ public final class FilterBudget {
 
     /// Charges for building `bytes` bytes of text.
     func chargeText(_ bytes: Int, column: Int) throws(FilterEvaluationError) {
-        try charge(1 + bytes / 64, column: column)
+        try charge(bytes / 64 + 1, column: column)
     }
 }

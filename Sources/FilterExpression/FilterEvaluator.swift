@@ -19,6 +19,45 @@ final class FilterEvaluator {
     }
 
     func evaluate(_ node: FilterNode) throws(FilterEvaluationError) -> FilterValue {
+        let result = try evaluateNode(node)
+        switch node.kind {
+        case .list, .map, .call, .predicate: try checkNesting(result, column: node.column)
+        default: break
+        }
+        return result
+    }
+
+    /// Values built during evaluation may nest at most this deep, so comparing, printing or
+    /// releasing them never recurses far (`reduce(1..100000, [#acc], [])` would nest 100,000 deep).
+    static let maximumValueDepth = 100
+
+    /// Walks a freshly built value without recursion, charging one step per container visited.
+    private func checkNesting(_ value: FilterValue, column: Int) throws(FilterEvaluationError) {
+        var pending: [(FilterValue, Int)] = [(value, 1)]
+        var visited = 0
+        while let (current, depth) = pending.popLast() {
+            let children: [FilterValue]
+            switch current {
+            case .list(let items): children = items
+            case .map(let entries): children = Array(entries.values)
+            default: continue
+            }
+            visited += 1
+            guard depth <= Self.maximumValueDepth else {
+                throw FilterEvaluationError(
+                    "the value built here nests more than \(Self.maximumValueDepth) levels deep", column: column)
+            }
+            for child in children {
+                switch child {
+                case .list, .map: pending.append((child, depth + 1))
+                default: break
+                }
+            }
+        }
+        try budget.charge(visited, column: column)
+    }
+
+    private func evaluateNode(_ node: FilterNode) throws(FilterEvaluationError) -> FilterValue {
         try budget.charge(1, column: node.column)
         switch node.kind {
         case .literal(let value):

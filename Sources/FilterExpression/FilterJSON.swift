@@ -190,12 +190,14 @@ enum FilterJSON {
                     case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "\""): scalars.append(Unicode.Scalar(code))
                     case UInt8(ascii: "u"):
                         var unit = try hex4()
-                        if (0xD800..<0xDC00).contains(unit), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                            bytes[index + 1] == UInt8(ascii: "u")
+                        // A surrogate pair makes one code point; a lone surrogate becomes U+FFFD, as in Go.
+                        if (0xD800..<0xDC00).contains(unit), index + 5 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u"),
+                            let low = UInt32(String(decoding: bytes[index + 2..<index + 6], as: UTF8.self), radix: 16),
+                            (0xDC00..<0xE000).contains(low)
                         {
-                            index += 2
-                            let low = try hex4()
-                            unit = 0x10000 + ((unit - 0xD800) << 10) + (low &- 0xDC00)
+                            index += 6
+                            unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
                         }
                         scalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
                     default: throw error("invalid escape")

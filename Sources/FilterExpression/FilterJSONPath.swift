@@ -75,11 +75,21 @@ struct FilterJSONPath {
             if step > 0 {
                 var position = clamp(start, 0)
                 let stop = clamp(end, count)
-                while position < stop { output.append(items[position]); position += step }
+                while position < stop {
+                    output.append(items[position])
+                    let (next, overflow) = position.addingReportingOverflow(step)
+                    if overflow { break }
+                    position = next
+                }
             } else {
                 var position = Swift.min(clamp(start, count - 1), count - 1)
                 let stop = end.map { clamp($0, -1) } ?? -1
-                while position > stop, position >= 0 { output.append(items[position]); position += step }
+                while position > stop, position >= 0 {
+                    output.append(items[position])
+                    let (next, overflow) = position.addingReportingOverflow(step)
+                    if overflow { break }
+                    position = next
+                }
             }
         case (.descendants(let inner), _):
             var stack = [value]

@@ -118,6 +118,13 @@ enum GoStrings {
         return parts
     }
 
+    /// The most bytes `replace` can produce, so callers can charge for it before building it.
+    static func replacementBound(_ text: String, _ old: String, with new: String) -> Int {
+        let occurrences = old.isEmpty ? text.unicodeScalars.count + 1 : text.utf8.count / old.utf8.count
+        let (extra, overflow) = occurrences.multipliedReportingOverflow(by: new.utf8.count)
+        return overflow ? Int.max : text.utf8.count &+ extra
+    }
+
     /// strings.Replace: `limit` < 0 replaces all. An empty `old` inserts between code points.
     static func replace(_ text: String, _ old: String, with new: String, limit: Int) -> String {
         if limit == 0 || old == new { return text }
@@ -131,7 +138,7 @@ enum GoStrings {
             if limit < 0 || done < limit { result += new }
             return result
         }
-        let parts = split(text, separator: old, limit: limit < 0 ? -1 : limit + 1, keepSeparator: false)
+        let parts = split(text, separator: old, limit: limit < 0 || limit == Int.max ? -1 : limit + 1, keepSeparator: false)
         return parts.joined(separator: new)
     }
 }

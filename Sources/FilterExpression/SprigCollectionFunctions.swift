@@ -45,7 +45,7 @@ enum SprigCollectionFunctions {
             let size = Int(SprigFunctions.int64(c[0]))
             let items = try SprigFunctions.list(c, 1)
             guard size > 0 else { throw c.fail("chunk size must be positive") }
-            return .list(stride(from: 0, to: items.count, by: size).map { .list(Array(items[$0..<min($0 + size, items.count)])) })
+            return .list(stride(from: 0, to: items.count, by: size).map { .list(Array(items[$0..<($0 + min(size, items.count - $0))])) })
         },
         FilterFunction("until", 1) { c throws(FilterEvaluationError) in try sequence(c, 0, SprigFunctions.int64(c[0]), 1) },
         FilterFunction("untilStep", 3) { c throws(FilterEvaluationError) in

@@ -23,7 +23,8 @@ enum SprigStringFunctions {
         FilterFunction("repeat", 2) { c throws(FilterEvaluationError) in
             let count = try c.count(0)
             let text = try c.string(1)
-            try c.chargeText(bytes: count * text.utf8.count)
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: text.utf8.count)
+            try c.chargeText(bytes: overflow ? Int.max : bytes)
             return .string(String(repeating: text, count: count))
         },
         FilterFunction("substr", 3) { c throws(FilterEvaluationError) in
@@ -70,21 +71,25 @@ enum SprigStringFunctions {
             .string(c.arguments.filter { $0 != .null }.map(SprigFunctions.text).joined(separator: " "))
         },
         FilterFunction("indent", 2) { c throws(FilterEvaluationError) in
-            let padding = String(repeating: " ", count: try c.count(0))
             let text = try c.string(1)
-            try c.chargeText(bytes: text.utf8.count + padding.count)
+            let width = try c.count(0)
+            let lines = text.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            try c.chargeText(bytes: text.utf8.count + lines * width)
+            let padding = String(repeating: " ", count: width)
             return .string(padding + GoStrings.replace(text, "\n", with: "\n" + padding, limit: -1))
         },
         FilterFunction("nindent", 2) { c throws(FilterEvaluationError) in
-            let padding = String(repeating: " ", count: try c.count(0))
             let text = try c.string(1)
-            try c.chargeText(bytes: text.utf8.count + padding.count)
+            let width = try c.count(0)
+            let lines = text.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            try c.chargeText(bytes: text.utf8.count + lines * width)
+            let padding = String(repeating: " ", count: width)
             return .string("\n" + padding + GoStrings.replace(text, "\n", with: "\n" + padding, limit: -1))
         },
         FilterFunction("replace", 3) { c throws(FilterEvaluationError) in
-            let result = GoStrings.replace(try c.string(2), try c.string(0), with: try c.string(1), limit: -1)
-            try c.chargeText(result)
-            return .string(result)
+            let (text, old, new) = (try c.string(2), try c.string(0), try c.string(1))
+            try c.chargeText(bytes: GoStrings.replacementBound(text, old, with: new))
+            return .string(GoStrings.replace(text, old, with: new, limit: -1))
         },
         FilterFunction("plural", 3) { c throws(FilterEvaluationError) in
             .string(try c.integer(2) == 1 ? try c.string(0) : try c.string(1))

@@ -50,6 +50,46 @@ import Testing
         #expect(try errorKind(source) == .budgetExceeded, "\(source)")
     }
 
+    @Test(arguments: [
+        "reduce(1..100000, [#acc], [])",
+        "reduce(1..100000, {{x: #acc}}, {})",
+        "reduce(1..100000, sprig.list(#acc), [])",
+    ])
+    func deeplyNestedValuesAreRefused(source: String) throws {
+        // Comparing, printing or releasing 100,000 levels would overflow the thread's stack.
+        let kind = try errorKind(source)
+        #expect(kind == .invalidOperation || kind == .budgetExceeded, "\(source)")
+        #expect(try errorKind("len(reduce(1..50, [#acc], [])) == 1") == nil)
+    }
+
+    static let extremeArguments: [(String, FilterValue)] = [
+        ("sprig.chunk(9223372036854775807, [1, 2])", [[1, 2]]),
+        ("replace(\"abc\", \"\", \"x\", 9223372036854775807)", "xaxbxcx"),
+        ("split(\"a,b\", \",\", -9223372036854775807 - 1)", ["a", "b"]),
+        ("jsonpath(\"[1, 2, 3]\", \"$[0:3:9223372036854775807]\")", [1.0]),
+        ("jsonpath(\"[1, 2, 3]\", \"$[-9223372036854775807:]\")", [1.0, 2.0, 3.0]),
+        ("sprig.substr(9223372036854775807, 2, \"abc\")", ""),
+        ("sprig.trunc(-9223372036854775807, \"abc\")", "abc"),
+        ("get([1], -9223372036854775807 - 1)", nil),
+        (#"fromJSON('"\\ud800\\u0041 \\ud83d\\ude00"')"#, "\u{FFFD}A 😀"),
+        ("sprig.seq(1, 9223372036854775807, 9223372036854775807)", "1"),
+    ]
+
+    @Test(arguments: extremeArguments)
+    func extremeArgumentsGiveAnswersNotCrashes(source: String, expected: FilterValue) throws {
+        #expect(try value(source) == expected, "\(source)")
+    }
+
+    @Test(arguments: [
+        "sprig.indent(2147483647, \"a\")",
+        "sprig.repeat(9223372036854775807, \"ab\")",
+        "replace(sprig.repeat(100000, \"a\"), \"\", sprig.repeat(1000, \"b\"))",
+        "sprig.seq(-9223372036854775807, 9223372036854775807)",
+    ])
+    func hugeResultsAreChargedBeforeTheyAreBuilt(source: String) throws {
+        #expect(try errorKind(source) == .budgetExceeded, "\(source)")
+    }
+
     @Test func aSmallBudgetStopsEvenSimpleLoops() throws {
         #expect(try errorKind("all(1..100, # > 0)", budget: 50) == .budgetExceeded)
         #expect(try errorKind("all(1..10, # > 0)", budget: 200) == nil)
