@@ -14,6 +14,7 @@ enum FilterArithmetic {
         if op == .add, case .string(let a) = left, case .string(let b) = right {
             return .string(a + b)
         }
+        if let result = try FilterTimeArithmetic.apply(op, left, right, column: column) { return result }
         switch (left, right) {
         case (.int, .int) where op == .power, (.int, .float) where op == .power, (.float, .int) where op == .power:
             return .float(pow(double(left), double(right)))

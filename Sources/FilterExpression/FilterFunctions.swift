@@ -3,7 +3,7 @@ enum FilterFunctions {
     /// expr-lang's builtins plus Argo's top-level additions.
     static let builtins: [String: FilterFunction] = {
         var table: [String: FilterFunction] = [:]
-        for function in ExprStringFunctions.all + ExprValueFunctions.all + ExprCollectionFunctions.all {
+        for function in ExprStringFunctions.all + ExprValueFunctions.all + ExprCollectionFunctions.all + FilterTime.all {
             table[function.name] = function
         }
         return table

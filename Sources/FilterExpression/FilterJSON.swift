@@ -20,6 +20,8 @@ enum FilterJSON {
             // Go refuses NaN and infinities; Argo's toJson then returns "".
             output += number.isFinite ? GoFormatting.float(number, style: .json) : "null"
         case .string(let text): writeString(text, into: &output, escapeHTML: escapeHTML)
+        case .time(let instant): writeString(FilterTime.rfc3339(instant), into: &output, escapeHTML: escapeHTML)
+        case .duration(let span): output += String(span)
         case .list(let items):
             if items.isEmpty { output += "[]"; return }
             output += "["

@@ -7,6 +7,10 @@ public enum FilterValue: Sendable, Equatable, Hashable {
     case string(String)
     case list([FilterValue])
     case map([String: FilterValue])
+    /// An instant, in nanoseconds since the Unix epoch (expr's time.Time, from `date()` and `now()`).
+    case time(Int64)
+    /// A span, in nanoseconds (expr's time.Duration, from `duration()` and time arithmetic).
+    case duration(Int64)
 
     /// The kind as error messages name it; ints and floats are both "number" because a user
     /// comparing `"5" < 3` cares that one side is text, not which number it is.
@@ -18,6 +22,8 @@ public enum FilterValue: Sendable, Equatable, Hashable {
         case .string: return "string"
         case .list: return "list"
         case .map: return "map"
+        case .time: return "time"
+        case .duration: return "duration"
         }
     }
 
@@ -33,6 +39,8 @@ public enum FilterValue: Sendable, Equatable, Hashable {
             return "'\(shown)'"
         case .list(let items): return "a list of \(items.count)"
         case .map(let entries): return "a map of \(entries.count)"
+        case .time(let instant): return FilterTime.timeText(instant)
+        case .duration(let span): return FilterTime.durationText(span)
         }
     }
 }
@@ -62,6 +70,8 @@ extension FilterValue {
         case .string: return "string"
         case .list: return "array"
         case .map: return "map"
+        case .time: return "time.Time"
+        case .duration: return "time.Duration"
         }
     }
 
@@ -102,6 +112,8 @@ extension FilterValue {
         case .string(let text): return text.isEmpty
         case .list(let items): return items.isEmpty
         case .map(let entries): return entries.isEmpty
+        case .time: return false
+        case .duration(let span): return span == 0
         }
     }
 }

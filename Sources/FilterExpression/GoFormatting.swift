@@ -13,6 +13,8 @@ enum GoFormatting {
         case .map(let entries):
             let pairs = entries.keys.sorted(by: utf8Less).map { "\($0):\(text(entries[$0]!))" }
             return "map[" + pairs.joined(separator: " ") + "]"
+        case .time(let instant): return FilterTime.timeText(instant)
+        case .duration(let span): return FilterTime.durationText(span)
         }
     }
 

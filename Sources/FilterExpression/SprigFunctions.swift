@@ -46,6 +46,7 @@ enum SprigFunctions {
         case .int(let number): return number
         case .float(let number): return number.isFinite && abs(number) < 9.2e18 ? Int64(number) : 0
         case .bool(let flag): return flag ? 1 : 0
+        case .duration(let span): return span
         case .string(let text):
             let trimmed = text.trimmingSpaces
             if let number = Int64(trimmed) { return number }
@@ -61,6 +62,7 @@ enum SprigFunctions {
         case .int(let number): return Double(number)
         case .float(let number): return number
         case .bool(let flag): return flag ? 1 : 0
+        case .duration(let span): return Double(span)
         case .string(let text): return Double(text.trimmingSpaces) ?? 0
         default: return 0
         }
@@ -84,6 +86,8 @@ enum SprigFunctions {
         case .string: return "string"
         case .list: return "[]interface {}"
         case .map: return "map[string]interface {}"
+        case .time: return "time.Time"
+        case .duration: return "time.Duration"
         }
     }
 
@@ -96,6 +100,8 @@ enum SprigFunctions {
         case .string: return "string"
         case .list: return "slice"
         case .map: return "map"
+        case .time: return "struct"
+        case .duration: return "int64"
         }
     }
 }
