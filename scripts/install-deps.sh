@@ -18,7 +18,7 @@ done
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing Debian packages: ${missing[*]}" >&2
     echo "This machine has no apt-get: install their equivalents with your package manager (hiredis, libcurl," >&2
-    echo "libyaml and OpenSSL development files; redis-server and redis-cli; socat; kubectl; curl; python3), then run make again." >&2
+    echo "libyaml, OpenSSL and PCRE2 development files; redis-server and redis-cli; socat; kubectl; curl; python3), then run make again." >&2
     exit 1
 fi
 
