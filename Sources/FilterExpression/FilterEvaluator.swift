@@ -32,6 +32,7 @@ final class FilterEvaluator {
     static let maximumValueDepth = 100
 
     /// Walks a freshly built value without recursion, charging one step per container visited.
+    @inline(never)
     private func checkNesting(_ value: FilterValue, column: Int) throws(FilterEvaluationError) {
         var pending: [(FilterValue, Int)] = [(value, 1)]
         var visited = 0
@@ -57,79 +58,144 @@ final class FilterEvaluator {
         try budget.charge(visited, column: column)
     }
 
+    /// Only dispatches: every case's work lives in a function of its own, so this frame, which
+    /// recursion repeats once per tree level, stays small (adapters run on 1 MiB stacks).
     private func evaluateNode(_ node: FilterNode) throws(FilterEvaluationError) -> FilterValue {
         try budget.charge(1, column: node.column)
         switch node.kind {
-        case .literal(let value):
-            return value
-        case .variable(let name):
-            if let bound = bindings.last(where: { $0.name == name }) { return bound.value }
-            return environment[name]
-        case .environment:
-            return .map(environment.variables)
-        case .pointer(let name):
-            guard let frame = frames.last else { return .null }
-            switch name {
-            case "index": return .int(Int64(frame.index))
-            case "acc": return frame.accumulator
-            default: return frame.element
-            }
-        case .list(let items):
-            var values: [FilterValue] = []
-            values.reserveCapacity(items.count)
-            for item in items { values.append(try evaluate(item)) }
-            return .list(values)
-        case .map(let pairs):
-            var entries: [String: FilterValue] = [:]
-            for pair in pairs {
-                let key = try evaluate(pair.key)
-                guard case .string(let name) = key else {
-                    throw FilterEvaluationError("a map key must be a string, got \(key.kindName)", column: pair.key.column)
-                }
-                entries[name] = try evaluate(pair.value)
-            }
-            return .map(entries)
-        case .member:
-            return try chain(node) ?? .null
-        case .slice(let base, let from, let to):
-            return try slice(try evaluate(base), from: try from.map(evaluate), to: try to.map(evaluate), column: node.column)
-        case .unary(let op, let operand):
-            return try unary(op, try evaluate(operand), column: node.column)
-        case .binary(.and, let left, let right):
-            guard try boolean(left, for: "&&", column: node.column) else { return .bool(false) }
-            return .bool(try boolean(right, for: "&&", column: node.column))
-        case .binary(.or, let left, let right):
-            if try boolean(left, for: "||", column: node.column) { return .bool(true) }
-            return .bool(try boolean(right, for: "||", column: node.column))
-        case .binary(.coalesce, let left, let right):
-            let value = try evaluate(left)
-            return value == .null ? try evaluate(right) : value
-        case .binary(let op, let left, let right):
-            return try binary(op, try evaluate(left), try evaluate(right), column: node.column)
-        case .matchesPattern(let subject, let regex):
-            let text = try string(try evaluate(subject), for: "matches", column: node.column)
-            try budget.chargeText(text.utf8.count, column: node.column)
-            return .bool(try regex.checkedMatch(text, column: node.column) != nil)
+        case .literal(let value): return value
+        case .variable(let name): return variable(name)
+        case .environment: return .map(environment.variables)
+        case .pointer(let name): return pointer(name)
+        case .list(let items): return try list(items)
+        case .map(let pairs): return try map(pairs)
+        case .member: return try chain(node) ?? .null
+        case .slice(let base, let from, let to): return try slice(base, from, to, column: node.column)
+        case .unary(let op, let operand): return try unary(op, try evaluate(operand), column: node.column)
+        case .binary(let op, let left, let right): return try binary(op, left, right, column: node.column)
+        case .matchesPattern(let subject, let regex): return try matches(subject, regex, column: node.column)
         case .conditional(let condition, let then, let otherwise):
-            let value = try evaluate(condition)
-            guard case .bool(let flag) = value else {
-                throw FilterEvaluationError("the condition of ?: must be a boolean, got \(value.kindName)", column: node.column)
-            }
-            return try evaluate(flag ? then : otherwise)
-        case .call(let function, let argumentNodes):
-            var arguments: [FilterValue] = []
-            arguments.reserveCapacity(argumentNodes.count)
-            for argument in argumentNodes { arguments.append(try evaluate(argument)) }
-            return try function.body(
-                FilterCall(name: function.name, arguments: arguments, column: node.column, budget: budget, patterns: patterns))
+            return try conditional(condition, then, otherwise, column: node.column)
+        case .call(let function, let arguments): return try call(function, arguments, column: node.column)
         case .predicate(let predicate, let collection, let closure, let initial):
             return try FilterPredicateEvaluation(evaluator: self, column: node.column).run(
                 predicate, over: try evaluate(collection), closure: closure, initial: initial)
-        case .binding(let name, let value, let body):
-            bindings.append((name, try evaluate(value)))
-            defer { bindings.removeLast() }
-            return try evaluate(body)
+        case .method(let base, let name, let arguments): return try method(base, name, arguments, column: node.column)
+        case .binding(let name, let value, let body): return try binding(name, value, body)
         }
+    }
+
+    @inline(never)
+    private func variable(_ name: String) -> FilterValue {
+        if let bound = bindings.last(where: { $0.name == name }) { return bound.value }
+        return environment[name]
+    }
+
+    @inline(never)
+    private func pointer(_ name: String) -> FilterValue {
+        guard let frame = frames.last else { return .null }
+        switch name {
+        case "index": return .int(Int64(frame.index))
+        case "acc": return frame.accumulator
+        default: return frame.element
+        }
+    }
+
+    @inline(never)
+    private func list(_ items: [FilterNode]) throws(FilterEvaluationError) -> FilterValue {
+        var values: [FilterValue] = []
+        values.reserveCapacity(items.count)
+        for item in items { values.append(try evaluate(item)) }
+        return .list(values)
+    }
+
+    @inline(never)
+    private func map(_ pairs: [(key: FilterNode, value: FilterNode)]) throws(FilterEvaluationError) -> FilterValue {
+        var entries: [String: FilterValue] = [:]
+        for pair in pairs {
+            let key = try evaluate(pair.key)
+            guard case .string(let name) = key else {
+                throw FilterEvaluationError("a map key must be a string, got \(key.kindName)", column: pair.key.column)
+            }
+            entries[name] = try evaluate(pair.value)
+        }
+        return .map(entries)
+    }
+
+    @inline(never)
+    private func slice(_ base: FilterNode, _ from: FilterNode?, _ to: FilterNode?, column: Int)
+        throws(FilterEvaluationError) -> FilterValue
+    {
+        try slice(try evaluate(base), from: try from.map(evaluate), to: try to.map(evaluate), column: column)
+    }
+
+    @inline(never)
+    private func binary(_ op: FilterBinaryOperator, _ left: FilterNode, _ right: FilterNode, column: Int)
+        throws(FilterEvaluationError) -> FilterValue
+    {
+        switch op {
+        case .and:
+            guard try boolean(left, for: "&&", column: column) else { return .bool(false) }
+            return .bool(try boolean(right, for: "&&", column: column))
+        case .or:
+            if try boolean(left, for: "||", column: column) { return .bool(true) }
+            return .bool(try boolean(right, for: "||", column: column))
+        case .coalesce:
+            let value = try evaluate(left)
+            return value == .null ? try evaluate(right) : value
+        default:
+            return try binary(op, try evaluate(left), try evaluate(right), column: column)
+        }
+    }
+
+    @inline(never)
+    private func matches(_ subject: FilterNode, _ regex: FilterRegex, column: Int) throws(FilterEvaluationError)
+        -> FilterValue
+    {
+        let text = try string(try evaluate(subject), for: "matches", column: column)
+        try budget.chargeText(text.utf8.count, column: column)
+        return .bool(try regex.checkedMatch(text, column: column) != nil)
+    }
+
+    @inline(never)
+    private func conditional(_ condition: FilterNode, _ then: FilterNode, _ otherwise: FilterNode, column: Int)
+        throws(FilterEvaluationError) -> FilterValue
+    {
+        let value = try evaluate(condition)
+        guard case .bool(let flag) = value else {
+            throw FilterEvaluationError("the condition of ?: must be a boolean, got \(value.kindName)", column: column)
+        }
+        return try evaluate(flag ? then : otherwise)
+    }
+
+    @inline(never)
+    private func call(_ function: FilterFunction, _ argumentNodes: [FilterNode], column: Int)
+        throws(FilterEvaluationError) -> FilterValue
+    {
+        var arguments: [FilterValue] = []
+        arguments.reserveCapacity(argumentNodes.count)
+        for argument in argumentNodes { arguments.append(try evaluate(argument)) }
+        return try function.body(
+            FilterCall(name: function.name, arguments: arguments, column: column, budget: budget, patterns: patterns))
+    }
+
+    @inline(never)
+    private func method(_ base: FilterNode, _ name: String, _ argumentNodes: [FilterNode], column: Int)
+        throws(FilterEvaluationError) -> FilterValue
+    {
+        let receiver = try evaluate(base)
+        var arguments: [FilterValue] = []
+        for argument in argumentNodes { arguments.append(try evaluate(argument)) }
+        return try FilterMethods.call(name, on: receiver, arguments, column: column)
+    }
+
+    @inline(never)
+    private func binding(_ name: String, _ value: FilterNode, _ body: FilterNode) throws(FilterEvaluationError)
+        -> FilterValue
+    {
+        bindings.append((name, try evaluate(value)))
+        defer { bindings.removeLast() }
+        return try evaluate(body)
     }
 
     /// Runs `closure` with `element` as `#`.
@@ -298,7 +364,7 @@ final class FilterEvaluator {
         case .subtract, .multiply, .divide, .remainder, .power:
             return try FilterArithmetic.apply(op, left, right, column: column)
         case .and, .or, .coalesce:
-            preconditionFailure("&&, || and ?? short-circuit in evaluate(_:)")
+            preconditionFailure("&&, || and ?? short-circuit in binary(_:_:_:column:) over nodes")
         }
     }
 

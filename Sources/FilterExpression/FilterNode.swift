@@ -26,6 +26,8 @@ struct FilterNode: Sendable {
         case call(FilterFunction, [FilterNode])
         /// `all`, `map`, `filter`, ...: a collection and a predicate evaluated once per element.
         case predicate(FilterPredicate, FilterNode, closure: FilterNode, initial: FilterNode?)
+        /// `base.Name(arguments)`: a Go method on a time or duration.
+        case method(base: FilterNode, name: String, arguments: [FilterNode])
         /// `let name = value; body`.
         case binding(name: String, value: FilterNode, body: FilterNode)
     }

@@ -208,9 +208,12 @@ struct FilterParser {
                         "expected a field name after '\(token.text)', found \(nameToken.quoted)", column: nameToken.column)
                 }
                 if current.isSymbol("(") {
-                    throw FilterSyntaxError(
-                        "cannot call '\(name)' on a value; only builtins and sprig.<function> can be called",
-                        column: nameToken.column)
+                    let opener = advance()
+                    let arguments = try commaSeparated(until: ")", opener: opener)
+                    result = try node(
+                        .method(base: result, name: name, arguments: arguments), at: nameToken,
+                        children: [result] + arguments)
+                    continue
                 }
                 let key = FilterNode(.literal(.string(name)), column: nameToken.column)
                 result = try node(

@@ -26,7 +26,9 @@
 /// Nesting is capped at `maximumDepth` levels, so hostile input fails to parse instead of
 /// exhausting the stack, and evaluation is bounded by a `FilterBudget`.
 public struct FilterProgram: Sendable {
-    public static let maximumDepth = 100
+    /// 64 levels: far beyond any real filter, and small enough that the deepest expression
+    /// evaluates with room to spare on an adapter's 1 MiB stack, even in a debug build.
+    public static let maximumDepth = 64
 
     /// The expression as written.
     public let source: String

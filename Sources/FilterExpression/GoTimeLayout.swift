@@ -152,6 +152,10 @@ enum GoTimeLayout {
         return overflowed ? nil : instant
     }
 
+    /// Go's zero time, January 1 of year 1, 00:00:00 UTC: below Int64 nanoseconds' range,
+    /// so no instant here is zero.
+    static let zeroInstant = Int64.min
+
     static func daysIn(_ month: Int, _ year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
