@@ -6,6 +6,10 @@ struct FilterTokenizer {
         "?", ":", ";", "#", "|", "^", "{", "}", "=", "<", ">", "!", "+", "-", "*", "/", "%", "(", ")", "[", "]", ".", ",",
     ].map { Array($0.unicodeScalars) }
 
+    /// The symbols by their first scalar, longest first, so each token tries only its few candidates.
+    private static let symbolsByFirstScalar: [Unicode.Scalar: [[Unicode.Scalar]]] = Dictionary(
+        grouping: symbols, by: { $0[0] })
+
     private let scalars: [Unicode.Scalar]
     private var index = 0
 
@@ -51,7 +55,7 @@ struct FilterTokenizer {
         if scalar == "`" {
             return try rawString()
         }
-        for symbol in Self.symbols where matches(symbol) {
+        for symbol in Self.symbolsByFirstScalar[scalar] ?? [] where matches(symbol) {
             index += symbol.count
             let spelled = text(from: start)
             return FilterToken(kind: .symbol(spelled), column: start + 1, text: spelled)
