@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CNats", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
         // curl_easy_setopt/getinfo are variadic; the shim gives Swift typed entry points.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
 
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "EventSourceAPI", dependencies: ["StructuredData", "FilterExpression"], swiftSettings: strict),
         .target(
             name: "Sinks",
-            dependencies: ["EventSourceAPI", "StructuredData", "CCurl"],
+            dependencies: ["EventSourceAPI", "StructuredData", "CCurl", "CNats"],
             swiftSettings: strict
         ),
         .target(
@@ -44,7 +45,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Reconciler", dependencies: ["EventSourceAPI", "Adapter", "StructuredData"], swiftSettings: strict),
+        .target(name: "Reconciler", dependencies: ["EventSourceAPI", "Adapter", "Sinks", "StructuredData"], swiftSettings: strict),
         .target(
             name: "KubeClient",
             dependencies: ["StructuredData", "CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
@@ -112,7 +113,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "StructuredData", "Adapter", "Sinks", "EventSourceAPI",
+                "StructuredData", "Adapter", "Sinks", "EventSourceAPI", "CNats",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -127,6 +128,9 @@ let package = Package(
         .testTarget(name: "ReconcilerTests", dependencies: ["Sinks", "Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .testTarget(
             name: "OperatorTests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
+        .testTarget(
+            name: "EventBusTests", dependencies: ["Sinks", "EventSourceAPI", "StructuredData", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(

@@ -42,8 +42,10 @@ public final class EventSourceController: Service, Sendable {
                 let key = configuration.adapterKey.objectKey
                 return StreamAdapter(
                     configuration: configuration, logger: logger, onPhaseChange: { phaseChangeInput.yield(key) }
-                ) { [caFile = options.sinkCAFile, connections = options.sinkConnections] in
-                    SinkFactory.makeSink(spec: $0.sink, caFile: caFile, options: HTTPSinkOptions(connections: connections))
+                ) { [sinkOptions = options.sinkOptions] in
+                    SinkFactory.makeSink(
+                        spec: $0.sink, eventBus: $0.eventBus, eventSourceName: $0.eventSourceName, eventName: $0.eventName,
+                        options: sinkOptions)
                 }
             })
         statusWriter = StatusWriter(

@@ -158,7 +158,7 @@ import TestSupport
                 "spec.redisStream.example.maxDeliveries: must be at least 1, got 0",
                 "spec.redisStream.example.maxDeliveries: needs deadLetterStream: without one an entry is never dropped",
                 "spec.sink.mode: must be binary or structured, got 'fancy'",
-                "spec.sink.uri: must be stdout or an http:// or https:// URL, got 'ftp://x'",
+                "spec.sink.uri: must be stdout, an http:// or https:// URL, or a nats:// or tls:// EventBus URL, got 'ftp://x'",
             ])
     }
 
