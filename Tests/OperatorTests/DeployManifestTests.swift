@@ -30,6 +30,7 @@ import TestSupport
         let needed: Set<String> = [
             "argoproj.io/eventsources/list", "argoproj.io/eventsources/watch", "argoproj.io/eventsources/status/patch",
             "/secrets/list", "/secrets/watch", "events.k8s.io/events/create",
+            "argoproj.io/eventbus/list", "argoproj.io/eventbus/watch",
         ]
         #expect(needed.isSubset(of: grants(clusterRole)))
         let leaseRole = all.first { $0["kind"] == "Role" }
