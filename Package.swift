@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "EventSourceAPI", dependencies: ["StructuredData", "FilterExpression"], swiftSettings: strict),
         .target(
             name: "Sinks",
-            dependencies: ["EventSourceAPI", "StructuredData", "CCurl", "CNats"],
+            dependencies: [
+                "EventSourceAPI", "StructuredData", "CCurl", "CNats", .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .target(

@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 
 /// The outcomes of one sink's batch in flight, filled in by `JetStreamAckRouter` from libnats'
@@ -8,9 +9,16 @@ final class JetStreamAckCollector: Sendable {
         var indexByID: [String: Int] = [:]
         var outcomes: [DeliveryOutcome?] = []
         var settled = 0
+        var started = ContinuousClock.now
     }
 
     private let batch = Mutex(Batch())
+    /// From the start of a batch's publishing to each message's PubAck.
+    private let publishLatency: Timer?
+
+    init(publishLatency: Timer? = nil) {
+        self.publishLatency = publishLatency
+    }
 
     /// Starts a batch: acks for ids not in it (left over from an earlier batch) are ignored.
     func begin(ids: [String]) {
@@ -18,15 +26,18 @@ final class JetStreamAckCollector: Sendable {
             batch.indexByID = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             batch.outcomes = Array(repeating: nil, count: ids.count)
             batch.settled = 0
+            batch.started = .now
         }
     }
 
     func record(id: String, outcome: DeliveryOutcome) {
-        batch.withLock { batch in
-            guard let index = batch.indexByID[id], batch.outcomes[index] == nil else { return }
+        let started = batch.withLock { batch -> ContinuousClock.Instant? in
+            guard let index = batch.indexByID[id], batch.outcomes[index] == nil else { return nil }
             batch.outcomes[index] = outcome
             batch.settled += 1
+            return batch.started
         }
+        if let started, outcome == .delivered { publishLatency?.record(duration: ContinuousClock.now - started) }
     }
 
     var settledCount: Int { batch.withLock { $0.settled } }

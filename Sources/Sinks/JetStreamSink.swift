@@ -1,4 +1,5 @@
 import CNats
+import Metrics
 
 /// Publishes an adapter's events to an Argo EventBus: NATS JetStream, stream `default`,
 /// subject `default.<eventSourceName>.<eventName>`, `Nats-Msg-Id` = the event id.
@@ -17,7 +18,7 @@ public final class JetStreamSink: EventSink {
     public let subject: String
     private let options: JetStreamSinkOptions
     private let registry: NATSConnectionRegistry
-    private let collector = JetStreamAckCollector()
+    private let collector: JetStreamAckCollector
     private let token: UInt
     private var connection: NATSConnection?
     private var context: OpaquePointer?
@@ -32,6 +33,11 @@ public final class JetStreamSink: EventSink {
         self.subject = JetStreamMessage.subject(eventSourceName: eventSourceName, eventName: eventName)
         self.options = options
         self.registry = registry
+        collector = JetStreamAckCollector(
+            publishLatency: Timer(
+                label: "redis_eventsource_eventbus_publish_duration_milliseconds",
+                dimensions: [("eventsource_name", eventSourceName), ("event_name", eventName)],
+                preferredDisplayUnit: .milliseconds))
         token = JetStreamAckRouter.register(collector)
     }
 
