@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "BenchmarkRunner",
             dependencies: [
-                "Adapter", "Sinks", "EventSourceAPI", "CHiredis", "CCurl", "TestSupport",
+                "Adapter", "Sinks", "EventSourceAPI", "CHiredis", "CCurl", "CNats", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import CNats
+import EventSourceAPI
 import Metrics
 
 /// Publishes an adapter's events to an Argo EventBus: NATS JetStream, stream `default`,
@@ -150,4 +151,19 @@ public final class JetStreamSink: EventSink {
     }
 
     deinit { close() }
+}
+
+extension JetStreamSink {
+    /// The subject and body this sink publishes for `event`, for benchmarks that compare the
+    /// product with raw libnats on the same bytes.
+    public static func message(for event: CloudEvent, eventSourceName: String, eventName: String) -> (subject: String, body: [UInt8]) {
+        (JetStreamMessage.subject(eventSourceName: eventSourceName, eventName: eventName), JetStreamMessage.body(of: event))
+    }
+
+    /// Calls `body` with the `default` stream's configuration as this sink creates it.
+    public static func withStreamConfig(
+        _ settings: JetStreamStreamSettings, _ body: (UnsafeMutablePointer<jsStreamConfig>) -> natsStatus
+    ) -> natsStatus {
+        JetStreamMessage.withStreamConfig(settings, body)
+    }
 }
