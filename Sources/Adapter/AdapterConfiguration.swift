@@ -38,8 +38,9 @@ public struct AdapterConfiguration: Sendable, Hashable {
     /// `eventbus default (nats://…)`.
     public var sinkDescription: String {
         if let eventBus { return eventBus.displayName }
-        if sink.kind == .eventBus { return "eventbus (\(NATSConnectionKey(url: sink.uri).redactedURL))" }
-        return sink.uri
+        // Any user:password@ in a URL stays out of status.
+        let url = NATSConnectionKey(url: sink.uri).redactedURL
+        return sink.kind == .eventBus ? "eventbus (\(url))" : url
     }
 
     /// `namespace/name/event`, the adapter's name in logs and metrics.

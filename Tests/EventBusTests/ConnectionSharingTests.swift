@@ -1,3 +1,4 @@
+import EventSourceAPI
 import Testing
 import TestSupport
 
@@ -65,5 +66,35 @@ import TestSupport
         #expect(outcomes.count == 2 && outcomes[1] == nil)
         #expect(reason.contains("127.0.0.1:1"))
         #expect(!reason.contains("pw-xyz"))
+    }
+}
+
+/// A stream that refuses a message makes that event retryable, so the adapter retries it and
+/// dead-letters it after maxDeliveries like any failed delivery.
+@Suite struct StreamRefusalTests {
+    @Test func aFullStreamRefusesRetryablyAndStoresNothingMore() async throws {
+        let nats = try await NatsServer()
+        defer { nats.stop() }
+        let url = nats.url
+        var settings = JetStreamStreamSettings()
+        settings.maxMsgs = 1
+        settings.discard = .new
+        let endpoint = JetStreamEndpoint(connection: NATSConnectionKey(url: url), streamSettings: settings)
+        let outcomes = await DedicatedThread.run {
+            let sink = JetStreamSink(endpoint: endpoint, eventSourceName: "es", eventName: "e", registry: NATSConnectionRegistry())
+            defer { sink.close() }
+            return sink.deliver(batch: [
+                CloudEvent(id: "first", source: "es", subject: "e", time: "2026-11-26T12:00:00Z", data: [:]),
+                CloudEvent(id: "second", source: "es", subject: "e", time: "2026-11-26T12:00:00Z", data: [:]),
+            ])
+        }
+        #expect(outcomes.first == .delivered)
+        guard case .retryable(let reason, _)? = outcomes.last else {
+            Issue.record("expected the second to be refused retryably, got \(outcomes)")
+            return
+        }
+        #expect(reason.contains("JetStream did not store the event"))
+        let reader = try await DedicatedThread.run { Result { try JetStreamTestReader(url: url) } }.get()
+        #expect(await DedicatedThread.run { reader.messageCount() } == 1)
     }
 }

@@ -43,3 +43,12 @@ import Testing
         #expect(throws: JetStreamError.self) { try NATSCredentials.parse(authYAML: Array("[".utf8)) }
     }
 }
+
+@Suite struct SinkDescriptionTests {
+    @Test func urlsLoseTheirUserInfo() {
+        #expect(NATSConnectionKey(url: "nats://u:p@127.0.0.1:4222").redactedURL == "nats://127.0.0.1:4222")
+        #expect(NATSConnectionKey(url: "https://u:p@example.test/x@y").redactedURL == "https://example.test/x@y")
+        #expect(NATSConnectionKey(url: "nats://127.0.0.1:4222").redactedURL == "nats://127.0.0.1:4222")
+        #expect(NATSConnectionKey(url: "stdout").redactedURL == "stdout")
+    }
+}
