@@ -13,7 +13,7 @@ public final class EventSourceController: Service, Sendable {
     public let cache = ObjectCache()
     public let leadership: Leadership
     private let client: KubeClient
-    private let secrets = SecretCache()
+    private let secrets: SecretCache
     private let eventBuses = EventBusCache()
     private let queue = WorkQueue<ObjectKey>()
     private let supervisor: AdapterSupervisor
@@ -34,6 +34,13 @@ public final class EventSourceController: Service, Sendable {
         self.client = client
         self.options = options
         self.logger = logger
+        secrets = SecretCache { reference in
+            do throws(KubeError) {
+                return try await client.get(.secrets, name: reference.name, namespace: reference.namespace)
+            } catch .notFound {
+                return nil
+            }
+        }
         leadership = Leadership(leading: options.leaderElection == nil)
         let (phaseChanges, phaseChangeInput) = AsyncStream.makeStream(of: ObjectKey.self, bufferingPolicy: .bufferingNewest(4096))
         self.phaseChanges = phaseChanges
@@ -128,6 +135,12 @@ public final class EventSourceController: Service, Sendable {
         do {
             for try await update in watcher {
                 for key in await secrets.apply(update) { await queue.add(key) }
+                metrics.secretsHeld.record(await secrets.heldCount)
+                if case .replaceAll(let items, _) = update {
+                    metrics.secretWatchEvents.increment(by: Int64(items.count))
+                } else {
+                    metrics.secretWatchEvents.increment()
+                }
             }
         } catch {
             if !(error is CancellationError) { logger.error("Secret watch ended: \(error)") }
@@ -168,6 +181,7 @@ public final class EventSourceController: Service, Sendable {
                 await queue.addRateLimited(key)
             }
             metrics.reconcileDuration.record(duration: ContinuousClock.now - started)
+            metrics.secretsHeld.record(await secrets.heldCount)
             await queue.done(key)
         }
     }
