@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // Filters' regular expressions: PCRE2 with match and depth limits, so matching is bounded.
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "CNats", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
         // curl_easy_setopt/getinfo are variadic; the shim gives Swift typed entry points.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
 
@@ -36,7 +37,9 @@ let package = Package(
         .target(name: "EventSourceAPI", dependencies: ["StructuredData", "FilterExpression"], swiftSettings: strict),
         .target(
             name: "Sinks",
-            dependencies: ["EventSourceAPI", "StructuredData", "CCurl"],
+            dependencies: [
+                "EventSourceAPI", "StructuredData", "CCurl", "CNats", .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -48,7 +51,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Reconciler", dependencies: ["EventSourceAPI", "Adapter", "StructuredData"], swiftSettings: strict),
+        .target(name: "Reconciler", dependencies: ["EventSourceAPI", "Adapter", "Sinks", "StructuredData"], swiftSettings: strict),
         .target(
             name: "KubeClient",
             dependencies: ["StructuredData", "CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
@@ -103,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "BenchmarkRunner",
             dependencies: [
-                "Adapter", "Sinks", "EventSourceAPI", "CHiredis", "CCurl", "TestSupport",
+                "Adapter", "Sinks", "EventSourceAPI", "CHiredis", "CCurl", "CNats", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,7 +119,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "StructuredData", "Adapter", "Sinks", "EventSourceAPI",
+                "StructuredData", "Adapter", "Sinks", "EventSourceAPI", "CNats",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -131,6 +134,9 @@ let package = Package(
         .testTarget(name: "ReconcilerTests", dependencies: ["Sinks", "Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .testTarget(
             name: "OperatorTests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
+        .testTarget(
+            name: "EventBusTests", dependencies: ["Sinks", "EventSourceAPI", "StructuredData", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(

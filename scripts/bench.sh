@@ -16,7 +16,7 @@ block="$(mktemp)"
 bench_pid=""
 # The bench runs in a process group of its own (set -m), so whatever happens to this script
 # (Ctrl-C, an error, the bench crashing) the EXIT trap can stop the bench and every process it
-# started — redis-server, redis-eventsource, wrk — by that group's id.
+# started — redis-server, nats-server, redis-eventsource, wrk — by that group's id.
 cleanup() {
     if [ -n "$bench_pid" ]; then kill -TERM -- "-$bench_pid" 2>/dev/null || true; fi
     rm -f "$results" "$block"
@@ -37,7 +37,7 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 cpu="$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 memory="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-versions="$(dpkg-query -W -f='${Package} ${Version}, ' redis-server libhiredis0.14 libcurl4 wrk 2>/dev/null | sed 's/, $//')"
+versions="$(dpkg-query -W -f='${Package} ${Version}, ' redis-server libhiredis0.14 libcurl4 wrk nats-server libnats3.4 2>/dev/null | sed 's/, $//')"
 swift_version="$(swift --version 2>/dev/null | head -1)"
 {
     echo "<!-- bench:results:begin (written by scripts/bench.sh; edit outside the markers) -->"

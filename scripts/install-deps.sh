@@ -2,7 +2,7 @@
 # Installs the Debian packages the build, the tests and `make run` need, once.
 set -euo pipefail
 
-packages=(redis-server redis-tools libhiredis-dev libcurl4-openssl-dev libyaml-dev libssl-dev libpcre2-dev openssl socat)
+packages=(redis-server redis-tools libhiredis-dev libcurl4-openssl-dev libyaml-dev libssl-dev libpcre2-dev openssl socat libnats-dev nats-server)
 # Commands the tests and scripts call; any provider will do, so only install when absent.
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 command -v curl >/dev/null 2>&1 || packages+=(curl)

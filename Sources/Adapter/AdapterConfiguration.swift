@@ -1,4 +1,5 @@
 import EventSourceAPI
+import Sinks
 
 /// Everything one adapter needs, with secrets already resolved. Two equal configurations
 /// run identically, which is what lets the reconciler restart only entries that changed.
@@ -10,14 +11,16 @@ public struct AdapterConfiguration: Sendable, Hashable {
     public var password: SecretValue?
     public var tls: TLSMaterial?
     public var sink: SinkSpec
+    /// The Argo EventBus to publish to, when the entry's sink is one; it takes precedence over `sink`.
+    public var eventBus: JetStreamEndpoint?
     public var consumerName: String
     /// How long one XREADGROUP may block; short enough to notice config and stop promptly.
     public var blockTime: Duration
 
     public init(
         namespace: String, eventSourceName: String, eventName: String, source: RedisStreamSource,
-        password: SecretValue? = nil, tls: TLSMaterial? = nil, sink: SinkSpec, consumerName: String,
-        blockTime: Duration = .seconds(2)
+        password: SecretValue? = nil, tls: TLSMaterial? = nil, sink: SinkSpec, eventBus: JetStreamEndpoint? = nil,
+        consumerName: String, blockTime: Duration = .seconds(2)
     ) {
         self.namespace = namespace
         self.eventSourceName = eventSourceName
@@ -26,8 +29,18 @@ public struct AdapterConfiguration: Sendable, Hashable {
         self.password = password
         self.tls = tls
         self.sink = sink
+        self.eventBus = eventBus
         self.consumerName = consumerName
         self.blockTime = blockTime
+    }
+
+    /// The sink in use, for status and logs, without credentials: `stdout`, the URL, or
+    /// `eventbus default (nats://…)`.
+    public var sinkDescription: String {
+        if let eventBus { return eventBus.displayName }
+        // Any user:password@ in a URL stays out of status.
+        let url = NATSConnectionKey(url: sink.uri).redactedURL
+        return sink.kind == .eventBus ? "eventbus (\(url))" : url
     }
 
     /// `namespace/name/event`, the adapter's name in logs and metrics.
@@ -45,13 +58,7 @@ public struct AdapterConfiguration: Sendable, Hashable {
             }
             var material: TLSMaterial?
             if let tls = source.tls, tls.enabled {
-                func load(_ selector: SecretKeySelector?) throws(SecretError) -> SecretValue? {
-                    guard let selector else { return nil }
-                    return try secrets.value(of: selector, namespace: namespace)
-                }
-                material = TLSMaterial(
-                    caCertificate: try load(tls.caCertSecret), clientCertificate: try load(tls.clientCertSecret),
-                    clientKey: try load(tls.clientKeySecret), insecureSkipVerify: tls.insecureSkipVerify)
+                material = try TLSMaterial.resolve(tls, namespace: namespace, secrets: secrets)
             }
             return .success(
                 AdapterConfiguration(
@@ -60,23 +67,5 @@ public struct AdapterConfiguration: Sendable, Hashable {
         } catch {
             return .failure(error)
         }
-    }
-}
-
-/// TLS settings for the Redis connection with PEM contents resolved from their Secrets.
-public struct TLSMaterial: Sendable, Hashable {
-    public var caCertificate: SecretValue?
-    public var clientCertificate: SecretValue?
-    public var clientKey: SecretValue?
-    public var insecureSkipVerify: Bool
-
-    public init(
-        caCertificate: SecretValue? = nil, clientCertificate: SecretValue? = nil, clientKey: SecretValue? = nil,
-        insecureSkipVerify: Bool = false
-    ) {
-        self.caCertificate = caCertificate
-        self.clientCertificate = clientCertificate
-        self.clientKey = clientKey
-        self.insecureSkipVerify = insecureSkipVerify
     }
 }

@@ -1,5 +1,6 @@
 import EventSourceAPI
 import Foundation
+import Sinks
 
 /// Secrets laid out as Argo mounts them in its pods: `<dir>/<secret name>/<key>`.
 public struct MountedSecretDirectory: SecretStore {

@@ -1,4 +1,5 @@
 import EventSourceAPI
+import Sinks
 
 /// A small blocking Redis client over the adapter's own connection code, for tools and tests
 /// (the benchmark's raw loop, test fixtures). Call it from a dedicated thread or queue only.

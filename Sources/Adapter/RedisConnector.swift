@@ -1,4 +1,5 @@
 import EventSourceAPI
+import Sinks
 
 /// Opens a ready-to-use connection for one adapter: transport, AUTH, SELECT.
 struct RedisConnector {

@@ -1,4 +1,5 @@
 import EventSourceAPI
+import Sinks
 
 public struct SecretError: Error, Sendable, Equatable, CustomStringConvertible {
     public let selector: SecretKeySelector

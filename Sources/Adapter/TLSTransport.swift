@@ -1,6 +1,7 @@
 import COpenSSL
 #if canImport(Glibc)
 import Glibc
+import Sinks
 #endif
 
 /// TLS to Redis with OpenSSL over our own non-blocking socket. Debian's hiredis 0.14 has no TLS,

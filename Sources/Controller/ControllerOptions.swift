@@ -24,20 +24,16 @@ public struct ControllerOptions: Sendable {
     public var statusWritesPerSecond: Double
     /// How long shutdown may take in all.
     public var shutdownTimeout: Duration
-    /// CA certificates for https sinks; nil uses the system's trust store.
-    public var sinkCAFile: String?
-    /// Requests in flight per adapter for http(s) sinks.
-    public var sinkConnections: Int
+    /// How sinks talk to their receivers (HTTP connections, CA file, JetStream window and login).
+    public var sinkOptions: SinkOptions
 
     public init(
         namespace: String? = nil, defaultSink: SinkSpec? = nil, consumerName: String, labelSelector: String? = nil,
         leaderElection: LeaderElectionOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(10),
         statusCounterInterval: Duration = .seconds(10), statusWritesPerSecond: Double = 20,
-        shutdownTimeout: Duration = .seconds(20), sinkCAFile: String? = nil,
-        sinkConnections: Int = HTTPSinkOptions.defaultConnections
+        shutdownTimeout: Duration = .seconds(20), sinkOptions: SinkOptions = SinkOptions()
     ) {
-        self.sinkCAFile = sinkCAFile
-        self.sinkConnections = sinkConnections
+        self.sinkOptions = sinkOptions
         self.namespace = namespace
         self.defaultSink = defaultSink
         self.consumerName = consumerName

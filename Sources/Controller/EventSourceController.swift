@@ -14,6 +14,7 @@ public final class EventSourceController: Service, Sendable {
     public let leadership: Leadership
     private let client: KubeClient
     private let secrets: SecretCache
+    private let eventBuses = EventBusCache()
     private let queue = WorkQueue<ObjectKey>()
     private let supervisor: AdapterSupervisor
     private let statusWriter: StatusWriter
@@ -49,8 +50,10 @@ public final class EventSourceController: Service, Sendable {
                 let key = configuration.adapterKey.objectKey
                 return StreamAdapter(
                     configuration: configuration, logger: logger, onPhaseChange: { phaseChangeInput.yield(key) }
-                ) { [caFile = options.sinkCAFile, connections = options.sinkConnections] in
-                    SinkFactory.makeSink(spec: $0.sink, caFile: caFile, options: HTTPSinkOptions(connections: connections))
+                ) { [sinkOptions = options.sinkOptions] in
+                    SinkFactory.makeSink(
+                        spec: $0.sink, eventBus: $0.eventBus, eventSourceName: $0.eventSourceName, eventName: $0.eventName,
+                        options: sinkOptions)
                 }
             })
         statusWriter = StatusWriter(
@@ -58,7 +61,7 @@ public final class EventSourceController: Service, Sendable {
             writesPerSecond: options.statusWritesPerSecond,
             fieldManager: String("redis-eventsource/\(options.consumerName)".prefix(128)))
         reconciler = EventSourceReconciler(
-            cache: cache, secrets: secrets, supervisor: supervisor, statusWriter: statusWriter,
+            cache: cache, secrets: secrets, eventBuses: eventBuses, supervisor: supervisor, statusWriter: statusWriter,
             recorder: EventRecorder(client: client, reportingController: "redis-eventsource", reportingInstance: options.consumerName),
             leadership: leadership, options: options, logger: logger)
     }
@@ -84,6 +87,7 @@ public final class EventSourceController: Service, Sendable {
                 inner.addTask { await self.queue.runDelays() }
                 inner.addTask { await self.watchEventSources() }
                 inner.addTask { await self.watchSecrets() }
+                inner.addTask { await self.watchEventBuses() }
                 inner.addTask { await self.resync() }
                 inner.addTask {
                     // A phase change shows in the status at once, not at the next resync.
@@ -140,6 +144,19 @@ public final class EventSourceController: Service, Sendable {
             }
         } catch {
             if !(error is CancellationError) { logger.error("Secret watch ended: \(error)") }
+        }
+    }
+
+    /// A cluster without Argo's EventBus CRD answers 404; the watcher keeps retrying with backoff,
+    /// and until then every EventSource simply has no EventBus.
+    private func watchEventBuses() async {
+        let watcher = client.watcher(EventSourceResource.eventBuses, namespace: options.namespace)
+        do {
+            for try await update in watcher {
+                for key in await eventBuses.apply(update) { await queue.add(key) }
+            }
+        } catch {
+            if !(error is CancellationError) { logger.error("EventBus watch ended: \(error)") }
         }
     }
 

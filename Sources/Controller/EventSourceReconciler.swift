@@ -11,6 +11,7 @@ import StructuredData
 public actor EventSourceReconciler {
     private let cache: ObjectCache
     private let secrets: SecretCache
+    private let eventBuses: EventBusCache
     private let supervisor: AdapterSupervisor
     private let statusWriter: StatusWriter
     private let recorder: EventRecorder?
@@ -21,11 +22,12 @@ public actor EventSourceReconciler {
     private var specNotices = SpecNotices()
 
     public init(
-        cache: ObjectCache, secrets: SecretCache, supervisor: AdapterSupervisor, statusWriter: StatusWriter,
+        cache: ObjectCache, secrets: SecretCache, eventBuses: EventBusCache, supervisor: AdapterSupervisor, statusWriter: StatusWriter,
         recorder: EventRecorder?, leadership: Leadership, options: ControllerOptions, logger: Logger
     ) {
         self.cache = cache
         self.secrets = secrets
+        self.eventBuses = eventBuses
         self.supervisor = supervisor
         self.statusWriter = statusWriter
         self.recorder = recorder
@@ -39,6 +41,7 @@ public actor EventSourceReconciler {
             await stopAll(of: key, reason: "the EventSource was deleted")
             await statusWriter.forget(key)
             await secrets.forget(key)
+            await eventBuses.forget(key)
             transitions.forget(key)
             specNotices.forget(key)
             return
@@ -75,9 +78,16 @@ public actor EventSourceReconciler {
     }
 
     private func reconcile(_ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?) async throws {
-        try await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames)
+        // Without spec.sink the EventSource depends on its EventBus, existing or not: creating,
+        // changing or deleting the bus (or its Secrets) requeues it.
+        let busName = eventSource.sink == nil ? eventSource.eventBusName : nil
+        await eventBuses.recordReference(of: key, to: busName)
+        var eventBus: EventBusLookup?
+        if let busName { eventBus = await eventBuses.lookup(namespace: key.namespace, name: busName) }
+        try await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames.union(eventBus?.secretNames ?? []))
         let desired = DesiredState.build(
-            eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, consumerName: options.consumerName)
+            eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, consumerName: options.consumerName,
+            eventBus: eventBus)
         let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))
         if !plan.isEmpty {
             for change in await supervisor.apply(plan) {

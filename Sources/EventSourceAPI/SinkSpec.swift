@@ -9,7 +9,15 @@ public struct SinkSpec: Sendable, Equatable, Hashable {
         case structured
     }
 
-    /// `stdout`, or an `http://` / `https://` URL.
+    /// Where a URI sends events; the one place a new kind of sink is recognised.
+    public enum Kind: Sendable, Equatable, Hashable {
+        case standardOutput
+        case http
+        /// An Argo EventBus: NATS JetStream at a `nats://` or `tls://` URL.
+        case eventBus
+    }
+
+    /// `stdout`, an `http://` / `https://` URL, or a `nats://` / `tls://` JetStream URL.
     public var uri: String
     public var mode: Mode
 
@@ -19,6 +27,17 @@ public struct SinkSpec: Sendable, Equatable, Hashable {
     }
 
     public var isStdout: Bool { uri == "stdout" }
+
+    /// The kind of sink `uri` names; nil for a URI `problem(withURI:)` rejects.
+    public var kind: Kind? { Self.kind(ofURI: uri) }
+
+    public static func kind(ofURI uri: String) -> Kind? {
+        if uri == "stdout" { return .standardOutput }
+        let lower = uri.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") { return .http }
+        if lower.hasPrefix("nats://") || lower.hasPrefix("tls://") { return .eventBus }
+        return nil
+    }
 
     static func read(_ value: JSONValue?, at path: String, into reader: inout FieldReader) -> SinkSpec? {
         guard let object = reader.object(value, at: path) else { return nil }
@@ -41,9 +60,8 @@ public struct SinkSpec: Sendable, Equatable, Hashable {
     /// Why a sink URI is unusable, or nil when it is fine.
     public static func problem(withURI uri: String) -> String? {
         if uri == "stdout" { return nil }
-        let lower = uri.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
-            return "must be stdout or an http:// or https:// URL, got '\(uri)'"
+        guard kind(ofURI: uri) != nil else {
+            return "must be stdout, an http:// or https:// URL, or a nats:// or tls:// EventBus URL, got '\(uri)'"
         }
         let rest = uri.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
         guard rest.count >= 3, !rest[2].isEmpty, !rest[2].contains(" ") else {

@@ -1,23 +1,31 @@
 import Adapter
 import EventSourceAPI
+import Sinks
 
 /// Why one `redisStream` entry cannot run, though the spec itself is valid.
-public enum EntryProblem: Sendable, Equatable {
-    /// Neither `spec.sink` nor the controller's `--default-sink`.
+public enum EntryProblem: Error, Sendable, Equatable {
+    /// No `spec.sink`, no EventBus of the name `spec.eventBusName` gives, no `--default-sink`.
     case noSink
     case secret(SecretError)
+    /// The EventBus exists but cannot be published to (Kafka, NATS Streaming, no JetStream
+    /// config yet, unreadable credentials).
+    case eventBus(String)
 
     public var reason: String {
         switch self {
         case .noSink: return "NoSink"
         case .secret: return "SecretMissing"
+        case .eventBus: return "EventBusUnusable"
         }
     }
 
     public var message: String {
         switch self {
-        case .noSink: return "no sink: set spec.sink or start the controller with --default-sink"
+        case .noSink:
+            return "no sink: set spec.sink, create the EventBus spec.eventBusName names (default 'default'), "
+                + "or start the controller with --default-sink"
         case .secret(let error): return "cannot read \(error)"
+        case .eventBus(let reason): return reason
         }
     }
 }
@@ -33,20 +41,41 @@ public struct DesiredState: Sendable, Equatable {
         self.problems = problems
     }
 
+    /// Picks each entry's sink in Argo's spirit: `spec.sink` when set; else the EventBus
+    /// `spec.eventBusName` names, when it exists (`eventBus`); else `defaultSink`; else the
+    /// entry does not start and says why.
     public static func build(
-        _ eventSource: EventSource, secrets: SecretStore, defaultSink: SinkSpec?, consumerName: String
+        _ eventSource: EventSource, secrets: SecretStore, defaultSink: SinkSpec?, consumerName: String,
+        eventBus: EventBusLookup? = nil
     ) -> DesiredState {
         var state = DesiredState()
-        for (eventName, source) in eventSource.redisStream {
-            guard let sink = eventSource.sink ?? defaultSink else {
-                state.problems[eventName] = .noSink
-                continue
+        var endpoint: JetStreamEndpoint?
+        let sink: SinkSpec
+        if let specSink = eventSource.sink {
+            sink = specSink
+        } else if let eventBus {
+            switch eventBus.endpoint(secrets: secrets, namespace: eventSource.namespace) {
+            case .success(let resolved):
+                endpoint = resolved
+                sink = SinkSpec(uri: resolved.connection.redactedURL)
+            case .failure(let problem):
+                for (eventName, _) in eventSource.redisStream { state.problems[eventName] = problem }
+                return state
             }
+        } else if let defaultSink {
+            sink = defaultSink
+        } else {
+            for (eventName, _) in eventSource.redisStream { state.problems[eventName] = .noSink }
+            return state
+        }
+        for (eventName, source) in eventSource.redisStream {
             switch AdapterConfiguration.resolve(
                 eventSource: eventSource, eventName: eventName, source: source, sink: sink, consumerName: consumerName,
                 secrets: secrets)
             {
-            case .success(let configuration): state.adapters[configuration.adapterKey] = configuration
+            case .success(var configuration):
+                configuration.eventBus = endpoint
+                state.adapters[configuration.adapterKey] = configuration
             case .failure(let error): state.problems[eventName] = .secret(error)
             }
         }

@@ -134,6 +134,9 @@ public struct EventSourceStatus: Sendable {
         }
         object["phase"] = .string(adapter.phase.rawValue)
         object["consumerGroup"] = .string(adapter.consumerGroup)
+        if let configuration = desired.adapters.first(where: { $0.key.eventName == name })?.value {
+            object["sink"] = .string(configuration.sinkDescription)
+        }
         if !adapter.missingStreams.isEmpty { object["missingStreams"] = .array(adapter.missingStreams.map { .string($0) }) }
         object["forwarded"] = .int(adapter.forwarded)
         object["failed"] = .int(adapter.failed)

@@ -1,5 +1,6 @@
 import Adapter
 import EventSourceAPI
+import Sinks
 
 /// Secrets as the controller last saw them, keyed by namespace and name. Resolving against a
 /// snapshot makes a reconcile repeatable, and tells which secrets an EventSource used.

@@ -15,6 +15,9 @@ struct BenchResults: Sendable {
     var requestBytes = 0
     var bodyBytes = 0
     var latency: LatencySummary?
+    var rawJetStreamRounds: [ThroughputFigure] = []
+    var productJetStreamRounds: [ThroughputFigure] = []
+    var busBodyBytes = 0
 
     static let target = 0.5
 
@@ -34,6 +37,9 @@ struct BenchResults: Sendable {
     }
 
     var stdoutRatio: Double? { ratio(productStdout?.rate, rawRedis?.rate) }
+    var rawJetStream: ThroughputFigure? { Self.median(rawJetStreamRounds) }
+    var productJetStream: ThroughputFigure? { Self.median(productJetStreamRounds) }
+    var jetStreamRatio: Double? { ratio(productJetStream?.rate, rawJetStream?.rate) }
     var httpRatio: Double? { ratio(productHTTP?.rate, rawReceiver) }
 
     private func ratio(_ product: Double?, _ raw: Double?) -> Double? {
@@ -96,6 +102,12 @@ struct BenchResults: Sendable {
                 + "\(Self.number(curlBaseline)) requests/s, "
                 + "\(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk",
             "",
+            "(c) JetStream sink → nats-server \(Self.number(productJetStream?.rate)) events/s   "
+                + "(median of \(Self.rates(productJetStreamRounds)); \(Self.note(productJetStream)))",
+            "    raw libnats async publish  \(Self.number(rawJetStream?.rate)) messages/s  "
+                + "(median of \(Self.rates(rawJetStreamRounds)); window \(settings.jetStreamWindow), \(busBodyBytes)-byte bodies)",
+            "    ratio \(Self.percent(jetStreamRatio))  \(Self.verdict(jetStreamRatio))",
+            "",
         ]
         if let latency {
             lines.append(
@@ -118,6 +130,9 @@ struct BenchResults: Sendable {
             "| (b) HTTP sink, binary mode → receiver on 127.0.0.1 | \(Self.number(productHTTP?.rate)) events/s | "
                 + "\(Self.number(rawReceiver)) requests/s (wrk, \(Self.connections(settings.httpConnections)), \(requestBytes)-byte requests) | "
                 + "**\(Self.percent(httpRatio))** |",
+            "| (c) JetStream sink → nats-server on 127.0.0.1 | \(Self.number(productJetStream?.rate)) events/s | "
+                + "\(Self.number(rawJetStream?.rate)) messages/s (libnats js_PublishMsgAsync, window \(settings.jetStreamWindow), "
+                + "\(busBodyBytes)-byte bodies, a Nats-Msg-Id each) | **\(Self.percent(jetStreamRatio))** |",
             "",
         ]
         if let latency {
@@ -137,6 +152,8 @@ struct BenchResults: Sendable {
                 + "For reference, libcurl alone (curl_multi keeping \(Self.connections(settings.httpConnections)) busy "
                 + "with the same request) made "
                 + "\(Self.number(curlBaseline)) requests/s, \(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk. "
+                + "(c) medians of \(settings.stdoutRounds) alternating rounds, each on an emptied `default` stream; "
+                + "product rounds \(Self.rates(productJetStreamRounds)) events/s, raw rounds \(Self.rates(rawJetStreamRounds)) messages/s. "
                 + "Filling the stream took \(String(format: "%.2f", fillSeconds)) s.",
         ]
         return rows.joined(separator: "\n") + "\n"

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// The whole benchmark, phase by phase, on one redis-server; each raw capacity is measured in
 /// the same run as the product figure it is compared with, on the same machine state.
@@ -19,7 +20,7 @@ struct BenchRun: Sendable {
             let connection = try HiredisConnection(port: port)
             let start = MonotonicClock.now()
             try StreamFiller(stream: stream, count: entries).fill(connection)
-            let groups = (1...rounds).flatMap { ["raw-\($0)", "product-stdout-\($0)"] } + ["product-http"]
+            let groups = (1...rounds).flatMap { ["raw-\($0)", "product-stdout-\($0)", "product-jetstream-\($0)"] } + ["product-http"]
             for group in groups {
                 _ = try connection.command(["XGROUP", "CREATE", stream, group, "0"]).checked("XGROUP CREATE \(group)")
             }
@@ -47,7 +48,40 @@ struct BenchRun: Sendable {
             throw error
         }
         await receiver.stop()
+
+        let nats = try await NatsServer()
+        defer { nats.stop() }
+        try await measureJetStream(url: nats.url, into: &results)
         return results
+    }
+
+    /// (c) The product publishing to a local nats-server against raw libnats publishing the same
+    /// messages with the same window; alternating rounds, each on an emptied stream.
+    private func measureJetStream(url: String, into results: inout BenchResults) async throws {
+        let settings = self.settings
+        let manifest = BenchManifest(redisPort: redisPort, stream: stream, group: "product-jetstream", count: settings.readCount)
+        let sample = EventSample(manifest: manifest, stream: stream)
+        results.busBodyBytes = sample.busBody.count
+        let (subject, body) = (sample.busSubject, sample.busBody)
+        for round in 1...settings.stdoutRounds {
+            try await BlockingWork.run("bench-nats-reset") { () throws(BenchError) in try JetStreamBenchSession(url: url).deleteStream() }
+            log("(c) round \(round)/\(settings.stdoutRounds) raw: libnats js_PublishMsgAsync, window \(settings.jetStreamWindow)")
+            let raw = try await BlockingWork.run("bench-nats-raw") { () throws(BenchError) in
+                try JetStreamBaseline(
+                    url: url, subject: subject, body: body, count: settings.entries, window: settings.jetStreamWindow, round: round
+                ).run()
+            }
+            results.rawJetStreamRounds.append(raw)
+            log("(c) round \(round)/\(settings.stdoutRounds) raw: \(Int(raw.rate)) messages/s")
+            try await BlockingWork.run("bench-nats-reset") { () throws(BenchError) in try JetStreamBenchSession(url: url).deleteStream() }
+            log("(c) round \(round)/\(settings.stdoutRounds) product: redis-eventsource run --sink \(url)")
+            let product = try await measureProduct(label: "jetstream-\(round)", group: "product-jetstream-\(round)", sink: url)
+            results.productJetStreamRounds.append(product)
+            let stored = try await BlockingWork.run("bench-nats-count") { () throws(BenchError) in
+                try JetStreamBenchSession(url: url).messageCount()
+            }
+            log("(c) round \(round)/\(settings.stdoutRounds) product: \(Int(product.rate)) events/s, \(stored) messages in the stream")
+        }
     }
 
     private func measureHTTP(receiver: BenchReceiver, into results: inout BenchResults) async throws {

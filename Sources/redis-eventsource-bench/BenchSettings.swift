@@ -13,6 +13,8 @@ struct BenchSettings: Sendable {
     /// The connections the product's HTTP sink keeps (its default; the product has no flag for
     /// it), and so the connections wrk and the libcurl baseline get.
     var httpConnections = HTTPSinkOptions.defaultConnections
+    /// PubAcks awaited at once: the product's default, and so the raw libnats loop's.
+    var jetStreamWindow = JetStreamSinkOptions.defaultPublishWindow
     var latencyRate = 1_000
     var latencySeconds = 10
     /// The most any one phase may take before its figure is reported as partial.

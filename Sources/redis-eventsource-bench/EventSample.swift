@@ -8,6 +8,9 @@ import Sinks
 struct EventSample {
     let headers: [(name: String, value: String)]
     let body: [UInt8]
+    /// What the JetStream sink publishes for the same entry.
+    let busSubject: String
+    let busBody: [UInt8]
 
     init(manifest: BenchManifest, stream: String) {
         let builder = EventBuilder(
@@ -22,7 +25,10 @@ struct EventSample {
             index += 2
         }
         let entry = StreamEntry(stream: stream, id: "1700000000000-123", fields: pairs)
-        let message = CloudEventHTTPMessage(builder.event(for: entry), mode: .binary)
+        let event = builder.event(for: entry)
+        (busSubject, busBody) = JetStreamSink.message(
+            for: event, eventSourceName: manifest.eventSourceName, eventName: manifest.eventName)
+        let message = CloudEventHTTPMessage(event, mode: .binary)
         // libcurl adds these two to every request the sink makes; wrk adds Host and Content-Length itself.
         headers = message.headers.map { ($0.name, $0.value) }
             + [("User-Agent", HTTPSinkOptions().userAgent), ("Accept", "*/*")]

@@ -22,14 +22,11 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Watch one namespace; all namespaces when absent.")
     var namespace: String?
 
-    @Option(help: "Sink for EventSources without spec.sink: 'stdout' or an http(s) URL. Without it such entries do not start.")
+    @Option(help: "Sink for EventSources with neither spec.sink nor an EventBus: 'stdout', an http(s) URL or a nats:// URL. Without it such entries do not start.")
     var defaultSink: String?
 
-    @Option(help: "CA certificates (PEM) to verify https sinks with, instead of the system's.")
-    var sinkCaFile: String?
-
-    @Option(help: "Keep-alive connections, and so requests in flight, per adapter for http(s) sinks.")
-    var sinkConnections: Int = HTTPSinkOptions.defaultConnections
+    @OptionGroup(title: "Sinks")
+    var sinkFlags: SinkFlags
 
     @Option(help: "Port for /healthz, /readyz and /metrics on --http-address; 0 turns the server off.")
     var httpPort: Int = 7777
@@ -88,7 +85,6 @@ struct ControllerCommand: AsyncParsableCommand {
         if metricsPort != 0, metricsPort == httpPort, metricsAddress == httpAddress {
             throw ValidationError("--metrics-port must differ from --http-port")
         }
-        guard (1...64).contains(sinkConnections) else { throw ValidationError("--sink-connections must be from 1 to 64") }
         guard statusWritesPerSecond > 0 else { throw ValidationError("--status-writes-per-second must be positive") }
         guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
     }
@@ -113,7 +109,7 @@ struct ControllerCommand: AsyncParsableCommand {
             namespace: namespace, defaultSink: defaultSink.map { SinkSpec(uri: $0) }, consumerName: consumer,
             labelSelector: selector, leaderElection: election, resyncInterval: .seconds(resyncInterval),
             statusCounterInterval: .seconds(statusInterval), statusWritesPerSecond: statusWritesPerSecond,
-            sinkCAFile: sinkCaFile, sinkConnections: sinkConnections)
+            sinkOptions: try sinkFlags.makeOptions())
         let controller = EventSourceController(client: client, options: options, logger: logger)
         var services: [any Service] = [controller]
         let metrics = MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports })

@@ -15,14 +15,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The EventSource YAML or JSON file.")
     var file: String
 
-    @Option(help: "Where events go: 'stdout' or an http(s) URL. Overrides spec.sink.uri; default stdout.")
+    @Option(help: "Where events go: 'stdout', an http(s) URL, or a nats:// JetStream URL (Argo's EventBus stream). Overrides spec.sink.uri; default stdout.")
     var sink: String?
 
-    @Option(help: "CA certificates (PEM) to verify an https sink with, instead of the system's.")
-    var sinkCaFile: String?
-
-    @Option(help: "Keep-alive connections, and so requests in flight, per adapter for an http(s) sink.")
-    var sinkConnections: Int = HTTPSinkOptions.defaultConnections
+    @OptionGroup(title: "Sinks")
+    var sinkFlags: SinkFlags
 
     @Option(help: "Folder of mounted secrets, laid out <dir>/<secret name>/<key> as Argo mounts them.")
     var secretsDir: String?
@@ -43,7 +40,6 @@ struct RunCommand: AsyncParsableCommand {
         if let sink, let problem = SinkSpec.problem(withURI: sink) {
             throw ValidationError("--sink \(problem)")
         }
-        guard (1...64).contains(sinkConnections) else { throw ValidationError("--sink-connections must be from 1 to 64") }
         if let httpPort, !(1...65535).contains(httpPort) {
             throw ValidationError("--http-port must be from 1 to 65535")
         }
@@ -61,6 +57,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let consumer = ConsumerName.resolve(explicit: consumerName)
+        let sinkOptions = try sinkFlags.makeOptions()
         let secrets: SecretStore = secretsDir.map { MountedSecretDirectory(path: $0) } ?? NoSecretStore()
         var configurations: [AdapterConfiguration] = []
         var failures: [String] = []
@@ -92,10 +89,12 @@ struct RunCommand: AsyncParsableCommand {
         let adapters = configurations.map { configuration in
             StreamAdapter(configuration: configuration, logger: logger) { configuration in
                 SinkFactory.makeSink(
-                    spec: configuration.sink, caFile: sinkCaFile, options: HTTPSinkOptions(connections: sinkConnections))
+                    spec: configuration.sink, eventBus: configuration.eventBus, eventSourceName: configuration.eventSourceName,
+                    eventName: configuration.eventName, options: sinkOptions)
             }
         }
         logger.info("consumer name \(consumer)")
+        for configuration in configurations { logger.info("\(configuration.key) publishes to \(configuration.sinkDescription)") }
         var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
             services.append(HealthServer(host: httpAddress, port: httpPort, adapters: adapters, logger: logger))

@@ -49,7 +49,7 @@ import TestSupport
             result.standardOutput.split(separator: "\n") == [
                 "spec.redisStream.example.hostAddress: required",
                 "spec.redisStream.example.streams: must not be empty: Argo accepts [], but Redis then answers every read with a syntax error",
-                "spec.sink.uri: must be stdout or an http:// or https:// URL, got 'nowhere'",
+                "spec.sink.uri: must be stdout, an http:// or https:// URL, or a nats:// or tls:// EventBus URL, got 'nowhere'",
             ])
     }
 

@@ -156,7 +156,7 @@ import TestSupport
                 "spec.redisStream.example.tls: clientCertSecret and clientKeySecret must be set together",
                 "spec.redisStream.example.maxDeliveries: must be an integer from 1 to 2147483647, got 0",
                 "spec.sink.mode: must be binary or structured, got 'fancy'",
-                "spec.sink.uri: must be stdout or an http:// or https:// URL, got 'ftp://x'",
+                "spec.sink.uri: must be stdout, an http:// or https:// URL, or a nats:// or tls:// EventBus URL, got 'ftp://x'",
             ])
     }
 

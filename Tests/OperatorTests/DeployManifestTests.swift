@@ -32,6 +32,7 @@ import TestSupport
     static let controllerCalls: Set<String> = [
         "argoproj.io/eventsources/list", "argoproj.io/eventsources/watch", "argoproj.io/eventsources/status/patch",
         "/secrets/list", "/secrets/watch", "events.k8s.io/events/create",
+        "argoproj.io/eventbus/list", "argoproj.io/eventbus/watch",
     ]
     static let leaseCalls: Set<String> = [
         "coordination.k8s.io/leases/get", "coordination.k8s.io/leases/create", "coordination.k8s.io/leases/update",

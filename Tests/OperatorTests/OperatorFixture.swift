@@ -61,10 +61,19 @@ final class OperatorFixture: Sendable {
     /// Starts `redis-eventsource controller` against the test server, delivering to the receiver.
     @discardableResult
     func startController(consumer: String = "controller-a", httpPort: Int = 0, extra: [String] = []) throws -> ChildProcess {
+        try startController(
+            consumer: consumer, httpPort: httpPort, sinkArguments: ["--default-sink", receiver.url(path: "/events")],
+            extra: extra)
+    }
+
+    /// Starts the controller with `sinkArguments` (none: no `--default-sink`) instead of the receiver.
+    @discardableResult
+    func startController(consumer: String = "controller-a", httpPort: Int = 0, sinkArguments: [String], extra: [String] = [])
+        throws -> ChildProcess
+    {
         let child = try ChildProcess(
             BuiltProducts.path("redis-eventsource"),
-            [
-                "controller", "--kubeconfig", kube.kubeconfigPath, "--default-sink", receiver.url(path: "/events"),
+            ["controller", "--kubeconfig", kube.kubeconfigPath] + sinkArguments + [
                 "--http-port", String(httpPort), "--consumer-name", consumer, "--resync-interval", "0.3", "--status-interval", "1",
             ] + extra)
         controllers.withLock { $0.append(child) }

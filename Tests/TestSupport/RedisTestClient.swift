@@ -1,6 +1,7 @@
 import Adapter
 import Dispatch
 import EventSourceAPI
+import Sinks
 
 /// An async face on `RedisClient` for tests: each call runs on the client's own serial queue,
 /// so the blocking socket I/O never occupies Swift's cooperative threads.

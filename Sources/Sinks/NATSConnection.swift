@@ -1,0 +1,95 @@
+import CNats
+import EventSourceAPI
+import Synchronization
+
+/// Owns one `natsConnection`, shared by every adapter that publishes to the same NATS server
+/// with the same credentials (see `NATSConnectionRegistry`).
+///
+/// `@unchecked Sendable`: the pointer is set once and libnats synchronises every call on a
+/// connection internally; `streamReady` is behind a Mutex.
+final class NATSConnection: @unchecked Sendable {
+    let pointer: OpaquePointer
+    let key: NATSConnectionKey
+    /// Whether the `default` stream is known to exist, so adapters check it once per connection.
+    private let streamReady = Mutex(false)
+
+    private init(pointer: OpaquePointer, key: NATSConnectionKey) {
+        self.pointer = pointer
+        self.key = key
+    }
+
+    /// Connects once; afterwards libnats reconnects on its own, for ever, with jittered waits,
+    /// buffering publishes meanwhile. Its subscriptions (one per adapter, for PubAcks) share
+    /// libnats' global delivery threads instead of one thread each.
+    static func connect(_ key: NATSConnectionKey) throws(JetStreamError) -> NATSConnection {
+        var options: OpaquePointer?
+        var status = natsOptions_Create(&options)
+        guard status == NATS_OK, let options else { throw .nats("cannot create NATS options", status) }
+        defer { natsOptions_Destroy(options) }
+        func check(_ status: natsStatus, _ what: String) throws(JetStreamError) {
+            guard status == NATS_OK else { throw .nats(what, status) }
+        }
+        try check(natsOptions_SetURL(options, key.url), "invalid NATS URL \(key.redactedURL)")
+        try check(natsOptions_SetTimeout(options, 5000), "NATS options")
+        try check(natsOptions_SetMaxReconnect(options, -1), "NATS options")
+        try check(natsOptions_SetReconnectWait(options, 500), "NATS options")
+        try check(natsOptions_SetReconnectJitter(options, 500, 1000), "NATS options")
+        try check(natsOptions_UseGlobalMessageDelivery(options, true), "NATS options")
+        if let credentials = key.credentials {
+            try check(
+                natsOptions_SetUserInfo(options, credentials.username, credentials.password.text), "NATS credentials")
+        }
+        if let tls = key.tls {
+            try check(natsOptions_SetSecure(options, true), "NATS TLS")
+            if let ca = tls.caCertificate {
+                try check(natsOptions_SetCATrustedCertificates(options, ca.text), "NATS TLS CA certificate")
+            }
+            if let certificate = tls.clientCertificate, let privateKey = tls.clientKey {
+                try check(
+                    natsOptions_SetCertificatesChain(options, certificate.text, privateKey.text),
+                    "NATS TLS client certificate")
+            }
+            if tls.insecureSkipVerify { try check(natsOptions_SkipServerVerification(options, true), "NATS TLS") }
+        }
+        var connection: OpaquePointer?
+        status = natsConnection_Connect(&connection, options)
+        guard status == NATS_OK, let connection else {
+            throw .nats("cannot connect to \(key.redactedURL)", status)
+        }
+        return NATSConnection(pointer: connection, key: key)
+    }
+
+    /// Creates the `default` stream when it is missing, with `settings`; an existing stream is
+    /// used as it is, never changed.
+    func ensureStream(_ settings: JetStreamStreamSettings, using context: OpaquePointer) throws(JetStreamError) {
+        if streamReady.withLock({ $0 }) { return }
+        var info: UnsafeMutablePointer<jsStreamInfo>?
+        var errorCode = jsErrCode(rawValue: 0)
+        var status = js_GetStreamInfo(&info, context, JetStreamMessage.streamName, nil, &errorCode)
+        if status == NATS_OK {
+            jsStreamInfo_Destroy(info)
+        } else if status == NATS_NOT_FOUND {
+            status = JetStreamMessage.withStreamConfig(settings) { config in
+                js_AddStream(&info, context, config, nil, &errorCode)
+            }
+            jsStreamInfo_Destroy(info)
+            // Another replica may have created it between our look-up and our add.
+            guard status == NATS_OK || errorCode == JSStreamNameExistErr else {
+                throw .nats("cannot create JetStream stream '\(JetStreamMessage.streamName)'", status)
+            }
+        } else {
+            throw .nats("cannot look up JetStream stream '\(JetStreamMessage.streamName)'", status)
+        }
+        streamReady.withLock { $0 = true }
+    }
+
+    /// After the stream vanished (no responders to a publish), look it up again next time.
+    func forgetStream() {
+        streamReady.withLock { $0 = false }
+    }
+
+    deinit {
+        natsConnection_Close(pointer)
+        natsConnection_Destroy(pointer)
+    }
+}

@@ -1,0 +1,26 @@
+/// Everything the command line says about sinks, for `run` and `controller` alike.
+public struct SinkOptions: Sendable, Equatable {
+    public var http: HTTPSinkOptions
+    public var jetStream: JetStreamSinkOptions
+    /// Login for a `nats://` sink named by URL (`--sink`, `spec.sink.uri`); an EventBus brings its own.
+    public var eventBusCredentials: NATSCredentials?
+    /// TLS for a `nats://` or `tls://` sink named by URL; an EventBus brings its own.
+    public var eventBusTLS: TLSMaterial?
+
+    public init(
+        http: HTTPSinkOptions = HTTPSinkOptions(), jetStream: JetStreamSinkOptions = JetStreamSinkOptions(),
+        eventBusCredentials: NATSCredentials? = nil, eventBusTLS: TLSMaterial? = nil
+    ) {
+        self.http = http
+        self.jetStream = jetStream
+        self.eventBusCredentials = eventBusCredentials
+        self.eventBusTLS = eventBusTLS
+    }
+
+    /// The endpoint a `nats://` or `tls://` sink URL stands for, with the command line's login and TLS.
+    public func endpoint(forURL url: String) -> JetStreamEndpoint {
+        var tls = eventBusTLS
+        if tls == nil, url.lowercased().hasPrefix("tls://") { tls = TLSMaterial() }
+        return JetStreamEndpoint(connection: NATSConnectionKey(url: url, credentials: eventBusCredentials, tls: tls))
+    }
+}
