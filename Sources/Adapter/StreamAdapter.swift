@@ -11,6 +11,7 @@ public final class StreamAdapter: Sendable {
     public let configuration: AdapterConfiguration
     public let status: AdapterStatusCell
     private let stopSignal = StopSignal()
+    private let interrupter = BlockedReadInterrupter()
     private let makeSink: @Sendable (AdapterConfiguration) -> EventSink
     private let logger: Logger
     private let completion = Mutex<Completion>(Completion())
@@ -51,7 +52,7 @@ public final class StreamAdapter: Sendable {
         guard !alreadyStarted else { return }
         let thread = Thread { [self] in
             let worker = AdapterWorker(
-                configuration: configuration, status: status, stop: stopSignal, logger: logger,
+                configuration: configuration, status: status, stop: stopSignal, interrupter: interrupter, logger: logger,
                 statsInterval: statsInterval, sink: makeSink(configuration), onPhaseChange: onPhaseChange)
             worker.run()
             finish()
@@ -61,9 +62,13 @@ public final class StreamAdapter: Sendable {
         thread.start()
     }
 
-    /// Asks the adapter to stop: it stops reading, finishes and acknowledges the deliveries in flight.
+    /// Asks the adapter to stop: it stops reading (a blocked read is ended at once), finishes and
+    /// acknowledges the deliveries in flight.
     public func requestStop() {
         stopSignal.stop()
+        interrupter.interrupt(
+            connector: RedisConnector(configuration: configuration), patience: configuration.blockTime + .seconds(2),
+            logger: logger)
     }
 
     public var isFinished: Bool { completion.withLock { $0.finished } }

@@ -34,7 +34,7 @@ public struct DesiredState: Sendable, Equatable {
     }
 
     public static func build(
-        _ eventSource: EventSource, secrets: SecretStore, defaultSink: SinkSpec?, consumerName: String
+        _ eventSource: EventSource, secrets: SecretStore, defaultSink: SinkSpec?, replicaName: String
     ) -> DesiredState {
         var state = DesiredState()
         for (eventName, source) in eventSource.redisStream {
@@ -43,7 +43,7 @@ public struct DesiredState: Sendable, Equatable {
                 continue
             }
             switch AdapterConfiguration.resolve(
-                eventSource: eventSource, eventName: eventName, source: source, sink: sink, consumerName: consumerName,
+                eventSource: eventSource, eventName: eventName, source: source, sink: sink, replicaName: replicaName,
                 secrets: secrets)
             {
             case .success(let configuration): state.adapters[configuration.adapterKey] = configuration

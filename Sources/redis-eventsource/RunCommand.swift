@@ -26,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder of mounted secrets, laid out <dir>/<secret name>/<key> as Argo mounts them.")
     var secretsDir: String?
 
-    @Option(help: "This process's consumer name in each group. Default: $POD_NAME, else the host name.")
+    @Option(help: "This process's name, the prefix of each adapter's consumer name (<name>:<namespace>/<eventsource>/<event>). Default: $POD_NAME, else the host name.")
     var consumerName: String?
 
     @Option(help: "Serve /healthz, /readyz and /metrics on this port of --http-address.")
@@ -71,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
                 let sinkSpec = Self.effectiveSink(override: sink, spec: eventSource.sink)
                 switch AdapterConfiguration.resolve(
                     eventSource: eventSource, eventName: eventName, source: source, sink: sinkSpec,
-                    consumerName: consumer, secrets: secrets)
+                    replicaName: consumer, secrets: secrets)
                 {
                 case .success(let configuration): configurations.append(configuration)
                 case .failure(let error):
@@ -93,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
                     spec: configuration.sink, caFile: sinkCaFile, options: HTTPSinkOptions(connections: sinkConnections))
             }
         }
-        logger.info("consumer name \(consumer)")
+        logger.info("replica name \(consumer); consumer names \(consumer):<namespace>/<eventsource>/<event>")
         var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
             services.append(HealthServer(host: httpAddress, port: httpPort, adapters: adapters, logger: logger))
