@@ -38,6 +38,9 @@ public actor AdapterSupervisor {
         return configurations
     }
 
+    /// Every running adapter's configuration, across EventSources.
+    public var allConfigurations: [AdapterConfiguration] { running.values.map(\.configuration) }
+
     /// Event name → status, for one EventSource's running adapters.
     public func statuses(of object: ObjectKey) -> [String: AdapterStatus] {
         var statuses: [String: AdapterStatus] = [:]

@@ -18,11 +18,15 @@ public actor EventSourceReconciler {
     private let options: ControllerOptions
     private let logger: Logger
     private var transitions = TransitionEvents()
+    /// Asks for another EventSource to be reconciled (it now shares a group with one of ours).
+    private let requeue: @Sendable (ObjectKey) -> Void
 
     public init(
         cache: ObjectCache, secrets: SecretCache, supervisor: AdapterSupervisor, statusWriter: StatusWriter,
-        recorder: EventRecorder?, leadership: Leadership, options: ControllerOptions, logger: Logger
+        recorder: EventRecorder?, leadership: Leadership, options: ControllerOptions, logger: Logger,
+        requeue: @escaping @Sendable (ObjectKey) -> Void = { _ in }
     ) {
+        self.requeue = requeue
         self.cache = cache
         self.secrets = secrets
         self.supervisor = supervisor
@@ -74,8 +78,17 @@ public actor EventSourceReconciler {
             }
         }
         let adapters = await supervisor.statuses(of: key)
+        let sharing = GroupSharing.notes(await supervisor.allConfigurations)
+        var groupSharing: [String: String] = [:]
         for (eventName, _) in eventSource.redisStream {
             let adapterKey = AdapterKey(namespace: key.namespace, name: key.name, eventName: eventName)
+            groupSharing[eventName] = sharing[adapterKey]
+            if let notice = transitions.groupSharing(adapterKey, sharing[adapterKey]) {
+                logger.warning("\(adapterKey): \(notice.note)")
+                await record(object, notice)
+                // The other side learns of it now, not at its next resync.
+                for other in Set(sharing.keys.map(\.objectKey)) where other != key { requeue(other) }
+            }
             if let notice = transitions.entryProblem(adapterKey, desired.problems[eventName]) {
                 await record(object, notice)
             }
@@ -83,9 +96,10 @@ public actor EventSourceReconciler {
                 await record(object, notice)
             }
         }
-        let status = EventSourceStatus(
+        var status = EventSourceStatus(
             generation: generation, specProblems: [], eventNames: eventSource.redisStream.map(\.name), desired: desired,
             adapters: adapters)
+        status.groupSharing = groupSharing
         try await write(status, for: key, object: object)
     }
 

@@ -13,6 +13,8 @@ public struct EventSourceStatus: Sendable {
     public var desired: DesiredState
     /// Event name → the status of its running adapter.
     public var adapters: [String: AdapterStatus]
+    /// Event name → a note that another entry reads the same stream through the same group.
+    public var groupSharing: [String: String] = [:]
 
     public init(
         generation: Int64?, specProblems: [ValidationProblem], eventNames: [String], desired: DesiredState,
@@ -115,6 +117,8 @@ public struct EventSourceStatus: Sendable {
         }
         object["phase"] = .string(adapter.phase.rawValue)
         object["consumerGroup"] = .string(adapter.consumerGroup)
+        object["consumerName"] = .string(adapter.consumerName)
+        if let note = groupSharing[name] { object["groupShared"] = .string(note) }
         if !adapter.missingStreams.isEmpty { object["missingStreams"] = .array(adapter.missingStreams.map { .string($0) }) }
         object["forwarded"] = .int(adapter.forwarded)
         object["failed"] = .int(adapter.failed)

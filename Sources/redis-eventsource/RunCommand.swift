@@ -3,6 +3,7 @@ import ArgumentParser
 import Controller
 import EventSourceAPI
 import Logging
+import Reconciler
 import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
@@ -86,6 +87,9 @@ struct RunCommand: AsyncParsableCommand {
         guard !configurations.isEmpty else {
             ManifestLoader.printError("error: \(file) has no EventSource with redisStream entries")
             throw ExitCode(1)
+        }
+        for (key, note) in GroupSharing.notes(configurations).sorted(by: { $0.key < $1.key }) {
+            logger.warning("\(key): \(note)")
         }
         let adapters = configurations.map { configuration in
             StreamAdapter(configuration: configuration, logger: logger) { configuration in
