@@ -89,7 +89,11 @@ final class AdapterWorker {
                     let next = machine.groupsPrepared(outcomes)
                     let missing = machine.missingStreams
                     if missing != reportedMissing {
-                        if !missing.isEmpty { logger.info("waiting for streams: \(missing.joined(separator: ", "))") }
+                        if missing.isEmpty {
+                            status.update { $0.lastError = nil }
+                        } else {
+                            logger.info("waiting for streams: \(missing.joined(separator: ", "))")
+                        }
                         reportedMissing = missing
                     }
                     if machine.phase == .consuming && !wasConsuming {
@@ -151,7 +155,11 @@ final class AdapterWorker {
             let opened = try connector.connect(stop: stop)
             connection = opened
             // Lets a stop unblock our reads; a user without the right to ask simply waits out BLOCK.
-            clientID = (try? opened.command(["CLIENT", "ID"], timeout: commandTimeout))?.integer
+            do throws(RedisError) {
+                clientID = try opened.command(["CLIENT", "ID"], timeout: commandTimeout).integer
+            } catch .server {
+                clientID = nil
+            }
             status.update {
                 $0.connected = true
                 $0.lastError = nil
@@ -207,18 +215,31 @@ final class AdapterWorker {
         var outcomes: [String: ConsumerStateMachine.GroupSetup] = [:]
         for (stream, reply) in zip(names, replies) {
             guard case .error(let message) = reply else {
-                logger.info("created consumer group \(group) on \(stream) at \(startIDs[stream]!)")
-                outcomes[stream] = .ready
+                let position = try createdPosition(of: stream, requested: startIDs[stream]!, over: connection)
+                logger.info("created consumer group \(group) on \(stream) at \(position?.description ?? startIDs[stream]!)")
+                outcomes[stream] = .created(at: position)
                 continue
             }
             switch RedisError.fromErrorReply(message) {
             case .server(let code, _) where code == "BUSYGROUP": outcomes[stream] = .ready
-            case .server(let code, _) where code == "WRONGTYPE": outcomes[stream] = .wrongType
+            case .server(let code, _) where code == "WRONGTYPE":
+                outcomes[stream] = .wrongType
+                status.update { $0.lastError = "\(stream) holds something other than a stream (WRONGTYPE); waiting for it to be a stream" }
             case .server(_, let text) where !create && text.contains("requires the key to exist"): outcomes[stream] = .missing
             case let error: throw error
             }
         }
         return outcomes
+    }
+
+    /// Where a group just created stands: the id asked for, or for `$` the group's
+    /// last-delivered-id as XINFO GROUPS reports it right after.
+    private func createdPosition(
+        of stream: String, requested: String, over connection: RESPConnection
+    ) throws(RedisError) -> StreamID? {
+        if let id = StreamID(requested) { return id }
+        let reply = try connection.pipeline([["XINFO", "GROUPS", RedisArgument(stream)]], timeout: commandTimeout)[0]
+        return GroupInfo.find(group, in: reply)?.lastDeliveredID.flatMap(StreamID.init)
     }
 
     private func read(
@@ -386,7 +407,7 @@ final class AdapterWorker {
     /// Moves other consumers' abandoned entries into this consumer's pending list; returns how many.
     private func reclaim(_ connection: RESPConnection) throws(RedisError) -> Int {
         var claimed = 0
-        for (stream, count) in try queries.claimAbandoned(over: connection) {
+        for (stream, count) in try queries.claimAbandoned(in: machine.readyStreams, over: connection) {
             logger.info("reclaimed \(count) abandoned entries of \(stream)")
             claimed += count
         }

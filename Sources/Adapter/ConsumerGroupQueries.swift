@@ -63,7 +63,8 @@ struct ConsumerGroupQueries {
 
     /// Moves entries that other consumers (dead replicas, renamed pods) left pending for longer
     /// than `claimMinIdleSeconds` into this consumer's pending list. Returns how many moved, per stream.
-    func claimAbandoned(over connection: RESPConnection) throws(RedisError) -> [String: Int] {
+    /// Only `streams` are looked at: those whose group is in place.
+    func claimAbandoned(in streams: [String], over connection: RESPConnection) throws(RedisError) -> [String: Int] {
         // The user's value: saturate rather than overflow (Redis caps idle times itself).
         let (milliseconds, overflow) = claimMinIdleSeconds.multipliedReportingOverflow(by: 1000)
         let minimumIdle = RedisArgument(overflow ? Int.max : milliseconds)

@@ -34,7 +34,9 @@ public struct ConsumerStateMachine: Sendable {
 
     /// What XGROUP CREATE found on one stream.
     public enum GroupSetup: Sendable, Equatable {
-        /// Created, or already there.
+        /// This adapter created the group, positioned at this id (nil when Redis would not say).
+        case created(at: StreamID?)
+        /// The group was already there.
         case ready
         /// No such key, and the entry must not create it (`createStreams: false`).
         case missing
@@ -86,6 +88,9 @@ public struct ConsumerStateMachine: Sendable {
     private var sawGone: Set<String> = []
     /// The highest id this adapter acknowledged per stream, where a lost group is re-created.
     private(set) public var lastAcknowledged: [String: StreamID] = [:]
+    /// Where this adapter created each group: everything after it was written while the group
+    /// existed, so it is a safe place to re-create the group before anything was acknowledged.
+    private var createdAt: [String: StreamID] = [:]
     /// When to look again for the streams still missing while the others are read.
     private var prepareDue: ContinuousClock.Instant?
     /// Group errors in a row without a read in between; from the second one on they wait.
@@ -134,11 +139,12 @@ public struct ConsumerStateMachine: Sendable {
     private var settledPhase: AdapterPhase { missingStreams.isEmpty ? .consuming : .waitingForStreams }
 
     /// Where a group this adapter creates on `stream` starts. After a lost group: where this
-    /// adapter last acknowledged, so nothing delivered is replayed and nothing after it skipped;
+    /// adapter last acknowledged (or created the group, if later), so nothing delivered is
+    /// replayed and nothing after it skipped;
     /// `0` for a stream seen gone (all it holds is new); else `$` — never `0` on a stream whose
     /// history may have been delivered. `startFrom` only for a stream it never had a group on.
     public func startID(for stream: String) -> String {
-        if let acknowledged = lastAcknowledged[stream] { return acknowledged.description }
+        if let known = [lastAcknowledged[stream], createdAt[stream]].compactMap({ $0 }).max() { return known.description }
         if sawGone.contains(stream) { return "0" }
         if !everReady.contains(stream) { return startFrom.argument }
         return "$"
@@ -160,8 +166,9 @@ public struct ConsumerStateMachine: Sendable {
     public mutating func groupsPrepared(_ outcomes: [String: GroupSetup]) -> Action {
         var newlyReady: Set<String> = []
         for (stream, outcome) in outcomes {
+            if case .created(let position?) = outcome { createdAt[stream] = position }
             switch outcome {
-            case .ready:
+            case .ready, .created:
                 if ready.insert(stream).inserted { newlyReady.insert(stream) }
                 everReady.insert(stream)
                 sawGone.remove(stream)
@@ -206,7 +213,9 @@ public struct ConsumerStateMachine: Sendable {
 
     public mutating func batchFinished(_ mode: ReadMode, _ result: BatchResult) -> Action {
         reconnectBackoff.reset()
-        groupTroubles = 0
+        // Only a read of new entries ends a streak of group errors: a replay right after
+        // re-creating the groups proves nothing, and resetting there could spin.
+        if mode == .new { groupTroubles = 0 }
         if result.sinkFailed {
             phase = .retrying
             var delay = deliveryBackoff.next()

@@ -42,9 +42,9 @@ import TestSupport
                 return held.count + accepting.events.count == ids.count ? held : nil
             }
             #expect(!held.isEmpty, "the refusing entry got a share")
-            // Let the refusing entry replay its pending entries a few more times.
+            // Let the refusing entry replay its pending entries once more.
             let attempts = refusing.attempts
-            try await waitUntil("more replays") { refusing.attempts >= attempts + 2 * held.count }
+            try await waitUntil("another replay", timeout: .seconds(90)) { refusing.attempts >= attempts + held.count }
             #expect(Set(accepting.messageIDs()).isDisjoint(with: held))
             #expect(try await pending(fixture, consumer: two.consumerName).isEmpty)
             #expect(try await pending(fixture, consumer: one.consumerName) == held)

@@ -84,6 +84,17 @@ import Testing
         #expect(consumer.groupsPrepared(["A": .ready, "B": .ready]) == .read(fromStart, block: nil))
     }
 
+    @Test func aGroupThisAdapterCreatedIsRecreatedNoEarlierThanWhereItWasCreated() {
+        var consumer = machine()
+        _ = consumer.connected()
+        _ = consumer.groupsPrepared(["A": .created(at: StreamID("4-0")), "B": .created(at: nil)])
+        // Nothing acknowledged yet: A goes back where it was created (everything after it is
+        // post-group), B, whose position Redis did not tell, at $.
+        #expect(consumer.redisFailed(.server(code: "NOGROUP", message: "NOGROUP")) == .prepareGroups(["A": "4-0", "B": "$"]))
+        consumer.acknowledged(["A": StreamID("6-0")!])
+        #expect(consumer.startID(for: "A") == "6-0")
+    }
+
     @Test func aKeyTurnedIntoAnotherTypeIsWaitedForAndComesBackAtItsLastAcknowledgedID() {
         var consumer = machine()
         _ = consumer.connected()
@@ -107,9 +118,12 @@ import Testing
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         #expect(consumer.redisFailed(wrongType) == .sleep(.milliseconds(100)))
         #expect(consumer.sleepFinished() == .prepareGroups(["A": "$", "B": "$"]))
-        // A read that succeeds ends the streak.
+        // A replay right after re-creating proves nothing; a read of new entries ends the streak.
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
+        #expect(consumer.redisFailed(wrongType) == .sleep(.milliseconds(100)))
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        _ = consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:]))
         #expect(consumer.redisFailed(wrongType) == .prepareGroups(["A": "$", "B": "$"]))
     }
 
