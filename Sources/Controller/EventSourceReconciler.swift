@@ -68,7 +68,7 @@ public actor EventSourceReconciler {
     }
 
     private func reconcile(_ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?) async throws {
-        await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames)
+        try await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames)
         let desired = DesiredState.build(
             eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, replicaName: options.consumerName)
         let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))

@@ -5,6 +5,7 @@ import EventSourceAPI
 import Logging
 import Reconciler
 import ServiceLifecycle
+import Sinks
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,8 +37,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Address the health and metrics server binds to.")
     var httpAddress: String = "127.0.0.1"
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     func validate() throws {
         if let sink, let problem = SinkSpec.problem(withURI: sink) {
@@ -50,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = LogSetup.bootstrap(level: logLevel)
+        let logger = logging.bootstrap()
         // Before any adapter exists: metrics created earlier would never be exported.
         _ = MetricsBootstrap.bootstrap()
         let manifest = try ManifestLoader.load(file)

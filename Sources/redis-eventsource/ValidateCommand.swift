@@ -9,9 +9,21 @@ struct ValidateCommand: ParsableCommand {
     )
 
     @Option(name: .shortAndLong, help: "The EventSource YAML or JSON file (several documents allowed).")
-    var file: String
+    var file: String?
+
+    @Argument(help: "The file, given without -f.")
+    var positionalFile: String?
+
+    func validate() throws {
+        switch (file, positionalFile) {
+        case (nil, nil): throw ValidationError("give the EventSource file: validate FILE, or validate -f FILE")
+        case (.some, .some): throw ValidationError("give the file once: either validate FILE or validate -f FILE")
+        default: break
+        }
+    }
 
     func run() throws {
+        let file = (file ?? positionalFile)!
         let manifest = try ManifestLoader.load(file)
         guard !manifest.documents.isEmpty else {
             print("\(file): no \(EventSource.apiVersion) \(EventSource.kind) found")

@@ -1,4 +1,5 @@
 import Adapter
+import Sinks
 import EventSourceAPI
 import Synchronization
 import Testing
