@@ -11,6 +11,7 @@ final class AdapterWorker {
     private let status: AdapterStatusCell
     private let stop: StopSignal
     private let interrupter: BlockedReadInterrupter
+    private let severer: ConnectionSeverer
     private let logger: Logger
     private let sink: EventSink
     private let builder: EventBuilder
@@ -36,7 +37,8 @@ final class AdapterWorker {
 
     init(
         configuration: AdapterConfiguration, status: AdapterStatusCell, stop: StopSignal,
-        interrupter: BlockedReadInterrupter = BlockedReadInterrupter(), logger: Logger,
+        interrupter: BlockedReadInterrupter = BlockedReadInterrupter(), severer: ConnectionSeverer = ConnectionSeverer(),
+        logger: Logger,
         statsInterval: Duration, sink: EventSink, onPhaseChange: (@Sendable () -> Void)? = nil
     ) {
         self.onPhaseChange = onPhaseChange
@@ -44,6 +46,7 @@ final class AdapterWorker {
         self.status = status
         self.stop = stop
         self.interrupter = interrupter
+        self.severer = severer
         self.logger = logger
         self.sink = sink
         self.statsInterval = statsInterval
@@ -153,7 +156,7 @@ final class AdapterWorker {
         connection = nil
         status.update { $0.connectAttempts += 1 }
         do {
-            let opened = try connector.connect(stop: stop)
+            let opened = try connector.connect(stop: stop, severer: severer)
             connection = opened
             // Lets a stop unblock our reads; a user without the right to ask simply waits out BLOCK.
             do throws(RedisError) {

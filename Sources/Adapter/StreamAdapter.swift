@@ -13,6 +13,7 @@ public final class StreamAdapter: Sendable {
     public let status: AdapterStatusCell
     private let stopSignal = StopSignal()
     private let interrupter = BlockedReadInterrupter()
+    private let severer = ConnectionSeverer()
     private let makeSink: @Sendable (AdapterConfiguration) -> EventSink
     private let logger: Logger
     private let completion = Mutex<Completion>(Completion())
@@ -55,7 +56,8 @@ public final class StreamAdapter: Sendable {
         guard !alreadyStarted else { return }
         let thread = Thread { [self] in
             let worker = AdapterWorker(
-                configuration: configuration, status: status, stop: stopSignal, interrupter: interrupter, logger: logger,
+                configuration: configuration, status: status, stop: stopSignal, interrupter: interrupter, severer: severer,
+                logger: logger,
                 statsInterval: statsInterval, sink: makeSink(configuration), onPhaseChange: onPhaseChange)
             worker.run()
             finish()
@@ -72,6 +74,14 @@ public final class StreamAdapter: Sendable {
         interrupter.interrupt(
             connector: RedisConnector(configuration: configuration), patience: configuration.blockTime + .seconds(2),
             logger: logger)
+    }
+
+    /// Stops for good (its entry was removed): like `requestStop`, but if the adapter is still busy
+    /// after `grace` (a slow sink, a long filter) its Redis connection is cut. What it was
+    /// delivering then stays pending under its consumer name, for a restart or a reclaim.
+    public func requestFinalStop(grace: Duration = .seconds(1)) {
+        requestStop()
+        severer.sever(after: grace) { [self] in isFinished }
     }
 
     public var isFinished: Bool { completion.withLock { $0.finished } }

@@ -60,6 +60,9 @@ public actor AdapterSupervisor {
         let replaced = plan.restart.compactMap { configuration in
             remove(configuration.adapterKey).map { (configuration, $0) }
         }
+        // A removed entry's connection is cut if it is still busy after a second; a restarted one
+        // drains fully, since its replacement reads under the same consumer name.
+        for (_, adapter) in leaving { adapter.requestFinalStop() }
         await Self.drain(leaving.map(\.1) + replaced.map(\.1))
         for (key, _) in leaving { changes.append(.stopped(key)) }
         for configuration in plan.restart {

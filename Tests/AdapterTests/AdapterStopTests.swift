@@ -1,4 +1,7 @@
 import Adapter
+import Dispatch
+import Sinks
+import Synchronization
 import EventSourceAPI
 import Testing
 import TestSupport
@@ -58,6 +61,47 @@ import TestSupport
             let id = try await fixture.client.xadd("FOO", [("k", "v")])
             try await waitUntil("the event") { sink.messageIDs() == [id] }
             #expect(adapter.status.snapshot.phase == .consuming)
+        }
+    }
+}
+
+/// A sink that holds every delivery until the test lets it go, as a hung receiver would.
+private final class HangingSink: EventSink, Sendable {
+    private let released = DispatchSemaphore(value: 0)
+    private let entered = Mutex(false)
+
+    var isHanging: Bool { entered.withLock { $0 } }
+
+    func deliver(_ event: CloudEvent) -> DeliveryOutcome {
+        entered.withLock { $0 = true }
+        released.wait()
+        released.signal()
+        return .delivered
+    }
+
+    func release() { released.signal() }
+    func close() {}
+}
+
+extension AdapterStopTests {
+    @Test func aFinalStopCutsTheRedisConnectionOfAnAdapterStuckInItsSink() async throws {
+        try await AdapterFixture.with { fixture in
+            let sink = HangingSink()
+            let adapter = fixture.startAdapter(fixture.configuration()) { _ in sink }
+            try await fixture.waitForPhase(adapter, .consuming)
+            let id = try await fixture.client.xadd("FOO", [("k", "v")])
+            try await waitUntil("the delivery hanging") { sink.isHanging }
+            adapter.requestFinalStop(grace: .milliseconds(200))
+            try await waitUntil("the adapter's connection gone while its sink still hangs") {
+                let list = try await fixture.client.command("CLIENT", "LIST").string ?? ""
+                return list.split(separator: "\n").count == 1
+            }
+            #expect(!adapter.isFinished)
+            sink.release()
+            try await waitUntil("the adapter finished") { adapter.isFinished }
+            // Its ack could not be sent: the entry stays pending under its consumer, never lost.
+            let pending = try await fixture.client.command("XPENDING", "FOO", "argo-events-cg", "-", "+", "10")
+            #expect(pending.array?.first?.array?.first?.string == id)
         }
     }
 }
