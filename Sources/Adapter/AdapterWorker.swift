@@ -171,6 +171,8 @@ final class AdapterWorker {
             metrics.connected.record(1)
             logger.info("connected to Redis at \(configuration.source.hostAddress)")
             return machine.connected()
+        } catch .unusableTLSMaterial(let reason) {
+            return machine.cannotRun("TLS material unusable: \(reason)")
         } catch {
             return failed(error)
         }
