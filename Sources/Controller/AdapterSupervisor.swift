@@ -38,8 +38,9 @@ public actor AdapterSupervisor {
         return configurations
     }
 
-    /// Every running adapter's configuration, across EventSources.
-    public var allConfigurations: [AdapterConfiguration] { running.values.map(\.configuration) }
+    /// Per running adapter that shares its stream and group with another, the note saying so;
+    /// recomputed whenever the set of adapters changes, not on every reconcile.
+    public private(set) var groupSharing: [AdapterKey: String] = [:]
 
     /// Event name → status, for one EventSource's running adapters.
     public func statuses(of object: ObjectKey) -> [String: AdapterStatus] {
@@ -73,6 +74,7 @@ public actor AdapterSupervisor {
             start(configuration)
             changes.append(.started(configuration.adapterKey))
         }
+        if !plan.isEmpty { groupSharing = GroupSharing.notes(running.values.map(\.configuration)) }
         return changes
     }
 
@@ -98,6 +100,7 @@ public actor AdapterSupervisor {
         let adapters = Array(running.values)
         running.removeAll()
         byObject.removeAll()
+        groupSharing = [:]
         live.withLock { $0.removeAll() }
         return await AdapterSetService.stopAll(adapters, within: timeout)
     }

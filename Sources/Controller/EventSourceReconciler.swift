@@ -78,7 +78,7 @@ public actor EventSourceReconciler {
             }
         }
         let adapters = await supervisor.statuses(of: key)
-        let sharing = GroupSharing.notes(await supervisor.allConfigurations)
+        let sharing = await supervisor.groupSharing
         var groupSharing: [String: String] = [:]
         for (eventName, _) in eventSource.redisStream {
             let adapterKey = AdapterKey(namespace: key.namespace, name: key.name, eventName: eventName)
