@@ -20,6 +20,7 @@ public actor EventSourceReconciler {
     private var transitions = TransitionEvents()
     /// Asks for another EventSource to be reconciled (it now shares a group with one of ours).
     private let requeue: @Sendable (ObjectKey) -> Void
+    private var specNotices = SpecNotices()
 
     public init(
         cache: ObjectCache, secrets: SecretCache, supervisor: AdapterSupervisor, statusWriter: StatusWriter,
@@ -43,6 +44,7 @@ public actor EventSourceReconciler {
             await statusWriter.forget(key)
             await secrets.forget(key)
             transitions.forget(key)
+            specNotices.forget(key)
             return
         }
         guard object["spec"]?["redisStream"] != nil else {
@@ -57,12 +59,21 @@ public actor EventSourceReconciler {
                 logger.warning("EventSource \(key) is invalid: \(error)")
                 await record(object, warning: true, reason: "InvalidSpec", note: error.problems.map(\.description).joined(separator: "; "))
             }
+            await announce(error.warnings, of: key, object: object)
             // The adapters of the last valid spec keep running until the spec is fixed.
-            let status = EventSourceStatus(
-                generation: generation, specProblems: error.problems, eventNames: [], desired: DesiredState(), adapters: [:])
+            // Its entries stay in `sources`, with their counts, so the status shows what still runs.
+            let running = await supervisor.configurations(of: key).keys.map(\.eventName).sorted()
+            var status = EventSourceStatus(
+                generation: generation, specProblems: error.problems, eventNames: running, desired: DesiredState(),
+                adapters: await supervisor.statuses(of: key))
+            status.specWarnings = error.warnings
+            status.stillRunning = running
+            status.lastValidGeneration = specNotices.lastValidGeneration(key)
             try await write(status, for: key, object: object)
         case .success(let eventSource):
             transitions.validSpec(key)
+            specNotices.valid(key, generation: generation)
+            await announce(eventSource.warnings, of: key, object: object)
             try await reconcile(eventSource, key: key, object: object, generation: generation)
         }
     }
@@ -100,6 +111,7 @@ public actor EventSourceReconciler {
             generation: generation, specProblems: [], eventNames: eventSource.redisStream.map(\.name), desired: desired,
             adapters: adapters)
         status.groupSharing = groupSharing
+        status.specWarnings = eventSource.warnings
         try await write(status, for: key, object: object)
     }
 
@@ -134,6 +146,13 @@ public actor EventSourceReconciler {
             transitions.forget(key)
             await record(object, warning: false, reason: "AdapterStopped", note: "\(key.eventName): adapter stopped; its consumer group is kept")
         }
+    }
+
+    /// Unknown, misplaced or ignored fields: a Warning Event once per distinct set, and a log line.
+    private func announce(_ warnings: [ValidationProblem], of key: ObjectKey, object: JSONValue) async {
+        guard let note = specNotices.warningNote(key, warnings) else { return }
+        logger.warning("EventSource \(key) has spec warnings: \(note)")
+        await record(object, warning: true, reason: "SpecWarnings", note: note)
     }
 
     private func record(_ object: JSONValue, _ notice: TransitionEvents.Notice) async {

@@ -56,6 +56,7 @@ struct RunCommand: AsyncParsableCommand {
         _ = MetricsBootstrap.bootstrap()
         let manifest = try ManifestLoader.load(file)
         let problems = ManifestLoader.problemLines(manifest)
+        for line in ManifestLoader.warningLines(manifest) { ManifestLoader.printError(line) }
         guard problems.isEmpty else {
             for line in problems { ManifestLoader.printError(line) }
             throw ExitCode(1)

@@ -5,7 +5,11 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Checks an EventSource file.",
-        discussion: "Exit 0: valid. Exit 1: invalid, one 'path: problem' line per problem. Exit 2: unreadable or not YAML."
+        discussion: """
+            Exit 0: valid; warnings ('warning: path: message': unknown, misspelled or misplaced fields, fields \
+            ignored as Argo ignores them) and notes do not change that. Exit 1: invalid, one 'path: problem' line \
+            per problem. Exit 2: unreadable or not YAML.
+            """
     )
 
     @Option(name: .shortAndLong, help: "The EventSource YAML or JSON file (several documents allowed).")
@@ -30,7 +34,7 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let lines = ManifestLoader.problemLines(manifest)
-        for line in lines { print(line) }
+        for line in lines + ManifestLoader.warningLines(manifest) + ManifestLoader.noteLines(manifest) { print(line) }
         if !lines.isEmpty { throw ExitCode(1) }
     }
 }
