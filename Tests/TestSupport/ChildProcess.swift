@@ -179,7 +179,18 @@ public final class ChildProcess: Sendable {
         _ = try await waitForValue("\(name) to exit", timeout: .seconds(15)) { reap() }
     }
 
-    deinit { stop() }
+    /// Not `stop()`: its reaper thread would retain an object being destroyed, which crashes the
+    /// whole test process. A child still running here is killed and reaped on a thread that holds
+    /// only its pid.
+    deinit {
+        guard isRunning else { return }
+        let pid = pid
+        kill(pid, SIGKILL)
+        Thread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }.start()
+    }
 }
 
 public enum ChildProcessError: Error, CustomStringConvertible {
