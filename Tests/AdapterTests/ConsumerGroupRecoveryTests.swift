@@ -21,16 +21,16 @@ import TestSupport
             let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             let first = try await add(fixture, "FOO", 20, tag: "first")
-            try await waitUntil("the first entries") { Set(sink.messageIDs()).isSuperset(of: first) }
-            try await waitUntil("their acks") { try await fixture.client.pendingCount("FOO", group: group) == 0 }
+            try await waitUntil("the first entries", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: first) }
+            try await waitUntil("their acks", timeout: .seconds(60)) { try await fixture.client.pendingCount("FOO", group: group) == 0 }
             try await fixture.client.command("XGROUP", "DESTROY", "FOO", group)
             // Written while the group is gone, before the adapter can have re-created it.
             let during = try await add(fixture, "FOO", 10, tag: "during")
-            try await waitUntil("the group back") {
+            try await waitUntil("the group back", timeout: .seconds(60)) {
                 (try await fixture.client.command("XINFO", "GROUPS", "FOO")).array?.count == 1
             }
             let after = try await add(fixture, "FOO", 10, tag: "after")
-            try await waitUntil("every entry after the destroy") { Set(sink.messageIDs()).isSuperset(of: during + after) }
+            try await waitUntil("every entry after the destroy", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: during + after) }
             let delivered = sink.messageIDs()
             #expect(delivered.count == Set(delivered).count, "no entry delivered twice")
             #expect(Set(delivered).isDisjoint(with: history), "history before the group is not replayed")
@@ -45,11 +45,11 @@ import TestSupport
             let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             try await fixture.client.command("XGROUP", "DESTROY", "FOO", group)
-            try await waitUntil("the group back") {
+            try await waitUntil("the group back", timeout: .seconds(60)) {
                 (try await fixture.client.command("XINFO", "GROUPS", "FOO")).array?.count == 1
             }
             let after = try await add(fixture, "FOO", 3, tag: "after")
-            try await waitUntil("the new entries") { Set(sink.messageIDs()).isSuperset(of: after) }
+            try await waitUntil("the new entries", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: after) }
             #expect(Set(sink.messageIDs()).isDisjoint(with: history))
         }
     }
@@ -60,11 +60,11 @@ import TestSupport
             let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             let before = try await add(fixture, "FOO", 5, tag: "before")
-            try await waitUntil("the first entries") { Set(sink.messageIDs()).isSuperset(of: before) }
+            try await waitUntil("the first entries", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: before) }
             try await fixture.client.command("DEL", "FOO")
             let recreated = try await add(fixture, "FOO", 20, tag: "recreated")
-            try await waitUntil("every entry of the re-created stream") { Set(sink.messageIDs()).isSuperset(of: recreated) }
-            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: group) == 0 }
+            try await waitUntil("every entry of the re-created stream", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: recreated) }
+            try await waitUntil("an empty PEL", timeout: .seconds(60)) { try await fixture.client.pendingCount("FOO", group: group) == 0 }
         }
     }
 
@@ -76,7 +76,7 @@ import TestSupport
             try await fixture.waitForPhase(adapter, .consuming)
             #expect(try await fixture.client.command("TYPE", "FOO").string == "stream")
             let first = try await fixture.client.xadd("FOO", [("first", "1")])
-            try await waitUntil("the first entry") { sink.messageIDs() == [first] }
+            try await waitUntil("the first entry", timeout: .seconds(60)) { sink.messageIDs() == [first] }
         }
     }
 
@@ -89,11 +89,11 @@ import TestSupport
             try await fixture.waitForPhase(adapter, .waitingForStreams)
             #expect(adapter.status.snapshot.missingStreams == ["B"])
             let written = try await add(fixture, "A", 200, tag: "a")
-            try await waitUntil("every entry of A while B is missing") { Set(sink.messageIDs()).isSuperset(of: written) }
+            try await waitUntil("every entry of A while B is missing", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: written) }
             try await fixture.client.command("DEL", "B")
             let onB = try await add(fixture, "B", 20, tag: "b")
             try await fixture.waitForPhase(adapter, .consuming)
-            try await waitUntil("every entry of B") { Set(sink.messageIDs()).isSuperset(of: onB) }
+            try await waitUntil("every entry of B", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: onB) }
             #expect(sink.messageIDs().count == 220)
         }
     }
@@ -109,11 +109,11 @@ import TestSupport
             #expect(try await fixture.client.command("EXISTS", "A").integer == 0, "no key was created")
             // A appears; entries written before the adapter notices are still delivered (group at 0).
             let onA = try await add(fixture, "A", 30, tag: "a")
-            try await waitUntil("every entry of A, B still missing") { Set(sink.messageIDs()).isSuperset(of: onA) }
+            try await waitUntil("every entry of A, B still missing", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: onA) }
             #expect(adapter.status.snapshot.missingStreams == ["B"])
             let onB = try await add(fixture, "B", 30, tag: "b")
             try await fixture.waitForPhase(adapter, .consuming)
-            try await waitUntil("every entry of B") { Set(sink.messageIDs()).isSuperset(of: onB) }
+            try await waitUntil("every entry of B", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: onB) }
             #expect(sink.messageIDs().count == 60)
         }
     }
@@ -124,13 +124,13 @@ import TestSupport
             let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await fixture.waitForPhase(adapter, .consuming)
             let before = try await add(fixture, "FOO", 5, tag: "before")
-            try await waitUntil("the first entries") { Set(sink.messageIDs()).isSuperset(of: before) }
+            try await waitUntil("the first entries", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: before) }
             try await fixture.client.command("DEL", "FOO")
             try await fixture.client.command("SET", "FOO", "a string now")
-            try await waitUntil("the adapter noticing") { adapter.status.snapshot.missingStreams == ["FOO"] }
+            try await waitUntil("the adapter noticing", timeout: .seconds(60)) { adapter.status.snapshot.missingStreams == ["FOO"] }
             try await fixture.client.command("DEL", "FOO")
             let after = try await add(fixture, "FOO", 300, tag: "after")
-            try await waitUntil("every entry written after it came back") { Set(sink.messageIDs()).isSuperset(of: after) }
+            try await waitUntil("every entry written after it came back", timeout: .seconds(60)) { Set(sink.messageIDs()).isSuperset(of: after) }
             try await fixture.waitForPhase(adapter, .consuming)
         }
     }
@@ -142,7 +142,7 @@ import TestSupport
             var configuration = fixture.configuration()
             configuration.source.startFrom = .beginning
             _ = fixture.startAdapter(configuration, sink: sink)
-            try await waitUntil("the history") { sink.messageIDs() == history }
+            try await waitUntil("the history", timeout: .seconds(60)) { sink.messageIDs() == history }
         }
     }
 }

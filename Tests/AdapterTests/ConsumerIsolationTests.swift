@@ -37,7 +37,7 @@ import TestSupport
             var ids: [String] = []
             for index in 0..<40 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
             // Redis splits the entries; what the first entry holds stays pending with it.
-            let held = try await waitForValue("every entry handled or held") { () -> Set<String>? in
+            let held = try await waitForValue("every entry handled or held", timeout: .seconds(60)) { () -> Set<String>? in
                 let held = try await pending(fixture, consumer: one.consumerName)
                 return held.count + accepting.events.count == ids.count ? held : nil
             }
@@ -53,7 +53,7 @@ import TestSupport
             await first.stop()
             let taking = RecordingSink()
             _ = fixture.startAdapter(configuration(fixture, event: "three", claimIdle: 1), sink: taking)
-            try await waitUntil("the held entries reclaimed and delivered") { Set(taking.messageIDs()) == held }
+            try await waitUntil("the held entries reclaimed and delivered", timeout: .seconds(60)) { Set(taking.messageIDs()) == held }
             let delivered = accepting.messageIDs() + taking.messageIDs()
             #expect(delivered.count == ids.count)
             #expect(Set(delivered) == Set(ids))

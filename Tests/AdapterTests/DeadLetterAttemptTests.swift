@@ -80,7 +80,7 @@ private final class FlakySink: EventSink, Sendable {
             #expect(dead.first?["dlq_delivery_count"] == "3")
             #expect(sink.attempts(ids[0]) == 3)
             #expect(Set(sink.delivered) == Set(ids.dropFirst()))
-            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+            try await waitUntil("an empty PEL", timeout: .seconds(60)) { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
         }
     }
 
@@ -94,7 +94,7 @@ private final class FlakySink: EventSink, Sendable {
             var patient = configuration(fixture)
             patient.source.maxDeliveries = 1000
             let first = fixture.startAdapter(patient) { _ in down }
-            try await waitUntil("two attempts at the first entry") { down.attempts(ids[0]) >= 2 }
+            try await waitUntil("two attempts at the first entry", timeout: .seconds(60)) { down.attempts(ids[0]) >= 2 }
             await first.stop()
             let tried = down.attempts(ids[0])
             // Redis' counter holds the real attempts: the entries behind the first were read, never tried.
