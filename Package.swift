@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "RedisEventSourceCLI",
             dependencies: [
-                "Controller", "Adapter", "Sinks", "EventSourceAPI", "KubeClient", "StructuredData",
+                "Controller", "Adapter", "Sinks", "EventSourceAPI", "KubeClient", "StructuredData", "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

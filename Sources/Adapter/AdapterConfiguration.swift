@@ -46,9 +46,10 @@ public struct AdapterConfiguration: Sendable, Hashable {
     /// `namespace/name/event`, the adapter's name in logs and metrics.
     public var key: String { "\(namespace)/\(eventSourceName)/\(eventName)" }
 
-    /// Resolves an entry's secrets; every missing one is reported.
+    /// Resolves an entry's secrets; every missing one is reported. The adapter's consumer name is
+    /// derived from `replicaName` and the entry (see `AdapterConsumerName`).
     public static func resolve(
-        eventSource: EventSource, eventName: String, source: RedisStreamSource, sink: SinkSpec, consumerName: String,
+        eventSource: EventSource, eventName: String, source: RedisStreamSource, sink: SinkSpec, replicaName: String,
         secrets: SecretStore
     ) -> Result<AdapterConfiguration, SecretError> {
         do throws(SecretError) {
@@ -63,7 +64,9 @@ public struct AdapterConfiguration: Sendable, Hashable {
             return .success(
                 AdapterConfiguration(
                     namespace: namespace, eventSourceName: eventSource.name, eventName: eventName, source: source,
-                    password: password, tls: material, sink: sink, consumerName: consumerName))
+                    password: password, tls: material, sink: sink,
+                    consumerName: AdapterConsumerName.make(
+                        replica: replicaName, namespace: namespace, eventSource: eventSource.name, event: eventName)))
         } catch {
             return .failure(error)
         }

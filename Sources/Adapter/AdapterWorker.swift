@@ -1,3 +1,4 @@
+import EventSourceAPI
 import FilterExpression
 import Logging
 import Metrics
@@ -9,6 +10,8 @@ final class AdapterWorker {
     private let configuration: AdapterConfiguration
     private let status: AdapterStatusCell
     private let stop: StopSignal
+    private let interrupter: BlockedReadInterrupter
+    private let severer: ConnectionSeverer
     private let logger: Logger
     private let sink: EventSink
     private let builder: EventBuilder
@@ -20,6 +23,10 @@ final class AdapterWorker {
     private let onPhaseChange: (@Sendable () -> Void)?
     private let commandTimeout = Duration.seconds(10)
     private var connection: RESPConnection?
+    /// The connection's CLIENT ID, so a stop can unblock its read; nil when Redis would not say.
+    private var clientID: Int64?
+    /// Why this entry cannot run at all, found while setting up.
+    private var setupProblem: String?
     private var machine: ConsumerStateMachine
     private var nextStatsRefresh = ContinuousClock.now
     /// What was last logged about missing streams, so a long wait logs once, not every poll.
@@ -31,13 +38,17 @@ final class AdapterWorker {
     private var streams: [String] { configuration.source.streams }
 
     init(
-        configuration: AdapterConfiguration, status: AdapterStatusCell, stop: StopSignal, logger: Logger,
+        configuration: AdapterConfiguration, status: AdapterStatusCell, stop: StopSignal,
+        interrupter: BlockedReadInterrupter = BlockedReadInterrupter(), severer: ConnectionSeverer = ConnectionSeverer(),
+        logger: Logger,
         statsInterval: Duration, sink: EventSink, onPhaseChange: (@Sendable () -> Void)? = nil
     ) {
         self.onPhaseChange = onPhaseChange
         self.configuration = configuration
         self.status = status
         self.stop = stop
+        self.interrupter = interrupter
+        self.severer = severer
         self.logger = logger
         self.sink = sink
         self.statsInterval = statsInterval
@@ -49,47 +60,52 @@ final class AdapterWorker {
             streams: configuration.source.streams, group: configuration.source.consumerGroup,
             consumer: configuration.consumerName, claimMinIdleSeconds: configuration.source.claimMinIdleSeconds,
             timeout: commandTimeout)
-        // Validation parsed the expression already; one that still fails to parse filters nothing out
-        // and would be a bug, so it is logged rather than silently dropping entries.
+        // Validation parsed the expression already; one that still fails to parse stops this entry
+        // alone (Failed, with the reason) rather than forwarding what the filter meant to drop.
         if let expression = configuration.source.filterExpression {
             do {
                 filter = try FilterProgram.parse(expression, knownVariables: FilterProgram.redisStreamVariables)
             } catch {
-                logger.error("filter expression does not parse, filtering disabled: \(error)")
+                setupProblem = "filter expression does not parse: \(error)"
                 filter = nil
             }
         } else {
             filter = nil
         }
         metrics = AdapterMetrics(eventSourceName: configuration.eventSourceName, eventName: configuration.eventName)
-        let claimIdle = Duration.seconds(configuration.source.claimMinIdleSeconds)
+        // Clamped before any arithmetic: the value is the user's.
+        let claimIdle = Duration.seconds(min(max(configuration.source.claimMinIdleSeconds, 1), 60))
         machine = ConsumerStateMachine(
             streams: configuration.source.streams, blockTime: configuration.blockTime,
-            reclaimInterval: max(.seconds(1), min(claimIdle / 2, .seconds(30))))
+            startFrom: configuration.source.startFrom,
+            reclaimInterval: max(.seconds(1), claimIdle / 2))
     }
 
     func run() {
-        var action = machine.start()
+        var action = setupProblem.map { machine.cannotRun($0) } ?? machine.start()
         logger.info("adapter starting", metadata: ["streams": "\(streams.joined(separator: ","))", "group": "\(group)"])
         loop: while !stop.isStopped {
             switch action {
             case .connect:
                 action = connect()
-            case .prepareGroups(let startID):
+            case .prepareGroups(let startIDs):
                 action = perform { connection throws(RedisError) in
-                    let missing = try prepareGroups(connection, startID: startID)
-                    if missing.isEmpty {
-                        if machine.phase != .consuming {
-                            logger.info("consuming", metadata: ["consumer": "\(configuration.consumerName)"])
-                        }
-                        reportedMissing = []
-                        return machine.groupsReady()
-                    }
+                    let outcomes = try prepareGroups(connection, startIDs: startIDs)
+                    let wasConsuming = machine.phase == .consuming
+                    let next = machine.groupsPrepared(outcomes)
+                    let missing = machine.missingStreams
                     if missing != reportedMissing {
-                        logger.info("waiting for streams: \(missing.joined(separator: ", "))")
+                        if missing.isEmpty {
+                            status.update { $0.lastError = nil }
+                        } else {
+                            logger.info("waiting for streams: \(missing.joined(separator: ", "))")
+                        }
                         reportedMissing = missing
                     }
-                    return machine.streamsMissing(missing)
+                    if machine.phase == .consuming && !wasConsuming {
+                        logger.info("consuming", metadata: ["consumer": "\(configuration.consumerName)"])
+                    }
+                    return next
                 }
             case .read(let mode, let block):
                 action = perform { connection throws(RedisError) in
@@ -105,6 +121,14 @@ final class AdapterWorker {
             case .sleep(let duration):
                 if stop.sleep(for: duration) { break loop }
                 action = machine.sleepFinished()
+            case .fail(let reason):
+                logger.error("this entry cannot run: \(reason)")
+                status.update {
+                    $0.phase = .failed
+                    $0.lastError = reason
+                }
+                onPhaseChange?()
+                break loop
             }
             let phase = machine.phase
             let missing = machine.missingStreams
@@ -121,7 +145,8 @@ final class AdapterWorker {
         sink.close()
         metrics.connected.record(0)
         status.update {
-            $0.phase = .stopped
+            // A failed entry keeps showing why until it is changed or deleted.
+            if $0.phase != .failed { $0.phase = .stopped }
             $0.connected = false
         }
         onPhaseChange?()
@@ -133,7 +158,14 @@ final class AdapterWorker {
         connection = nil
         status.update { $0.connectAttempts += 1 }
         do {
-            connection = try connector.connect(stop: stop)
+            let opened = try connector.connect(stop: stop, severer: severer)
+            connection = opened
+            // Lets a stop unblock our reads; a user without the right to ask simply waits out BLOCK.
+            do throws(RedisError) {
+                clientID = try opened.command(["CLIENT", "ID"], timeout: commandTimeout).integer
+            } catch .server {
+                clientID = nil
+            }
             status.update {
                 $0.connected = true
                 $0.lastError = nil
@@ -141,6 +173,8 @@ final class AdapterWorker {
             metrics.connected.record(1)
             logger.info("connected to Redis at \(configuration.source.hostAddress)")
             return machine.connected()
+        } catch .unusableTLSMaterial(let reason) {
+            return machine.cannotRun("TLS material unusable: \(reason)")
         } catch {
             return failed(error)
         }
@@ -173,46 +207,82 @@ final class AdapterWorker {
         return machine.redisFailed(error)
     }
 
-    /// Returns the streams that do not exist yet; creates the group on the others.
-    private func prepareGroups(_ connection: RESPConnection, startID: String) throws(RedisError) -> [String] {
-        let exists = try connection.pipeline(streams.map { ["EXISTS", RedisArgument($0)] }, timeout: commandTimeout)
-        let missing = zip(streams, exists).filter { $0.1.integer != 1 }.map(\.0)
-        guard missing.isEmpty else { return missing }
-        for stream in streams {
-            do {
-                try connection.command(
-                    ["XGROUP", "CREATE", RedisArgument(stream), RedisArgument(group), RedisArgument(startID)],
-                    timeout: commandTimeout)
-                logger.info("created consumer group \(group) on \(stream) at \(startID)")
-            } catch .server(let code, _) where code == "BUSYGROUP" {
+    /// XGROUP CREATE on each stream named, stream by stream: one missing or holding another type
+    /// does not hold up the rest. With MKSTREAM (the default) a missing stream is created at once,
+    /// so entries written before its producer's first XADD reaches us cannot be lost.
+    private func prepareGroups(
+        _ connection: RESPConnection, startIDs: [String: String]
+    ) throws(RedisError) -> [String: ConsumerStateMachine.GroupSetup] {
+        let names = streams.filter { startIDs[$0] != nil }
+        let create = configuration.source.createStreams
+        let replies = try connection.pipeline(
+            names.map { stream in
+                ["XGROUP", "CREATE", RedisArgument(stream), RedisArgument(group), RedisArgument(startIDs[stream]!)]
+                    + (create ? ["MKSTREAM"] : [])
+            }, timeout: commandTimeout)
+        var outcomes: [String: ConsumerStateMachine.GroupSetup] = [:]
+        for (stream, reply) in zip(names, replies) {
+            guard case .error(let message) = reply else {
+                let position = try createdPosition(of: stream, requested: startIDs[stream]!, over: connection)
+                logger.info("created consumer group \(group) on \(stream) at \(position?.description ?? startIDs[stream]!)")
+                outcomes[stream] = .created(at: position)
                 continue
             }
+            switch RedisError.fromErrorReply(message) {
+            case .server(let code, _) where code == "BUSYGROUP": outcomes[stream] = .ready
+            case .server(let code, _) where code == "WRONGTYPE":
+                outcomes[stream] = .wrongType
+                status.update { $0.lastError = "\(stream) holds something other than a stream (WRONGTYPE); waiting for it to be a stream" }
+            case .server(_, let text) where !create && text.contains("requires the key to exist"): outcomes[stream] = .missing
+            case let error: throw error
+            }
         }
-        return []
+        return outcomes
+    }
+
+    /// Where a group just created stands: the id asked for, or for `$` the group's
+    /// last-delivered-id as XINFO GROUPS reports it right after.
+    private func createdPosition(
+        of stream: String, requested: String, over connection: RESPConnection
+    ) throws(RedisError) -> StreamID? {
+        if let id = StreamID(requested) { return id }
+        let reply = try connection.pipeline([["XINFO", "GROUPS", RedisArgument(stream)]], timeout: commandTimeout)[0]
+        return GroupInfo.find(group, in: reply)?.lastDeliveredID.flatMap(StreamID.init)
     }
 
     private func read(
         _ connection: RESPConnection, mode: ConsumerStateMachine.ReadMode, block: Duration?
     ) throws(RedisError) -> [StreamEntry] {
+        let names: [String]
+        switch mode {
+        case .new: names = machine.readyStreams
+        case .pending(let cursors): names = streams.filter { cursors[$0] != nil }
+        }
+        guard !names.isEmpty else { return [] }
         var arguments: [RedisArgument] = [
             "XREADGROUP", "GROUP", RedisArgument(group), RedisArgument(configuration.consumerName),
             "COUNT", RedisArgument(configuration.source.maxMsgCountPerRead),
         ]
         var timeout = commandTimeout
         if let block {
-            let milliseconds = max(1, Int(block.components.seconds * 1000 + block.components.attoseconds / 1_000_000_000_000_000))
-            arguments += ["BLOCK", RedisArgument(milliseconds)]
+            let bounded = min(block, .seconds(3600))
+            let milliseconds = bounded.components.seconds * 1000 + bounded.components.attoseconds / 1_000_000_000_000_000
+            arguments += ["BLOCK", RedisArgument(Int(max(1, milliseconds)))]
             timeout += block
         }
         arguments.append("STREAMS")
-        arguments += streams.map { RedisArgument($0) }
+        arguments += names.map { RedisArgument($0) }
         switch mode {
-        case .new: arguments += streams.map { _ in ">" }
-        case .pending(let cursors): arguments += streams.map { RedisArgument(cursors[$0] ?? "0") }
+        case .new: arguments += names.map { _ in ">" }
+        case .pending(let cursors): arguments += names.map { RedisArgument(cursors[$0] ?? "0") }
         }
-        // Not interruptible: Redis may already have handed entries to this consumer when a stop
-        // arrives, and abandoning the reply would strand them in its pending list. A stop waits
-        // for the block to end (at most `blockTime`) and delivers what came.
+        // The reply is never abandoned: Redis may already have handed entries to this consumer
+        // when a stop arrives, and they would be stranded in its pending list. A stop instead
+        // unblocks the read (CLIENT UNBLOCK … TIMEOUT) and the entries that came are delivered.
+        if block != nil, let clientID {
+            guard interrupter.beginBlocking(clientID: clientID, stop: stop) else { return [] }
+        }
+        defer { interrupter.endBlocking() }
         return try connection.command(arguments, timeout: timeout) { reply throws(RedisError) in
             try StreamEntry.parseReadReply(reply)
         }
@@ -258,10 +328,11 @@ final class AdapterWorker {
         var leftPending = false
         var forwarded: Int64 = 0
         var lastForwardedTime: Int64?
+        var untried: [StreamEntry] = []
         for ((entry, _), outcome) in zip(outgoing, outcomes) {
             switch outcome {
             case nil:
-                continue
+                untried.append(entry)
             case .delivered?:
                 acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
                 forwarded += 1
@@ -288,17 +359,30 @@ final class AdapterWorker {
                 if let lastForwardedTime { $0.lastEventTime = lastForwardedTime }
             }
         }
-        let acks = acknowledged.map { stream, ids -> [RedisArgument] in
-            ["XACK", RedisArgument(stream), RedisArgument(group)] + ids
-        }
-        if !acks.isEmpty {
-            for reply in try connection.pipeline(acks, timeout: commandTimeout) {
-                if case .error(let message) = reply { throw RedisError.fromErrorReply(message) }
-            }
+        try acknowledge(acknowledged, over: connection)
+        if deadLetter != nil && !untried.isEmpty {
+            // The read counted a delivery the sink never saw; only real attempts may dead-letter.
+            try queries.uncountReads(of: untried, deliveryCounts: attempts, over: connection)
         }
         return .init(
             entryCount: lastIDs.isEmpty ? 0 : entries.count, lastIDs: lastIDs, sinkFailed: sinkFailed,
             entriesLeftPending: leftPending, retryAfter: sinkFailed ? retryAfter.flatMap { $0 > .zero ? $0 : nil } : nil)
+    }
+
+    /// One pipelined XACK per stream; what succeeded becomes the point a lost group is re-created at.
+    private func acknowledge(_ acknowledged: [String: [RedisArgument]], over connection: RESPConnection) throws(RedisError) {
+        let order = acknowledged.keys.sorted()
+        guard !order.isEmpty else { return }
+        let acks = order.map { stream -> [RedisArgument] in
+            ["XACK", RedisArgument(stream), RedisArgument(group)] + acknowledged[stream]!
+        }
+        var highest: [String: StreamID] = [:]
+        for (stream, reply) in zip(order, try connection.pipeline(acks, timeout: commandTimeout)) {
+            if case .error(let message) = reply { throw RedisError.fromErrorReply(message) }
+            let ids = acknowledged[stream]!.compactMap { StreamID(String(decoding: $0.bytes, as: UTF8.self)) }
+            if let top = ids.max() { highest[stream] = top }
+        }
+        machine.acknowledged(highest)
     }
 
     private func recordFailure(_ message: String) {
@@ -318,20 +402,20 @@ final class AdapterWorker {
         guard let policy, policy.isExhausted(deliveries) else { return false }
         try policy.write(entry, deliveries: deliveries, lastError: reason, over: connection)
         acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
-        recordDeadLetter(entry, policy)
+        recordDeadLetter(entry, policy, deliveries: deliveries)
         return true
     }
 
-    private func recordDeadLetter(_ entry: StreamEntry, _ policy: DeadLetterPolicy) {
+    private func recordDeadLetter(_ entry: StreamEntry, _ policy: DeadLetterPolicy, deliveries: Int) {
         metrics.deadLettered.increment()
         status.update { $0.deadLettered += 1 }
-        logger.warning("dead-lettered \(entry.stream) \(entry.id) to \(policy.stream) after \(policy.maxDeliveries) failed deliveries")
+        logger.warning("dead-lettered \(entry.stream) \(entry.id) to \(policy.stream) after \(deliveries) failed deliveries")
     }
 
     /// Moves other consumers' abandoned entries into this consumer's pending list; returns how many.
     private func reclaim(_ connection: RESPConnection) throws(RedisError) -> Int {
         var claimed = 0
-        for (stream, count) in try queries.claimAbandoned(over: connection) {
+        for (stream, count) in try queries.claimAbandoned(in: machine.readyStreams, over: connection) {
             logger.info("reclaimed \(count) abandoned entries of \(stream)")
             claimed += count
         }

@@ -8,8 +8,10 @@ struct ConsumerGroupQueries {
     let claimMinIdleSeconds: Int
     let timeout: Duration
 
-    /// How many times each entry has been delivered, counting this one: new entries are on their
-    /// first delivery; replayed ones carry Redis' own count, which every read increments.
+    /// How many times the sink has really been offered each entry, counting this attempt: new
+    /// entries are on their first; replayed ones carry Redis' delivery counter, which every read
+    /// increments and `uncountReads` takes back for reads the sink never saw, so the counter
+    /// counts real attempts, durably and across restarts.
     func deliveryCounts(
         of entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: RESPConnection
     ) throws(RedisError) -> [String: Int] {
@@ -40,10 +42,32 @@ struct ConsumerGroupQueries {
         return counts
     }
 
+    /// Sets the delivery counter of entries that were read but not offered to the sink (the batch
+    /// stopped at an earlier failure) back to what it was before the read. XCLAIM to ourselves
+    /// with JUSTID does not count a delivery, and RETRYCOUNT sets the counter.
+    func uncountReads(
+        of entries: [StreamEntry], deliveryCounts: [String: Int], over connection: RESPConnection
+    ) throws(RedisError) {
+        guard !entries.isEmpty else { return }
+        let commands = entries.map { entry -> [RedisArgument] in
+            let before = max(0, (deliveryCounts[entry.id] ?? 1) - 1)
+            return [
+                "XCLAIM", RedisArgument(entry.stream), RedisArgument(group), RedisArgument(consumer), "0",
+                RedisArgument(entry.id), "RETRYCOUNT", RedisArgument(before), "JUSTID",
+            ]
+        }
+        for reply in try connection.pipeline(commands, timeout: timeout) {
+            if case .error(let message) = reply { throw RedisError.fromErrorReply(message) }
+        }
+    }
+
     /// Moves entries that other consumers (dead replicas, renamed pods) left pending for longer
     /// than `claimMinIdleSeconds` into this consumer's pending list. Returns how many moved, per stream.
-    func claimAbandoned(over connection: RESPConnection) throws(RedisError) -> [String: Int] {
-        let minimumIdle = RedisArgument(claimMinIdleSeconds.multipliedReportingOverflow(by: 1000).overflow ? Int.max : claimMinIdleSeconds * 1000)
+    /// Only `streams` are looked at: those whose group is in place.
+    func claimAbandoned(in streams: [String], over connection: RESPConnection) throws(RedisError) -> [String: Int] {
+        // The user's value: saturate rather than overflow (Redis caps idle times itself).
+        let (milliseconds, overflow) = claimMinIdleSeconds.multipliedReportingOverflow(by: 1000)
+        let minimumIdle = RedisArgument(overflow ? Int.max : milliseconds)
         var claimed: [String: Int] = [:]
         for stream in streams {
             let pending = try connection.command(

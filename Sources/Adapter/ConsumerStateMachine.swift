@@ -1,27 +1,47 @@
+import EventSourceAPI
+
 /// The consumer's protocol logic, free of I/O: the adapter thread performs each `Action`
 /// and reports what happened; the machine answers with the next action.
 ///
-/// connect → prepare groups (waiting while streams are missing) → replay this consumer's
+/// connect → prepare each stream's group (stream by stream: a stream that is missing or holds
+/// another type is retried on its own while the others are read) → replay this consumer's
 /// pending entries (id `0`, cursor advancing per stream) → read new entries (`>`).
 /// A failing sink backs off and replays pending entries instead of pulling new ones;
-/// a broken connection backs off and reconnects; NOGROUP re-creates the group.
+/// a broken connection backs off and reconnects; NOGROUP re-creates the group where this
+/// adapter last acknowledged, so a destroyed group neither replays history nor skips entries.
 public struct ConsumerStateMachine: Sendable {
     public enum ReadMode: Sendable, Equatable {
-        /// Entries already delivered to this consumer but not acknowledged, after the given ids.
+        /// Entries already delivered to this consumer but not acknowledged, after the given ids;
+        /// only the streams listed are read.
         case pending(after: [String: String])
+        /// New entries of every stream whose group is ready (`readyStreams`).
         case new
     }
 
     public enum Action: Sendable, Equatable {
         case connect
-        /// Check that every stream exists, then create the group on each (BUSYGROUP is fine).
-        /// `startID` is `$` on first setup and `0` when the group vanished with its stream.
-        case prepareGroups(startID: String)
+        /// XGROUP CREATE on each listed stream at its id (with MKSTREAM unless the entry opted
+        /// out); an existing group (BUSYGROUP) counts as ready. Report with `groupsPrepared`.
+        case prepareGroups([String: String])
         /// XREADGROUP; `block` is nil for a non-blocking read.
         case read(ReadMode, block: Duration?)
         /// Take over entries other consumers left pending longer than the claim idle time.
         case reclaim
         case sleep(Duration)
+        /// A fault of this entry alone that retrying cannot fix: stop it and show it `Failed`.
+        case fail(reason: String)
+    }
+
+    /// What XGROUP CREATE found on one stream.
+    public enum GroupSetup: Sendable, Equatable {
+        /// This adapter created the group, positioned at this id (nil when Redis would not say).
+        case created(at: StreamID?)
+        /// The group was already there.
+        case ready
+        /// No such key, and the entry must not create it (`createStreams: false`).
+        case missing
+        /// The key holds something other than a stream.
+        case wrongType
     }
 
     /// What delivering one batch came to.
@@ -53,14 +73,33 @@ public struct ConsumerStateMachine: Sendable {
 
     public let streams: [String]
     public let blockTime: Duration
+    /// Where a group starts that this adapter creates for the first time.
+    public let startFrom: GroupStart
     private(set) public var phase: AdapterPhase = .connecting
     private(set) public var missingStreams: [String] = []
+    /// Streams whose group is in place, in the order of `streams`; only these are read.
+    public var readyStreams: [String] { streams.filter(ready.contains) }
+    private var ready: Set<String> = []
+    /// Streams this adapter had a group on at some point: a group it has to create again
+    /// vanished, so `startFrom` no longer applies to it.
+    private var everReady: Set<String> = []
+    /// Streams seen absent or holding another type: whatever they hold once they are streams
+    /// again was written after that, so nothing in them was delivered before.
+    private var sawGone: Set<String> = []
+    /// The highest id this adapter acknowledged per stream, where a lost group is re-created.
+    private(set) public var lastAcknowledged: [String: StreamID] = [:]
+    /// Where this adapter created each group: everything after it was written while the group
+    /// existed, so it is a safe place to re-create the group before anything was acknowledged.
+    private var createdAt: [String: StreamID] = [:]
+    /// When to look again for the streams still missing while the others are read.
+    private var prepareDue: ContinuousClock.Instant?
+    /// Group errors in a row without a read in between; from the second one on they wait.
+    private var groupTroubles = 0
     private var reconnectBackoff: Backoff
     /// Polling for streams to appear is cheap, so it never waits long between checks.
     private var streamWaitBackoff: Backoff
     private var deliveryBackoff: Backoff
     private var afterSleep: Action = .connect
-    private var groupStartID = "$"
     /// When refused entries should be offered to the sink again.
     private var pendingRetryDue: ContinuousClock.Instant?
     private var now: @Sendable () -> ContinuousClock.Instant
@@ -69,12 +108,13 @@ public struct ConsumerStateMachine: Sendable {
     private var reclaimDue: ContinuousClock.Instant?
 
     public init(
-        streams: [String], blockTime: Duration = .seconds(2), reconnectBackoff: Backoff = .redisReconnect,
-        deliveryBackoff: Backoff = .delivery, reclaimInterval: Duration? = nil,
+        streams: [String], blockTime: Duration = .seconds(2), startFrom: GroupStart = .newest,
+        reconnectBackoff: Backoff = .redisReconnect, deliveryBackoff: Backoff = .delivery, reclaimInterval: Duration? = nil,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.reclaimInterval = reclaimInterval
         self.streams = streams
+        self.startFrom = startFrom
         self.blockTime = blockTime
         self.reconnectBackoff = reconnectBackoff
         var streamWait = reconnectBackoff
@@ -86,28 +126,82 @@ public struct ConsumerStateMachine: Sendable {
 
     public func start() -> Action { .connect }
 
+    /// The entry cannot run at all (for example its filter does not parse).
+    public mutating func cannotRun(_ reason: String) -> Action {
+        phase = .failed
+        return .fail(reason: reason)
+    }
+
     private var replayFromStart: ReadMode {
-        .pending(after: Dictionary(uniqueKeysWithValues: streams.map { ($0, "0") }))
+        .pending(after: Dictionary(uniqueKeysWithValues: readyStreams.map { ($0, "0") }))
     }
 
+    private var settledPhase: AdapterPhase { missingStreams.isEmpty ? .consuming : .waitingForStreams }
+
+    /// Where a group this adapter creates on `stream` starts. After a lost group: where this
+    /// adapter last acknowledged (or created the group, if later), so nothing delivered is
+    /// replayed and nothing after it skipped;
+    /// `0` for a stream seen gone (all it holds is new); else `$` — never `0` on a stream whose
+    /// history may have been delivered. `startFrom` only for a stream it never had a group on.
+    public func startID(for stream: String) -> String {
+        if let known = [lastAcknowledged[stream], createdAt[stream]].compactMap({ $0 }).max() { return known.description }
+        if sawGone.contains(stream) { return "0" }
+        if !everReady.contains(stream) { return startFrom.argument }
+        return "$"
+    }
+
+    private func prepare(_ names: [String]) -> Action {
+        .prepareGroups(Dictionary(uniqueKeysWithValues: names.map { ($0, startID(for: $0)) }))
+    }
+
+    /// A new connection: every group is checked again (cheap: BUSYGROUP), since one may have
+    /// vanished meanwhile, with its stream or with a Redis restart.
     public mutating func connected() -> Action {
-        .prepareGroups(startID: groupStartID)
+        ready = []
+        prepareDue = nil
+        return prepare(streams)
     }
 
-    public mutating func streamsMissing(_ missing: [String]) -> Action {
-        phase = .waitingForStreams
-        missingStreams = missing
-        return sleep(streamWaitBackoff.next(), then: .prepareGroups(startID: groupStartID))
-    }
-
-    public mutating func groupsReady() -> Action {
-        missingStreams = []
-        streamWaitBackoff.reset()
-        groupStartID = "$"
-        if phase != .retrying { phase = .consuming }
+    /// What XGROUP CREATE found on each stream the last `prepareGroups` named.
+    public mutating func groupsPrepared(_ outcomes: [String: GroupSetup]) -> Action {
+        var newlyReady: Set<String> = []
+        for (stream, outcome) in outcomes {
+            if case .created(let position?) = outcome { createdAt[stream] = position }
+            switch outcome {
+            case .ready, .created:
+                if ready.insert(stream).inserted { newlyReady.insert(stream) }
+                everReady.insert(stream)
+                sawGone.remove(stream)
+            case .missing, .wrongType:
+                ready.remove(stream)
+                sawGone.insert(stream)
+            }
+        }
+        missingStreams = streams.filter { !ready.contains($0) }
+        guard !ready.isEmpty else {
+            phase = .waitingForStreams
+            prepareDue = nil
+            return sleep(streamWaitBackoff.next(), then: prepare(missingStreams))
+        }
+        if missingStreams.isEmpty {
+            streamWaitBackoff.reset()
+            prepareDue = nil
+        } else {
+            prepareDue = now() + streamWaitBackoff.next()
+        }
+        if phase != .retrying { phase = settledPhase }
         // Look for abandoned entries at once: a replica that died just before we started left them.
         if reclaimInterval != nil && reclaimDue == nil { reclaimDue = now() }
-        return .read(replayFromStart, block: nil)
+        let replay = streams.filter(newlyReady.contains)
+        guard !replay.isEmpty else { return readNew() }
+        return .read(.pending(after: Dictionary(uniqueKeysWithValues: replay.map { ($0, "0") })), block: nil)
+    }
+
+    /// XACK succeeded for these ids (the highest per stream is enough).
+    public mutating func acknowledged(_ ids: [String: StreamID]) {
+        for (stream, id) in ids where lastAcknowledged[stream].map({ id > $0 }) ?? true {
+            lastAcknowledged[stream] = id
+        }
     }
 
     /// `claimed` entries moved into this consumer's pending list; they are delivered by a replay.
@@ -119,6 +213,9 @@ public struct ConsumerStateMachine: Sendable {
 
     public mutating func batchFinished(_ mode: ReadMode, _ result: BatchResult) -> Action {
         reconnectBackoff.reset()
+        // Only a read of new entries ends a streak of group errors: a replay right after
+        // re-creating the groups proves nothing, and resetting there could spin.
+        if mode == .new { groupTroubles = 0 }
         if result.sinkFailed {
             phase = .retrying
             var delay = deliveryBackoff.next()
@@ -134,7 +231,7 @@ public struct ConsumerStateMachine: Sendable {
                 pendingRetryDue = now() + deliveryBackoff.next()
             } else if pendingRetryDue == nil {
                 deliveryBackoff.reset()
-                phase = .consuming
+                phase = settledPhase
             }
             var next = cursors
             for (stream, id) in result.lastIDs { next[stream] = id }
@@ -144,7 +241,7 @@ public struct ConsumerStateMachine: Sendable {
                 pendingRetryDue = now() + deliveryBackoff.next()
             } else if result.entryCount > 0 && pendingRetryDue == nil {
                 deliveryBackoff.reset()
-                phase = .consuming
+                phase = settledPhase
             }
             return readNew()
         }
@@ -152,6 +249,14 @@ public struct ConsumerStateMachine: Sendable {
 
     private mutating func readNew() -> Action {
         var block = blockTime
+        if let due = prepareDue {
+            let wait = now().duration(to: due)
+            if wait <= .zero {
+                prepareDue = nil
+                return prepare(missingStreams)
+            }
+            block = min(block, wait)
+        }
         if let due = reclaimDue {
             let wait = now().duration(to: due)
             if wait <= .zero { return .reclaim }
@@ -165,18 +270,22 @@ public struct ConsumerStateMachine: Sendable {
             }
             return .read(.new, block: min(wait, block))
         }
-        if phase == .retrying { phase = .consuming }
+        if phase == .retrying { phase = settledPhase }
         return .read(.new, block: block)
     }
 
     /// A Redis failure at any step.
     public mutating func redisFailed(_ error: RedisError) -> Action {
-        // NOGROUP: the stream was deleted and re-created without our group. UNBLOCKED: Redis 7
-        // woke our blocked read because the stream was deleted. Either way, everything the stream
-        // holds once it exists again is new to us.
-        if case .server(let code, _) = error, code == "NOGROUP" || code == "UNBLOCKED" {
-            groupStartID = "0"
-            return .prepareGroups(startID: groupStartID)
+        // NOGROUP: the group was destroyed, or the stream deleted (and maybe re-created without
+        // it). UNBLOCKED: Redis woke our blocked read because the key was deleted or overwritten.
+        // WRONGTYPE: the key holds something else now. The reply does not reliably say which
+        // stream, so every group is checked again; intact ones answer BUSYGROUP.
+        if case .server(let code, _) = error, ["NOGROUP", "UNBLOCKED", "WRONGTYPE"].contains(code) {
+            ready = []
+            groupTroubles += 1
+            let next = prepare(streams)
+            // Once more right away; if that keeps failing, wait as for a missing stream.
+            return groupTroubles > 1 ? sleep(streamWaitBackoff.next(), then: next) : next
         }
         phase = .connecting
         return sleep(reconnectBackoff.next(), then: .connect)

@@ -6,6 +6,8 @@ struct GroupInfo: Equatable {
     var lag: Int64?
     /// Entries the whole group has read since it was created (Redis 7); the same on every replica.
     var entriesRead: Int64?
+    /// The id of the last entry the group handed to any consumer.
+    var lastDeliveredID: String?
 
     static func find(_ group: String, in reply: RESPValue) -> GroupInfo? {
         guard let groups = reply.array else { return nil }
@@ -20,7 +22,7 @@ struct GroupInfo: Equatable {
             guard fields["name"]?.string == group else { continue }
             return GroupInfo(
                 name: group, pending: fields["pending"]?.integer ?? 0, lag: fields["lag"]?.integer,
-                entriesRead: fields["entries-read"]?.integer)
+                entriesRead: fields["entries-read"]?.integer, lastDeliveredID: fields["last-delivered-id"]?.string)
         }
         return nil
     }

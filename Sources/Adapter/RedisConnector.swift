@@ -31,9 +31,12 @@ struct RedisConnector {
             connectTimeout: connectTimeout, commandTimeout: commandTimeout)
     }
 
-    func connect(stop: StopSignal) throws(RedisError) -> RESPConnection {
+    /// - Parameter severer: lets a stop that is not honoured in time cut this connection.
+    func connect(stop: StopSignal, severer: ConnectionSeverer? = nil) throws(RedisError) -> RESPConnection {
         let deadline = ContinuousClock.now + connectTimeout
-        let socket = try TCPSocket.connect(to: address.host, port: address.port, deadline: deadline) { stop.isStopped }
+        let socket = try TCPSocket.connect(to: address.host, port: address.port, deadline: deadline, severer: severer) {
+            stop.isStopped
+        }
         let transport: ByteTransport
         if let tls {
             transport = try TLSTransport(socket: socket, material: tls, serverName: address.host, deadline: deadline)

@@ -11,12 +11,14 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     case server(code: String, message: String)
     case authenticationFailed(String)
     case tlsFailed(String)
+    /// The entry's TLS certificates or key cannot be used; only a new Secret can fix that.
+    case unusableTLSMaterial(String)
     /// The adapter is stopping; not a failure.
     case cancelled
 
     public var isRetryable: Bool {
         switch self {
-        case .cancelled: return false
+        case .cancelled, .unusableTLSMaterial: return false
         default: return true
         }
     }
@@ -38,6 +40,7 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         case .server(_, let message): return "Redis replied: \(message)"
         case .authenticationFailed(let reason): return "Redis authentication failed: \(reason)"
         case .tlsFailed(let reason): return "TLS with Redis failed: \(reason)"
+        case .unusableTLSMaterial(let reason): return "TLS with Redis failed: \(reason)"
         case .cancelled: return "stopped"
         }
     }

@@ -12,6 +12,8 @@ public final class StreamAdapter: Sendable {
     public let configuration: AdapterConfiguration
     public let status: AdapterStatusCell
     private let stopSignal = StopSignal()
+    private let interrupter = BlockedReadInterrupter()
+    private let severer = ConnectionSeverer()
     private let makeSink: @Sendable (AdapterConfiguration) -> EventSink
     private let logger: Logger
     private let completion = Mutex<Completion>(Completion())
@@ -54,7 +56,8 @@ public final class StreamAdapter: Sendable {
         guard !alreadyStarted else { return }
         let thread = Thread { [self] in
             let worker = AdapterWorker(
-                configuration: configuration, status: status, stop: stopSignal, logger: logger,
+                configuration: configuration, status: status, stop: stopSignal, interrupter: interrupter, severer: severer,
+                logger: logger,
                 statsInterval: statsInterval, sink: makeSink(configuration), onPhaseChange: onPhaseChange)
             worker.run()
             finish()
@@ -64,9 +67,21 @@ public final class StreamAdapter: Sendable {
         thread.start()
     }
 
-    /// Asks the adapter to stop: it stops reading, finishes and acknowledges the deliveries in flight.
+    /// Asks the adapter to stop: it stops reading (a blocked read is ended at once), finishes and
+    /// acknowledges the deliveries in flight.
     public func requestStop() {
         stopSignal.stop()
+        interrupter.interrupt(
+            connector: RedisConnector(configuration: configuration), patience: configuration.blockTime + .seconds(2),
+            logger: logger)
+    }
+
+    /// Stops for good (its entry was removed): like `requestStop`, but if the adapter is still busy
+    /// after `grace` (a slow sink, a long filter) its Redis connection is cut. What it was
+    /// delivering then stays pending under its consumer name, for a restart or a reclaim.
+    public func requestFinalStop(grace: Duration = .seconds(1)) {
+        requestStop()
+        severer.sever(after: grace) { [self] in isFinished }
     }
 
     public var isFinished: Bool { completion.withLock { $0.finished } }

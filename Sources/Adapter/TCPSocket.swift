@@ -9,10 +9,13 @@ final class TCPSocket: ByteTransport {
 
     let fileDescriptor: Int32
     private let isCancelled: @Sendable () -> Bool
+    private let severer: ConnectionSeverer?
 
-    private init(fileDescriptor: Int32, isCancelled: @escaping @Sendable () -> Bool) {
+    private init(fileDescriptor: Int32, isCancelled: @escaping @Sendable () -> Bool, severer: ConnectionSeverer?) {
         self.fileDescriptor = fileDescriptor
         self.isCancelled = isCancelled
+        self.severer = severer
+        severer?.register(fileDescriptor)
     }
 
     deinit { close() }
@@ -22,11 +25,13 @@ final class TCPSocket: ByteTransport {
     func close() {
         guard !closed else { return }
         closed = true
+        severer?.deregister(fileDescriptor)
         Glibc.close(fileDescriptor)
     }
 
     static func connect(
-        to address: String, port: Int, deadline: ContinuousClock.Instant, isCancelled: @escaping @Sendable () -> Bool
+        to address: String, port: Int, deadline: ContinuousClock.Instant, severer: ConnectionSeverer? = nil,
+        isCancelled: @escaping @Sendable () -> Bool
     ) throws(RedisError) -> TCPSocket {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -46,7 +51,7 @@ final class TCPSocket: ByteTransport {
                 lastError = String(cString: strerror(errno))
                 continue
             }
-            let socket = TCPSocket(fileDescriptor: descriptor, isCancelled: isCancelled)
+            let socket = TCPSocket(fileDescriptor: descriptor, isCancelled: isCancelled, severer: severer)
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
             var one: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))

@@ -25,6 +25,8 @@ final class TLSTransport: ByteTransport {
         } catch {
             SSL_CTX_free(context)
             socket.close()
+            // Built from the Secrets alone, before a byte reaches Redis: retrying cannot help.
+            if case .tlsFailed(let reason) = error { throw .unusableTLSMaterial(reason) }
             throw error
         }
         guard let connection = SSL_new(context) else {

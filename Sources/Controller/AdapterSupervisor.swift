@@ -38,6 +38,10 @@ public actor AdapterSupervisor {
         return configurations
     }
 
+    /// Per running adapter that shares its stream and group with another, the note saying so;
+    /// recomputed whenever the set of adapters changes, not on every reconcile.
+    public private(set) var groupSharing: [AdapterKey: String] = [:]
+
     /// Event name → status, for one EventSource's running adapters.
     public func statuses(of object: ObjectKey) -> [String: AdapterStatus] {
         var statuses: [String: AdapterStatus] = [:]
@@ -57,6 +61,9 @@ public actor AdapterSupervisor {
         let replaced = plan.restart.compactMap { configuration in
             remove(configuration.adapterKey).map { (configuration, $0) }
         }
+        // A removed entry's connection is cut if it is still busy after a second; a restarted one
+        // drains fully, since its replacement reads under the same consumer name.
+        for (_, adapter) in leaving { adapter.requestFinalStop() }
         await Self.drain(leaving.map(\.1) + replaced.map(\.1))
         for (key, _) in leaving { changes.append(.stopped(key)) }
         for configuration in plan.restart {
@@ -67,6 +74,7 @@ public actor AdapterSupervisor {
             start(configuration)
             changes.append(.started(configuration.adapterKey))
         }
+        if !plan.isEmpty { groupSharing = GroupSharing.notes(running.values.map(\.configuration)) }
         return changes
     }
 
@@ -92,6 +100,7 @@ public actor AdapterSupervisor {
         let adapters = Array(running.values)
         running.removeAll()
         byObject.removeAll()
+        groupSharing = [:]
         live.withLock { $0.removeAll() }
         return await AdapterSetService.stopAll(adapters, within: timeout)
     }

@@ -63,7 +63,7 @@ public final class EventSourceController: Service, Sendable {
         reconciler = EventSourceReconciler(
             cache: cache, secrets: secrets, eventBuses: eventBuses, supervisor: supervisor, statusWriter: statusWriter,
             recorder: EventRecorder(client: client, reportingController: "redis-eventsource", reportingInstance: options.consumerName),
-            leadership: leadership, options: options, logger: logger)
+            leadership: leadership, options: options, logger: logger, requeue: { phaseChangeInput.yield($0) })
     }
 
     /// `/readyz`: ready once the first full list of EventSources is in the cache.

@@ -19,12 +19,16 @@ public actor EventSourceReconciler {
     private let options: ControllerOptions
     private let logger: Logger
     private var transitions = TransitionEvents()
+    /// Asks for another EventSource to be reconciled (it now shares a group with one of ours).
+    private let requeue: @Sendable (ObjectKey) -> Void
     private var specNotices = SpecNotices()
 
     public init(
         cache: ObjectCache, secrets: SecretCache, eventBuses: EventBusCache, supervisor: AdapterSupervisor, statusWriter: StatusWriter,
-        recorder: EventRecorder?, leadership: Leadership, options: ControllerOptions, logger: Logger
+        recorder: EventRecorder?, leadership: Leadership, options: ControllerOptions, logger: Logger,
+        requeue: @escaping @Sendable (ObjectKey) -> Void = { _ in }
     ) {
+        self.requeue = requeue
         self.cache = cache
         self.secrets = secrets
         self.eventBuses = eventBuses
@@ -86,7 +90,7 @@ public actor EventSourceReconciler {
         if let busName { eventBus = await eventBuses.lookup(namespace: key.namespace, name: busName) }
         try await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames.union(eventBus?.secretNames ?? []))
         let desired = DesiredState.build(
-            eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, consumerName: options.consumerName,
+            eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, replicaName: options.consumerName,
             eventBus: eventBus)
         let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))
         if !plan.isEmpty {
@@ -95,8 +99,17 @@ public actor EventSourceReconciler {
             }
         }
         let adapters = await supervisor.statuses(of: key)
+        let sharing = await supervisor.groupSharing
+        var groupSharing: [String: String] = [:]
         for (eventName, _) in eventSource.redisStream {
             let adapterKey = AdapterKey(namespace: key.namespace, name: key.name, eventName: eventName)
+            groupSharing[eventName] = sharing[adapterKey]
+            if let notice = transitions.groupSharing(adapterKey, sharing[adapterKey]) {
+                logger.warning("\(adapterKey): \(notice.note)")
+                await record(object, notice)
+                // The other side learns of it now, not at its next resync.
+                for other in Set(sharing.keys.map(\.objectKey)) where other != key { requeue(other) }
+            }
             if let notice = transitions.entryProblem(adapterKey, desired.problems[eventName]) {
                 await record(object, notice)
             }
@@ -107,6 +120,7 @@ public actor EventSourceReconciler {
         var status = EventSourceStatus(
             generation: generation, specProblems: [], eventNames: eventSource.redisStream.map(\.name), desired: desired,
             adapters: adapters)
+        status.groupSharing = groupSharing
         status.specWarnings = eventSource.warnings
         try await write(status, for: key, object: object)
     }

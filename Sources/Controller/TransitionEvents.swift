@@ -12,6 +12,7 @@ struct TransitionEvents {
 
     private var phases: [AdapterKey: AdapterPhase] = [:]
     private var entryProblems: [AdapterKey: String] = [:]
+    private var sharingNotes: [AdapterKey: String] = [:]
     private var invalidGeneration: [ObjectKey: Int64] = [:]
 
     mutating func adapter(_ key: AdapterKey, _ status: AdapterStatus) -> Notice? {
@@ -46,6 +47,14 @@ struct TransitionEvents {
         return Notice(warning: true, reason: problem.reason, note: "\(key.eventName): \(problem.message)")
     }
 
+    /// A Warning when an entry starts sharing its stream and group with another (or with others
+    /// than before); nil while nothing changed.
+    mutating func groupSharing(_ key: AdapterKey, _ note: String?) -> Notice? {
+        defer { sharingNotes[key] = note }
+        guard let note, sharingNotes[key] != note else { return nil }
+        return Notice(warning: true, reason: "ConsumerGroupShared", note: "\(key.eventName): \(note)")
+    }
+
     /// True the first time a given generation is seen invalid.
     mutating func invalidSpec(_ object: ObjectKey, generation: Int64) -> Bool {
         defer { invalidGeneration[object] = generation }
@@ -60,11 +69,13 @@ struct TransitionEvents {
         phases[key] = nil
         failing.remove(key)
         entryProblems[key] = nil
+        sharingNotes[key] = nil
     }
 
     mutating func forget(_ object: ObjectKey) {
         invalidGeneration[object] = nil
         for key in phases.keys where key.objectKey == object { forget(key) }
         for key in entryProblems.keys where key.objectKey == object { entryProblems[key] = nil }
+        for key in sharingNotes.keys where key.objectKey == object { sharingNotes[key] = nil }
     }
 }

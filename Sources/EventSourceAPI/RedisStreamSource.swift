@@ -24,13 +24,19 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
     public var maxDeliveries: Int?
     /// Extension: how long another consumer's pending entry must sit idle before we reclaim it.
     public var claimMinIdleSeconds: Int
+    /// Extension: where a consumer group this adapter creates starts (`$`, `0` or an entry id).
+    public var startFrom: GroupStart
+    /// Extension: create a missing stream with its group (XGROUP CREATE … MKSTREAM). False for
+    /// users who must not create keys: the group is then created once the stream appears.
+    public var createStreams: Bool
 
     public init(
         hostAddress: HostAddress, db: Int = 0, password: SecretKeySelector? = nil, username: String? = nil,
         streams: [String], maxMsgCountPerRead: Int = Self.defaultMaxMessageCountPerRead,
         consumerGroup: String = Self.defaultConsumerGroup, tls: TLSConfig? = nil, metadata: [String: String] = [:],
         filterExpression: String? = nil, deadLetterStream: String? = nil, maxDeliveries: Int? = nil,
-        claimMinIdleSeconds: Int = Self.defaultClaimMinIdleSeconds
+        claimMinIdleSeconds: Int = Self.defaultClaimMinIdleSeconds, startFrom: GroupStart = .newest,
+        createStreams: Bool = true
     ) {
         self.hostAddress = hostAddress
         self.db = db
@@ -45,6 +51,8 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         self.deadLetterStream = deadLetterStream
         self.maxDeliveries = maxDeliveries
         self.claimMinIdleSeconds = claimMinIdleSeconds
+        self.startFrom = startFrom
+        self.createStreams = createStreams
     }
 
     /// Argo's `int32` fields: larger values do not even decode in Argo.
@@ -130,12 +138,22 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
             reader.integer(object["claimMinIdleSeconds"], at: "\(path).claimMinIdleSeconds", in: 1...Int(Int32.max))
             ?? Self.defaultClaimMinIdleSeconds
 
+        var startFrom = GroupStart.newest
+        if let text = reader.string(object["startFrom"], at: "\(path).startFrom") {
+            if let parsed = GroupStart(text) {
+                startFrom = parsed
+            } else {
+                reader.report("\(path).startFrom", "must be $, 0 or an entry id like 1700000000000-0, got '\(text)'")
+            }
+        }
+        let createStreams = reader.boolean(object["createStreams"], at: "\(path).createStreams") ?? true
+
         guard let address, let streams else { return nil }
         return RedisStreamSource(
             hostAddress: address, db: db, password: password, username: username, streams: streams,
             maxMsgCountPerRead: count, consumerGroup: group, tls: tls, metadata: metadata,
             filterExpression: expression, deadLetterStream: deadLetter, maxDeliveries: maxDeliveries,
-            claimMinIdleSeconds: claimIdle)
+            claimMinIdleSeconds: claimIdle, startFrom: startFrom, createStreams: createStreams)
     }
 
     private static func readHostAddress(_ value: JSONValue?, at path: String, into reader: inout FieldReader) -> HostAddress? {

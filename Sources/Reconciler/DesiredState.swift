@@ -45,7 +45,7 @@ public struct DesiredState: Sendable, Equatable {
     /// `spec.eventBusName` names, when it exists (`eventBus`); else `defaultSink`; else the
     /// entry does not start and says why.
     public static func build(
-        _ eventSource: EventSource, secrets: SecretStore, defaultSink: SinkSpec?, consumerName: String,
+        _ eventSource: EventSource, secrets: SecretStore, defaultSink: SinkSpec?, replicaName: String,
         eventBus: EventBusLookup? = nil
     ) -> DesiredState {
         var state = DesiredState()
@@ -70,7 +70,7 @@ public struct DesiredState: Sendable, Equatable {
         }
         for (eventName, source) in eventSource.redisStream {
             switch AdapterConfiguration.resolve(
-                eventSource: eventSource, eventName: eventName, source: source, sink: sink, consumerName: consumerName,
+                eventSource: eventSource, eventName: eventName, source: source, sink: sink, replicaName: replicaName,
                 secrets: secrets)
             {
             case .success(var configuration):

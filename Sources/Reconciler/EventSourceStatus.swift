@@ -13,6 +13,8 @@ public struct EventSourceStatus: Sendable {
     public var desired: DesiredState
     /// Event name → the status of its running adapter.
     public var adapters: [String: AdapterStatus]
+    /// Event name → a note that another entry reads the same stream through the same group.
+    public var groupSharing: [String: String] = [:]
     /// What the spec holds that is accepted but probably not meant (unknown or misplaced fields, fields
     /// ignored as Argo ignores them): shown as `status.warnings`.
     public var specWarnings: [ValidationProblem] = []
@@ -137,6 +139,8 @@ public struct EventSourceStatus: Sendable {
         if let configuration = desired.adapters.first(where: { $0.key.eventName == name })?.value {
             object["sink"] = .string(configuration.sinkDescription)
         }
+        object["consumerName"] = .string(adapter.consumerName)
+        if let note = groupSharing[name] { object["groupShared"] = .string(note) }
         if !adapter.missingStreams.isEmpty { object["missingStreams"] = .array(adapter.missingStreams.map { .string($0) }) }
         object["forwarded"] = .int(adapter.forwarded)
         object["failed"] = .int(adapter.failed)

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Each process needs its own consumer name in the group, so replicas split the entries
-/// and a restarted pod's pending entries can be told apart from a live one's.
+/// This replica's name: each adapter reads under `<replica>:<namespace>/<eventsource>/<event>`
+/// (`AdapterConsumerName`), so replicas split the entries, two entries of one process never share
+/// a consumer, and a restarted pod's pending entries can be told apart from a live one's.
 enum ConsumerName {
     static func resolve(explicit: String?) -> String {
         if let explicit, !explicit.isEmpty { return explicit }

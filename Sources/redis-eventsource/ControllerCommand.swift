@@ -58,7 +58,7 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between leader election attempts.")
     var retryPeriod: Double = 2
 
-    @Option(help: "This replica's consumer name in every group. Default: $POD_NAME, else the host name.")
+    @Option(help: "This replica's name, the prefix of each adapter's consumer name (<name>:<namespace>/<eventsource>/<event>). Default: $POD_NAME, else the host name.")
     var consumerName: String?
 
     @Option(help: "Act only on EventSources matching this label selector, e.g. team=payments.")

@@ -3,6 +3,7 @@ import ArgumentParser
 import Controller
 import EventSourceAPI
 import Logging
+import Reconciler
 import ServiceLifecycle
 import Sinks
 
@@ -24,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder of mounted secrets, laid out <dir>/<secret name>/<key> as Argo mounts them.")
     var secretsDir: String?
 
-    @Option(help: "This process's consumer name in each group. Default: $POD_NAME, else the host name.")
+    @Option(help: "This process's name, the prefix of each adapter's consumer name (<name>:<namespace>/<eventsource>/<event>). Default: $POD_NAME, else the host name.")
     var consumerName: String?
 
     @Option(help: "Serve /healthz, /readyz and /metrics on this port of --http-address.")
@@ -70,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
                 let sinkSpec = Self.effectiveSink(override: sink, spec: eventSource.sink)
                 switch AdapterConfiguration.resolve(
                     eventSource: eventSource, eventName: eventName, source: source, sink: sinkSpec,
-                    consumerName: consumer, secrets: secrets)
+                    replicaName: consumer, secrets: secrets)
                 {
                 case .success(let configuration): configurations.append(configuration)
                 case .failure(let error):
@@ -86,6 +87,9 @@ struct RunCommand: AsyncParsableCommand {
             ManifestLoader.printError("error: \(file) has no EventSource with redisStream entries")
             throw ExitCode(1)
         }
+        for (key, note) in GroupSharing.notes(configurations).sorted(by: { $0.key < $1.key }) {
+            logger.warning("\(key): \(note)")
+        }
         let adapters = configurations.map { configuration in
             StreamAdapter(configuration: configuration, logger: logger) { configuration in
                 SinkFactory.makeSink(
@@ -93,7 +97,7 @@ struct RunCommand: AsyncParsableCommand {
                     eventName: configuration.eventName, options: sinkOptions)
             }
         }
-        logger.info("consumer name \(consumer)")
+        logger.info("replica name \(consumer); consumer names \(consumer):<namespace>/<eventsource>/<event>")
         for configuration in configurations { logger.info("\(configuration.key) publishes to \(configuration.sinkDescription)") }
         var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {

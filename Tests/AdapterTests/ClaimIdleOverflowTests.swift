@@ -24,7 +24,7 @@ import TestSupport
                 for seconds in [9_223_372_036_854_776, Int.max] {
                     let queries = ConsumerGroupQueries(
                         streams: ["S"], group: "g", consumer: "c", claimMinIdleSeconds: seconds, timeout: .seconds(10))
-                    _ = try queries.claimAbandoned(over: connection)
+                    _ = try queries.claimAbandoned(in: ["S"], over: connection)
                 }
                 return .success([:])
             } catch {

@@ -1,3 +1,4 @@
+import EventSourceAPI
 import Testing
 @testable import Adapter
 
@@ -13,50 +14,153 @@ import Testing
 
     private let fromStart = ConsumerStateMachine.ReadMode.pending(after: ["A": "0", "B": "0"])
 
-    @Test func startsByConnectingThenPreparesGroupsAtTheNewestEntry() {
+    @Test func startsByConnectingThenPreparesEveryGroupAtTheNewestEntry() {
         var consumer = machine()
         #expect(consumer.start() == .connect)
         #expect(consumer.phase == .connecting)
-        #expect(consumer.connected() == .prepareGroups(startID: "$"))
+        #expect(consumer.connected() == .prepareGroups(["A": "$", "B": "$"]))
     }
 
-    @Test func waitsWithGrowingButBoundedPollsWhileStreamsAreMissing() {
+    @Test func startFromAppliesToGroupsThisAdapterCreatesFirst() {
+        var consumer = ConsumerStateMachine(streams: ["A"], startFrom: .beginning, reconnectBackoff: Self.exact)
+        #expect(consumer.connected() == .prepareGroups(["A": "0"]))
+        var atID = ConsumerStateMachine(streams: ["A"], startFrom: GroupStart("5-1")!, reconnectBackoff: Self.exact)
+        #expect(atID.connected() == .prepareGroups(["A": "5-1"]))
+        // A group that vanished later is never re-created at 0.
+        _ = consumer.groupsPrepared(["A": .ready])
+        #expect(consumer.redisFailed(.server(code: "NOGROUP", message: "NOGROUP")) == .prepareGroups(["A": "$"]))
+    }
+
+    @Test func readsTheStreamsThatAreReadyWhileAMissingOneIsRetriedOnItsOwn() {
+        let clock = TestClock()
+        var consumer = machine(now: { clock.now })
+        _ = consumer.connected()
+        let next = consumer.groupsPrepared(["A": .ready, "B": .missing])
+        #expect(next == .read(.pending(after: ["A": "0"]), block: nil))
+        #expect(consumer.readyStreams == ["A"])
+        #expect(consumer.missingStreams == ["B"])
+        #expect(consumer.phase == .waitingForStreams)
+        // New entries of A are read meanwhile, blocking no longer than until B is looked at again.
+        #expect(consumer.batchFinished(.pending(after: ["A": "0"]), .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .milliseconds(100)))
+        clock.advance(by: .milliseconds(100))
+        // B was seen missing: once it exists, everything in it is new, so its group starts at 0.
+        #expect(consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:])) == .prepareGroups(["B": "0"]))
+        #expect(consumer.groupsPrepared(["B": .ready]) == .read(.pending(after: ["B": "0"]), block: nil))
+        #expect(consumer.phase == .consuming)
+        #expect(consumer.readyStreams == ["A", "B"])
+        #expect(consumer.missingStreams.isEmpty)
+    }
+
+    @Test func waitsWithGrowingButBoundedPollsWhileNoStreamIsReady() {
         var consumer = machine()
         _ = consumer.connected()
-        #expect(consumer.streamsMissing(["B"]) == .sleep(.milliseconds(100)))
+        #expect(consumer.groupsPrepared(["A": .missing, "B": .wrongType]) == .sleep(.milliseconds(100)))
         #expect(consumer.phase == .waitingForStreams)
-        #expect(consumer.missingStreams == ["B"])
-        #expect(consumer.sleepFinished() == .prepareGroups(startID: "$"))
-        #expect(consumer.streamsMissing(["B"]) == .sleep(.milliseconds(200)))
-        for _ in 0..<20 { _ = consumer.streamsMissing(["B"]) }
-        #expect(consumer.streamsMissing(["B"]) == .sleep(.seconds(5)))
+        #expect(consumer.missingStreams == ["A", "B"])
+        #expect(consumer.sleepFinished() == .prepareGroups(["A": "0", "B": "0"]))
+        #expect(consumer.groupsPrepared(["A": .missing, "B": .missing]) == .sleep(.milliseconds(200)))
+        for _ in 0..<20 { _ = consumer.groupsPrepared(["A": .missing, "B": .missing]) }
+        #expect(consumer.groupsPrepared(["A": .missing, "B": .missing]) == .sleep(.seconds(5)))
     }
 
     @Test func replaysOwnPendingEntriesBeforeReadingNewOnes() {
         var consumer = machine()
         _ = consumer.connected()
-        #expect(consumer.groupsReady() == .read(fromStart, block: nil))
+        #expect(consumer.groupsPrepared(["A": .ready, "B": .ready]) == .read(fromStart, block: nil))
         #expect(consumer.phase == .consuming)
         #expect(consumer.missingStreams.isEmpty)
     }
 
+    @Test func aLostGroupIsRecreatedWhereThisAdapterLastAcknowledged() {
+        var consumer = machine()
+        _ = consumer.connected()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        consumer.acknowledged(["A": StreamID("7-0")!])
+        consumer.acknowledged(["A": StreamID("5-3")!])
+        #expect(consumer.lastAcknowledged["A"] == StreamID("7-0"))
+        let next = consumer.redisFailed(.server(code: "NOGROUP", message: "NOGROUP No such key 'A'"))
+        // A at its last acknowledged id (no replay, no gap); B, never acknowledged, at $ — never 0.
+        #expect(next == .prepareGroups(["A": "7-0", "B": "$"]))
+        #expect(consumer.groupsPrepared(["A": .ready, "B": .ready]) == .read(fromStart, block: nil))
+    }
+
+    @Test func aGroupThisAdapterCreatedIsRecreatedNoEarlierThanWhereItWasCreated() {
+        var consumer = machine()
+        _ = consumer.connected()
+        _ = consumer.groupsPrepared(["A": .created(at: StreamID("4-0")), "B": .created(at: nil)])
+        // Nothing acknowledged yet: A goes back where it was created (everything after it is
+        // post-group), B, whose position Redis did not tell, at $.
+        #expect(consumer.redisFailed(.server(code: "NOGROUP", message: "NOGROUP")) == .prepareGroups(["A": "4-0", "B": "$"]))
+        consumer.acknowledged(["A": StreamID("6-0")!])
+        #expect(consumer.startID(for: "A") == "6-0")
+    }
+
+    @Test func aKeyTurnedIntoAnotherTypeIsWaitedForAndComesBackAtItsLastAcknowledgedID() {
+        var consumer = machine()
+        _ = consumer.connected()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        consumer.acknowledged(["B": StreamID("9-0")!])
+        #expect(consumer.redisFailed(.server(code: "UNBLOCKED", message: "UNBLOCKED the stream key no longer exists"))
+            == .prepareGroups(["A": "$", "B": "9-0"]))
+        #expect(consumer.groupsPrepared(["A": .wrongType, "B": .ready]) == .read(.pending(after: ["B": "0"]), block: nil))
+        #expect(consumer.missingStreams == ["A"])
+        #expect(consumer.readyStreams == ["B"])
+        // A was seen holding something else: once a stream again, everything in it is new.
+        #expect(consumer.startID(for: "A") == "0")
+    }
+
+    @Test func repeatedGroupErrorsWaitInsteadOfSpinning() {
+        var consumer = machine()
+        _ = consumer.connected()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        let wrongType = RedisError.server(code: "WRONGTYPE", message: "WRONGTYPE Operation against a key")
+        #expect(consumer.redisFailed(wrongType) == .prepareGroups(["A": "$", "B": "$"]))
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        #expect(consumer.redisFailed(wrongType) == .sleep(.milliseconds(100)))
+        #expect(consumer.sleepFinished() == .prepareGroups(["A": "$", "B": "$"]))
+        // A replay right after re-creating proves nothing; a read of new entries ends the streak.
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
+        #expect(consumer.redisFailed(wrongType) == .sleep(.milliseconds(100)))
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        _ = consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:]))
+        #expect(consumer.redisFailed(wrongType) == .prepareGroups(["A": "$", "B": "$"]))
+    }
+
+    @Test func aReconnectChecksEveryGroupAgain() {
+        var consumer = machine()
+        _ = consumer.connected()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        consumer.acknowledged(["A": StreamID("3-0")!])
+        _ = consumer.redisFailed(.connectionLost("reset"))
+        #expect(consumer.sleepFinished() == .connect)
+        #expect(consumer.connected() == .prepareGroups(["A": "3-0", "B": "$"]))
+        #expect(consumer.readyStreams.isEmpty)
+    }
+
+    @Test func anEntryThatCannotRunFailsAtOnce() {
+        var consumer = machine()
+        #expect(consumer.cannotRun("filter expression does not parse") == .fail(reason: "filter expression does not parse"))
+        #expect(consumer.phase == .failed)
+    }
+
     @Test func pendingReplayAdvancesEachStreamsCursorPastWhatItRead() {
         var consumer = machine()
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         let next = consumer.batchFinished(fromStart, .init(entryCount: 3, lastIDs: ["A": "5-0"]))
         #expect(next == .read(.pending(after: ["A": "5-0", "B": "0"]), block: nil))
     }
 
     @Test func anEmptyPendingReadSwitchesToNewEntriesWithBlocking() {
         var consumer = machine()
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
         #expect(consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
     }
 
     @Test func aFailingSinkBacksOffAndReplaysPendingInsteadOfReadingNew() {
         var consumer = machine()
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         let failed = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"], sinkFailed: true)
         #expect(consumer.batchFinished(.new, failed) == .sleep(.milliseconds(100)))
@@ -76,7 +180,7 @@ import Testing
     @Test func refusedEntriesAreRetriedLaterWithoutStoppingNewReads() {
         let clock = TestClock()
         var consumer = machine(now: { clock.now })
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         let refused = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], entriesLeftPending: true)
         // New reads go on, but block no longer than until the retry is due.
@@ -87,7 +191,7 @@ import Testing
 
     @Test func aBrokenConnectionBacksOffThenReconnects() {
         var consumer = machine()
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         #expect(consumer.redisFailed(.connectionLost("reset")) == .sleep(.milliseconds(100)))
         #expect(consumer.phase == .connecting)
         #expect(consumer.sleepFinished() == .connect)
@@ -99,36 +203,16 @@ import Testing
         var consumer = machine()
         _ = consumer.redisFailed(.connectFailed("refused"))
         _ = consumer.redisFailed(.connectFailed("refused"))
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         #expect(consumer.redisFailed(.connectionLost("reset")) == .sleep(.milliseconds(100)))
     }
 
-    @Test func noGroupRecreatesTheGroupFromTheStartOfTheNewStream() {
-        var consumer = machine()
-        _ = consumer.groupsReady()
-        let next = consumer.redisFailed(.server(code: "NOGROUP", message: "NOGROUP No such key 'A'"))
-        #expect(next == .prepareGroups(startID: "0"))
-        // Once recovered, a later reconnect creates missing groups at the newest entry again.
-        _ = consumer.groupsReady()
-        #expect(consumer.connected() == .prepareGroups(startID: "$"))
-    }
-
-    @Test func aReadUnblockedByTheStreamsDeletionAlsoRecreatesTheGroupFromTheStart() {
-        var consumer = machine()
-        _ = consumer.groupsReady()
-        let next = consumer.redisFailed(.server(code: "UNBLOCKED", message: "UNBLOCKED the stream key no longer exists"))
-        #expect(next == .prepareGroups(startID: "0"))
-        // Until the stream is back, the machine waits, and still means to start from 0.
-        _ = consumer.streamsMissing(["A"])
-        #expect(consumer.sleepFinished() == .prepareGroups(startID: "0"))
-    }
-
     @Test func otherErrorRepliesBackOffAndReconnect() {
         var consumer = machine()
-        _ = consumer.groupsReady()
-        let wrongType = RedisError.server(code: "WRONGTYPE", message: "WRONGTYPE Operation against a key")
-        #expect(consumer.redisFailed(wrongType) == .sleep(.milliseconds(100)))
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        let denied = RedisError.server(code: "NOPERM", message: "NOPERM this user has no permissions")
+        #expect(consumer.redisFailed(denied) == .sleep(.milliseconds(100)))
         #expect(consumer.sleepFinished() == .connect)
     }
 }
@@ -151,7 +235,7 @@ import Synchronization
     @Test func aRetryAfterHintLongerThanTheBackoffIsHonouredUpToTheCap() {
         let exact = Backoff(initial: .milliseconds(100), maximum: .seconds(30), jitter: 0)
         var consumer = ConsumerStateMachine(streams: ["A"], reconnectBackoff: exact, deliveryBackoff: exact)
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready])
         let throttled = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], sinkFailed: true, retryAfter: .seconds(3))
         #expect(consumer.batchFinished(.new, throttled) == .sleep(.seconds(3)))
         let absurd = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], sinkFailed: true, retryAfter: .seconds(86_400))
@@ -167,7 +251,7 @@ import Synchronization
     @Test func reclaimsOnceConsumingThenEveryIntervalAndReplaysWhatItClaimed() {
         let clock = TestClock()
         var consumer = ConsumerStateMachine(streams: ["A"], reclaimInterval: .seconds(30), now: { clock.now })
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready])
         #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .reclaim)
         #expect(consumer.reclaimFinished(claimed: 2) == .read(fromStart, block: nil))
         #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
@@ -180,7 +264,7 @@ import Synchronization
 
     @Test func withoutAnIntervalItNeverReclaims() {
         var consumer = ConsumerStateMachine(streams: ["A"])
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready])
         #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
     }
 }

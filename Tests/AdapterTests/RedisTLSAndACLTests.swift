@@ -117,6 +117,8 @@ import TestSupport
                 try await waitUntil("the key error") {
                     adapter.status.snapshot.lastError?.contains("clientKeySecret does not match clientCertSecret") == true
                 }
+                // Only a new Secret can fix it: the entry is Failed rather than retried for ever.
+                try await waitUntil("Failed") { adapter.status.snapshot.phase == .failed }
             }
         }
     }

@@ -22,16 +22,14 @@ import TestSupport
         }
     }
 
-    @Test func waitsForEveryStreamThenStartsAtTheNewestEntry() async throws {
+    @Test func createsMissingStreamsAtOnceAndStartsExistingOnesAtTheNewestEntry() async throws {
         try await AdapterFixture.with { fixture in
             let sink = RecordingSink()
-            let adapter = fixture.startAdapter(fixture.configuration(streams: ["A", "B"]), sink: sink)
-            try await fixture.waitForPhase(adapter, .waitingForStreams)
-            #expect(adapter.status.snapshot.missingStreams == ["A", "B"])
             _ = try await fixture.client.xadd("A", [("before", "group")])
-            try await waitUntil("only B missing") { adapter.status.snapshot.missingStreams == ["B"] }
-            _ = try await fixture.client.xadd("B", [("before", "group")])
+            let adapter = fixture.startAdapter(fixture.configuration(streams: ["A", "B"]), sink: sink)
+            // B is created with its group (MKSTREAM): nothing waits for it.
             try await fixture.waitForPhase(adapter, .consuming)
+            #expect(try await fixture.client.command("TYPE", "B").string == "stream")
             // Entries older than the group are not replayed, as Argo's source does on first setup.
             _ = try await fixture.client.xadd("B", [("after", "group")])
             _ = try await fixture.client.xadd("A", [("after", "group")])
@@ -141,9 +139,11 @@ import TestSupport
             try await fixture.client.command("SET", "FOO", "not a stream")
             let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
             try await waitUntil("the WRONGTYPE error") { adapter.status.snapshot.lastError?.contains("WRONGTYPE") == true }
+            #expect(adapter.status.snapshot.phase == .waitingForStreams)
             try await fixture.client.command("DEL", "FOO")
-            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            // The adapter creates the stream and its group itself once the key is free.
             try await fixture.waitForPhase(adapter, .consuming)
+            #expect(adapter.status.snapshot.lastError == nil)
             _ = try await fixture.client.xadd("FOO", [("k", "v")])
             try await waitUntil("the event") { sink.events.count == 1 }
         }

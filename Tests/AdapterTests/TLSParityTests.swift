@@ -26,7 +26,7 @@ import TestSupport
         #expect(!eventSource.warnings.isEmpty)
         let source = try #require(eventSource.redisStream.first).source
         let configuration = try AdapterConfiguration.resolve(
-            eventSource: eventSource, eventName: "e", source: source, sink: SinkSpec(uri: "stdout"), consumerName: "c",
+            eventSource: eventSource, eventName: "e", source: source, sink: SinkSpec(uri: "stdout"), replicaName: "c",
             secrets: MountedSecretDirectory(path: secrets.path)
         ).get()
         return configuration.tls

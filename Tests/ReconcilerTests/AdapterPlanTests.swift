@@ -65,28 +65,29 @@ import Testing
     @Test func usesTheSpecsSinkBeforeTheDefault() throws {
         let state = DesiredState.build(
             try eventSource(sink: "http://127.0.0.1:9/x"), secrets: SecretSnapshot(),
-            defaultSink: SinkSpec(uri: "stdout"), consumerName: "pod")
+            defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod")
         #expect(state.problems.isEmpty)
         #expect(state.adapters.values.map(\.sink.uri) == ["http://127.0.0.1:9/x", "http://127.0.0.1:9/x"])
-        #expect(state.adapters.values.allSatisfy { $0.consumerName == "pod" })
+        // Each entry reads under a consumer name of its own, derived from the replica's.
+        #expect(Set(state.adapters.values.map(\.consumerName)) == ["pod:ns/es/a", "pod:ns/es/b"])
     }
 
     @Test func withoutAnySinkNoEntryStarts() throws {
-        let state = DesiredState.build(try eventSource(), secrets: SecretSnapshot(), defaultSink: nil, consumerName: "pod")
+        let state = DesiredState.build(try eventSource(), secrets: SecretSnapshot(), defaultSink: nil, replicaName: "pod")
         #expect(state.adapters.isEmpty)
         #expect(state.problems == ["a": .noSink, "b": .noSink])
     }
 
     @Test func aMissingSecretStopsOnlyTheEntryThatNeedsIt() throws {
         let state = DesiredState.build(
-            try eventSource(password: true), secrets: SecretSnapshot(), defaultSink: SinkSpec(uri: "stdout"), consumerName: "pod")
+            try eventSource(password: true), secrets: SecretSnapshot(), defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod")
         #expect(state.adapters.keys.map(\.eventName) == ["a"])
         #expect(state.problems["b"]?.reason == "SecretMissing")
         #expect(state.problems["b"]?.message.contains("Secret ns/redis not found") == true)
 
         let secrets = SecretSnapshot(secrets: ["ns": ["redis": ["password": Array("pw".utf8)]]])
         let resolved = DesiredState.build(
-            try eventSource(password: true), secrets: secrets, defaultSink: SinkSpec(uri: "stdout"), consumerName: "pod")
+            try eventSource(password: true), secrets: secrets, defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod")
         #expect(resolved.problems.isEmpty)
         #expect(resolved.adapters[AdapterKey(namespace: "ns", name: "es", eventName: "b")]?.password == SecretValue("pw"))
     }

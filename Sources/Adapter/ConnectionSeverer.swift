@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+
+/// Cuts an adapter's Redis connection from outside when it does not stop in time: a thread stuck
+/// in a slow sink or filter keeps no connection open after its EventSource is deleted.
+///
+/// The adapter's socket registers its descriptor here and deregisters it before closing, under
+/// the same lock, so `shutdown(2)` can never hit a descriptor the process has reused. Shutting
+/// down (not closing) leaves the descriptor to its owner: its next read or write just fails.
+final class ConnectionSeverer: Sendable {
+    private let descriptor = Mutex<Int32?>(nil)
+
+    func register(_ fileDescriptor: Int32) {
+        descriptor.withLock { $0 = fileDescriptor }
+    }
+
+    /// Called by the socket right before it closes `fileDescriptor`.
+    func deregister(_ fileDescriptor: Int32) {
+        descriptor.withLock { if $0 == fileDescriptor { $0 = nil } }
+    }
+
+    func sever() {
+        descriptor.withLock { current in
+            if let current { _ = shutdown(current, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    /// After `grace`, severs the connection unless `isFinished` says the adapter ended by itself.
+    func sever(after grace: Duration, unless isFinished: @escaping @Sendable () -> Bool) {
+        let thread = Thread { [self] in
+            let deadline = ContinuousClock.now + grace
+            while ContinuousClock.now < deadline {
+                if isFinished() { return }
+                usleep(10_000)
+            }
+            if !isFinished() { sever() }
+        }
+        thread.name = "sever"
+        thread.start()
+    }
+}
