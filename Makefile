@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench chaos clean
 
 all: build
 
@@ -29,6 +29,11 @@ bench: deps
 	$(SWIFT) build -c release
 	@scripts/bench.sh
 	@scripts/bench-controller.sh
+
+# Fault scenarios and fuzzing against the release build (a few minutes); records RELIABILITY.md.
+chaos: deps
+	$(SWIFT) build -c release
+	@scripts/chaos.sh
 
 clean:
 	rm -rf .build .run

@@ -27,8 +27,8 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Keep-alive connections, and so requests in flight, per adapter for http(s) sinks.")
     var sinkConnections: Int = HTTPSinkOptions.defaultConnections
 
-    @Option(help: "Port for /healthz, /readyz and /metrics on --http-address; 0 turns the server off.")
-    var httpPort: Int = 7777
+    @Option(help: "Port for /healthz, /readyz and /metrics on --http-address; 0 turns the server off; auto lets the system pick one (logged).")
+    var httpPort: HTTPPortArgument = .number(7777)
 
     @Option(help: "Address the health and metrics server binds to.")
     var httpAddress: String = "127.0.0.1"
@@ -73,7 +73,7 @@ struct ControllerCommand: AsyncParsableCommand {
         if let defaultSink, let problem = SinkSpec.problem(withURI: defaultSink) {
             throw ValidationError("--default-sink \(problem)")
         }
-        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be from 0 to 65535") }
+        guard httpPort.isValid(allowing: 0...65535) else { throw ValidationError("--http-port must be from 0 to 65535, or auto") }
         guard (1...64).contains(sinkConnections) else { throw ValidationError("--sink-connections must be from 1 to 64") }
         guard statusWritesPerSecond > 0 else { throw ValidationError("--status-writes-per-second must be positive") }
         guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
@@ -102,10 +102,10 @@ struct ControllerCommand: AsyncParsableCommand {
             sinkCAFile: sinkCaFile, sinkConnections: sinkConnections)
         let controller = EventSourceController(client: client, options: options, logger: logger)
         var services: [any Service] = [controller]
-        if httpPort != 0 {
+        if httpPort != .number(0) {
             services.append(
                 HealthServer(
-                    host: httpAddress, port: httpPort, readiness: { controller.readiness },
+                    host: httpAddress, port: httpPort.bindPort, readiness: { controller.readiness },
                     metrics: MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports }),
                     logger: logger))
         }

@@ -29,8 +29,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "This process's consumer name in each group. Default: $POD_NAME, else the host name.")
     var consumerName: String?
 
-    @Option(help: "Serve /healthz, /readyz and /metrics on this port of --http-address.")
-    var httpPort: Int?
+    @Option(help: "Serve /healthz, /readyz and /metrics on this port of --http-address; auto lets the system pick one (logged).")
+    var httpPort: HTTPPortArgument?
 
     @Option(help: "Address the health and metrics server binds to.")
     var httpAddress: String = "127.0.0.1"
@@ -43,8 +43,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--sink \(problem)")
         }
         guard (1...64).contains(sinkConnections) else { throw ValidationError("--sink-connections must be from 1 to 64") }
-        if let httpPort, !(1...65535).contains(httpPort) {
-            throw ValidationError("--http-port must be from 1 to 65535")
+        if let httpPort, !httpPort.isValid(allowing: 1...65535) {
+            throw ValidationError("--http-port must be from 1 to 65535, or auto")
         }
     }
 
@@ -96,7 +96,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.info("consumer name \(consumer)")
         var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
-            services.append(HealthServer(host: httpAddress, port: httpPort, adapters: adapters, logger: logger))
+            services.append(HealthServer(host: httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger))
         }
         let group = ServiceGroup(
             services: services,

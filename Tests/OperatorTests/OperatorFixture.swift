@@ -71,6 +71,13 @@ final class OperatorFixture: Sendable {
         return child
     }
 
+    /// Starts a controller with its health and metrics server on a port the system picks, and
+    /// returns that port once the controller has logged it.
+    func startControllerWithMetrics(consumer: String = "controller-a", extra: [String] = []) async throws -> (ChildProcess, Int) {
+        let child = try startController(consumer: consumer, extra: ["--http-port", "auto"] + extra)
+        return (child, try await LoggedHealthPort.wait(for: child))
+    }
+
     /// `kubectl apply` of a manifest given as text.
     func apply(_ yaml: String) async throws {
         let file = kube.directory.appendingPathComponent("apply-\(UUID().uuidString).yaml")
