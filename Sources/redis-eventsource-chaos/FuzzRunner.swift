@@ -23,7 +23,8 @@ enum FuzzRunner {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-fuzz-\(UUID().uuidString.prefix(8))").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        // The child's own /proc/self/exe is this program's file, even if a rebuild replaced it meanwhile.
+        let executable = "/proc/self/exe"
         let started = Date()
         let child: ChaosProcess
         do {

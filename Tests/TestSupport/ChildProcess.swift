@@ -123,17 +123,10 @@ public final class ChildProcess: Sendable {
 
     public var standardOutput: String { stdoutBuffer.text }
     public var standardError: String { stderrBuffer.text }
-    public var standardOutputLines: [String] {
-        standardOutput.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-    }
+    public var standardOutputLines: [String] { stdoutBuffer.lines(completeOnly: false) }
 
     /// Lines that ended in a newline: a process killed mid-write can leave a last line half written.
-    public var completeStandardOutputLines: [String] {
-        let text = standardOutput
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        if !text.hasSuffix("\n"), !lines.isEmpty { lines.removeLast() }
-        return lines
-    }
+    public var completeStandardOutputLines: [String] { stdoutBuffer.lines(completeOnly: true) }
 
     public func signal(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
@@ -202,4 +195,14 @@ final class CapturedOutput: Sendable {
     }
 
     var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    /// The non-empty lines, cut at newline bytes before decoding: splitting the decoded text by
+    /// Character would keep "\r\n" together, and is much slower on megabytes of output.
+    func lines(completeOnly: Bool) -> [String] {
+        bytes.withLock { bytes in
+            var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+            if completeOnly, bytes.last != UInt8(ascii: "\n"), !lines.isEmpty { lines.removeLast() }
+            return lines.map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
 }

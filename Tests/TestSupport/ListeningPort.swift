@@ -13,9 +13,7 @@ public enum ListeningPort {
             else { return nil }
             return String(target.dropFirst("socket:[".count).dropLast())
         })
-        guard !inodes.isEmpty, let table = try? String(contentsOfFile: "/proc/\(pid)/net/tcp", encoding: .utf8) else {
-            return nil
-        }
+        guard !inodes.isEmpty, let table = readWhole("/proc/\(pid)/net/tcp") else { return nil }
         for line in table.split(separator: "\n").dropFirst() {
             // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
             let columns = line.split(separator: " ")
@@ -25,5 +23,25 @@ public enum ListeningPort {
             return port
         }
         return nil
+    }
+
+    /// Reads a file to its end. Foundation's `String(contentsOfFile:)` stops after the first
+    /// 4 KiB of a /proc file (whose size shows as 0), and listeners past that would go unseen.
+    static func readWhole(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count > 0 {
+                bytes.append(contentsOf: buffer[0..<count])
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                return count == 0 ? String(decoding: bytes, as: UTF8.self) : nil
+            }
+        }
     }
 }
