@@ -170,7 +170,27 @@ public final class ChildProcess: Sendable {
         _ = try await waitForValue("\(name) to exit", timeout: .seconds(30)) { reap() }
     }
 
-    deinit { stop() }
+    /// Not `stop()`: its thread would keep using `self`, whose memory is freed when deinit returns.
+    /// This thread has only the pid.
+    deinit {
+        guard reap() == nil else { return }
+        let pid = self.pid
+        kill(pid, SIGTERM)
+        let thread = Thread {
+            let deadline = Date().addingTimeInterval(5)
+            var ended = false
+            while !ended && Date() < deadline {
+                ended = CleanSignalSpawn.exitStatus(of: pid) != nil
+                if !ended { usleep(5_000) }
+            }
+            if !ended { kill(pid, SIGKILL) }
+            while !ended {
+                ended = CleanSignalSpawn.exitStatus(of: pid) != nil
+                if !ended { usleep(1_000) }
+            }
+        }
+        thread.start()
+    }
 }
 
 public enum ChildProcessError: Error, CustomStringConvertible {
