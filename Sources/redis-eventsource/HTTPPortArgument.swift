@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `--http-port`: a number, or `auto` for a port the system picks. The port actually bound is
-/// logged ("health and metrics on http://ADDRESS:PORT"), which is how tests and scripts that
+/// logged ("serving /healthz /readyz /metrics on http://ADDRESS:PORT"), which is how tests and scripts that
 /// run several processes side by side find it without probing for a free port first.
 enum HTTPPortArgument: ExpressibleByArgument, CustomStringConvertible, Equatable {
     case number(Int)

@@ -60,12 +60,13 @@ final class OperatorFixture: Sendable {
 
     /// Starts `redis-eventsource controller` against the test server, delivering to the receiver.
     @discardableResult
-    func startController(consumer: String = "controller-a", httpPort: Int = 0, extra: [String] = []) throws -> ChildProcess {
+    /// - Parameter httpPort: a number, `0` (no health server) or `auto`.
+    func startController(consumer: String = "controller-a", httpPort: String = "0", extra: [String] = []) throws -> ChildProcess {
         let child = try ChildProcess(
             BuiltProducts.path("redis-eventsource"),
             [
                 "controller", "--kubeconfig", kube.kubeconfigPath, "--default-sink", receiver.url(path: "/events"),
-                "--http-port", String(httpPort), "--consumer-name", consumer, "--resync-interval", "0.3", "--status-interval", "1",
+                "--http-port", httpPort, "--consumer-name", consumer, "--resync-interval", "0.3", "--status-interval", "1",
             ] + extra)
         controllers.withLock { $0.append(child) }
         return child
@@ -74,7 +75,7 @@ final class OperatorFixture: Sendable {
     /// Starts a controller with its health and metrics server on a port the system picks, and
     /// returns that port once the controller has logged it.
     func startControllerWithMetrics(consumer: String = "controller-a", extra: [String] = []) async throws -> (ChildProcess, Int) {
-        let child = try startController(consumer: consumer, extra: ["--http-port", "auto"] + extra)
+        let child = try startController(consumer: consumer, httpPort: "auto", extra: extra)
         return (child, try await LoggedHealthPort.wait(for: child))
     }
 
