@@ -21,7 +21,9 @@ import TestSupport
                 "TCP:127.0.0.1:\(receiver.port)",
             ])
         do {
-            let port = try await waitForValue("socat to listen") { ListeningPort.of(pid: terminator.pid) }
+            let port = try await waitForValue("socat to listen", interval: .milliseconds(100)) {
+                ListeningPort.of(pid: terminator.pid)
+            }
             try await body(certificates, receiver, port)
         } catch {
             terminator.stop()

@@ -134,7 +134,7 @@ public final class ChildProcess: Sendable {
 
     /// Waits for the process to exit on its own, polling, and returns its exit status once
     /// everything it wrote has been read.
-    public func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32 {
+    public func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         let status = try await waitForValue("\(name) to exit", timeout: timeout) { reap() }
         try await waitUntil("\(name)'s output to be read", timeout: .seconds(30)) {
             stderrBuffer.isFinished && (stdoutBuffer.isFinished || pendingStandardOutput.withLock { $0 != nil })

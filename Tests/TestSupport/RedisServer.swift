@@ -70,14 +70,17 @@ public final class RedisServer: @unchecked Sendable {
         arguments += extraArguments
         let child = try ChildProcess(Self.executable, arguments)
         self.child = child
-        try await waitUntil("redis-server on port \(port) to accept connections", timeout: .seconds(45)) {
+        try await waitUntil(
+            "redis-server on port \(port) to accept connections", timeout: .seconds(45), interval: .milliseconds(50)
+        ) {
             guard child.isRunning else {
                 let output = child.standardError + child.standardOutput
                 if output.contains("Address already in use") { throw RedisServerError.portInUse(port) }
                 throw RedisServerError.exited(output)
             }
             // The listener must be this child's: on a port another server took, that server would answer.
-            return ListeningPort.of(pid: child.pid) == port
+            // A connect first, as reading the kernel's socket table is costly for the 2 cooperative threads.
+            return FreePort.isListening(port) && ListeningPort.of(pid: child.pid) == port
         }
         // Accepting is not serving: after a restart it answers LOADING until the AOF is read back.
         var ping = ["-p", String(port)]
