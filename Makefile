@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build run test bench clean install uninstall deploy undeploy docker-build
+.PHONY: all deps build run test bench chaos clean install uninstall deploy undeploy docker-build
 
 # The image `deploy` runs and `docker-build` builds, e.g. IMG=registry.example.com/team/redis-eventsource:0.1.0
 IMG ?= redis-eventsource:0.1.0
@@ -36,6 +36,11 @@ bench: deps
 	$(SWIFT) build -c release
 	@scripts/bench.sh
 	@scripts/bench-controller.sh
+
+# Fault scenarios and fuzzing against the release build (a few minutes); records RELIABILITY.md.
+chaos: deps
+	$(SWIFT) build -c release
+	@scripts/chaos.sh
 
 # As kubebuilder-made operators do: install/uninstall the CRD alone, deploy/undeploy everything
 # (the kustomize tree in manifests/) with IMG as the controller's image, in the current kubeconfig.

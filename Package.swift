@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "redis-eventsource", targets: ["RedisEventSourceCLI"]),
         .executable(name: "kube-testserver", targets: ["KubeTestServerCLI"]),
         .executable(name: "redis-eventsource-bench", targets: ["BenchmarkRunner"]),
+        .executable(name: "redis-eventsource-chaos", targets: ["ChaosRunner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -31,6 +32,9 @@ let package = Package(
         .systemLibrary(name: "CNats", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
         // curl_easy_setopt/getinfo are variadic; the shim gives Swift typed entry points.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // posix_spawn's closefrom and pipe2, which glibc declares only under _GNU_SOURCE.
+        .target(name: "CProcessSpawn"),
+        .target(name: "ProcessSpawning", dependencies: ["CProcessSpawn"], swiftSettings: strict),
 
         .target(name: "StructuredData", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "FilterExpression", dependencies: ["CPCRE2", "COpenSSL"], swiftSettings: strict),
@@ -115,11 +119,25 @@ let package = Package(
             path: "Sources/redis-eventsource-bench",
             swiftSettings: strict
         ),
+        // `make chaos`: fault scenarios and fuzzing against the release binaries. Not TestSupport:
+        // nothing built with `-c release` may depend on the test helpers.
+        .executableTarget(
+            name: "ChaosRunner",
+            dependencies: [
+                "Adapter", "EventSourceAPI", "StructuredData", "FilterExpression", "KubeClient", "ProcessSpawning",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/redis-eventsource-chaos",
+            swiftSettings: strict
+        ),
 
         .target(
             name: "TestSupport",
             dependencies: [
-                "StructuredData", "Adapter", "Sinks", "EventSourceAPI", "CNats",
+                "StructuredData", "Adapter", "Sinks", "EventSourceAPI", "CNats", "ProcessSpawning",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

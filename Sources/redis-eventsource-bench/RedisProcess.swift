@@ -8,7 +8,8 @@ struct RedisProcess {
     let process: SpawnedProcess
 
     static func start(in directory: String) throws(BenchError) -> RedisProcess {
-        let port = FreePort.next()
+        // Below the ephemeral range, where no outgoing connection's source port can take it.
+        let port = FreePort.belowEphemeralRange()
         let process = try SpawnedProcess(
             RedisServer.executable,
             [

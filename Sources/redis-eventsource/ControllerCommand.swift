@@ -28,8 +28,8 @@ struct ControllerCommand: AsyncParsableCommand {
     @OptionGroup(title: "Sinks")
     var sinkFlags: SinkFlags
 
-    @Option(help: "Port for /healthz, /readyz and /metrics on --http-address; 0 turns the server off.")
-    var httpPort: Int = 7777
+    @Option(help: "Port for /healthz, /readyz and /metrics on --http-address; 0 turns the server off; auto lets the system pick one (logged).")
+    var httpPort: HTTPPortArgument = .number(7777)
 
     @Option(help: "Address the health and metrics server binds to.")
     var httpAddress: String = "127.0.0.1"
@@ -80,9 +80,9 @@ struct ControllerCommand: AsyncParsableCommand {
         if let defaultSink, let problem = SinkSpec.problem(withURI: defaultSink) {
             throw ValidationError("--default-sink \(problem)")
         }
-        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be from 0 to 65535") }
+        guard httpPort.isValid(allowing: 0...65535) else { throw ValidationError("--http-port must be from 0 to 65535, or auto") }
         guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be from 0 to 65535") }
-        if metricsPort != 0, metricsPort == httpPort, metricsAddress == httpAddress {
+        if metricsPort != 0, httpPort == .number(metricsPort), metricsAddress == httpAddress {
             throw ValidationError("--metrics-port must differ from --http-port")
         }
         guard statusWritesPerSecond > 0 else { throw ValidationError("--status-writes-per-second must be positive") }
@@ -121,10 +121,10 @@ struct ControllerCommand: AsyncParsableCommand {
                     host: metricsAddress, port: metricsPort, readiness: { controller.readiness }, metrics: metrics,
                     endpoints: [.metrics], logger: logger))
         }
-        if httpPort != 0 {
+        if httpPort != .number(0) {
             services.append(
                 HealthServer(
-                    host: httpAddress, port: httpPort, readiness: { controller.readiness }, metrics: metrics,
+                    host: httpAddress, port: httpPort.bindPort, readiness: { controller.readiness }, metrics: metrics,
                     endpoints: healthEndpoints, logger: logger))
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

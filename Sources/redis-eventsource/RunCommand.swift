@@ -28,8 +28,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "This process's name, the prefix of each adapter's consumer name (<name>:<namespace>/<eventsource>/<event>). Default: $POD_NAME, else the host name.")
     var consumerName: String?
 
-    @Option(help: "Serve /healthz, /readyz and /metrics on this port of --http-address.")
-    var httpPort: Int?
+    @Option(help: "Serve /healthz, /readyz and /metrics on this port of --http-address; auto lets the system pick one (logged).")
+    var httpPort: HTTPPortArgument?
 
     @Option(help: "Address the health and metrics server binds to.")
     var httpAddress: String = "127.0.0.1"
@@ -41,8 +41,8 @@ struct RunCommand: AsyncParsableCommand {
         if let sink, let problem = SinkSpec.problem(withURI: sink) {
             throw ValidationError("--sink \(problem)")
         }
-        if let httpPort, !(1...65535).contains(httpPort) {
-            throw ValidationError("--http-port must be from 1 to 65535")
+        if let httpPort, !httpPort.isValid(allowing: 1...65535) {
+            throw ValidationError("--http-port must be from 1 to 65535, or auto")
         }
     }
 
@@ -101,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
         for configuration in configurations { logger.info("\(configuration.key) publishes to \(configuration.sinkDescription)") }
         var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
-            services.append(HealthServer(host: httpAddress, port: httpPort, adapters: adapters, logger: logger))
+            services.append(HealthServer(host: httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger))
         }
         let group = ServiceGroup(
             services: services,

@@ -125,7 +125,9 @@ import TestSupport
         try await AdapterFixture.with { fixture in
             let sink = RecordingSink()
             var configuration = fixture.configuration()
-            configuration.source.hostAddress.port = FreePort.next()
+            let closed = try ReservedPort()
+            defer { closed.close() }
+            configuration.source.hostAddress.port = closed.port
             let adapter = fixture.startAdapter(configuration, sink: sink)
             try await waitUntil("two attempts") { adapter.status.snapshot.connectAttempts >= 2 }
             #expect(adapter.status.snapshot.phase == .connecting)

@@ -64,7 +64,7 @@ import TestSupport
             for index in 0..<200 { _ = try await client.xadd("FOO", [("n", "\(index)")]) }
             try await waitUntil("some events") { !child.standardOutputLines.isEmpty }
             child.signal(SIGTERM)
-            let status = try await child.waitForExit(timeout: .seconds(10))
+            let status = try await child.waitForExit(timeout: .seconds(30))
             #expect(status == 0)
             // Whatever was printed was acknowledged; nothing the process read is left pending.
             #expect(try await client.pendingCount("FOO", group: "argo-events-cg") == 0)

@@ -74,7 +74,9 @@ import TestSupport
 
     @Test func anAdapterThatCannotConnectIsNotReady() async throws {
         MetricsBootstrap.bootstrap()
-        let closedPort = FreePort.next()
+        let reserved = try ReservedPort()
+        defer { reserved.close() }
+        let closedPort = reserved.port
         let devNull = try DevNull()
         defer { devNull.close() }
         let name = "unreachable-\(UUID().uuidString.prefix(8))"

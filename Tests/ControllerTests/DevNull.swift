@@ -8,7 +8,7 @@ final class DevNull: Sendable {
     private let descriptor: Int32
 
     init() throws {
-        descriptor = open("/dev/null", O_WRONLY)
+        descriptor = open("/dev/null", O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw CannotOpen() }
         writer = LineWriter(fileDescriptor: descriptor)
     }

@@ -108,8 +108,10 @@ import TestSupport
         }
     }
 
-    @Test func aRefusedConnectionFailsOnlyTheFirstRequestOfTheBatch() async {
-        let url = "http://127.0.0.1:\(FreePort.next())/"
+    @Test func aRefusedConnectionFailsOnlyTheFirstRequestOfTheBatch() async throws {
+        let closed = try ReservedPort()
+        defer { closed.close() }
+        let url = "http://127.0.0.1:\(closed.port)/"
         let outcomes = await withSink(url, options: .testing(connections: 4)) { sink in
             [sink.deliver(batch: numberedEvents(10)), sink.deliver(batch: numberedEvents(10))]
         }

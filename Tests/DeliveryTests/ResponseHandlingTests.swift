@@ -124,8 +124,10 @@ import TestSupport
         }
     }
 
-    @Test func connectionRefusedIsRetryable() async {
-        let url = "http://127.0.0.1:\(FreePort.next())/"
+    @Test func connectionRefusedIsRetryable() async throws {
+        let closed = try ReservedPort()
+        defer { closed.close() }
+        let url = "http://127.0.0.1:\(closed.port)/"
         let outcome = await deliver(to: url)
         #expect(outcome.isRetryable)
         #expect(outcome.reason?.hasPrefix("POST to \(url) failed: Couldn't connect to server") == true)

@@ -12,16 +12,18 @@ import TestSupport
         let certificates = try await TestCertificates.make()
         defer { certificates.remove() }
         let receiver = try await HTTPReceiver.start()
-        let port = FreePort.next()
+        // Port 0: the kernel picks, and the test reads which port socat listens on.
         let terminator = try ChildProcess(
             "/usr/bin/socat",
             [
-                "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,cert=\(certificates.serverCertificate),"
+                "OPENSSL-LISTEN:0,bind=127.0.0.1,reuseaddr,fork,cert=\(certificates.serverCertificate),"
                     + "key=\(certificates.serverKey),verify=0",
                 "TCP:127.0.0.1:\(receiver.port)",
             ])
         do {
-            try await waitUntil("socat to listen") { FreePort.isListening(port) }
+            let port = try await waitForValue("socat to listen", interval: .milliseconds(100)) {
+                ListeningPort.of(pid: terminator.pid)
+            }
             try await body(certificates, receiver, port)
         } catch {
             terminator.stop()

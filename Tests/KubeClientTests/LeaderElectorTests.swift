@@ -40,7 +40,7 @@ import Testing
             #expect(await beta.tryAcquireOrRenew() == false)
             #expect(beta.observedLeader == "alpha")
             // alpha stops renewing; beta takes over once a lease duration has passed on its own clock.
-            try await waitUntil("beta to take the expired lease", timeout: .seconds(10)) { await beta.tryAcquireOrRenew() }
+            try await waitUntil("beta to take the expired lease", timeout: .seconds(30)) { await beta.tryAcquireOrRenew() }
             let spec = try await lease(client)["spec"]
             #expect(spec?["holderIdentity"] == "beta")
             #expect(spec?["leaseTransitions"] == 1)

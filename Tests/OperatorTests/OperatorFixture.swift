@@ -59,8 +59,9 @@ final class OperatorFixture: Sendable {
     }
 
     /// Starts `redis-eventsource controller` against the test server, delivering to the receiver.
+    /// - Parameter httpPort: a number, `0` (no health server) or `auto`.
     @discardableResult
-    func startController(consumer: String = "controller-a", httpPort: Int = 0, extra: [String] = []) throws -> ChildProcess {
+    func startController(consumer: String = "controller-a", httpPort: String = "0", extra: [String] = []) throws -> ChildProcess {
         try startController(
             consumer: consumer, httpPort: httpPort, sinkArguments: ["--default-sink", receiver.url(path: "/events")],
             extra: extra)
@@ -68,16 +69,23 @@ final class OperatorFixture: Sendable {
 
     /// Starts the controller with `sinkArguments` (none: no `--default-sink`) instead of the receiver.
     @discardableResult
-    func startController(consumer: String = "controller-a", httpPort: Int = 0, sinkArguments: [String], extra: [String] = [])
+    func startController(consumer: String = "controller-a", httpPort: String = "0", sinkArguments: [String], extra: [String] = [])
         throws -> ChildProcess
     {
         let child = try ChildProcess(
             BuiltProducts.path("redis-eventsource"),
             ["controller", "--kubeconfig", kube.kubeconfigPath] + sinkArguments + [
-                "--http-port", String(httpPort), "--consumer-name", consumer, "--resync-interval", "0.3", "--status-interval", "1",
+                "--http-port", httpPort, "--consumer-name", consumer, "--resync-interval", "0.3", "--status-interval", "1",
             ] + extra)
         controllers.withLock { $0.append(child) }
         return child
+    }
+
+    /// Starts a controller with its health and metrics server on a port the system picks, and
+    /// returns that port once the controller has logged it.
+    func startControllerWithMetrics(consumer: String = "controller-a", extra: [String] = []) async throws -> (ChildProcess, Int) {
+        let child = try startController(consumer: consumer, httpPort: "auto", extra: extra)
+        return (child, try await LoggedHealthPort.wait(for: child))
     }
 
     /// `kubectl apply` of a manifest given as text.

@@ -181,7 +181,9 @@ import TestSupport
     @Test func anUnreachableRedisLeavesTheEntryConnectingWithTheError() async throws {
         try await OperatorFixture.with { fixture in
             try fixture.startController()
-            let closedPort = FreePort.next()
+            let reserved = try ReservedPort()
+            defer { reserved.close() }
+            let closedPort = reserved.port
             try await fixture.apply(
                 """
                 apiVersion: argoproj.io/v1alpha1
@@ -211,8 +213,7 @@ extension OperatorTests {
             #expect(!withoutSubresource.contains("subresources"))
             try await fixture.apply(withoutSubresource)
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
-            let httpPort = FreePort.next()
-            try fixture.startController(httpPort: httpPort)
+            let (_, httpPort) = try await fixture.startControllerWithMetrics()
             try await fixture.apply(fixture.eventSourceYAML(name: "plain", entries: [("example", ["FOO"])]))
             try await fixture.waitForReady("plain")
             #expect(try await fixture.eventSource("plain")?["status"]?["observedGeneration"] == nil)

@@ -54,7 +54,7 @@ import TestSupport
 
             first.signal(SIGKILL)
             _ = try await first.waitForExit()
-            try await waitUntil("replica-b to take the lease", timeout: .seconds(15)) {
+            try await waitUntil("replica-b to take the lease", timeout: .seconds(45)) {
                 try await leaseHolder(fixture) == "replica-b"
             }
             // The new leader writes status: a stream whose key holds a string makes Ready go False.
@@ -75,8 +75,7 @@ import TestSupport
     @Test func droppedWatchesAndA410LeaveExactlyTheRightAdapters() async throws {
         try await OperatorFixture.with(kubeArguments: ["--close-watches-after-events", "20", "--bookmark-interval", "3600"]) {
             fixture in
-            let httpPort = FreePort.next()
-            let controller = try fixture.startController(httpPort: httpPort)
+            let (controller, httpPort) = try await fixture.startControllerWithMetrics()
             var names: [String] = []
             for index in 0..<12 {
                 let name = "es-\(index)"
@@ -119,8 +118,7 @@ import TestSupport
 extension ReplicaAndFaultTests {
     @Test func errorsAndThrottlingFromTheAPIServerAreRiddenOut() async throws {
         try await OperatorFixture.with { fixture in
-            let httpPort = FreePort.next()
-            try fixture.startController(httpPort: httpPort)
+            let (_, httpPort) = try await fixture.startControllerWithMetrics()
             for index in 0..<6 {
                 try await fixture.client.command("XGROUP", "CREATE", "S\(index)", "argo-events-cg", "$", "MKSTREAM")
             }

@@ -29,8 +29,7 @@ import TestSupport
                     of: "streams: [MEM\(index)]", with: "streams: [MEM\(index)]\n      password: {name: \(name), key: password}")
             }
             try await fixture.apply((setup + [eventSource]).joined(separator: "---\n"))
-            let httpPort = FreePort.next()
-            let controller = try fixture.startController(httpPort: httpPort)
+            let (controller, httpPort) = try await fixture.startControllerWithMetrics()
             try await waitUntil("the three referenced Secrets to be held", timeout: .seconds(60)) {
                 try await fixture.metric("redis_eventsource_secrets_cached", port: httpPort) == 3
             }

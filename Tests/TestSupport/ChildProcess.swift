@@ -19,51 +19,53 @@ public final class ChildProcess: Sendable {
         captureStandardOutput: Bool = true
     ) throws {
         name = (executable as NSString).lastPathComponent
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw ChildProcessError.spawnFailed("pipe: \(errno)") }
+        let outPipe = try Self.makePipe()
+        let errPipe: (read: Int32, write: Int32)
+        do {
+            errPipe = try Self.makePipe()
+        } catch {
+            close(outPipe.read)
+            close(outPipe.write)
+            throw error
+        }
 
+        // The pipes are close-on-exec and CleanSignalSpawn closes every descriptor above 2 in
+        // the child, so this child holds only its own ends and no other child holds them at all.
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        for descriptor in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        posix_spawn_file_actions_adddup2(&actions, outPipe.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe.write, 2)
 
         var environmentMap = ProcessInfo.processInfo.environment
         for (key, value) in environment ?? [:] { environmentMap[key] = value }
-        Self.markInheritedDescriptorsCloseOnExec()
         let spawned = CleanSignalSpawn.spawn(
             executable, arguments, environment: environmentMap.map { "\($0.key)=\($0.value)" }, fileActions: &actions)
-        close(outPipe[1])
-        close(errPipe[1])
+        close(outPipe.write)
+        close(errPipe.write)
         switch spawned {
         case .success(let child):
             pid = child
         case .failure(let error):
-            close(outPipe[0])
-            close(errPipe[0])
+            close(outPipe.read)
+            close(errPipe.read)
             throw ChildProcessError.spawnFailed(error.description)
         }
-        Self.drain(errPipe[0], into: stderrBuffer)
+        Self.drain(errPipe.read, into: stderrBuffer)
         if captureStandardOutput {
-            Self.drain(outPipe[0], into: stdoutBuffer)
+            Self.drain(outPipe.read, into: stdoutBuffer)
         } else {
-            pendingStandardOutput.withLock { $0 = outPipe[0] }
+            pendingStandardOutput.withLock { $0 = outPipe.read }
         }
     }
 
     private let pendingStandardOutput = Mutex<Int32?>(nil)
 
-    /// SwiftNIO's sockets and other tests' pipes are not close-on-exec; a child that inherited
-    /// them would keep another test's listener or output pipe open after that test closed it.
-    private static func markInheritedDescriptorsCloseOnExec() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
-        for name in names {
-            guard let descriptor = Int32(name), descriptor > 2 else { continue }
-            let flags = fcntl(descriptor, F_GETFD)
-            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+    private static func makePipe() throws -> (read: Int32, write: Int32) {
+        switch CloseOnExecPipe.make() {
+        case .success(let ends): return ends
+        case .failure(let error): throw ChildProcessError.spawnFailed(error.description)
         }
     }
 
@@ -105,11 +107,7 @@ public final class ChildProcess: Sendable {
     private func reap() -> Int32? {
         exitStatus.withLock { known in
             if let known { return known }
-            var status: Int32 = 0
-            let result = waitpid(pid, &status, WNOHANG)
-            guard result == pid else { return nil }
-            let low = status & 0x7f
-            known = low == 0 ? (status >> 8) & 0xff : 128 + low
+            known = CleanSignalSpawn.exitStatus(of: pid)
             return known
         }
     }
@@ -125,17 +123,10 @@ public final class ChildProcess: Sendable {
 
     public var standardOutput: String { stdoutBuffer.text }
     public var standardError: String { stderrBuffer.text }
-    public var standardOutputLines: [String] {
-        standardOutput.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-    }
+    public var standardOutputLines: [String] { stdoutBuffer.lines(completeOnly: false) }
 
     /// Lines that ended in a newline: a process killed mid-write can leave a last line half written.
-    public var completeStandardOutputLines: [String] {
-        let text = standardOutput
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        if !text.hasSuffix("\n"), !lines.isEmpty { lines.removeLast() }
-        return lines
-    }
+    public var completeStandardOutputLines: [String] { stdoutBuffer.lines(completeOnly: true) }
 
     public func signal(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
@@ -143,9 +134,9 @@ public final class ChildProcess: Sendable {
 
     /// Waits for the process to exit on its own, polling, and returns its exit status once
     /// everything it wrote has been read.
-    public func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32 {
+    public func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         let status = try await waitForValue("\(name) to exit", timeout: timeout) { reap() }
-        try await waitUntil("\(name)'s output to be read", timeout: .seconds(5)) {
+        try await waitUntil("\(name)'s output to be read", timeout: .seconds(30)) {
             stderrBuffer.isFinished && (stdoutBuffer.isFinished || pendingStandardOutput.withLock { $0 != nil })
         }
         return status
@@ -170,30 +161,35 @@ public final class ChildProcess: Sendable {
     /// Stops the child and waits until it has exited.
     public func stopAndWait() async throws {
         stop()
-        _ = try await waitForValue("\(name) to exit", timeout: .seconds(15)) { reap() }
+        _ = try await waitForValue("\(name) to exit", timeout: .seconds(30)) { reap() }
     }
 
     /// SIGKILL, as a crash would, and waits until the child is gone.
     public func killAndWait() async throws {
         signal(SIGKILL)
-        _ = try await waitForValue("\(name) to exit", timeout: .seconds(15)) { reap() }
+        _ = try await waitForValue("\(name) to exit", timeout: .seconds(30)) { reap() }
     }
 
-    /// A child still running when its last owner lets go is stopped too, by a thread that holds
-    /// only the pid: one holding `self` would outlive deinit, which crashes the test process.
+    /// Not `stop()`: its thread would keep using `self`, whose memory is freed when deinit returns.
+    /// This thread has only the pid.
     deinit {
-        guard isRunning else { return }
+        guard reap() == nil else { return }
         let pid = self.pid
         kill(pid, SIGTERM)
-        Thread {
-            var status: Int32 = 0
+        let thread = Thread {
             let deadline = Date().addingTimeInterval(5)
-            while waitpid(pid, &status, WNOHANG) == 0 && Date() < deadline { usleep(5_000) }
-            if waitpid(pid, &status, WNOHANG) == 0 {
-                kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
+            var ended = false
+            while !ended && Date() < deadline {
+                ended = CleanSignalSpawn.exitStatus(of: pid) != nil
+                if !ended { usleep(5_000) }
             }
-        }.start()
+            if !ended { kill(pid, SIGKILL) }
+            while !ended {
+                ended = CleanSignalSpawn.exitStatus(of: pid) != nil
+                if !ended { usleep(1_000) }
+            }
+        }
+        thread.start()
     }
 }
 
@@ -219,4 +215,14 @@ final class CapturedOutput: Sendable {
     }
 
     var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    /// The non-empty lines, cut at newline bytes before decoding: splitting the decoded text by
+    /// Character would keep "\r\n" together, and is much slower on megabytes of output.
+    func lines(completeOnly: Bool) -> [String] {
+        bytes.withLock { bytes in
+            var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+            if completeOnly, bytes.last != UInt8(ascii: "\n"), !lines.isEmpty { lines.removeLast() }
+            return lines.map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
 }

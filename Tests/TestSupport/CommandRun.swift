@@ -2,6 +2,9 @@ import Foundation
 
 /// Runs a short-lived program to completion with its output in files, so that everything it
 /// wrote is there once it has exited (a pipe's reader can lag behind the exit).
+///
+/// Spawned through `CleanSignalSpawn`, like `ChildProcess`: the program gets no descriptor of
+/// this process but its standard streams, and sees signals at their defaults.
 public enum CommandRun {
     public struct Output: Sendable {
         public let status: Int32
@@ -17,32 +20,24 @@ public enum CommandRun {
         defer { try? FileManager.default.removeItem(at: folder) }
         let outPath = folder.appendingPathComponent("out").path
         let errPath = folder.appendingPathComponent("err").path
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        defer {
-            try? out.close()
-            try? err.close()
+        let environmentList = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+        let pid: pid_t
+        switch CleanSignalSpawn.spawn(
+            executable, arguments, environment: environmentList, standardOutput: outPath, standardError: errPath)
+        {
+        case .success(let child): pid = child
+        case .failure(let error): throw ChildProcessError.spawnFailed(error.description)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let status: Int32
         do {
-            try await waitUntil("\(executable) to finish", timeout: timeout) { !process.isRunning }
+            status = try await waitForValue("\(executable) to finish", timeout: timeout) { CleanSignalSpawn.exitStatus(of: pid) }
         } catch {
-            process.terminate()
-            process.waitUntilExit()
+            kill(pid, SIGKILL)
+            _ = try? await waitForValue("\(executable) to end after SIGKILL", timeout: .seconds(15)) { CleanSignalSpawn.exitStatus(of: pid) }
             throw error
         }
-        process.waitUntilExit()
         return Output(
-            status: process.terminationStatus,
+            status: status,
             standardOutput: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
             standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }

@@ -136,7 +136,7 @@ public final class HTTPReceiver: Sendable {
     }
 
     /// Polls until at least `count` requests arrived, then returns them all.
-    public func waitForRequests(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [ReceivedRequest] {
+    public func waitForRequests(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [ReceivedRequest] {
         try await waitForValue("\(count) request(s) at the HTTP receiver on port \(port)", timeout: timeout) {
             let requests = state.requests
             return requests.count >= count ? requests : nil

@@ -32,7 +32,7 @@ public struct Kubectl: Sendable {
     }
 
     /// Runs to completion and returns what it printed.
-    public func run(_ arguments: [String], timeout: Duration = .seconds(45)) async throws -> Result {
+    public func run(_ arguments: [String], timeout: Duration = .seconds(180)) async throws -> Result {
         let output = try await CommandRun.run(
             Self.executable, fullArguments(arguments), environment: ["KUBECONFIG": "", "HOME": cacheDirectory], timeout: timeout)
         return Result(exitCode: output.status, output: output.standardOutput, errorOutput: output.standardError)

@@ -7,7 +7,7 @@ public struct DeadlineExceeded: Error, CustomStringConvertible {
 
 /// Waits for a condition by polling until a deadline; tests never sleep a fixed time.
 public func waitUntil(
-    _ what: String, timeout: Duration = .seconds(20), interval: Duration = .milliseconds(25),
+    _ what: String, timeout: Duration = .seconds(60), interval: Duration = .milliseconds(25),
     _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
@@ -21,7 +21,7 @@ public func waitUntil(
 
 /// Polls until `produce` returns a value, then returns it.
 public func waitForValue<T>(
-    _ what: String, timeout: Duration = .seconds(20), interval: Duration = .milliseconds(25),
+    _ what: String, timeout: Duration = .seconds(60), interval: Duration = .milliseconds(25),
     _ produce: () async throws -> T?
 ) async throws -> T {
     let deadline = ContinuousClock.now + timeout
