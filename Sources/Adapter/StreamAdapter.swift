@@ -16,6 +16,7 @@ public final class StreamAdapter: Sendable {
     private let completion = Mutex<Completion>(Completion())
     private let statsInterval: Duration
     private let onPhaseChange: (@Sendable () -> Void)?
+    private let metrics: AdapterMetrics
 
     private struct Completion: ~Copyable {
         var started = false
@@ -38,6 +39,9 @@ public final class StreamAdapter: Sendable {
         var logger = logger
         logger[metadataKey: "adapter"] = "\(configuration.key)"
         self.logger = logger
+        metrics = AdapterMetrics(
+            namespace: configuration.namespace, eventSourceName: configuration.eventSourceName,
+            eventName: configuration.eventName)
         status = AdapterStatusCell(
             AdapterStatus(consumerGroup: configuration.source.consumerGroup, consumerName: configuration.consumerName))
     }
@@ -52,13 +56,26 @@ public final class StreamAdapter: Sendable {
         let thread = Thread { [self] in
             let worker = AdapterWorker(
                 configuration: configuration, status: status, stop: stopSignal, logger: logger,
-                statsInterval: statsInterval, sink: makeSink(configuration), onPhaseChange: onPhaseChange)
+                statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
+                onPhaseChange: onPhaseChange)
             worker.run()
             finish()
         }
         thread.name = "adapter \(configuration.key)"
         thread.stackSize = 1 << 20
         thread.start()
+    }
+
+    /// Continues the counts of the adapter this one replaces, so a restart (a changed spec, a
+    /// rotated Secret) does not set the status counters back to zero. Call before `start()`.
+    public func continueCounts(of previous: AdapterStatus) {
+        status.update { $0.addCounts(of: previous) }
+    }
+
+    /// Takes the adapter's metric series out of `/metrics`, once it stopped for good (its entry
+    /// or EventSource is gone). A restarted adapter keeps them: its replacement continues them.
+    public func removeMetricSeries() {
+        metrics.remove()
     }
 
     /// Asks the adapter to stop: it stops reading, finishes and acknowledges the deliveries in flight.

@@ -15,6 +15,8 @@ struct BenchResults: Sendable {
     var requestBytes = 0
     var bodyBytes = 0
     var latency: LatencySummary?
+    /// Healthy first, then each failure rate (issue 13).
+    var partialFailures: [PartialFailureFigure] = []
 
     static let target = 0.5
 
@@ -105,6 +107,7 @@ struct BenchResults: Sendable {
         } else {
             lines.append("latency: no events arrived")
         }
+        lines += partialFailureText
         return lines.joined(separator: "\n")
     }
 
@@ -139,6 +142,7 @@ struct BenchResults: Sendable {
                 + "\(Self.number(curlBaseline)) requests/s, \(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk. "
                 + "Filling the stream took \(String(format: "%.2f", fillSeconds)) s.",
         ]
+        rows += partialFailureMarkdown
         return rows.joined(separator: "\n") + "\n"
     }
 }

@@ -24,17 +24,35 @@ import TestSupport
         return granted
     }
 
-    @Test func theRolesCoverEveryCallTheControllerMakes() throws {
-        let all = try documents()
-        let clusterRole = all.first { $0["kind"] == "ClusterRole" }
-        let needed: Set<String> = [
-            "argoproj.io/eventsources/list", "argoproj.io/eventsources/watch", "argoproj.io/eventsources/status/patch",
-            "/secrets/list", "/secrets/watch", "events.k8s.io/events/create",
-        ]
-        #expect(needed.isSubset(of: grants(clusterRole)))
-        let leaseRole = all.first { $0["kind"] == "Role" }
-        #expect(["coordination.k8s.io/leases/get", "coordination.k8s.io/leases/create", "coordination.k8s.io/leases/update"]
-            .allSatisfy(grants(leaseRole).contains))
+    /// Every call the controller makes to the API, by where it is made, as `group/resource/verb`.
+    private static let clusterCalls: [(path: String, grants: [String])] = [
+        ("EventSource watcher (ResourceWatcher: list, then watch)",
+         ["argoproj.io/eventsources/list", "argoproj.io/eventsources/watch"]),
+        ("StatusWriter through the status subresource", ["argoproj.io/eventsources/status/patch"]),
+        ("StatusWriter through the main resource, when the CRD has no status subresource",
+         ["argoproj.io/eventsources/patch"]),
+        ("Secret cache (ResourceWatcher: list, then watch)", ["/secrets/list", "/secrets/watch"]),
+        ("EventRecorder", ["events.k8s.io/events/create"]),
+    ]
+    private static let leaseCalls: [(path: String, grants: [String])] = [
+        ("LeaderElector: read the lease", ["coordination.k8s.io/leases/get"]),
+        ("LeaderElector: take a missing lease", ["coordination.k8s.io/leases/create"]),
+        ("LeaderElector: renew, take over or release", ["coordination.k8s.io/leases/update"]),
+    ]
+
+    @Test func theClusterRoleGrantsExactlyTheCallsTheControllerMakes() throws {
+        let clusterRole = try documents().first { $0["kind"] == "ClusterRole" }
+        let granted = grants(clusterRole)
+        for call in Self.clusterCalls {
+            #expect(Set(call.grants).isSubset(of: granted), "not granted: \(call.path)")
+        }
+        let needed = Set(Self.clusterCalls.flatMap(\.grants))
+        #expect(granted.subtracting(needed).isEmpty, "granted but never called: \(granted.subtracting(needed).sorted())")
+    }
+
+    @Test func theLeaseRoleGrantsExactlyWhatLeaderElectionCalls() throws {
+        let leaseRole = try documents().first { $0["kind"] == "Role" }
+        #expect(grants(leaseRole) == Set(Self.leaseCalls.flatMap(\.grants)))
     }
 
     @Test func theDeploymentRunsTheControllerWithLeaderElectionAndProbes() throws {
