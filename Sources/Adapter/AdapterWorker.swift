@@ -292,7 +292,7 @@ final class AdapterWorker {
                 batch.failures += 1
                 if try !deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection) {
                     logger.warning("sink rejected \(entry.stream) \(entry.id); it stays pending: \(reason)")
-                    batch.leavePending(retryIn: retries.failed(entry, retryAfter: nil, now: now))
+                    batch.leavePending(retryIn: retries.failed(entry, retryAfter: nil, refused: true, now: now))
                 }
                 recordFailure("sink rejected an event: \(reason)")
             }

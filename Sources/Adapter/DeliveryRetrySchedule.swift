@@ -1,6 +1,12 @@
 /// When each entry the sink failed may be offered again: every entry backs off on its own, so
 /// one that keeps failing waits longer and longer while the entries around it go through.
 ///
+/// The schedule starts short and grows gently (10 ms, ×1.5, up to 30 s): it only applies while
+/// the sink takes other events, so the failure is most likely the receiver's chance refusal of
+/// this one request, and a quick retry is what keeps a batch from waiting on its last entry. The
+/// receiver is protected by the sink's request window and, once nothing gets through at all, by
+/// the adapter-wide backoff. An entry refused every time still ends up retried every 30 s.
+///
 /// Kept in memory by the adapter's thread. Losing it (a restart) only makes the next replay
 /// offer the pending entries at once, as after any restart.
 struct DeliveryRetrySchedule {
@@ -17,12 +23,14 @@ struct DeliveryRetrySchedule {
 
     /// A replay also offers entries due this soon, so retries falling close together share one
     /// replay instead of each causing its own.
-    static let earlyOffer = Duration.milliseconds(100)
+    static let earlyOffer = Duration.milliseconds(20)
+
+    static let perEntry = Backoff(initial: .milliseconds(10), maximum: .seconds(30), multiplier: 1.5)
 
     private let template: Backoff
     private var retries: [String: Retry] = [:]
 
-    init(backoff: Backoff = .delivery) {
+    init(backoff: Backoff = Self.perEntry) {
         template = backoff
     }
 
@@ -40,11 +48,14 @@ struct DeliveryRetrySchedule {
         return max(.zero, now.duration(to: retry.due))
     }
 
-    /// Records a failed attempt and returns how long the entry now waits.
-    mutating func failed(_ entry: StreamEntry, retryAfter: Duration?, now: ContinuousClock.Instant) -> Duration {
+    /// Records a failed attempt and returns how long the entry now waits. An entry the receiver
+    /// refused (4xx) is not a chance failure: it waits as the adapter-wide delivery backoff would.
+    mutating func failed(
+        _ entry: StreamEntry, retryAfter: Duration?, refused: Bool = false, now: ContinuousClock.Instant
+    ) -> Duration {
         if retries.count >= Self.capacity { retries.removeAll() }
         let key = Self.key(entry)
-        var retry = retries[key] ?? Retry(backoff: template, due: now)
+        var retry = retries[key] ?? Retry(backoff: refused ? .delivery : template, due: now)
         var delay = retry.backoff.next()
         if let hint = retryAfter { delay = max(delay, min(hint, Self.maximumRetryAfter)) }
         retry.due = now + delay
