@@ -21,6 +21,11 @@ final class AdapterWorker {
     private var connection: RESPConnection?
     private var machine: ConsumerStateMachine
     private var retries = DeliveryRetrySchedule()
+    /// Retryable failures since the sink last answered, across batches.
+    private var failuresInARow = 0
+    /// So many failures in a row mean the sink is down, not flaky (random 30 % failures make such
+    /// a run about once in 15,000 events): the whole adapter backs off.
+    private static let failuresInARowForBackoff = 8
     private var nextStatsRefresh = ContinuousClock.now
     /// What was last logged about missing streams, so a long wait logs once, not every poll.
     private var reportedMissing: [String] = []
@@ -257,12 +262,20 @@ final class AdapterWorker {
             let perEvent = (ContinuousClock.now - started) / outgoing.count
             for _ in outgoing { metrics.processingDuration.record(duration: perEvent) }
         }
-        // A sink that answered some of the batch is up: its failures are the failed events' own.
-        let answered = outcomes.contains { outcome in
-            if case .retryable? = outcome { return false }
-            return outcome != nil
+        // The sink as a whole is failing when it gave up on the batch (left events untried) without
+        // an answer, or when failures ran on across batches; else failures are the events' own.
+        var answered = false
+        for outcome in outcomes {
+            switch outcome {
+            case .retryable?: failuresInARow += 1
+            case nil: break
+            default:
+                answered = true
+                failuresInARow = 0
+            }
         }
-        let holdsBack = sink.keepsOrder || !answered
+        let gaveUp = !answered && outcomes.contains { $0 == nil }
+        let holdsBack = sink.keepsOrder || gaveUp || failuresInARow >= Self.failuresInARowForBackoff
         var forwarded: Int64 = 0
         var lastForwardedTime: Int64?
         for ((entry, _), outcome) in zip(outgoing, outcomes) {

@@ -3,10 +3,9 @@
 ///
 /// Events start in order, as many at once as the sink's window allows (see `HTTPSinkWindow`),
 /// which every answer resizes. A retryable outcome fails only its own event: the rest of the
-/// batch goes on in a smaller window. A failed probe (a failure with the window already at one
-/// request) stops further starts when the receiver looks down rather than flaky: nothing of the
-/// batch got an answer yet, or the last `failuresInARowToStop` requests all failed. Then the
-/// receiver is most likely failing for the rest too, and a hanging one would cost a timeout each.
+/// batch goes on in a smaller window. A failed probe that looks like a receiver down rather than
+/// flaky (see `HTTPSinkWindow.failed()`) stops further starts: the receiver is most likely
+/// failing for the rest too, and a hanging one would cost a timeout each.
 struct HTTPSinkBatch {
     /// One per event; nil until its request finished, and for ever for an event never started.
     private(set) var outcomes: [DeliveryOutcome?]
@@ -17,10 +16,6 @@ struct HTTPSinkBatch {
     private var eventInSlot: [Int?]
     private var freeSlots: [Int]
     private var stopped = false
-    private var answered = false
-    private var failuresInARow = 0
-
-    static let failuresInARowToStop = 3
 
     init(eventCount: Int, transferCount: Int, window: HTTPSinkWindow) {
         outcomes = Array(repeating: nil, count: eventCount)
@@ -52,11 +47,8 @@ struct HTTPSinkBatch {
         freeSlots.append(slot)
         outcomes[event] = outcome
         if case .retryable = outcome {
-            failuresInARow += 1
-            if window.failed() && (!answered || failuresInARow >= Self.failuresInARowToStop) { stopped = true }
+            if window.failed() { stopped = true }
         } else {
-            answered = true
-            failuresInARow = 0
             window.answered()
         }
     }
