@@ -23,6 +23,8 @@ final class AdapterWorker {
     private var retries = DeliveryRetrySchedule()
     /// Retryable failures since the sink last answered, across batches.
     private var failuresInARow = 0
+    /// Whether the sink ever took or refused an event: until then a failure means it is unreachable.
+    private var sinkAnswered = false
     /// So many failures in a row mean the sink is down, not flaky (random 30 % failures make such
     /// a run about once in 15,000 events): the whole adapter backs off.
     private static let failuresInARowForBackoff = 8
@@ -262,19 +264,18 @@ final class AdapterWorker {
             let perEvent = (ContinuousClock.now - started) / outgoing.count
             for _ in outgoing { metrics.processingDuration.record(duration: perEvent) }
         }
-        // The sink as a whole is failing when it gave up on the batch (left events untried) without
-        // an answer, or when failures ran on across batches; else failures are the events' own.
-        var answered = false
+        // The sink as a whole is failing when failures run on across batches, or when a sink that
+        // never got an answer gave up on the batch; else the failures are the events' own.
         for outcome in outcomes {
             switch outcome {
             case .retryable?: failuresInARow += 1
             case nil: break
             default:
-                answered = true
+                sinkAnswered = true
                 failuresInARow = 0
             }
         }
-        let gaveUp = !answered && outcomes.contains { $0 == nil }
+        let gaveUp = !sinkAnswered && outcomes.contains { $0 == nil }
         let holdsBack = sink.keepsOrder || gaveUp || failuresInARow >= Self.failuresInARowForBackoff
         var forwarded: Int64 = 0
         var lastForwardedTime: Int64?
