@@ -2,7 +2,11 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench clean install uninstall deploy undeploy docker-build
+
+# The image `deploy` runs and `docker-build` builds, e.g. IMG=registry.example.com/team/redis-eventsource:0.1.0
+IMG ?= redis-eventsource:0.1.0
+KUBECTL ?= kubectl
 
 all: build
 
@@ -14,9 +18,12 @@ build: deps
 
 # The main job on embedded defaults: a local Redis and Kubernetes API, the example EventSource
 # applied with kubectl, the controller in the foreground with events on stdout.
+# RUN_DIR=folder runs a second one beside the first; SKIP_BUILD=1 uses what is built.
 run: deps
+ifndef SKIP_BUILD
 	$(SWIFT) build --product redis-eventsource
 	$(SWIFT) build --product kube-testserver
+endif
 	@scripts/run.sh
 
 # Everything: unit tests and the end-to-end tests against real redis-server, HTTP receivers and kubectl.
@@ -29,6 +36,24 @@ bench: deps
 	$(SWIFT) build -c release
 	@scripts/bench.sh
 	@scripts/bench-controller.sh
+
+# As kubebuilder-made operators do: install/uninstall the CRD alone, deploy/undeploy everything
+# (the kustomize tree in manifests/) with IMG as the controller's image, in the current kubeconfig.
+install:
+	$(KUBECTL) apply -k manifests/crds
+
+uninstall:
+	$(KUBECTL) delete -k manifests/crds --ignore-not-found
+
+deploy:
+	@scripts/deploy-overlay.sh "$(IMG)" .run/deploy
+	$(KUBECTL) apply -k .run/deploy
+
+undeploy:
+	$(KUBECTL) delete -k manifests --ignore-not-found
+
+docker-build:
+	docker build -t $(IMG) .
 
 clean:
 	rm -rf .build .run

@@ -13,7 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
@@ -21,7 +21,9 @@ let package = Package(
     ],
     targets: [
         // C libraries from Debian's -dev packages.
-        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning on
+        // every build; the module map's `link "hiredis"` and <hiredis/...> includes are all it needs.
+        .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // curl_easy_setopt/getinfo are variadic; the shim gives Swift typed entry points.
@@ -31,9 +33,14 @@ let package = Package(
         .target(name: "FilterExpression", swiftSettings: strict),
         .target(name: "EventSourceAPI", dependencies: ["StructuredData", "FilterExpression"], swiftSettings: strict),
         .target(
+            name: "Sinks",
+            dependencies: ["EventSourceAPI", "StructuredData", "CCurl"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Adapter",
             dependencies: [
-                "EventSourceAPI", "StructuredData", "FilterExpression", "CHiredis", "COpenSSL", "CCurl",
+                "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "CHiredis", "COpenSSL", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -69,7 +76,7 @@ let package = Package(
         .target(
             name: "Controller",
             dependencies: [
-                "Adapter", "Reconciler", "KubeClient", "EventSourceAPI",
+                "Adapter", "Sinks", "Reconciler", "KubeClient", "EventSourceAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -83,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "RedisEventSourceCLI",
             dependencies: [
-                "Controller", "Adapter", "EventSourceAPI", "KubeClient",
+                "Controller", "Adapter", "Sinks", "EventSourceAPI", "KubeClient", "StructuredData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "BenchmarkRunner",
             dependencies: [
-                "Adapter", "EventSourceAPI", "CHiredis", "CCurl", "TestSupport",
+                "Adapter", "Sinks", "EventSourceAPI", "CHiredis", "CCurl", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -107,7 +114,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "StructuredData", "Adapter", "EventSourceAPI",
+                "StructuredData", "Adapter", "Sinks", "EventSourceAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -117,16 +124,16 @@ let package = Package(
         ),
         .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData"], swiftSettings: strict),
         .testTarget(name: "EventSourceAPITests", dependencies: ["EventSourceAPI", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AdapterTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
+        .testTarget(name: "AdapterTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Sinks", "Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .testTarget(
-            name: "OperatorTests", dependencies: ["TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
+            name: "OperatorTests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
-        .testTarget(name: "DeliveryTests", dependencies: ["Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DeliveryTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Adapter", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ControllerTests", dependencies: ["Sinks", "Controller", "Adapter", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeTestServerTests", dependencies: ["KubeTestServer", "StructuredData", "TestSupport"],
             swiftSettings: strict),

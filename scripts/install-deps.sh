@@ -15,6 +15,13 @@ for package in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "Missing Debian packages: ${missing[*]}" >&2
+    echo "This machine has no apt-get: install their equivalents with your package manager (hiredis, libcurl," >&2
+    echo "libyaml and OpenSSL development files; redis-server and redis-cli; socat; kubectl; curl; python3), then run make again." >&2
+    exit 1
+fi
+
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "Installing: ${missing[*]}" >&2

@@ -1,6 +1,7 @@
 import FilterExpression
 import Logging
 import Metrics
+import Sinks
 
 /// The loop on an adapter's own thread: it performs the consumer state machine's actions.
 /// Confined to that one thread, so it needs no locks of its own.

@@ -43,7 +43,7 @@ struct ConsumerGroupQueries {
     /// Moves entries that other consumers (dead replicas, renamed pods) left pending for longer
     /// than `claimMinIdleSeconds` into this consumer's pending list. Returns how many moved, per stream.
     func claimAbandoned(over connection: RESPConnection) throws(RedisError) -> [String: Int] {
-        let minimumIdle = RedisArgument(claimMinIdleSeconds * 1000)
+        let minimumIdle = RedisArgument(claimMinIdleSeconds.multipliedReportingOverflow(by: 1000).overflow ? Int.max : claimMinIdleSeconds * 1000)
         var claimed: [String: Int] = [:]
         for stream in streams {
             let pending = try connection.command(

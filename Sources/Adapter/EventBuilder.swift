@@ -1,4 +1,5 @@
 import COpenSSL
+import Sinks
 import StructuredData
 
 /// Turns stream entries of one redisStream entry into CloudEvents shaped as Argo Events shapes them.

@@ -1,4 +1,5 @@
 import FilterExpression
+import Sinks
 import StructuredData
 
 extension FilterValue {

@@ -9,15 +9,35 @@ public struct MountedSecretDirectory: SecretStore {
         self.path = path
     }
 
+    /// Reads `<dir>/<name>/<key>`, only when it really lies inside the directory: names that are not
+    /// Kubernetes names (`..`, `/`) are refused, and symlinks are followed only while they stay inside
+    /// (Kubernetes' own Secret volumes link `key` → `..data/key` within the directory).
     public func value(of selector: SecretKeySelector, namespace: String) throws(SecretError) -> SecretValue {
-        let file = URL(fileURLWithPath: path).appendingPathComponent(selector.name).appendingPathComponent(selector.key)
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw SecretError(selector: selector, reason: "no file \(file.path)")
+        if let problem = KubernetesName.secretNameProblem(selector.name) ?? KubernetesName.secretKeyProblem(selector.key) {
+            throw SecretError(selector: selector, reason: problem)
+        }
+        guard let root = Self.realPath(path) else {
+            throw SecretError(selector: selector, reason: "the secrets directory \(path) does not exist")
+        }
+        let file = root + "/" + selector.name + "/" + selector.key
+        guard let resolved = Self.realPath(file) else { throw SecretError(selector: selector, reason: "no file \(file)") }
+        guard resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+            throw SecretError(selector: selector, reason: "\(file) leads outside the secrets directory \(path); refused")
+        }
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            throw SecretError(selector: selector, reason: "cannot read \(file)")
         }
         var bytes = Array(data)
         // Files written by `echo` end in a newline that is not part of the secret.
         while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
         return SecretValue(bytes)
+    }
+
+    /// The path with every symlink, `.` and `..` resolved, or nil when it does not exist.
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }
 

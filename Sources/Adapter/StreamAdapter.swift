@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Sinks
 import Synchronization
 
 /// Runs one `redisStream` entry: reads its streams through the consumer group, forwards each
@@ -37,7 +38,9 @@ public final class StreamAdapter: Sendable {
         self.makeSink = makeSink
         self.statsInterval = statsInterval
         var logger = logger
-        logger[metadataKey: "adapter"] = "\(configuration.key)"
+        logger[metadataKey: "namespace"] = "\(configuration.namespace)"
+        logger[metadataKey: "eventsource"] = "\(configuration.eventSourceName)"
+        logger[metadataKey: "event"] = "\(configuration.eventName)"
         self.logger = logger
         metrics = AdapterMetrics(
             namespace: configuration.namespace, eventSourceName: configuration.eventSourceName,

@@ -7,4 +7,8 @@ struct ControllerMetrics: Sendable {
     let reconcileDuration = Timer(label: "redis_eventsource_reconcile_duration_milliseconds", preferredDisplayUnit: .milliseconds)
     let queueDepth = Gauge(label: "redis_eventsource_workqueue_depth")
     let watchRestarts = Counter(label: "redis_eventsource_watch_relists_total")
+    /// Objects each watch has delivered (a relist counts every item), per resource.
+    let secretWatchEvents = Counter(label: "redis_eventsource_watch_events_total", dimensions: [("resource", "secrets")])
+    /// Secrets whose data the controller holds: only those some EventSource refers to.
+    let secretsHeld = Gauge(label: "redis_eventsource_secrets_cached")
 }

@@ -1,5 +1,6 @@
 import Adapter
 import EventSourceAPI
+import Sinks
 
 /// How the operator runs; the `controller` command's flags fill it in.
 public struct ControllerOptions: Sendable {

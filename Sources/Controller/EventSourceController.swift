@@ -3,6 +3,7 @@ import KubeClient
 import Logging
 import Reconciler
 import ServiceLifecycle
+import Sinks
 import Synchronization
 
 /// The operator: watches EventSources and Secrets into caches, feeds a work queue, runs
@@ -12,7 +13,7 @@ public final class EventSourceController: Service, Sendable {
     public let cache = ObjectCache()
     public let leadership: Leadership
     private let client: KubeClient
-    private let secrets = SecretCache()
+    private let secrets: SecretCache
     private let queue = WorkQueue<ObjectKey>()
     private let supervisor: AdapterSupervisor
     private let statusWriter: StatusWriter
@@ -32,6 +33,13 @@ public final class EventSourceController: Service, Sendable {
         self.client = client
         self.options = options
         self.logger = logger
+        secrets = SecretCache { reference in
+            do throws(KubeError) {
+                return try await client.get(.secrets, name: reference.name, namespace: reference.namespace)
+            } catch .notFound {
+                return nil
+            }
+        }
         leadership = Leadership(leading: options.leaderElection == nil)
         let (phaseChanges, phaseChangeInput) = AsyncStream.makeStream(of: ObjectKey.self, bufferingPolicy: .bufferingNewest(4096))
         self.phaseChanges = phaseChanges
@@ -123,6 +131,12 @@ public final class EventSourceController: Service, Sendable {
         do {
             for try await update in watcher {
                 for key in await secrets.apply(update) { await queue.add(key) }
+                metrics.secretsHeld.record(await secrets.heldCount)
+                if case .replaceAll(let items, _) = update {
+                    metrics.secretWatchEvents.increment(by: Int64(items.count))
+                } else {
+                    metrics.secretWatchEvents.increment()
+                }
             }
         } catch {
             if !(error is CancellationError) { logger.error("Secret watch ended: \(error)") }
@@ -150,6 +164,7 @@ public final class EventSourceController: Service, Sendable {
                 await queue.addRateLimited(key)
             }
             metrics.reconcileDuration.record(duration: ContinuousClock.now - started)
+            metrics.secretsHeld.record(await secrets.heldCount)
             await queue.done(key)
         }
     }

@@ -18,6 +18,7 @@ public actor EventSourceReconciler {
     private let options: ControllerOptions
     private let logger: Logger
     private var transitions = TransitionEvents()
+    private var specNotices = SpecNotices()
 
     public init(
         cache: ObjectCache, secrets: SecretCache, supervisor: AdapterSupervisor, statusWriter: StatusWriter,
@@ -39,6 +40,7 @@ public actor EventSourceReconciler {
             await statusWriter.forget(key)
             await secrets.forget(key)
             transitions.forget(key)
+            specNotices.forget(key)
             return
         }
         guard object["spec"]?["redisStream"] != nil else {
@@ -53,18 +55,27 @@ public actor EventSourceReconciler {
                 logger.warning("EventSource \(key) is invalid: \(error)")
                 await record(object, warning: true, reason: "InvalidSpec", note: error.problems.map(\.description).joined(separator: "; "))
             }
+            await announce(error.warnings, of: key, object: object)
             // The adapters of the last valid spec keep running until the spec is fixed.
-            let status = EventSourceStatus(
-                generation: generation, specProblems: error.problems, eventNames: [], desired: DesiredState(), adapters: [:])
+            // Its entries stay in `sources`, with their counts, so the status shows what still runs.
+            let running = await supervisor.configurations(of: key).keys.map(\.eventName).sorted()
+            var status = EventSourceStatus(
+                generation: generation, specProblems: error.problems, eventNames: running, desired: DesiredState(),
+                adapters: await supervisor.statuses(of: key))
+            status.specWarnings = error.warnings
+            status.stillRunning = running
+            status.lastValidGeneration = specNotices.lastValidGeneration(key)
             try await write(status, for: key, object: object)
         case .success(let eventSource):
             transitions.validSpec(key)
+            specNotices.valid(key, generation: generation)
+            await announce(eventSource.warnings, of: key, object: object)
             try await reconcile(eventSource, key: key, object: object, generation: generation)
         }
     }
 
     private func reconcile(_ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?) async throws {
-        await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames)
+        try await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames)
         let desired = DesiredState.build(
             eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, consumerName: options.consumerName)
         let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))
@@ -83,9 +94,10 @@ public actor EventSourceReconciler {
                 await record(object, notice)
             }
         }
-        let status = EventSourceStatus(
+        var status = EventSourceStatus(
             generation: generation, specProblems: [], eventNames: eventSource.redisStream.map(\.name), desired: desired,
             adapters: adapters)
+        status.specWarnings = eventSource.warnings
         try await write(status, for: key, object: object)
     }
 
@@ -120,6 +132,13 @@ public actor EventSourceReconciler {
             transitions.forget(key)
             await record(object, warning: false, reason: "AdapterStopped", note: "\(key.eventName): adapter stopped; its consumer group is kept")
         }
+    }
+
+    /// Unknown, misplaced or ignored fields: a Warning Event once per distinct set, and a log line.
+    private func announce(_ warnings: [ValidationProblem], of key: ObjectKey, object: JSONValue) async {
+        guard let note = specNotices.warningNote(key, warnings) else { return }
+        logger.warning("EventSource \(key) has spec warnings: \(note)")
+        await record(object, warning: true, reason: "SpecWarnings", note: note)
     }
 
     private func record(_ object: JSONValue, _ notice: TransitionEvents.Notice) async {

@@ -19,18 +19,27 @@ public final class HealthServer: Service, Sendable {
     private let eventLoopGroup: any EventLoopGroup
     private let listeningPort = Mutex<Int?>(nil)
 
+    /// What a server answers; the rest is 404, so metrics can live on a port of their own.
+    public enum Endpoint: String, Sendable, CaseIterable {
+        case healthz = "/healthz"
+        case readyz = "/readyz"
+        case metrics = "/metrics"
+    }
+
     /// - Parameters:
     ///   - port: 0 picks a free port; read it from `boundPort` once `run()` has bound.
     ///   - readiness: asked on every `/readyz`.
     ///   - metrics: rendered on every `/metrics`.
+    ///   - endpoints: the paths this server answers.
     public init(
         host: String = "127.0.0.1", port: Int, readiness: @escaping ReadinessCheck,
-        metrics: MetricsExposition = MetricsExposition(), logger: Logger = Logger(label: "health-server"),
+        metrics: MetricsExposition = MetricsExposition(), endpoints: Set<Endpoint> = Set(Endpoint.allCases),
+        logger: Logger = Logger(label: "health-server"),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.host = host
         self.port = port
-        self.routes = HealthServerRoutes(readiness: readiness, metrics: metrics)
+        self.routes = HealthServerRoutes(readiness: readiness, metrics: metrics, endpoints: endpoints)
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
     }
@@ -68,7 +77,8 @@ public final class HealthServer: Service, Sendable {
         let bound = server.channel.localAddress?.port ?? port
         listeningPort.withLock { $0 = bound }
         defer { listeningPort.withLock { $0 = nil } }
-        logger.info("health and metrics on http://\(host):\(bound)")
+        let paths = Endpoint.allCases.filter(routes.endpoints.contains).map(\.rawValue).joined(separator: " ")
+        logger.info("serving \(paths) on http://\(host):\(bound)")
 
         // Cancellation ends the accept loop and every connection's read loop; each
         // executeThenClose then closes its channel, so nothing outlives this call.

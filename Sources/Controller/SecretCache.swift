@@ -3,34 +3,64 @@ import KubeClient
 import Reconciler
 import StructuredData
 
-/// Secrets the controller watches, decoded, plus which EventSources used which Secret at
-/// their last reconcile, so a changed Secret requeues exactly the EventSources that read it.
+/// The Secrets that some EventSource refers to, decoded, plus which EventSources used which
+/// Secret at their last reconcile, so a changed Secret requeues exactly the EventSources that
+/// read it.
+///
+/// The watch sees every Secret in scope, but only referenced ones keep their data here: a
+/// cluster's Secrets (service-account tokens, TLS certificates, Helm releases) would otherwise
+/// all sit in this process's memory. Of the rest only the names are kept, so a newly referenced
+/// Secret is fetched once, and one that does not exist is not asked for again until it appears.
 public actor SecretCache {
-    private var snapshot = SecretSnapshot()
-    private var readers: [SecretReference: Set<ObjectKey>] = [:]
-
     public struct SecretReference: Hashable, Sendable {
         public var namespace: String
         public var name: String
+
+        public init(namespace: String, name: String) {
+            self.namespace = namespace
+            self.name = name
+        }
     }
 
-    public init() {}
+    /// Reads one Secret from the API server; nil when it does not exist.
+    public typealias Fetch = @Sendable (SecretReference) async throws -> JSONValue?
+
+    private var snapshot = SecretSnapshot()
+    private var readers: [SecretReference: Set<ObjectKey>] = [:]
+    /// Every Secret the watch has seen, referenced or not.
+    private var existing: Set<SecretReference> = []
+    private var listed = false
+    private let fetch: Fetch
+
+    public init(fetch: @escaping Fetch = { _ in nil }) {
+        self.fetch = fetch
+    }
 
     public var current: SecretSnapshot { snapshot }
 
-    /// Records the Secrets one EventSource refers to.
-    public func recordReferences(of object: ObjectKey, to names: Set<String>) {
+    /// How many Secrets' data is held; the rest are known by name only.
+    public var heldCount: Int { snapshot.secrets.values.reduce(0) { $0 + $1.count } }
+
+    /// Records the Secrets one EventSource refers to, fetching those whose data is not held yet.
+    /// Throws when the API server cannot be asked, so the reconcile is retried.
+    public func recordReferences(of object: ObjectKey, to names: Set<String>) async throws {
         for (reference, var objects) in readers where objects.contains(object) && !names.contains(reference.name) {
             objects.remove(object)
             readers[reference] = objects.isEmpty ? nil : objects
+            if objects.isEmpty { snapshot.secrets[reference.namespace]?[reference.name] = nil }
         }
         for name in names {
-            readers[SecretReference(namespace: object.namespace, name: name), default: []].insert(object)
+            let reference = SecretReference(namespace: object.namespace, name: name)
+            readers[reference, default: []].insert(object)
+            guard !isHeld(reference), !listed || existing.contains(reference) else { continue }
+            if let item = try await fetch(reference), !isHeld(reference), readers[reference] != nil {
+                snapshot.secrets[reference.namespace, default: [:]][reference.name] = Self.data(of: item)
+            }
         }
     }
 
-    public func forget(_ object: ObjectKey) {
-        recordReferences(of: object, to: [])
+    public func forget(_ object: ObjectKey) async {
+        try? await recordReferences(of: object, to: [])
     }
 
     /// Applies a watcher update; returns the EventSources whose Secrets changed.
@@ -38,24 +68,22 @@ public actor SecretCache {
         var changed: [SecretReference] = []
         switch update {
         case .replaceAll(let items, _):
+            existing = Set(items.compactMap(Self.reference(of:)))
+            listed = true
             var fresh: [String: [String: [String: [UInt8]]]] = [:]
             for item in items {
-                guard let reference = Self.reference(of: item) else { continue }
+                guard let reference = Self.reference(of: item), readers[reference] != nil else { continue }
                 fresh[reference.namespace, default: [:]][reference.name] = Self.data(of: item)
             }
-            for (namespace, secrets) in fresh {
-                for (name, data) in secrets where snapshot.secrets[namespace]?[name] != data {
-                    changed.append(SecretReference(namespace: namespace, name: name))
-                }
-            }
-            for (namespace, secrets) in snapshot.secrets {
-                for name in secrets.keys where fresh[namespace]?[name] == nil {
-                    changed.append(SecretReference(namespace: namespace, name: name))
-                }
+            for reference in readers.keys
+            where snapshot.secrets[reference.namespace]?[reference.name] != fresh[reference.namespace]?[reference.name] {
+                changed.append(reference)
             }
             snapshot.secrets = fresh
         case .added(let item), .modified(let item):
             guard let reference = Self.reference(of: item) else { return [] }
+            existing.insert(reference)
+            guard readers[reference] != nil else { return [] }
             let data = Self.data(of: item)
             if snapshot.secrets[reference.namespace]?[reference.name] != data {
                 snapshot.secrets[reference.namespace, default: [:]][reference.name] = data
@@ -63,10 +91,16 @@ public actor SecretCache {
             }
         case .deleted(let item):
             guard let reference = Self.reference(of: item) else { return [] }
+            existing.remove(reference)
+            guard readers[reference] != nil else { return [] }
             snapshot.secrets[reference.namespace]?[reference.name] = nil
             changed.append(reference)
         }
         return changed.reduce(into: Set<ObjectKey>()) { $0.formUnion(readers[$1] ?? []) }
+    }
+
+    private func isHeld(_ reference: SecretReference) -> Bool {
+        snapshot.secrets[reference.namespace]?[reference.name] != nil
     }
 
     private static func reference(of item: JSONValue) -> SecretReference? {

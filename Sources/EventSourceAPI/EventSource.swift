@@ -15,6 +15,8 @@ public struct EventSource: Sendable, Equatable {
     /// Event name → entry, in the order the spec lists them.
     public var redisStream: [(name: String, source: RedisStreamSource)]
     public var sink: SinkSpec?
+    /// What is accepted but probably not meant: unknown or misplaced fields, fields ignored as Argo ignores them.
+    public var warnings: [ValidationProblem] = []
     /// The object exactly as read.
     public var object: JSONValue
 
@@ -45,7 +47,7 @@ public struct EventSource: Sendable, Equatable {
         let name = reader.string(metadata?["name"], at: "metadata.name") ?? ""
         if name.isEmpty {
             reader.report("metadata.name", "required")
-        } else if let problem = Self.dnsSubdomainProblem(name) {
+        } else if let problem = KubernetesName.dnsSubdomainProblem(name) {
             reader.report("metadata.name", problem)
         }
         var namespace = reader.string(metadata?["namespace"], at: "metadata.namespace") ?? defaultNamespace
@@ -56,6 +58,13 @@ public struct EventSource: Sendable, Equatable {
 
         let spec = reader.object(object["spec"], at: "spec")
         if object["spec"] == nil || object["spec"]?.isNull == true { reader.report("spec", "required") }
+        if let spec {
+            FieldSchema.spec.warnAboutUnknownKeys(of: spec, at: "spec", into: &reader)
+            ArgoSourceTypes.check(spec, into: &reader)
+            if case .object(let sinkObject) = spec["sink"] {
+                FieldSchema.sink.warnAboutUnknownKeys(of: sinkObject, at: "spec.sink", into: &reader)
+            }
+        }
         var entries: [(String, RedisStreamSource)] = []
         if let redis = reader.object(spec?["redisStream"], at: "spec.redisStream") {
             for (eventName, value) in redis {
@@ -68,24 +77,12 @@ public struct EventSource: Sendable, Equatable {
         }
         let sink = SinkSpec.read(spec?["sink"], at: "spec.sink", into: &reader)
 
-        guard reader.problems.isEmpty else { return .failure(ValidationError(problems: reader.problems)) }
+        guard reader.problems.isEmpty else {
+            return .failure(ValidationError(problems: reader.problems, warnings: reader.warnings))
+        }
         return .success(
             EventSource(
                 name: name, namespace: namespace, uid: uid, generation: generation, labels: labels,
-                redisStream: entries, sink: sink, object: object))
-    }
-
-    static func dnsSubdomainProblem(_ name: String) -> String? {
-        guard name.count <= 253 else { return "must be at most 253 characters" }
-        let allowed = name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-        }
-        guard allowed, let first = name.first, let last = name.last, first.isLetter || first.isNumber,
-            last.isLetter || last.isNumber
-        else {
-            return "'\(name)' must be lower-case letters, digits, '-' and '.', starting and ending alphanumeric"
-        }
-        return nil
+                redisStream: entries, sink: sink, warnings: reader.warnings, object: object))
     }
 }

@@ -4,9 +4,40 @@ import StructuredData
 /// so that decoding never stops at the first mistake.
 struct FieldReader {
     private(set) var problems: [ValidationProblem] = []
+    /// Accepted, but probably not what the author meant: unknown fields, fields ignored as Argo ignores them.
+    private(set) var warnings: [ValidationProblem] = []
 
     mutating func report(_ path: String, _ message: String) {
         problems.append(ValidationProblem(path: path, message: message))
+    }
+
+    mutating func warn(_ path: String, _ message: String) {
+        warnings.append(ValidationProblem(path: path, message: message))
+    }
+
+    /// An integer within `range`: every number a user gives is bounded to what the code can compute with,
+    /// so no later arithmetic on it can overflow.
+    mutating func integer(_ value: JSONValue?, at path: String, in range: ClosedRange<Int>) -> Int? {
+        guard let value, !value.isNull else { return nil }
+        let bounds = "an integer from \(range.lowerBound) to \(range.upperBound)"
+        switch value {
+        case .int(let number):
+            guard let integer = Int(exactly: number), range.contains(integer) else {
+                report(path, "must be \(bounds), got \(number)")
+                return nil
+            }
+            return integer
+        case .double(let number):
+            guard number.isFinite, number.rounded() == number, let integer = Int(exactly: number), range.contains(integer)
+            else {
+                report(path, "must be \(bounds), got \(number)")
+                return nil
+            }
+            return integer
+        default:
+            report(path, "must be \(bounds), got \(value.typeName)")
+            return nil
+        }
     }
 
     mutating func object(_ value: JSONValue?, at path: String) -> JSONObject? {
@@ -25,15 +56,6 @@ struct FieldReader {
             return nil
         }
         return text
-    }
-
-    mutating func integer(_ value: JSONValue?, at path: String) -> Int? {
-        guard let value, !value.isNull else { return nil }
-        guard let number = value.intValue, let integer = Int(exactly: number) else {
-            report(path, "expected an integer, got \(value.typeName)")
-            return nil
-        }
-        return integer
     }
 
     mutating func boolean(_ value: JSONValue?, at path: String) -> Bool? {
@@ -69,12 +91,22 @@ struct FieldReader {
 
     mutating func secretKeySelector(_ value: JSONValue?, at path: String) -> SecretKeySelector? {
         guard let object = object(value, at: path) else { return nil }
+        FieldSchema.secretKeySelector.warnAboutUnknownKeys(of: object, at: path, into: &self)
         let name = string(object["name"], at: "\(path).name")
         let key = string(object["key"], at: "\(path).key")
         let optional = boolean(object["optional"], at: "\(path).optional") ?? false
         if name == nil || name?.isEmpty == true { report("\(path).name", "required") }
         if key == nil || key?.isEmpty == true { report("\(path).key", "required") }
         guard let name, let key, !name.isEmpty, !key.isEmpty else { return nil }
+        // Kubernetes cannot store a Secret or key with another name, and a name like `../x` would
+        // leave `run --secrets-dir`'s directory.
+        if let problem = KubernetesName.secretNameProblem(name) { report("\(path).name", problem) }
+        if let problem = KubernetesName.secretKeyProblem(key) { report("\(path).key", problem) }
+        if optional {
+            warn(
+                "\(path).optional",
+                "ignored, as Argo ignores it (its Secret volumes are never optional): the entry waits until the Secret exists")
+        }
         return SecretKeySelector(name: name, key: key, optional: optional)
     }
 }

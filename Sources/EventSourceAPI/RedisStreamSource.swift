@@ -47,43 +47,55 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         self.claimMinIdleSeconds = claimMinIdleSeconds
     }
 
+    /// Argo's `int32` fields: larger values do not even decode in Argo.
+    static let int32Range = Int(Int32.min)...Int(Int32.max)
+
     static func read(_ value: JSONValue, at path: String, into reader: inout FieldReader) -> RedisStreamSource? {
         guard let object = reader.object(value, at: path) else {
             reader.report(path, "expected a map, got null")
             return nil
         }
-        var address: HostAddress?
-        if let text = reader.string(object["hostAddress"], at: "\(path).hostAddress") {
-            switch HostAddress.parse(text) {
-            case .success(let parsed): address = parsed
-            case .failure(let error): reader.report("\(path).hostAddress", error.message)
-            }
-        } else if object["hostAddress"] == nil || object["hostAddress"]?.isNull == true {
-            reader.report("\(path).hostAddress", "required")
-        }
+        FieldSchema.redisStreamEntry.warnAboutUnknownKeys(of: object, at: path, into: &reader)
+        let address = readHostAddress(object["hostAddress"], at: "\(path).hostAddress", into: &reader)
 
-        let db = reader.integer(object["db"], at: "\(path).db") ?? 0
-        if db < 0 { reader.report("\(path).db", "must not be negative, got \(db)") }
+        // Argo accepts a negative db, but Redis answers SELECT with "DB index is out of range".
+        let db = reader.integer(object["db"], at: "\(path).db", in: 0...Int(Int32.max)) ?? 0
 
-        let streams = reader.stringList(object["streams"], at: "\(path).streams")
+        var streams = reader.stringList(object["streams"], at: "\(path).streams")
         if object["streams"] == nil || object["streams"]?.isNull == true {
             reader.report("\(path).streams", "required")
-        } else if let streams {
-            if streams.isEmpty { reader.report("\(path).streams", "must not be empty") }
+        } else if let listed = streams {
+            if listed.isEmpty {
+                reader.report(
+                    "\(path).streams", "must not be empty: Argo accepts [], but Redis then answers every read with a syntax error")
+            }
             var seen = Set<String>()
-            for (index, stream) in streams.enumerated() {
+            var unique: [String] = []
+            for (index, stream) in listed.enumerated() {
                 if stream.isEmpty { reader.report("\(path).streams[\(index)]", "must not be empty") }
-                if !seen.insert(stream).inserted {
-                    reader.report("\(path).streams[\(index)]", "duplicate stream '\(stream)'")
+                if seen.insert(stream).inserted {
+                    unique.append(stream)
+                } else {
+                    reader.warn(
+                        "\(path).streams[\(index)]",
+                        "'\(stream)' is listed twice; it is read once, as Redis reads it once when Argo names it twice")
                 }
             }
+            streams = unique
         }
 
-        var count = reader.integer(object["maxMsgCountPerRead"], at: "\(path).maxMsgCountPerRead")
+        var count =
+            reader.integer(object["maxMsgCountPerRead"], at: "\(path).maxMsgCountPerRead", in: int32Range)
             ?? Self.defaultMaxMessageCountPerRead
-        // Argo treats 0 as "use the default"; only negatives are mistakes.
+        // Argo treats 0 as "use the default".
         if count == 0 { count = Self.defaultMaxMessageCountPerRead }
-        if count < 0 { reader.report("\(path).maxMsgCountPerRead", "must be positive, got \(count)") }
+        if count < 0 {
+            reader.warn(
+                "\(path).maxMsgCountPerRead",
+                "negative: Argo then reads with no COUNT at all; we read the default \(Self.defaultMaxMessageCountPerRead) "
+                    + "per stream (the batch size changes speed, not which events are delivered)")
+            count = Self.defaultMaxMessageCountPerRead
+        }
 
         var group = reader.string(object["consumerGroup"], at: "\(path).consumerGroup") ?? ""
         if group.isEmpty { group = Self.defaultConsumerGroup }
@@ -91,42 +103,32 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         let password = reader.secretKeySelector(object["password"], at: "\(path).password")
         var username = reader.string(object["username"], at: "\(path).username")
         if username?.isEmpty == true { username = nil }
-        if username != nil, password == nil {
-            reader.report("\(path).username", "needs password, since Redis AUTH takes both")
+        if username != nil, password == nil, object["password"]?.isNull ?? true {
+            // go-redis, which Argo uses, sends AUTH only with a password, so the username alone changes nothing.
+            reader.warn(
+                "\(path).username", "ignored without password, as Argo ignores it: the connection uses the default user")
+            username = nil
         }
         let tls = TLSConfig.read(object["tls"], at: "\(path).tls", into: &reader)
         let metadata = reader.stringMap(object["metadata"], at: "\(path).metadata") ?? [:]
-
-        var expression: String?
-        if let filter = reader.object(object["filter"], at: "\(path).filter") {
-            expression = reader.string(filter["expression"], at: "\(path).filter.expression")
-            if let text = expression {
-                do {
-                    _ = try FilterProgram.parse(text, knownVariables: FilterProgram.redisStreamVariables)
-                } catch {
-                    reader.report("\(path).filter.expression", error.description)
-                }
-            }
-        }
+        let expression = readFilter(object["filter"], at: "\(path).filter", into: &reader)
 
         var deadLetter = reader.string(object["deadLetterStream"], at: "\(path).deadLetterStream")
         if deadLetter?.isEmpty == true { deadLetter = nil }
         if let deadLetter, streams?.contains(deadLetter) == true {
             reader.report("\(path).deadLetterStream", "must not be one of the streams read, or entries would loop")
         }
-        let maxDeliveries = reader.integer(object["maxDeliveries"], at: "\(path).maxDeliveries")
-        if let maxDeliveries, maxDeliveries < 1 {
-            reader.report("\(path).maxDeliveries", "must be at least 1, got \(maxDeliveries)")
-        }
+        let maxDeliveries = reader.integer(object["maxDeliveries"], at: "\(path).maxDeliveries", in: 1...Int(Int32.max))
         if maxDeliveries != nil, deadLetter == nil {
             reader.report("\(path).maxDeliveries", "needs deadLetterStream: without one an entry is never dropped")
         }
-        if deadLetter != nil, maxDeliveries == nil {
+        if deadLetter != nil, maxDeliveries == nil, object["maxDeliveries"] == nil {
             reader.report("\(path).deadLetterStream", "needs maxDeliveries")
         }
-        let claimIdle = reader.integer(object["claimMinIdleSeconds"], at: "\(path).claimMinIdleSeconds")
+        // Bounded so that milliseconds and nanoseconds of it still fit in 64 bits.
+        let claimIdle =
+            reader.integer(object["claimMinIdleSeconds"], at: "\(path).claimMinIdleSeconds", in: 1...Int(Int32.max))
             ?? Self.defaultClaimMinIdleSeconds
-        if claimIdle < 1 { reader.report("\(path).claimMinIdleSeconds", "must be at least 1, got \(claimIdle)") }
 
         guard let address, let streams else { return nil }
         return RedisStreamSource(
@@ -134,5 +136,51 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
             maxMsgCountPerRead: count, consumerGroup: group, tls: tls, metadata: metadata,
             filterExpression: expression, deadLetterStream: deadLetter, maxDeliveries: maxDeliveries,
             claimMinIdleSeconds: claimIdle)
+    }
+
+    private static func readHostAddress(_ value: JSONValue?, at path: String, into reader: inout FieldReader) -> HostAddress? {
+        guard let text = reader.string(value, at: path) else {
+            if value == nil || value?.isNull == true { reader.report(path, "required") }
+            return nil
+        }
+        if text.isEmpty {
+            reader.report(path, "required")
+            return nil
+        }
+        // Argo hands hostAddress to go-redis as a TCP address: a URL or a missing port cannot connect there.
+        if text.contains("://") {
+            reader.report(path, "must be host:port without a scheme, got '\(text)': Argo dials it as a TCP address, which fails")
+            return nil
+        }
+        if text.hasPrefix("/") {
+            reader.report(path, "a Unix socket path is not supported: the Redis server must be reachable over TCP as host:port")
+            return nil
+        }
+        switch HostAddress.parse(text) {
+        case .success(let parsed): return parsed
+        case .failure(let error):
+            let hint = text.contains(":") ? "" : " (Argo accepts it, but cannot connect without a port)"
+            reader.report(path, error.message + hint)
+            return nil
+        }
+    }
+
+    private static func readFilter(_ value: JSONValue?, at path: String, into reader: inout FieldReader) -> String? {
+        guard let filter = reader.object(value, at: path) else { return nil }
+        FieldSchema.filter.warnAboutUnknownKeys(of: filter, at: path, into: &reader)
+        let expression = reader.string(filter["expression"], at: "\(path).expression") ?? ""
+        guard !expression.allSatisfy(\.isWhitespace) else {
+            reader.report(
+                "\(path).expression",
+                "empty: Argo accepts it, but expr cannot compile an empty expression, so Argo drops every event as a "
+                    + "filter error; write an expression or remove filter")
+            return nil
+        }
+        do {
+            _ = try FilterProgram.parse(expression, knownVariables: FilterProgram.redisStreamVariables)
+        } catch {
+            reader.report("\(path).expression", error.description)
+        }
+        return expression
     }
 }

@@ -13,11 +13,14 @@ public struct ValidationProblem: Sendable, Equatable, Hashable, CustomStringConv
 }
 
 /// Every problem found in one object, reported together so a user fixes them in one pass.
+/// `warnings` are what was found besides (a misspelled field often explains a problem).
 public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     public let problems: [ValidationProblem]
+    public let warnings: [ValidationProblem]
 
-    public init(problems: [ValidationProblem]) {
+    public init(problems: [ValidationProblem], warnings: [ValidationProblem] = []) {
         self.problems = problems
+        self.warnings = warnings
     }
 
     public var description: String { problems.map(\.description).joined(separator: "; ") }

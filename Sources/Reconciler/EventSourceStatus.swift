@@ -8,11 +8,18 @@ public struct EventSourceStatus: Sendable {
     public var generation: Int64?
     /// Empty when the spec is valid.
     public var specProblems: [ValidationProblem]
-    /// The entries the spec lists, in its order (empty when invalid).
+    /// The entries the spec lists, in its order; with an invalid spec, those of the last valid one still running.
     public var eventNames: [String]
     public var desired: DesiredState
     /// Event name → the status of its running adapter.
     public var adapters: [String: AdapterStatus]
+    /// What the spec holds that is accepted but probably not meant (unknown or misplaced fields, fields
+    /// ignored as Argo ignores them): shown as `status.warnings`.
+    public var specWarnings: [ValidationProblem] = []
+    /// With an invalid spec: the entries of the last valid spec, whose adapters keep running.
+    public var stillRunning: [String] = []
+    /// With an invalid spec: the generation of the last valid one, when this controller saw it.
+    public var lastValidGeneration: Int64?
 
     public init(
         generation: Int64?, specProblems: [ValidationProblem], eventNames: [String], desired: DesiredState,
@@ -35,6 +42,7 @@ public struct EventSourceStatus: Sendable {
         var sources = JSONObject()
         for name in eventNames { sources[name] = source(name) }
         if !sources.isEmpty { status["sources"] = .object(sources) }
+        if !specWarnings.isEmpty { status["warnings"] = .array(specWarnings.map { .string($0.description) }) }
         return .object(status)
     }
 
@@ -50,11 +58,22 @@ public struct EventSourceStatus: Sendable {
             message: "\(count) redisStream \(count == 1 ? "entry" : "entries")", lastTransitionTime: now)
     }
 
+    /// Says plainly what runs while the spec is invalid, so nobody thinks the edit took effect
+    /// or that the source stopped.
+    private var invalidSpecMessage: String {
+        guard !stillRunning.isEmpty else {
+            return "the spec is invalid (see SourcesProvided); nothing runs until it is fixed"
+        }
+        let generation = lastValidGeneration.map { " (generation \($0))" } ?? ""
+        return "the spec is invalid (see SourcesProvided); the last valid configuration\(generation) is still running: "
+            + stillRunning.joined(separator: ", ")
+    }
+
     private func deployed(_ now: String) -> Condition {
         if !specProblems.isEmpty {
             return Condition(
-                type: Condition.deployed, status: false, reason: "InvalidSpec",
-                message: "the spec is invalid; see SourcesProvided", lastTransitionTime: now)
+                type: Condition.deployed, status: false, reason: "InvalidSpec", message: invalidSpecMessage,
+                lastTransitionTime: now)
         }
         let blocked = eventNames.compactMap { name in desired.problems[name].map { (name, $0) } }
         if let first = blocked.first {
@@ -71,7 +90,7 @@ public struct EventSourceStatus: Sendable {
     private func ready(_ now: String) -> Condition {
         if !specProblems.isEmpty {
             return Condition(
-                type: Condition.ready, status: false, reason: "InvalidSpec", message: "the spec is invalid; see SourcesProvided",
+                type: Condition.ready, status: false, reason: "InvalidSpec", message: invalidSpecMessage,
                 lastTransitionTime: now)
         }
         var notReady: [(name: String, reason: String, message: String)] = []

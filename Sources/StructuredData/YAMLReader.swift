@@ -13,6 +13,20 @@ public struct YAMLSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 public struct YAMLReader {
     /// Nesting beyond this is refused rather than risking the stack on hostile input.
     public static let maximumDepth = 256
+    /// Nodes in all documents, each alias counted as the whole subtree it repeats. Aliases share storage,
+    /// so reading stays cheap, but anything that later walks the values (equality, writing JSON) pays
+    /// for every repetition: this bounds that walk, and stops "billion laughs" documents.
+    public static let maximumExpandedNodes = 10_000_000
+
+    /// The work one read did, for tests that check it grows linearly with the input.
+    public struct Work: Sendable, Equatable {
+        /// libyaml events handled.
+        public var events = 0
+        /// List elements copied into new storage, by growth or by copy-on-write: linear reading keeps
+        /// this below twice the number of elements.
+        public var elementsCopied = 0
+        public var expandedNodes = 0
+    }
 
     public static func documents(_ text: String) throws(YAMLSyntaxError) -> [JSONValue] {
         var reader = YAMLReader()
@@ -24,11 +38,27 @@ public struct YAMLReader {
         return try reader.readAll(bytes)
     }
 
-    private var anchors: [String: JSONValue] = [:]
+    /// Like `documents`, also returning the work done.
+    public static func documentsCountingWork(_ text: String) throws(YAMLSyntaxError) -> (documents: [JSONValue], work: Work) {
+        var reader = YAMLReader()
+        let documents = try reader.readAll(Array(text.utf8))
+        return (documents, reader.work)
+    }
 
-    private enum Frame {
-        case sequence(items: [JSONValue], anchor: String?)
-        case mapping(object: JSONObject, pendingKey: String?, anchor: String?, merged: Set<String>)
+    private var anchors: [String: (value: JSONValue, nodes: Int)] = [:]
+    private var work = Work()
+
+    /// A list or map being read. Frames are changed in place on the stack (never taken out and put
+    /// back), so appending to a long list does not copy it.
+    private struct Frame {
+        var isSequence: Bool
+        var items: [JSONValue] = []
+        var object = JSONObject()
+        var pendingKey: String?
+        var anchor: String?
+        var merged: Set<String> = []
+        /// Nodes below this one, aliases expanded.
+        var nodes = 0
     }
 
     private mutating func readAll(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> [JSONValue] {
@@ -56,6 +86,7 @@ public struct YAMLReader {
                     break
                 }
                 defer { yaml_event_delete(&event) }
+                work.events += 1
                 let line = Int(event.start_mark.line) + 1
                 let column = Int(event.start_mark.column) + 1
                 do throws(YAMLSyntaxError) {
@@ -75,39 +106,27 @@ public struct YAMLReader {
                         let tag = scalar.tag.map { String(cString: $0) }
                         let value = try Self.resolve(
                             text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE, tag: tag, line: line, column: column)
-                        if let anchor = scalar.anchor { anchors[String(cString: anchor)] = value }
-                        try Self.add(value, to: &stack, root: &documentRoot, line: line, column: column)
+                        if let anchor = scalar.anchor { anchors[String(cString: anchor)] = (value, 1) }
+                        try add(value, nodes: 1, to: &stack, root: &documentRoot, line: line, column: column)
                     case YAML_ALIAS_EVENT:
                         let name = String(cString: event.data.alias.anchor)
-                        guard let value = anchors[name] else {
+                        guard let anchored = anchors[name] else {
                             throw YAMLSyntaxError(line: line, column: column, problem: "unknown alias '*\(name)'")
                         }
-                        try Self.add(value, to: &stack, root: &documentRoot, line: line, column: column)
-                    case YAML_SEQUENCE_START_EVENT:
+                        try add(anchored.value, nodes: anchored.nodes, to: &stack, root: &documentRoot, line: line, column: column)
+                    case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                         guard stack.count < Self.maximumDepth else {
                             throw YAMLSyntaxError(line: line, column: column, problem: "nested too deeply")
                         }
-                        let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
-                        stack.append(.sequence(items: [], anchor: anchor))
-                    case YAML_MAPPING_START_EVENT:
-                        guard stack.count < Self.maximumDepth else {
-                            throw YAMLSyntaxError(line: line, column: column, problem: "nested too deeply")
-                        }
-                        let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-                        stack.append(.mapping(object: JSONObject(), pendingKey: nil, anchor: anchor, merged: []))
+                        let isSequence = event.type == YAML_SEQUENCE_START_EVENT
+                        let anchor = (isSequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor)
+                            .map { String(cString: $0) }
+                        stack.append(Frame(isSequence: isSequence, anchor: anchor))
                     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                        let value: JSONValue
-                        let anchor: String?
-                        switch stack.removeLast() {
-                        case .sequence(let items, let name):
-                            value = .array(items)
-                            anchor = name
-                        case .mapping(let object, _, let name, _):
-                            value = .object(object)
-                            anchor = name
-                        }
-                        if let anchor { anchors[anchor] = value }
-                        try Self.add(value, to: &stack, root: &documentRoot, line: line, column: column)
+                        let frame = stack.removeLast()
+                        let value: JSONValue = frame.isSequence ? .array(frame.items) : .object(frame.object)
+                        if let anchor = frame.anchor { anchors[anchor] = (value, frame.nodes + 1) }
+                        try add(value, nodes: frame.nodes + 1, to: &stack, root: &documentRoot, line: line, column: column)
                     default:
                         break
                     }
@@ -120,47 +139,61 @@ public struct YAMLReader {
         return documents
     }
 
-    private static func add(
-        _ value: JSONValue, to stack: inout [Frame], root: inout JSONValue?, line: Int, column: Int
+    private mutating func add(
+        _ value: JSONValue, nodes: Int, to stack: inout [Frame], root: inout JSONValue?, line: Int, column: Int
     ) throws(YAMLSyntaxError) {
-        guard let top = stack.popLast() else {
+        work.expandedNodes += nodes
+        guard work.expandedNodes <= Self.maximumExpandedNodes else {
+            throw YAMLSyntaxError(
+                line: line, column: column,
+                problem: "more than \(Self.maximumExpandedNodes) nodes with aliases expanded; refusing to read further")
+        }
+        guard !stack.isEmpty else {
             root = value
             return
         }
-        switch top {
-        case .sequence(var items, let anchor):
-            items.append(value)
-            stack.append(.sequence(items: items, anchor: anchor))
-        case .mapping(var object, let pendingKey, let anchor, var merged):
-            if let key = pendingKey {
-                if key == "<<", case .object(let source) = value {
-                    // YAML merge key: the mapping's own keys win over merged ones.
-                    for (mergedKey, mergedValue) in source where object[mergedKey] == nil {
-                        object[mergedKey] = mergedValue
-                        merged.insert(mergedKey)
-                    }
-                } else {
-                    object[key] = value
-                    merged.remove(key)
-                }
-                stack.append(.mapping(object: object, pendingKey: nil, anchor: anchor, merged: merged))
-            } else {
-                let key: String
-                switch value {
-                case .string(let text): key = text
-                case .int(let number): key = String(number)
-                case .bool(let flag): key = flag ? "true" : "false"
-                case .double(let number): key = "\(number)"
-                case .null: key = "null"
-                case .array, .object:
-                    throw YAMLSyntaxError(line: line, column: column, problem: "a map key must be a scalar")
-                }
-                if object[key] != nil && !merged.contains(key) {
-                    throw YAMLSyntaxError(line: line, column: column, problem: "duplicate key '\(key)'")
-                }
-                stack.append(.mapping(object: object, pendingKey: key, anchor: anchor, merged: merged))
-            }
+        let top = stack.count - 1
+        stack[top].nodes += nodes
+        if stack[top].isSequence {
+            appendCountingCopies(value, to: &stack[top].items)
+            return
         }
+        guard let key = stack[top].pendingKey else {
+            let key: String
+            switch value {
+            case .string(let text): key = text
+            case .int(let number): key = String(number)
+            case .bool(let flag): key = flag ? "true" : "false"
+            case .double(let number): key = "\(number)"
+            case .null: key = "null"
+            case .array, .object:
+                throw YAMLSyntaxError(line: line, column: column, problem: "a map key must be a scalar")
+            }
+            if stack[top].object[key] != nil && !stack[top].merged.contains(key) {
+                throw YAMLSyntaxError(line: line, column: column, problem: "duplicate key '\(key)'")
+            }
+            stack[top].pendingKey = key
+            return
+        }
+        stack[top].pendingKey = nil
+        if key == "<<", case .object(let source) = value {
+            // YAML merge key: the mapping's own keys win over merged ones.
+            for (mergedKey, mergedValue) in source where stack[top].object[mergedKey] == nil {
+                stack[top].object[mergedKey] = mergedValue
+                stack[top].merged.insert(mergedKey)
+            }
+        } else {
+            stack[top].object[key] = value
+            stack[top].merged.remove(key)
+        }
+    }
+
+    /// Appends in place, counting the elements moved whenever the storage changes (growth or a copy).
+    private mutating func appendCountingCopies(_ value: JSONValue, to items: inout [JSONValue]) {
+        let before = items.withUnsafeBufferPointer { $0.baseAddress }
+        let count = items.count
+        items.append(value)
+        if count > 0, items.withUnsafeBufferPointer({ $0.baseAddress }) != before { work.elementsCopied += count }
     }
 
     static func resolve(_ text: String, plain: Bool, tag: String?, line: Int, column: Int) throws(YAMLSyntaxError) -> JSONValue {

@@ -1,4 +1,5 @@
 import Adapter
+import Sinks
 
 /// What one bench run does; the defaults are the benchmark.
 struct BenchSettings: Sendable {

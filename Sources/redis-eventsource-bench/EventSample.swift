@@ -1,5 +1,6 @@
 import Adapter
 import EventSourceAPI
+import Sinks
 
 /// The HTTP request the product sends for one entry of the bench stream, built with the
 /// product's own EventBuilder and CloudEventHTTPMessage, so wrk's load has the same headers

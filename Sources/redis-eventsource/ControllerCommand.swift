@@ -5,6 +5,7 @@ import EventSourceAPI
 import KubeClient
 import Logging
 import ServiceLifecycle
+import Sinks
 
 struct ControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,8 +13,11 @@ struct ControllerCommand: AsyncParsableCommand {
         abstract: "Runs the operator: EventSources applied to Kubernetes become running adapters, and their status flows back."
     )
 
-    @Option(help: "The kubeconfig to use. Default: $KUBECONFIG, ~/.kube/config, else the in-cluster configuration.")
+    @Option(help: "The kubeconfig to use. Default: $KUBECONFIG, else the in-cluster configuration when in a pod, else ~/.kube/config.")
     var kubeconfig: String?
+
+    @Option(help: "The kubeconfig context to use. Default: its current-context.")
+    var context: String?
 
     @Option(help: "Watch one namespace; all namespaces when absent.")
     var namespace: String?
@@ -32,6 +36,12 @@ struct ControllerCommand: AsyncParsableCommand {
 
     @Option(help: "Address the health and metrics server binds to.")
     var httpAddress: String = "127.0.0.1"
+
+    @Option(help: "Serve /metrics on a port of its own (on --metrics-address) instead of on --http-port; 0 keeps it on --http-port.")
+    var metricsPort: Int = 0
+
+    @Option(help: "Address the metrics port binds to, when --metrics-port is set.")
+    var metricsAddress: String = "127.0.0.1"
 
     @Flag(help: "Take part in Lease-based leader election: only the leader writes status and Events; every replica consumes.")
     var leaderElect = false
@@ -66,25 +76,29 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Status writes per second, across all EventSources, for changes of counters alone; transitions are written at once.")
     var statusWritesPerSecond: Double = 20
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     func validate() throws {
         if let defaultSink, let problem = SinkSpec.problem(withURI: defaultSink) {
             throw ValidationError("--default-sink \(problem)")
         }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be from 0 to 65535") }
+        guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be from 0 to 65535") }
+        if metricsPort != 0, metricsPort == httpPort, metricsAddress == httpAddress {
+            throw ValidationError("--metrics-port must differ from --http-port")
+        }
         guard (1...64).contains(sinkConnections) else { throw ValidationError("--sink-connections must be from 1 to 64") }
         guard statusWritesPerSecond > 0 else { throw ValidationError("--status-writes-per-second must be positive") }
         guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
     }
 
     func run() async throws {
-        let logger = LogSetup.bootstrap(level: logLevel)
+        let logger = logging.bootstrap()
         _ = MetricsBootstrap.bootstrap()
         let client: KubeClient
         do {
-            client = try KubeClient(kubeconfigPath: kubeconfig, logger: logger)
+            client = try KubeClient(kubeconfigPath: kubeconfig, context: context, logger: logger)
         } catch {
             ManifestLoader.printError("error: cannot load the Kubernetes configuration: \(error)")
             throw ExitCode(1)
@@ -102,12 +116,20 @@ struct ControllerCommand: AsyncParsableCommand {
             sinkCAFile: sinkCaFile, sinkConnections: sinkConnections)
         let controller = EventSourceController(client: client, options: options, logger: logger)
         var services: [any Service] = [controller]
+        let metrics = MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports })
+        var healthEndpoints = Set(HealthServer.Endpoint.allCases)
+        if metricsPort != 0 {
+            healthEndpoints.remove(.metrics)
+            services.append(
+                HealthServer(
+                    host: metricsAddress, port: metricsPort, readiness: { controller.readiness }, metrics: metrics,
+                    endpoints: [.metrics], logger: logger))
+        }
         if httpPort != 0 {
             services.append(
                 HealthServer(
-                    host: httpAddress, port: httpPort, readiness: { controller.readiness },
-                    metrics: MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports }),
-                    logger: logger))
+                    host: httpAddress, port: httpPort, readiness: { controller.readiness }, metrics: metrics,
+                    endpoints: healthEndpoints, logger: logger))
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()

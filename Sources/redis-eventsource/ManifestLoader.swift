@@ -29,6 +29,28 @@ enum ManifestLoader {
         }
     }
 
+    /// One `warning: path: message` line per warning, for valid and invalid documents alike.
+    static func warningLines(_ file: EventSourceFile) -> [String] {
+        let prefixed = file.documents.count > 1
+        return file.documents.flatMap { document -> [String] in
+            let warnings: [ValidationProblem]
+            switch document.result {
+            case .success(let eventSource): warnings = eventSource.warnings
+            case .failure(let error): warnings = error.warnings
+            }
+            return warnings.map { (prefixed ? "document \(document.index): " : "") + "warning: \($0)" }
+        }
+    }
+
+    /// Valid EventSources without a redisStream entry: not an error (Argo runs them), but not run here.
+    static func noteLines(_ file: EventSourceFile) -> [String] {
+        file.documents.compactMap { document -> String? in
+            guard case .success(let eventSource) = document.result, !eventSource.hasRedisStream else { return nil }
+            return "document \(document.index): note: EventSource \(eventSource.name) has no redisStream entry; "
+                + "redis-eventsource leaves it to Argo's controller"
+        }
+    }
+
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

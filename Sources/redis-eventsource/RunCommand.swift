@@ -4,6 +4,7 @@ import Controller
 import EventSourceAPI
 import Logging
 import ServiceLifecycle
+import Sinks
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,8 +36,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Address the health and metrics server binds to.")
     var httpAddress: String = "127.0.0.1"
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     func validate() throws {
         if let sink, let problem = SinkSpec.problem(withURI: sink) {
@@ -49,11 +50,12 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = LogSetup.bootstrap(level: logLevel)
+        let logger = logging.bootstrap()
         // Before any adapter exists: metrics created earlier would never be exported.
         _ = MetricsBootstrap.bootstrap()
         let manifest = try ManifestLoader.load(file)
         let problems = ManifestLoader.problemLines(manifest)
+        for line in ManifestLoader.warningLines(manifest) { ManifestLoader.printError(line) }
         guard problems.isEmpty else {
             for line in problems { ManifestLoader.printError(line) }
             throw ExitCode(1)

@@ -4,6 +4,7 @@ import EventSourceAPI
 import Foundation
 import Glibc
 import Logging
+import Sinks
 import Testing
 import TestSupport
 

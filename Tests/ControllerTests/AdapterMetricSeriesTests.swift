@@ -1,6 +1,7 @@
 import Adapter
 import Controller
 import EventSourceAPI
+import Sinks
 import Foundation
 import Logging
 import Reconciler

@@ -1,5 +1,6 @@
 import Adapter
 import Glibc
+import Sinks
 
 /// /dev/null opened for the stdout sink, so forwarded events do not mix into the test output.
 final class DevNull: Sendable {

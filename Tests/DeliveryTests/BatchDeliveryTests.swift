@@ -1,4 +1,5 @@
 import Adapter
+import Sinks
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Adapter
 import EventSourceAPI
+import Sinks
 import StructuredData
 import TestSupport
 import Dispatch

@@ -1,4 +1,5 @@
 @testable import Adapter
+@testable import Sinks
 import Testing
 
 /// The decisions of one batch, apart from libcurl: which event starts next, on which

@@ -1,4 +1,4 @@
-@testable import Adapter
+@testable import Sinks
 import Testing
 
 /// The in-flight window sized like TCP's congestion window: slow start, additive increase,

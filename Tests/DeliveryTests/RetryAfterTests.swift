@@ -1,4 +1,5 @@
 @testable import Adapter
+@testable import Sinks
 import Testing
 
 @Suite struct RetryAfterTests {

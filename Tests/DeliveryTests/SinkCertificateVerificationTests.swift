@@ -1,6 +1,7 @@
 import Adapter
 import EventSourceAPI
 import Foundation
+import Sinks
 import Testing
 import TestSupport
 

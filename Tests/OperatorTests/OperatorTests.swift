@@ -87,7 +87,7 @@ import TestSupport
                 metadata: {name: broken}
                 spec:
                   redisStream:
-                    example: {hostAddress: "no-port-here", streams: [FOO], maxMsgCountPerRead: -5}
+                    example: {hostAddress: "no-port-here", streams: [FOO], db: -5}
                 """)
             try await waitUntil("SourcesProvided=False") {
                 try await fixture.condition("broken", "SourcesProvided")?["status"] == "False"
@@ -96,7 +96,7 @@ import TestSupport
             #expect(condition["reason"] == "InvalidSpec")
             let message = condition["message"]?.stringValue ?? ""
             #expect(message.contains("spec.redisStream.example.hostAddress: must be host:port"))
-            #expect(message.contains("spec.redisStream.example.maxMsgCountPerRead: must be positive, got -5"))
+            #expect(message.contains("spec.redisStream.example.db: must be an integer from 0 to 2147483647, got -5"))
             try await waitUntil("the Warning Event") { try await fixture.eventReasons(about: "broken").contains("InvalidSpec") }
             try await fixture.waitForReady("healthy")
 

@@ -1,6 +1,7 @@
 import Adapter
 import EventSourceAPI
 import Logging
+import Sinks
 import Synchronization
 
 /// A real redis-server, a client for the test's own commands, and adapters that read from it.
