@@ -265,8 +265,8 @@ final class AdapterWorker {
             let perEvent = (ContinuousClock.now - started) / outgoing.count
             for _ in outgoing { metrics.processingDuration.record(duration: perEvent) }
         }
-        // The sink as a whole is failing when failures run on across batches, or when a sink that
-        // never got an answer gave up on the batch; else the failures are the events' own.
+        // The sink as a whole is failing when failures run on across batches, or while it never got
+        // an answer at all (unreachable from the start); else the failures are the events' own.
         for outcome in outcomes {
             switch outcome {
             case .retryable?: failuresInARow += 1
@@ -276,8 +276,7 @@ final class AdapterWorker {
                 failuresInARow = 0
             }
         }
-        let gaveUp = !sinkAnswered && outcomes.contains { $0 == nil }
-        let holdsBack = sink.keepsOrder || gaveUp || failuresInARow >= Self.failuresInARowForBackoff
+        let holdsBack = sink.keepsOrder || !sinkAnswered || failuresInARow >= Self.failuresInARowForBackoff
         var forwarded: Int64 = 0
         var lastForwardedTime: Int64?
         for ((entry, _), outcome) in zip(outgoing, outcomes) {
