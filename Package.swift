@@ -26,11 +26,13 @@ let package = Package(
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // Filters' regular expressions: PCRE2 with match and depth limits, so matching is bounded.
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         // curl_easy_setopt/getinfo are variadic; the shim gives Swift typed entry points.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
 
         .target(name: "StructuredData", dependencies: ["CYAML"], swiftSettings: strict),
-        .target(name: "FilterExpression", swiftSettings: strict),
+        .target(name: "FilterExpression", dependencies: ["CPCRE2", "COpenSSL"], swiftSettings: strict),
         .target(name: "EventSourceAPI", dependencies: ["StructuredData", "FilterExpression"], swiftSettings: strict),
         .target(
             name: "Sinks",

@@ -2,7 +2,7 @@
 # Installs the Debian packages the build, the tests and `make run` need, once.
 set -euo pipefail
 
-packages=(redis-server redis-tools libhiredis-dev libcurl4-openssl-dev libyaml-dev libssl-dev openssl socat)
+packages=(redis-server redis-tools libhiredis-dev libcurl4-openssl-dev libyaml-dev libssl-dev libpcre2-dev openssl socat)
 # Commands the tests and scripts call; any provider will do, so only install when absent.
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 command -v curl >/dev/null 2>&1 || packages+=(curl)
@@ -18,7 +18,7 @@ done
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing Debian packages: ${missing[*]}" >&2
     echo "This machine has no apt-get: install their equivalents with your package manager (hiredis, libcurl," >&2
-    echo "libyaml and OpenSSL development files; redis-server and redis-cli; socat; kubectl; curl; python3), then run make again." >&2
+    echo "libyaml, OpenSSL and PCRE2 development files; redis-server and redis-cli; socat; kubectl; curl; python3), then run make again." >&2
     exit 1
 fi
 

@@ -32,6 +32,8 @@ final class AdapterWorker {
     private var nextStatsRefresh = ContinuousClock.now
     /// What was last logged about missing streams, so a long wait logs once, not every poll.
     private var reportedMissing: [String] = []
+    /// Filter limits (budget, regex) already logged, so a hostile filter does not flood the log.
+    private var loggedFilterLimits: Set<FilterEvaluationError.Kind> = []
 
     private var group: String { configuration.source.consumerGroup }
     private var streams: [String] { configuration.source.streams }
@@ -386,7 +388,11 @@ final class AdapterWorker {
                 $0.filterErrors += 1
                 $0.lastError = "filter failed on \(entry.stream) \(entry.id): \(error)"
             }
-            logger.warning("filter failed on \(entry.stream) \(entry.id); dropping the event: \(error)")
+            // A filter over its budget or regex limit tends to fail on every entry: log that once.
+            if error.kind == .invalidOperation || loggedFilterLimits.insert(error.kind).inserted {
+                let more = error.kind == .invalidOperation ? "" : " (logged once; later ones are only counted)"
+                logger.warning("filter failed on \(entry.stream) \(entry.id); dropping the event\(more): \(error)")
+            }
             return false
         }
     }

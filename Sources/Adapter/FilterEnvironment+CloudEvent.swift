@@ -22,7 +22,8 @@ extension FilterValue {
 
 extension CloudEvent {
     /// What `filter.expression` sees for this event: its data's `stream`, `message_id`,
-    /// `values` and `metadata`, with `-` in those top-level names turned into `_` as Argo does.
+    /// `values` and `metadata`, built as Argo builds it (`-` in top-level names becomes `_`,
+    /// dotted top-level names become nested maps; see `FilterEnvironment.argo`).
     public var filterEnvironment: FilterEnvironment {
         guard case .object(let object) = data else { return FilterEnvironment([:]) }
         var fields: [String: FilterValue] = [:]

@@ -1,5 +1,11 @@
-/// `+ - * / %` with expr-lang's rules: integers stay integers except under `/`, which always
-/// gives a float; `%` needs integers; `+` also joins two strings. Integer overflow is an
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// `+ - * / % **` with expr-lang's rules: integers stay integers except under `/` and `**`
+/// (`^`), which always give a float; `%` needs integers; `+` also joins two strings. Integer overflow is an
 /// error rather than a silent wrap.
 enum FilterArithmetic {
     static func apply(_ op: FilterBinaryOperator, _ left: FilterValue, _ right: FilterValue, column: Int)
@@ -8,7 +14,10 @@ enum FilterArithmetic {
         if op == .add, case .string(let a) = left, case .string(let b) = right {
             return .string(a + b)
         }
+        if let result = try FilterTimeArithmetic.apply(op, left, right, column: column) { return result }
         switch (left, right) {
+        case (.int, .int) where op == .power, (.int, .float) where op == .power, (.float, .int) where op == .power:
+            return .float(pow(double(left), double(right)))
         case (.int(let a), .int(let b)):
             return try integer(op, a, b, column: column)
         case (.int, .float), (.float, .int), (.float, .float):
@@ -54,6 +63,7 @@ enum FilterArithmetic {
         case .add: return a + b
         case .subtract: return a - b
         case .multiply: return a * b
+        case .power: return pow(a, b)
         default: return a / b
         }
     }

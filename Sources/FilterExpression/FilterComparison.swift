@@ -12,6 +12,7 @@ enum FilterComparison {
             return a.count == b.count && zip(a, b).allSatisfy { equal($0, $1) }
         case (.map(let a), .map(let b)):
             return a.count == b.count && a.allSatisfy { key, value in b[key].map { equal(value, $0) } ?? false }
+        case (.time(let a), .time(let b)), (.duration(let a), .duration(let b)): return a == b
         default: return false
         }
     }
@@ -26,6 +27,8 @@ enum FilterComparison {
         case (.string(let a), .string(let b)):
             if a.utf8.elementsEqual(b.utf8) { return 0 }
             return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
+        case (.time(let a), .time(let b)), (.duration(let a), .duration(let b)):
+            return a < b ? -1 : (a == b ? 0 : 1)
         default: return nil
         }
     }

@@ -3,15 +3,33 @@
 struct FilterNode: Sendable {
     indirect enum Kind: Sendable {
         case literal(FilterValue)
+        /// A name from the environment, or from an enclosing `let`.
         case variable(String)
+        /// `$env`: the whole environment as a map.
+        case environment
+        /// `#` (empty name), `#index` or `#acc` inside a predicate.
+        case pointer(String)
         case list([FilterNode])
-        /// `base.key`, `base["key"]`, `base[index]`; `optional` for `?.`, which yields nil on a nil base.
+        case map([(key: FilterNode, value: FilterNode)])
+        /// `base.key`, `base["key"]`, `base[index]`; `optional` for `?.`, which yields nil on a nil base
+        /// and ends the rest of the chain with nil too.
         case member(base: FilterNode, key: FilterNode, optional: Bool)
+        /// `base[from:to]`, either bound optional.
+        case slice(base: FilterNode, from: FilterNode?, to: FilterNode?)
         case unary(FilterUnaryOperator, FilterNode)
         case binary(FilterBinaryOperator, FilterNode, FilterNode)
         /// `matches` with a literal pattern, compiled once when parsed.
-        case matchesPattern(FilterNode, RegexPattern)
+        case matchesPattern(FilterNode, FilterRegex)
+        /// `condition ? then : otherwise`; `a ?: b` is `a ? a : b`.
+        case conditional(FilterNode, FilterNode, FilterNode)
+        /// A function with evaluated arguments: expr-lang's builtins, Argo's additions, `sprig.*`.
         case call(FilterFunction, [FilterNode])
+        /// `all`, `map`, `filter`, ...: a collection and a predicate evaluated once per element.
+        case predicate(FilterPredicate, FilterNode, closure: FilterNode, initial: FilterNode?)
+        /// `base.Name(arguments)`: a Go method on a time or duration.
+        case method(base: FilterNode, name: String, arguments: [FilterNode])
+        /// `let name = value; body`.
+        case binding(name: String, value: FilterNode, body: FilterNode)
     }
 
     let kind: Kind
@@ -32,6 +50,11 @@ enum FilterUnaryOperator: String, Sendable {
     case plus = "+"
 }
 
+/// expr-lang's predicate builtins: their second argument is a closure over `#`.
+enum FilterPredicate: String, Sendable, CaseIterable {
+    case all, none, any, one, filter, map, count, find, findIndex, findLast, findLastIndex, groupBy, reduce
+}
+
 enum FilterBinaryOperator: String, Sendable {
     case or = "||"
     case and = "&&"
@@ -46,13 +69,16 @@ enum FilterBinaryOperator: String, Sendable {
     case contains = "contains"
     case startsWith = "startsWith"
     case endsWith = "endsWith"
+    case range = ".."
     case add = "+"
     case subtract = "-"
     case multiply = "*"
     case divide = "/"
     case remainder = "%"
+    case power = "**"
+    case coalesce = "??"
 
-    /// expr-lang's precedences; higher binds tighter.
+    /// expr-lang's precedences (v1.15); higher binds tighter.
     var precedence: Int {
         switch self {
         case .or: return 10
@@ -60,10 +86,15 @@ enum FilterBinaryOperator: String, Sendable {
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual,
             .in, .matches, .contains, .startsWith, .endsWith:
             return 20
+        case .range: return 25
         case .add, .subtract: return 30
         case .multiply, .divide, .remainder: return 60
+        case .power: return 100
+        case .coalesce: return 500
         }
     }
+
+    var isRightAssociative: Bool { self == .power }
 
     /// The operators `not` may prefix, as in `a not in b`.
     var isNegatable: Bool {
@@ -76,8 +107,8 @@ enum FilterBinaryOperator: String, Sendable {
     /// The symbol or word that spells the operator in an expression.
     static func spelled(_ token: FilterToken) -> FilterBinaryOperator? {
         switch token.kind {
-        case .symbol(let symbol):
-            return FilterBinaryOperator(rawValue: symbol)
+        case .symbol("^"): return .power
+        case .symbol(let symbol): return FilterBinaryOperator(rawValue: symbol)
         case .identifier(let word):
             switch word {
             case "and": return .and
@@ -88,25 +119,5 @@ enum FilterBinaryOperator: String, Sendable {
         default:
             return nil
         }
-    }
-}
-
-/// A regular expression given as a literal, compiled at parse time.
-struct RegexPattern: Sendable {
-    let source: String
-    // The standard library does not declare Regex Sendable yet. Matching only reads the
-    // compiled program, whose lazy lowering is initialised atomically, so sharing one across
-    // threads is safe; recompiling per event would cost far more.
-    nonisolated(unsafe) let regex: Regex<AnyRegexOutput>
-
-    init(_ source: String) throws {
-        self.source = source
-        regex = try Self.compile(source)
-    }
-
-    /// Matches code point by code point, as Go's regexp does, rather than Swift's default of
-    /// whole grapheme clusters with canonical equivalence.
-    static func compile(_ source: String) throws -> Regex<AnyRegexOutput> {
-        try Regex(source).matchingSemantics(.unicodeScalar)
     }
 }

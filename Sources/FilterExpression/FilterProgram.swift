@@ -1,54 +1,40 @@
-/// A compiled `filter.expression`: the subset of expr-lang (the language Argo Events uses)
-/// that EventSource filters are written in. Parse once when the spec is validated, then
-/// evaluate per event; a program is an immutable value and may be shared between threads.
+/// A compiled `filter.expression` in expr-lang v1.15 (the version Argo Events pins) with
+/// Argo's additions. Parse once when the spec is validated, then evaluate per event; a program
+/// is an immutable value and may be shared between threads.
 ///
-/// Grammar, loosest binding first (all binary operators are left-associative):
+/// Precedence, loosest first (as expr-lang): `|` (pipe) < `?:` < `or ||` < `and &&` <
+/// `== != < <= > >= [not] in/matches/contains/startsWith/endsWith` < `..` < `+ -` <
+/// `not !` < `* / %` < unary `- +` < `** ^` (right-associative) < `??`; then postfix
+/// `.name`, `?.name`, `[index]`, `[from:to]`. `??` cannot be mixed with another operator
+/// without parentheses. `let x = value; body` binds a name.
 ///
-///     expression := or
-///     or         := and   { ("||" | "or")  and }
-///     and        := rel   { ("&&" | "and") rel }
-///     rel        := sum   { ("==" | "!=" | "<" | "<=" | ">" | ">="
-///                          | ["not"] ("in" | "matches" | "contains" | "startsWith" | "endsWith")) sum }
-///     sum        := prod  { ("+" | "-") prod }
-///     prod       := unary { ("*" | "/" | "%") unary }
-///     unary      := ("!" | "not") prod
-///                 | ("-" | "+") unary | postfix
-///     postfix    := primary { "." name | "?." name | "[" expression "]" }
-///     primary    := number | string | "true" | "false" | "nil" | name
-///                 | function "(" expression ")" | "(" expression ")" | "[" [expression {"," expression} [","]] "]"
-///     function   := "asInt" | "asFloat" | "len"      (also expr's names "int" and "float")
-///     number     := 42 | 1_000 | 0x1F | 1.5 | .5 | 2e10
-///     string     := "double" | 'single' (escapes \n \t \r \0 \\ \' \" \xHH \uHHHH) | `raw`
+/// Literals: `42`, `1_000`, `0x1F`, `0o17`, `0b101`, `1.5`, `.5`, `2e10`, `"text"`, `'text'`
+/// (Go escapes `\n \t \xHH \uHHHH \UHHHHHHHH \OOO ...`), `` `raw` `` (an extension), `true`,
+/// `false`, `nil`, `[1, 2]`, `{key: 1, "k": 2, (expr): 3}`; comments `//` and `/* */`.
 ///
-/// As in expr-lang, `!`/`not` binds tighter than `+` and comparisons but looser than `*`:
-/// `!a == b` means `(!a) == b`, while `!a * b` means `!(a * b)`.
+/// Functions: expr-lang's builtins (see `FilterFunctions`), predicates over lists with `#`,
+/// `#index`, `#acc` and `.field` (`all any none one filter map count find findIndex findLast
+/// findLastIndex groupBy reduce`), Argo's `asInt asFloat jsonpath toJson`, and
+/// `sprig.<function>` (see `SprigFunctions`). `$env` is the whole environment.
 ///
-/// Meaning, following expr-lang:
-/// - `==`/`!=` compare any two values; different kinds are simply unequal (`"1" == 1` is
-///   false), while ints and floats compare by value. Strings compare byte for byte.
-/// - `< <= > >=` need two numbers or two strings; anything else, nil included, is an
-///   evaluation error such as "cannot compare string with number".
-/// - `&&`, `||`, `!` need booleans and short-circuit.
-/// - `x in list` tests membership with `==`; `key in map` tests for a key; `in nil` is false.
-/// - `matches` is an unanchored regular-expression search (Swift `Regex` syntax, close to
-///   RE2 for ordinary patterns); a literal pattern is compiled, and checked, at parse time.
-/// - `contains`, `startsWith`, `endsWith` need two strings.
-/// - `+ - * %` keep integers integral (overflow is an error); `/` always yields a float;
-///   `%` needs integers; `+` also concatenates two strings.
-/// - A missing map key, or an unknown variable, reads as nil; reading a field of nil is an
-///   error unless written `?.`. List indexes may be negative, counting from the end.
-/// - `asInt` accepts an integer, a float (truncated) or a string holding an integer;
-///   `asFloat` a number or a numeric string; `len` counts a string's code points, or a
-///   list's or map's entries.
+/// Meaning, following expr-lang: `==` between different kinds is false; ordering and
+/// arithmetic between different kinds are errors; a missing key reads as nil and reading from
+/// nil is an error unless written `?.`; `/` and `**` give floats; `matches` is an unanchored
+/// search with RE2 syntax (run by PCRE2 with limits, see `FilterRegex`); strings compare, index
+/// and measure (`len`) by bytes, as Go does. Integer overflow is an error, where Go would wrap.
 ///
 /// Nesting is capped at `maximumDepth` levels, so hostile input fails to parse instead of
-/// exhausting the stack.
+/// exhausting the stack, and evaluation is bounded by a `FilterBudget`.
 public struct FilterProgram: Sendable {
-    public static let maximumDepth = 100
+    /// 64 levels: far beyond any real filter, and small enough that the deepest expression
+    /// evaluates with room to spare on an adapter's 1 MiB stack, even in a debug build.
+    public static let maximumDepth = 64
 
     /// The expression as written.
     public let source: String
     private let root: FilterNode
+    /// Regular expressions written as literals, compiled once at parse time.
+    private let patterns: [String: FilterRegex]
 
     /// - Parameter knownVariables: when given, a name outside this set is a syntax error,
     ///   so a typo such as `value.x` for `values.x` is caught by validation instead of
@@ -56,17 +42,19 @@ public struct FilterProgram: Sendable {
     public static func parse(_ source: String, knownVariables: Set<String>? = nil) throws(FilterSyntaxError)
         -> FilterProgram
     {
-        FilterProgram(
-            source: source,
-            root: try FilterParser.parse(source, knownVariables: knownVariables, maximumDepth: maximumDepth))
+        let (root, patterns) = try FilterParser.parse(source, knownVariables: knownVariables, maximumDepth: maximumDepth)
+        return FilterProgram(source: source, root: root, patterns: patterns)
     }
 
     /// The variables Argo gives a Redis stream filter.
     public static let redisStreamVariables: Set<String> = ["stream", "message_id", "values", "metadata"]
 
-    /// Whether the event passes; a result that is not a boolean is an error.
-    public func evaluate(_ environment: FilterEnvironment) throws(FilterEvaluationError) -> Bool {
-        let result = try value(in: environment)
+    /// Whether the event passes; a result that is not a boolean is an error. `budget` bounds the
+    /// work (see `FilterBudget`); a fresh one per evaluation.
+    public func evaluate(_ environment: FilterEnvironment, budget: FilterBudget = FilterBudget())
+        throws(FilterEvaluationError) -> Bool
+    {
+        let result = try value(in: environment, budget: budget)
         guard case .bool(let passes) = result else {
             throw FilterEvaluationError("the filter must produce a boolean, got \(result.kindName)", column: 1)
         }
@@ -74,7 +62,9 @@ public struct FilterProgram: Sendable {
     }
 
     /// The expression's value, whatever its kind.
-    public func value(in environment: FilterEnvironment) throws(FilterEvaluationError) -> FilterValue {
-        try FilterEvaluator(environment: environment).evaluate(root)
+    public func value(in environment: FilterEnvironment, budget: FilterBudget = FilterBudget())
+        throws(FilterEvaluationError) -> FilterValue
+    {
+        try FilterEvaluator(environment: environment, budget: budget, patterns: patterns).evaluate(root)
     }
 }

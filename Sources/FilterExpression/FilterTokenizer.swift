@@ -2,8 +2,13 @@
 struct FilterTokenizer {
     /// Longest first, so `<=` wins over `<`.
     private static let symbols = [
-        "?.", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "%", "(", ")", "[", "]", ".", ",",
+        "?.", "??", "==", "!=", "<=", ">=", "&&", "||", "**", "..",
+        "?", ":", ";", "#", "|", "^", "{", "}", "=", "<", ">", "!", "+", "-", "*", "/", "%", "(", ")", "[", "]", ".", ",",
     ].map { Array($0.unicodeScalars) }
+
+    /// The symbols by their first scalar, longest first, so each token tries only its few candidates.
+    private static let symbolsByFirstScalar: [Unicode.Scalar: [[Unicode.Scalar]]] = Dictionary(
+        grouping: symbols, by: { $0[0] })
 
     private let scalars: [Unicode.Scalar]
     private var index = 0
@@ -33,7 +38,7 @@ struct FilterTokenizer {
     }
 
     mutating func next() throws(FilterSyntaxError) -> FilterToken {
-        while let scalar = peek(), scalar.properties.isWhitespace { index += 1 }
+        try skipSpaceAndComments()
         guard let scalar = peek() else { return FilterToken(kind: .end, column: column, text: "") }
         let start = index
         if Self.isIdentifierStart(scalar) {
@@ -50,7 +55,7 @@ struct FilterTokenizer {
         if scalar == "`" {
             return try rawString()
         }
-        for symbol in Self.symbols where matches(symbol) {
+        for symbol in Self.symbolsByFirstScalar[scalar] ?? [] where matches(symbol) {
             index += symbol.count
             let spelled = text(from: start)
             return FilterToken(kind: .symbol(spelled), column: start + 1, text: spelled)
@@ -65,14 +70,34 @@ struct FilterTokenizer {
         throw FilterSyntaxError("unexpected character '\(scalar.escaped(asASCII: false))'\(hint)", column: column)
     }
 
+    /// Whitespace, `// line` and `/* block */` comments, as expr-lang allows them.
+    private mutating func skipSpaceAndComments() throws(FilterSyntaxError) {
+        while let scalar = peek() {
+            if scalar.properties.isWhitespace {
+                index += 1
+            } else if scalar == "/", peek(1) == "/" {
+                while let next = peek(), next != "\n" { index += 1 }
+            } else if scalar == "/", peek(1) == "*" {
+                let start = index
+                index += 2
+                while peek() != nil, !(peek() == "*" && peek(1) == "/") { index += 1 }
+                guard peek() != nil else { throw FilterSyntaxError("unclosed comment", column: start + 1) }
+                index += 2
+            } else {
+                return
+            }
+        }
+    }
+
     private func matches(_ symbol: [Unicode.Scalar]) -> Bool {
         guard index + symbol.count <= scalars.count else { return false }
         for (offset, scalar) in symbol.enumerated() where scalars[index + offset] != scalar { return false }
         return true
     }
 
+    /// Letters as Go's unicode.IsLetter sees them, `_` and `$` (for `$env`).
     private static func isIdentifierStart(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar == "$" || (scalar.isASCII && scalar.properties.isAlphabetic)
+        scalar == "_" || scalar == "$" || scalar.properties.isAlphabetic
     }
 
     private static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
@@ -85,13 +110,13 @@ struct FilterTokenizer {
 
     private mutating func number() throws(FilterSyntaxError) -> FilterToken {
         let start = index
-        if peek() == "0", let marker = peek(1), marker == "x" || marker == "X" {
+        if peek() == "0", let marker = peek(1), let radix = Self.radix(marker) {
             index += 2
             while let next = peek(), Self.isHexDigit(next) || next == "_" { index += 1 }
             let spelled = text(from: start)
             let digits = String(spelled.dropFirst(2).filter { $0 != "_" })
-            guard let value = Int64(digits, radix: 16) else {
-                throw FilterSyntaxError("invalid hexadecimal number '\(spelled)'", column: start + 1)
+            guard let value = Int64(digits, radix: radix) else {
+                throw FilterSyntaxError("invalid number '\(spelled)'", column: start + 1)
             }
             return FilterToken(kind: .integer(value), column: start + 1, text: spelled)
         }
@@ -122,6 +147,15 @@ struct FilterTokenizer {
             throw FilterSyntaxError("integer '\(spelled)' is too large", column: start + 1)
         }
         return FilterToken(kind: .integer(value), column: start + 1, text: spelled)
+    }
+
+    private static func radix(_ marker: Unicode.Scalar) -> Int? {
+        switch marker {
+        case "x", "X": return 16
+        case "o", "O": return 8
+        case "b", "B": return 2
+        default: return nil
+        }
     }
 
     private mutating func skipDigits() {
@@ -157,16 +191,22 @@ struct FilterTokenizer {
         case "n": return "\n"
         case "t": return "\t"
         case "r": return "\r"
-        case "0": return "\0"
-        case "\\", "'", "\"", "`", "/": return code
-        case "u", "x":
-            let length = code == "u" ? 4 : 2
-            var number: UInt32 = 0
+        case "a": return "\u{07}"
+        case "b": return "\u{08}"
+        case "f": return "\u{0C}"
+        case "v": return "\u{0B}"
+        case "\\", "'", "\"", "`": return code
+        case "u", "x", "U", "0"..."7":
+            // Go's escapes: \xHH, \uHHHH, \UHHHHHHHH and three octal digits \OOO.
+            let (length, radix): (Int, UInt32) =
+                code == "u" ? (4, 16) : code == "U" ? (8, 16) : code == "x" ? (2, 16) : (2, 8)
+            var number: UInt32 = radix == 8 ? UInt32(code.value - 48) : 0
             for _ in 0..<length {
-                guard let digit = peek(), Self.isHexDigit(digit), let nibble = UInt32(String(digit), radix: 16) else {
-                    throw FilterSyntaxError("invalid \\\(code) escape: expected \(length) hex digits", column: escapeColumn)
+                guard let digit = peek(), let nibble = UInt32(String(digit), radix: Int(radix)) else {
+                    let what = radix == 8 ? "3 octal digits" : "\(length) hex digits"
+                    throw FilterSyntaxError("invalid \\\(code) escape: expected \(what)", column: escapeColumn)
                 }
-                number = number * 16 + nibble
+                number = number * radix + nibble
                 index += 1
             }
             guard let scalar = Unicode.Scalar(number) else {

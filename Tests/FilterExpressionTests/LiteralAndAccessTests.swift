@@ -68,7 +68,8 @@ import Testing
         #expect(try passes("values.raw == 'a\\uFFFDb\\uFFFD'", in: environment))
         #expect(try passes("values.raw startsWith 'a\u{FFFD}'", in: environment))
         #expect(try passes("values.raw contains '\u{FFFD}b'", in: environment))
-        #expect(try value("len(values.raw)", in: environment) == .int(4))
+        // Bytes, as Go counts them: U+FFFD takes three.
+        #expect(try value("len(values.raw)", in: environment) == .int(8))
         #expect(try passes("values.raw matches '^a.b.$'", in: environment))
     }
 
@@ -86,5 +87,29 @@ import Testing
         #expect(try passes("values.name matches '^cafe.$'", in: environment))
         #expect(try passes("values.name matches '^caf.$'", in: environment) == false)
         #expect(try passes("values.name matches ('^caf' + '.$')", in: environment) == false)
+    }
+}
+
+/// Argo's pkg/shared/expr Expand and removeConflicts, applied to the top level of the event data.
+@Suite struct ArgoEnvironmentTests {
+    @Test func dottedTopLevelKeysExpandIntoNestedMaps() {
+        let environment = FilterEnvironment.argo(["a.b": 1, "a.c.d": 2, "a": 3, "ab": 4, "abb": 5])
+        #expect(environment.variables == ["a": ["b": 1, "c": ["d": 2]], "ab": 4, "abb": 5])
+    }
+
+    @Test func withoutConflictsEveryKeyStays() {
+        let environment = FilterEnvironment.argo(["a": 1, "b": 2, "c.d": 3])
+        #expect(environment.variables == ["a": 1, "b": 2, "c": ["d": 3]])
+    }
+
+    @Test func dashesAreReplacedBeforeExpansion() {
+        let environment = FilterEnvironment.argo(["x-y.z-w": "v"])
+        #expect(environment.variables == ["x_y": ["z_w": "v"]])
+    }
+
+    @Test func nestedDottedKeysStayAsTheyAre() throws {
+        let environment = FilterEnvironment.argo(["values": ["a.b": "c"]])
+        #expect(try value(#"values["a.b"]"#, in: environment) == "c")
+        #expect(try value("values.a", in: environment) == .null)
     }
 }
