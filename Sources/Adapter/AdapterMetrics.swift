@@ -1,7 +1,17 @@
 import Metrics
 
-/// The adapter's metrics, under Argo Events' names and labels plus our own.
+/// The adapter's metrics, under Argo Events' names and labels (`pkg/metrics/metrics.go`:
+/// `namespace`, `eventsource_name`, `event_name`) plus our own.
+///
+/// Created for an adapter's labels, they are the same series for its replacement after a
+/// restart (the registry hands out the existing ones), so counts go on; `remove()` drops the
+/// series once the entry is gone for good.
 struct AdapterMetrics: Sendable {
+    static let eventsSent = "argo_events_events_sent_total"
+    static let eventsSentFailed = "argo_events_events_sent_failed_total"
+    static let eventsProcessingFailed = "argo_events_events_processing_failed_total"
+    static let eventProcessingDuration = "argo_events_event_processing_duration_milliseconds"
+
     let sent: Counter
     let sendFailed: Counter
     let processingFailed: Counter
@@ -11,17 +21,23 @@ struct AdapterMetrics: Sendable {
     let reclaimed: Counter
     let connected: Gauge
 
-    init(eventSourceName: String, eventName: String) {
-        let labels = [("eventsource_name", eventSourceName), ("event_name", eventName)]
-        sent = Counter(label: "argo_events_events_sent_total", dimensions: labels)
-        sendFailed = Counter(label: "argo_events_events_sent_failed_total", dimensions: labels)
-        processingFailed = Counter(label: "argo_events_events_processing_failed_total", dimensions: labels)
+    init(namespace: String, eventSourceName: String, eventName: String) {
+        let labels = [("namespace", namespace), ("eventsource_name", eventSourceName), ("event_name", eventName)]
+        sent = Counter(label: Self.eventsSent, dimensions: labels)
+        sendFailed = Counter(label: Self.eventsSentFailed, dimensions: labels)
+        processingFailed = Counter(label: Self.eventsProcessingFailed, dimensions: labels)
         processingDuration = Timer(
-            label: "argo_events_event_processing_duration_milliseconds", dimensions: labels,
-            preferredDisplayUnit: .milliseconds)
+            label: Self.eventProcessingDuration, dimensions: labels, preferredDisplayUnit: .milliseconds)
         deadLettered = Counter(label: "redis_eventsource_dead_lettered_total", dimensions: labels)
         filteredOut = Counter(label: "redis_eventsource_filtered_out_total", dimensions: labels)
         reclaimed = Counter(label: "redis_eventsource_reclaimed_total", dimensions: labels)
         connected = Gauge(label: "redis_eventsource_connected", dimensions: labels)
+    }
+
+    /// Takes the adapter's series out of `/metrics`.
+    func remove() {
+        for counter in [sent, sendFailed, processingFailed, deadLettered, filteredOut, reclaimed] { counter.destroy() }
+        processingDuration.destroy()
+        connected.destroy()
     }
 }

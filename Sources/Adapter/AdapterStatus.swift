@@ -26,4 +26,16 @@ public struct AdapterStatus: Sendable, Equatable {
         self.consumerGroup = consumerGroup
         self.consumerName = consumerName
     }
+
+    /// Adds the counters of the adapter this one replaced (and its last event time, if none yet).
+    mutating func addCounts(of previous: AdapterStatus) {
+        forwarded += previous.forwarded
+        failed += previous.failed
+        filtered += previous.filtered
+        filterErrors += previous.filterErrors
+        deadLettered += previous.deadLettered
+        reclaimed += previous.reclaimed
+        connectAttempts += previous.connectAttempts
+        lastEventTime = lastEventTime ?? previous.lastEventTime
+    }
 }

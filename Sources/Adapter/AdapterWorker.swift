@@ -28,6 +28,14 @@ final class AdapterWorker {
     /// Why this entry cannot run at all, found while setting up.
     private var setupProblem: String?
     private var machine: ConsumerStateMachine
+    private var retries = DeliveryRetrySchedule()
+    /// Retryable failures since the sink last answered, across batches.
+    private var failuresInARow = 0
+    /// Whether the sink ever took or refused an event: until then a failure means it is unreachable.
+    private var sinkAnswered = false
+    /// So many failures in a row mean the sink is down, not flaky (random 30 % failures make such
+    /// a run about once in 15,000 events): the whole adapter backs off.
+    private static let failuresInARowForBackoff = 8
     private var nextStatsRefresh = ContinuousClock.now
     /// What was last logged about missing streams, so a long wait logs once, not every poll.
     private var reportedMissing: [String] = []
@@ -41,8 +49,9 @@ final class AdapterWorker {
         configuration: AdapterConfiguration, status: AdapterStatusCell, stop: StopSignal,
         interrupter: BlockedReadInterrupter = BlockedReadInterrupter(), severer: ConnectionSeverer = ConnectionSeverer(),
         logger: Logger,
-        statsInterval: Duration, sink: EventSink, onPhaseChange: (@Sendable () -> Void)? = nil
+        statsInterval: Duration, sink: EventSink, metrics: AdapterMetrics, onPhaseChange: (@Sendable () -> Void)? = nil
     ) {
+        self.metrics = metrics
         self.onPhaseChange = onPhaseChange
         self.configuration = configuration
         self.status = status
@@ -72,7 +81,6 @@ final class AdapterWorker {
         } else {
             filter = nil
         }
-        metrics = AdapterMetrics(eventSourceName: configuration.eventSourceName, eventName: configuration.eventName)
         // Clamped before any arithmetic: the value is the user's.
         let claimIdle = Duration.seconds(min(max(configuration.source.claimMinIdleSeconds, 1), 60))
         machine = ConsumerStateMachine(
@@ -289,84 +297,112 @@ final class AdapterWorker {
     }
 
     /// Delivers a batch and acknowledges what the sink accepted (or the filter dropped, or went to
-    /// the dead-letter stream) in one pipelined XACK per stream. A retryable failure leaves the
-    /// failed and untried entries pending.
+    /// the dead-letter stream) in one pipelined XACK per stream. Failed and untried entries stay
+    /// pending: each retries on its own backoff while the sink takes the others, and only a sink
+    /// that takes nothing, or that keeps order, holds back the whole adapter.
     private func deliver(
         _ entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: RESPConnection
     ) throws(RedisError) -> ConsumerStateMachine.BatchResult {
         let deadLetter = DeadLetterPolicy(source: configuration.source)
         let attempts = try deadLetter == nil ? [:] : queries.deliveryCounts(of: entries, mode: mode, over: connection)
-        var acknowledged: [String: [RedisArgument]] = [:]
-        var lastIDs: [String: String] = [:]
+        let now = ContinuousClock.now
+        var batch = DeliveredBatch()
+        /// Read (so counted by Redis) but never offered to the sink.
+        var untried: [StreamEntry] = []
         var outgoing: [(entry: StreamEntry, event: CloudEvent)] = []
         outgoing.reserveCapacity(entries.count)
-        let started = ContinuousClock.now
         // The whole batch is in flight once read: a stop request lets it finish and be acknowledged.
         for entry in entries {
-            lastIDs[entry.stream] = entry.id
+            batch.lastIDs[entry.stream] = entry.id
             guard entry.fields != nil else {
                 // Trimmed from the stream while pending: there is nothing left to deliver.
                 logger.warning("entry \(entry.id) of \(entry.stream) was deleted before delivery; acknowledging it")
-                acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
+                batch.acknowledge(entry, &retries)
+                continue
+            }
+            if case .pending = mode, !retries.isDue(entry, now: now) {
+                // Its own backoff has not run out: not offered, and so not an attempt.
+                batch.leavePending(retryIn: retries.wait(for: entry, now: now))
+                untried.append(entry)
                 continue
             }
             let event = builder.event(for: entry)
             if let filter, !passes(filter, event, entry) {
                 // Argo acknowledges what its filter drops, and so do we: the entry was handled.
-                acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
+                batch.acknowledge(entry, &retries)
                 continue
             }
             outgoing.append((entry, event))
         }
+        let started = ContinuousClock.now
         let outcomes = outgoing.isEmpty ? [] : sink.deliver(batch: outgoing.map(\.event))
         if !outgoing.isEmpty {
             let perEvent = (ContinuousClock.now - started) / outgoing.count
             for _ in outgoing { metrics.processingDuration.record(duration: perEvent) }
         }
-        var sinkFailed = false
-        var retryAfter: Duration?
-        var leftPending = false
+        // The sink as a whole is failing when failures run on across batches, or while it never got
+        // an answer at all (unreachable from the start); else the failures are the events' own.
+        for outcome in outcomes {
+            switch outcome {
+            case .retryable?: failuresInARow += 1
+            case nil: break
+            default:
+                sinkAnswered = true
+                failuresInARow = 0
+            }
+        }
+        let holdsBack = sink.keepsOrder || !sinkAnswered || failuresInARow >= Self.failuresInARowForBackoff
         var forwarded: Int64 = 0
         var lastForwardedTime: Int64?
-        var untried: [StreamEntry] = []
         for ((entry, _), outcome) in zip(outgoing, outcomes) {
             switch outcome {
             case nil:
                 untried.append(entry)
+                // Not tried: due again at once, unless the whole adapter backs off anyway.
+                if !holdsBack { batch.leavePending(retryIn: .zero) }
             case .delivered?:
-                acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
+                batch.acknowledge(entry, &retries)
                 forwarded += 1
                 lastForwardedTime = entry.milliseconds ?? lastForwardedTime
             case .retryable(let reason, let hint)?:
-                retryAfter = max(retryAfter ?? .zero, hint ?? .zero)
-                sinkFailed = true
-                if try !deadLettered(entry, attempts, deadLetter, reason, &acknowledged, over: connection) {
+                batch.failures += 1
+                if try deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection) {
+                    // Acknowledged with its dead-letter record.
+                } else if holdsBack {
+                    batch.sinkFailed = true
+                    batch.retryAfter = max(batch.retryAfter ?? .zero, hint ?? .zero)
+                    retries.forget(entry)
                     logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry: \(reason)")
+                } else {
+                    batch.leavePending(retryIn: retries.failed(entry, retryAfter: hint, now: now))
+                    logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry it alone: \(reason)")
                 }
                 recordFailure("delivery failed, will retry: \(reason)")
             case .rejected(let reason)?:
-                if try !deadLettered(entry, attempts, deadLetter, reason, &acknowledged, over: connection) {
+                batch.failures += 1
+                if try !deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection) {
                     logger.warning("sink rejected \(entry.stream) \(entry.id); it stays pending: \(reason)")
-                    leftPending = true
+                    batch.leavePending(retryIn: retries.failed(entry, retryAfter: nil, refused: true, now: now))
                 }
                 recordFailure("sink rejected an event: \(reason)")
             }
         }
         if forwarded > 0 {
             metrics.sent.increment(by: forwarded)
+            let recovered = batch.failures == 0
             status.update {
                 $0.forwarded += forwarded
                 if let lastForwardedTime { $0.lastEventTime = lastForwardedTime }
+                // The entry delivers again: an old error no longer describes it.
+                if recovered { $0.lastError = nil }
             }
         }
-        try acknowledge(acknowledged, over: connection)
+        try acknowledge(batch.acknowledged, over: connection)
         if deadLetter != nil && !untried.isEmpty {
             // The read counted a delivery the sink never saw; only real attempts may dead-letter.
             try queries.uncountReads(of: untried, deliveryCounts: attempts, over: connection)
         }
-        return .init(
-            entryCount: lastIDs.isEmpty ? 0 : entries.count, lastIDs: lastIDs, sinkFailed: sinkFailed,
-            entriesLeftPending: leftPending, retryAfter: sinkFailed ? retryAfter.flatMap { $0 > .zero ? $0 : nil } : nil)
+        return batch.result(entryCount: entries.count, delivered: Int(forwarded))
     }
 
     /// One pipelined XACK per stream; what succeeded becomes the point a lost group is re-created at.
@@ -396,12 +432,12 @@ final class AdapterWorker {
     /// Dead-letters a failed entry once it used up its deliveries; true when it did.
     private func deadLettered(
         _ entry: StreamEntry, _ attempts: [String: Int], _ policy: DeadLetterPolicy?, _ reason: String,
-        _ acknowledged: inout [String: [RedisArgument]], over connection: RESPConnection
+        _ batch: inout DeliveredBatch, over connection: RESPConnection
     ) throws(RedisError) -> Bool {
         let deliveries = attempts[entry.id] ?? 1
         guard let policy, policy.isExhausted(deliveries) else { return false }
         try policy.write(entry, deliveries: deliveries, lastError: reason, over: connection)
-        acknowledged[entry.stream, default: []].append(RedisArgument(entry.id))
+        batch.acknowledge(entry, &retries)
         recordDeadLetter(entry, policy, deliveries: deliveries)
         return true
     }

@@ -6,7 +6,8 @@ import EventSourceAPI
 /// connect → prepare each stream's group (stream by stream: a stream that is missing or holds
 /// another type is retried on its own while the others are read) → replay this consumer's
 /// pending entries (id `0`, cursor advancing per stream) → read new entries (`>`).
-/// A failing sink backs off and replays pending entries instead of pulling new ones;
+/// A failing sink backs off and replays pending entries instead of pulling new ones; entries
+/// that fail while others go through stay pending and are replayed when their own retry is due;
 /// a broken connection backs off and reconnects; NOGROUP re-creates the group where this
 /// adapter last acknowledged, so a destroyed group neither replays history nor skips entries.
 public struct ConsumerStateMachine: Sendable {
@@ -49,22 +50,31 @@ public struct ConsumerStateMachine: Sendable {
         public var entryCount: Int
         /// The last id read per stream, delivered or not.
         public var lastIDs: [String: String]
-        /// A retryable sink failure stopped the batch; the rest stays pending.
+        /// The sink as a whole is failing (nothing got through, or a sink that keeps order failed):
+        /// the adapter backs off and replays its pending entries instead of reading new ones.
         public var sinkFailed: Bool
-        /// Some entries were refused by the sink and stay pending for a later retry.
+        /// Some entries failed or were refused on their own and stay pending for a later retry,
+        /// while the adapter goes on reading new entries.
         public var entriesLeftPending: Bool
         /// The receiver's own hint (HTTP Retry-After) for when to try again.
         public var retryAfter: Duration?
+        /// Entries the sink took.
+        public var delivered: Int
+        /// When the earliest entry left pending is due again, by its own backoff; nil uses the
+        /// adapter's delivery backoff.
+        public var retryIn: Duration?
 
         public init(
             entryCount: Int, lastIDs: [String: String], sinkFailed: Bool = false, entriesLeftPending: Bool = false,
-            retryAfter: Duration? = nil
+            retryAfter: Duration? = nil, delivered: Int = 0, retryIn: Duration? = nil
         ) {
             self.entryCount = entryCount
             self.lastIDs = lastIDs
             self.sinkFailed = sinkFailed
             self.entriesLeftPending = entriesLeftPending
             self.retryAfter = retryAfter
+            self.delivered = delivered
+            self.retryIn = retryIn
         }
     }
 
@@ -222,27 +232,24 @@ public struct ConsumerStateMachine: Sendable {
             if let hint = result.retryAfter { delay = max(delay, min(hint, Self.maximumRetryAfter)) }
             return sleep(delay, then: .read(replayFromStart, block: nil))
         }
+        if result.delivered > 0 {
+            // The sink takes events: entries that failed retry on their own schedule.
+            deliveryBackoff.reset()
+            phase = settledPhase
+        }
+        if result.entriesLeftPending {
+            let due = now() + (result.retryIn ?? deliveryBackoff.next())
+            pendingRetryDue = min(pendingRetryDue ?? due, due)
+        }
         switch mode {
         case .pending(let cursors):
             if result.entryCount == 0 {
                 return readNew()
             }
-            if result.entriesLeftPending {
-                pendingRetryDue = now() + deliveryBackoff.next()
-            } else if pendingRetryDue == nil {
-                deliveryBackoff.reset()
-                phase = settledPhase
-            }
             var next = cursors
             for (stream, id) in result.lastIDs { next[stream] = id }
             return .read(.pending(after: next), block: nil)
         case .new:
-            if result.entriesLeftPending {
-                pendingRetryDue = now() + deliveryBackoff.next()
-            } else if result.entryCount > 0 && pendingRetryDue == nil {
-                deliveryBackoff.reset()
-                phase = settledPhase
-            }
             return readNew()
         }
     }

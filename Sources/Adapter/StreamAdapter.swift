@@ -19,6 +19,7 @@ public final class StreamAdapter: Sendable {
     private let completion = Mutex<Completion>(Completion())
     private let statsInterval: Duration
     private let onPhaseChange: (@Sendable () -> Void)?
+    private let metrics: AdapterMetrics
 
     private struct Completion: ~Copyable {
         var started = false
@@ -43,6 +44,9 @@ public final class StreamAdapter: Sendable {
         logger[metadataKey: "eventsource"] = "\(configuration.eventSourceName)"
         logger[metadataKey: "event"] = "\(configuration.eventName)"
         self.logger = logger
+        metrics = AdapterMetrics(
+            namespace: configuration.namespace, eventSourceName: configuration.eventSourceName,
+            eventName: configuration.eventName)
         status = AdapterStatusCell(
             AdapterStatus(consumerGroup: configuration.source.consumerGroup, consumerName: configuration.consumerName))
     }
@@ -58,13 +62,26 @@ public final class StreamAdapter: Sendable {
             let worker = AdapterWorker(
                 configuration: configuration, status: status, stop: stopSignal, interrupter: interrupter, severer: severer,
                 logger: logger,
-                statsInterval: statsInterval, sink: makeSink(configuration), onPhaseChange: onPhaseChange)
+                statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
+                onPhaseChange: onPhaseChange)
             worker.run()
             finish()
         }
         thread.name = "adapter \(configuration.key)"
         thread.stackSize = 1 << 20
         thread.start()
+    }
+
+    /// Continues the counts of the adapter this one replaces, so a restart (a changed spec, a
+    /// rotated Secret) does not set the status counters back to zero. Call before `start()`.
+    public func continueCounts(of previous: AdapterStatus) {
+        status.update { $0.addCounts(of: previous) }
+    }
+
+    /// Takes the adapter's metric series out of `/metrics`, once it stopped for good (its entry
+    /// or EventSource is gone). A restarted adapter keeps them: its replacement continues them.
+    public func removeMetricSeries() {
+        metrics.remove()
     }
 
     /// Asks the adapter to stop: it stops reading (a blocked read is ended at once), finishes and

@@ -2,15 +2,18 @@ import Adapter
 
 /// Gauges derived from adapter status at scrape time.
 ///
-/// Labels are Argo's `eventsource_name` and `event_name`, plus `namespace`: one operator process
-/// runs EventSources from many namespaces, and two of the same name would otherwise produce the
-/// same series twice, which Prometheus rejects. `redis_eventsource_connected` is not derived here,
-/// because the adapter already records it as a swift-metrics gauge under that name.
+/// Labels are Argo's (`pkg/metrics/metrics.go`): `namespace`, `eventsource_name` and
+/// `event_name`. Only adapters that run have series, so an adapter that stops leaves none behind.
+/// `redis_eventsource_connected` is not derived here, because the adapter already records it as
+/// a swift-metrics gauge under that name.
 public enum AdapterStatusMetrics {
     public static let pendingEntries = "redis_eventsource_pending_entries"
     public static let groupLag = "redis_eventsource_group_lag"
     public static let phase = "redis_eventsource_adapter_phase"
     public static let adaptersRunning = "redis_eventsource_adapters_running"
+    /// Argo's: running event services (here adapters) per EventSource, labelled `namespace` and
+    /// `eventsource_name` only.
+    public static let eventServicesRunning = "argo_events_event_service_running_total"
 
     /// A collector for `MetricsExposition` over the given live set.
     public static func collector(_ reports: @escaping AdapterReportProvider) -> ScrapeCollector {
@@ -26,6 +29,10 @@ public enum AdapterStatusMetrics {
         var phases = GaugeFamily(
             name: phase, help: "1 for the phase the adapter is in, 0 for the others.")
         var running = GaugeFamily(name: adaptersRunning, help: "Adapters whose thread has not stopped.")
+        var services = GaugeFamily(
+            name: eventServicesRunning,
+            help: "How many configured events in the EventSource object are actively running.")
+        var servicesPerSource: [EventSourceIdentity: Int] = [:]
 
         var runningCount = 0
         for report in reports {
@@ -46,13 +53,22 @@ public enum AdapterStatusMetrics {
                 let current = candidate == report.status.phase ? 1.0 : 0.0
                 phases.samples.append(.init(labels: identity + [("phase", candidate.rawValue)], value: current))
             }
+            let source = EventSourceIdentity(namespace: report.namespace, name: report.eventSourceName)
+            servicesPerSource[source, default: 0] += report.status.phase != .stopped ? 1 : 0
             if report.status.phase != .stopped { runningCount += 1 }
         }
         running.samples = [.init(value: Double(runningCount))]
-        return [pending, lag, phases, running]
+        services.samples = servicesPerSource.sorted { ($0.key.namespace, $0.key.name) < ($1.key.namespace, $1.key.name) }
+            .map { .init(labels: [("namespace", $0.key.namespace), ("eventsource_name", $0.key.name)], value: Double($0.value)) }
+        return [pending, lag, phases, running, services]
     }
 
     private static let allPhases: [AdapterPhase] = [
         .connecting, .waitingForStreams, .consuming, .retrying, .failed, .stopped,
     ]
+}
+
+private struct EventSourceIdentity: Hashable {
+    var namespace: String
+    var name: String
 }

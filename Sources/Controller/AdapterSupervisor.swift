@@ -65,9 +65,13 @@ public actor AdapterSupervisor {
         // drains fully, since its replacement reads under the same consumer name.
         for (_, adapter) in leaving { adapter.requestFinalStop() }
         await Self.drain(leaving.map(\.1) + replaced.map(\.1))
-        for (key, _) in leaving { changes.append(.stopped(key)) }
+        for (key, adapter) in leaving {
+            adapter.removeMetricSeries()
+            changes.append(.stopped(key))
+        }
+        let previous = Dictionary(replaced.map { ($0.0.adapterKey, $0.1.status.snapshot) }, uniquingKeysWith: { $1 })
         for configuration in plan.restart {
-            start(configuration)
+            start(configuration, continuing: previous[configuration.adapterKey])
             changes.append(.restarted(configuration.adapterKey))
         }
         for configuration in plan.start where running[configuration.adapterKey] == nil {
@@ -78,8 +82,9 @@ public actor AdapterSupervisor {
         return changes
     }
 
-    private func start(_ configuration: AdapterConfiguration) {
+    private func start(_ configuration: AdapterConfiguration, continuing previous: AdapterStatus? = nil) {
         let adapter = makeAdapter(configuration)
+        if let previous { adapter.continueCounts(of: previous) }
         let key = configuration.adapterKey
         running[key] = adapter
         byObject[key.objectKey, default: []].insert(key)
@@ -102,7 +107,9 @@ public actor AdapterSupervisor {
         byObject.removeAll()
         groupSharing = [:]
         live.withLock { $0.removeAll() }
-        return await AdapterSetService.stopAll(adapters, within: timeout)
+        let stopped = await AdapterSetService.stopAll(adapters, within: timeout)
+        for adapter in adapters { adapter.removeMetricSeries() }
+        return stopped
     }
 
     private static func drain(_ adapters: [StreamAdapter]) async {

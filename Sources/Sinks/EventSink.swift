@@ -18,9 +18,16 @@ public protocol EventSink: AnyObject {
     func deliver(batch events: [CloudEvent]) -> [DeliveryOutcome?]
     /// Releases connections; called once when the adapter stops.
     func close()
+    /// Whether the sink hands events over in the order given (stdout does). For such a sink a
+    /// retryable failure holds back the whole adapter, since later entries must not overtake the
+    /// failed one; a sink without order retries the failed event alone and goes on with the rest.
+    var keepsOrder: Bool { get }
 }
 
 extension EventSink {
+    /// Order is the safe assumption for a sink that does not say otherwise.
+    public var keepsOrder: Bool { true }
+
     /// One by one, in order; after a retryable failure the rest is not tried, since the
     /// destination is most likely down for them too.
     public func deliver(batch events: [CloudEvent]) -> [DeliveryOutcome?] {

@@ -6,11 +6,13 @@ import EventSourceAPI
 /// multi interface; its connection cache keeps them open between batches).
 ///
 /// The events of one batch are posted in order but answered in any order, so they may arrive
-/// out of order; each gets its own outcome. After a retryable outcome (receiver down, busy or
-/// timing out) no further request of the batch is started: those events are reported as not
-/// tried, and only the requests already in flight finish. After such a failure the next batch
-/// starts with a single request and fans out once an answer shows the receiver is back, so a
-/// down receiver costs one failed request per attempt, not one per connection.
+/// out of order (`keepsOrder` is false); each gets its own outcome. How many requests are in
+/// flight follows the receiver's answers like TCP's congestion window (`HTTPSinkWindow`): a
+/// retryable outcome (receiver busy or timing out) halves the window and fails only its own
+/// event, so a receiver that refuses a few requests keeps its pace. Once the window is down to
+/// one request, a failure of that probe stops the batch: the rest is reported as not tried, and
+/// only the requests already in flight finish. So a down receiver costs one failed request per
+/// attempt, not one per connection or per event.
 ///
 /// Blocks the calling thread (in poll(2), see `CurlMultiSockets`) for up to
 /// `options.requestTimeout` per request, so it belongs on the owning adapter's dedicated
@@ -27,14 +29,14 @@ public final class HTTPSink: EventSink {
     /// Why the sink cannot send at all (unusable URL, libcurl setup); reported on every
     /// delivery as retryable, so no entry is dropped because of a configuration mistake.
     private var setupProblem: String?
-    /// False until a request got an answer, and again after a retryable outcome: then only
-    /// one request is in flight until the receiver answers.
-    private var receiverAnswers = false
+    /// Starts at one request, carried from batch to batch.
+    private var window: HTTPSinkWindow
 
     public init(url: String, mode: SinkSpec.Mode = .binary, options: HTTPSinkOptions = HTTPSinkOptions()) {
         self.url = url
         self.mode = mode
         self.options = options
+        window = HTTPSinkWindow(maximum: options.connections)
         if let problem = Self.problem(withURL: url) {
             setupProblem = "sink URL '\(url)' is unusable: \(problem)"
             return
@@ -59,6 +61,11 @@ public final class HTTPSink: EventSink {
         return CurlEasyHandle.problem(withURL: url)
     }
 
+    public var keepsOrder: Bool { false }
+
+    /// Requests the sink would have in flight now (see `HTTPSinkWindow`).
+    public var requestWindow: Int { window.limit }
+
     public func deliver(_ event: CloudEvent) -> DeliveryOutcome {
         deliver(batch: [event])[0] ?? .retryable(reason: "POST to \(url) was not attempted")
     }
@@ -74,7 +81,7 @@ public final class HTTPSink: EventSink {
             outcomes[0] = .retryable(reason: "the HTTP sink for \(url) is closed")
             return outcomes
         }
-        var run = HTTPSinkBatch(eventCount: events.count, transferCount: transfers.count, fanOut: receiverAnswers)
+        var run = HTTPSinkBatch(eventCount: events.count, transferCount: transfers.count, window: window)
         do {
             while true {
                 while let (event, slot) = run.nextStart() {
@@ -99,7 +106,7 @@ public final class HTTPSink: EventSink {
                 run.finish(slot: slot, outcome: .retryable(reason: "POST to \(url) failed: libcurl \(error)"))
             }
         }
-        receiverAnswers = run.fanOut
+        window = run.window
         return run.outcomes
     }
 

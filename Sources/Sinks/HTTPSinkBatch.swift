@@ -1,23 +1,25 @@
 /// Which request of one batch goes out next, on which of the sink's transfers, and when to
 /// stop: the decisions of `HTTPSink.deliver(batch:)`, apart from libcurl.
 ///
-/// Events start in order. At most one request is in flight until the receiver has answered
-/// (`fanOut`), then one per transfer. A retryable outcome stops any further start, since the
-/// receiver is most likely failing for the rest too, and withdraws the fan-out.
+/// Events start in order, as many at once as the sink's window allows (see `HTTPSinkWindow`),
+/// which every answer resizes. A retryable outcome fails only its own event: the rest of the
+/// batch goes on in a smaller window. A failed probe that looks like a receiver down rather than
+/// flaky (see `HTTPSinkWindow.failed()`) stops further starts: the receiver is most likely
+/// failing for the rest too, and a hanging one would cost a timeout each.
 struct HTTPSinkBatch {
     /// One per event; nil until its request finished, and for ever for an event never started.
     private(set) var outcomes: [DeliveryOutcome?]
-    /// Whether the last answer showed a receiver that takes requests; carried to the next batch.
-    private(set) var fanOut: Bool
+    /// Carried from batch to batch by the sink.
+    private(set) var window: HTTPSinkWindow
     private let transferCount: Int
     private var nextEvent = 0
     private var eventInSlot: [Int?]
     private var freeSlots: [Int]
     private var stopped = false
 
-    init(eventCount: Int, transferCount: Int, fanOut: Bool) {
+    init(eventCount: Int, transferCount: Int, window: HTTPSinkWindow) {
         outcomes = Array(repeating: nil, count: eventCount)
-        self.fanOut = fanOut
+        self.window = window
         self.transferCount = transferCount
         eventInSlot = Array(repeating: nil, count: transferCount)
         freeSlots = Array((0..<transferCount).reversed())
@@ -29,7 +31,7 @@ struct HTTPSinkBatch {
 
     /// The next event to post and the transfer to post it on, or nil when none may start now.
     mutating func nextStart() -> (event: Int, slot: Int)? {
-        guard !stopped, nextEvent < outcomes.count, inFlightCount < (fanOut ? transferCount : 1),
+        guard !stopped, nextEvent < outcomes.count, inFlightCount < min(window.limit, transferCount),
             let slot = freeSlots.popLast()
         else { return nil }
         let event = nextEvent
@@ -45,10 +47,9 @@ struct HTTPSinkBatch {
         freeSlots.append(slot)
         outcomes[event] = outcome
         if case .retryable = outcome {
-            stopped = true
-            fanOut = false
+            if window.failed() { stopped = true }
         } else {
-            fanOut = true
+            window.answered()
         }
     }
 }

@@ -1,19 +1,23 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers every request with an empty 200 as soon as its last byte arrived, and notes
-/// when that was: the receiver is the far end of both the throughput and the latency figures.
+/// Answers every request with an empty 200 (or, as `failures` decides, a 503) as soon as its last
+/// byte arrived, and notes when that was: the receiver is the far end of both the throughput and
+/// the latency figures.
 final class BenchReceiverHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = ByteBuffer
 
     private static let sentMarker = Array(#""sent":""#.utf8)
     private let tally: ReceiverTally
+    private let failures: BenchReceiverFailures
     private var body: ByteBuffer?
     private var response: ByteBuffer?
+    private var unavailable: ByteBuffer?
 
-    init(tally: ReceiverTally) {
+    init(tally: ReceiverTally, failures: BenchReceiverFailures) {
         self.tally = tally
+        self.failures = failures
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -29,6 +33,14 @@ final class BenchReceiverHandler: ChannelInboundHandler {
             }
             body = nil
             tally.countRequest()
+            if failures.failsNext() {
+                if unavailable == nil {
+                    unavailable = context.channel.allocator.buffer(
+                        string: "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+                }
+                context.writeAndFlush(wrapOutboundOut(unavailable!), promise: nil)
+                return
+            }
             if response == nil {
                 response = context.channel.allocator.buffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
             }

@@ -18,6 +18,8 @@ struct BenchResults: Sendable {
     var rawJetStreamRounds: [ThroughputFigure] = []
     var productJetStreamRounds: [ThroughputFigure] = []
     var busBodyBytes = 0
+    /// Healthy first, then each failure rate (issue 13).
+    var partialFailures: [PartialFailureFigure] = []
 
     static let target = 0.5
 
@@ -117,6 +119,7 @@ struct BenchResults: Sendable {
         } else {
             lines.append("latency: no events arrived")
         }
+        lines += partialFailureText
         return lines.joined(separator: "\n")
     }
 
@@ -156,6 +159,7 @@ struct BenchResults: Sendable {
                 + "product rounds \(Self.rates(productJetStreamRounds)) events/s, raw rounds \(Self.rates(rawJetStreamRounds)) messages/s. "
                 + "Filling the stream took \(String(format: "%.2f", fillSeconds)) s.",
         ]
+        rows += partialFailureMarkdown
         return rows.joined(separator: "\n") + "\n"
     }
 }

@@ -121,6 +121,10 @@ struct BenchRun: Sendable {
 
         log("latency: \(settings.latencyRate) entries/s for \(settings.latencySeconds) s through the HTTP sink")
         results.latency = try await measureLatency(receiver: receiver)
+
+        if settings.partialEntries > 0 {
+            results.partialFailures = try await measurePartialFailures(receiver: receiver)
+        }
     }
 
     private func measureRawLoop(group: String) async throws -> ThroughputFigure {
@@ -139,9 +143,10 @@ struct BenchRun: Sendable {
     }
 
     /// From spawning the product to the poll that sees its group drained, start-up included.
-    private func measureProduct(label: String, group: String, sink: String) async throws -> ThroughputFigure {
+    func measureProduct(label: String, group: String, sink: String, stream: String? = nil) async throws -> ThroughputFigure {
+        let stream = stream ?? self.stream
         let manifest = BenchManifest(redisPort: redisPort, stream: stream, group: group, count: settings.readCount)
-        let (port, stream, settings) = (redisPort, self.stream, self.settings)
+        let (port, settings) = (redisPort, self.settings)
         let start = MonotonicClock.now()
         let product = try ProductProcess.start(
             executable: settings.productExecutable, manifest: manifest, sink: sink,

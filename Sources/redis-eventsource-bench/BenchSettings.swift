@@ -17,6 +17,10 @@ struct BenchSettings: Sendable {
     var jetStreamWindow = JetStreamSinkOptions.defaultPublishWindow
     var latencyRate = 1_000
     var latencySeconds = 10
+    /// Entries for each run of the partial-failure figure (issue 13); 0 skips it.
+    var partialEntries = 20_000
+    /// The receiver's 503 rates for the partial-failure figure, each against a healthy run.
+    var failureRates = [0.05, 0.10, 0.30]
     /// The most any one phase may take before its figure is reported as partial.
     var phaseTimeout = 90.0
     var workDirectory: String

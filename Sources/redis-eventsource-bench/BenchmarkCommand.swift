@@ -28,6 +28,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Entries per second for the latency figure.")
     var latencyRate = 1_000
 
+    @Option(help: "Entries per run of the partial-failure figure (receiver answering 503 at random); 0 skips it.")
+    var partialEntries = 20_000
+
     @Option(help: "Also write the results as Markdown to this file.")
     var markdown: String?
 
@@ -59,7 +62,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         let settings = BenchSettings(
             productExecutable: executable, entries: entries, stdoutRounds: max(1, rounds), wrkSeconds: wrkSeconds, latencyRate: latencyRate,
-            latencySeconds: latencySeconds, workDirectory: workDirectory)
+            latencySeconds: latencySeconds, partialEntries: max(0, partialEntries), workDirectory: workDirectory)
 
         let redis = try RedisProcess.start(in: workDirectory)
         let results: BenchResults

@@ -169,7 +169,7 @@ import Testing
         #expect(consumer.batchFinished(fromStart, failed) == .sleep(.milliseconds(200)))
         #expect(consumer.sleepFinished() == .read(fromStart, block: nil))
         // The sink recovers: the replay delivers everything, the next replay is empty, new reads resume.
-        let delivered = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"])
+        let delivered = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"], delivered: 2)
         #expect(consumer.batchFinished(fromStart, delivered) == .read(.pending(after: ["A": "1-0", "B": "0"]), block: nil))
         #expect(consumer.phase == .consuming)
         #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
@@ -187,6 +187,41 @@ import Testing
         #expect(consumer.batchFinished(.new, refused) == .read(.new, block: .milliseconds(100)))
         clock.advance(by: .milliseconds(150))
         #expect(consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:])) == .read(fromStart, block: nil))
+    }
+
+    @Test func eventsFailingWhileOthersGoThroughRetryOnTheirOwnScheduleAndReadsGoOn() {
+        let clock = TestClock()
+        var consumer = machine(now: { clock.now })
+        _ = consumer.groupsReady()
+        _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
+        let partly = ConsumerStateMachine.BatchResult(
+            entryCount: 10, lastIDs: ["A": "10-0"], entriesLeftPending: true, delivered: 7, retryIn: .milliseconds(250))
+        // No adapter-wide backoff: new reads go on, blocking no longer than until the retry is due.
+        #expect(consumer.batchFinished(.new, partly) == .read(.new, block: .milliseconds(250)))
+        #expect(consumer.phase == .consuming)
+        // A later failure due sooner brings the replay forward; one due later does not delay it.
+        clock.advance(by: .milliseconds(50))
+        let sooner = ConsumerStateMachine.BatchResult(
+            entryCount: 10, lastIDs: ["A": "20-0"], entriesLeftPending: true, delivered: 9, retryIn: .milliseconds(100))
+        #expect(consumer.batchFinished(.new, sooner) == .read(.new, block: .milliseconds(100)))
+        let later = ConsumerStateMachine.BatchResult(
+            entryCount: 10, lastIDs: ["A": "30-0"], entriesLeftPending: true, delivered: 9, retryIn: .seconds(5))
+        #expect(consumer.batchFinished(.new, later) == .read(.new, block: .milliseconds(100)))
+        clock.advance(by: .milliseconds(100))
+        #expect(consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:])) == .read(fromStart, block: nil))
+    }
+
+    @Test func aBatchThatDeliveredSomethingResetsTheAdapterWideBackoff() {
+        var consumer = machine()
+        _ = consumer.groupsReady()
+        let failed = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"], sinkFailed: true)
+        #expect(consumer.batchFinished(.new, failed) == .sleep(.milliseconds(100)))
+        #expect(consumer.batchFinished(fromStart, failed) == .sleep(.milliseconds(200)))
+        let partly = ConsumerStateMachine.BatchResult(
+            entryCount: 2, lastIDs: ["A": "1-0"], entriesLeftPending: true, delivered: 1, retryIn: .milliseconds(300))
+        _ = consumer.batchFinished(fromStart, partly)
+        #expect(consumer.phase == .consuming)
+        #expect(consumer.batchFinished(.new, failed) == .sleep(.milliseconds(100)))
     }
 
     @Test func aBrokenConnectionBacksOffThenReconnects() {

@@ -11,6 +11,8 @@ final class RecordingSink: EventSink, Sendable {
         var attempts = 0
         var failuresLeft = 0
         var rejectAll = false
+        /// Attempt numbers (from 1) that fail as retryable.
+        var failingAttempts: Set<Int> = []
     }
 
     private let state = Mutex(State())
@@ -23,6 +25,11 @@ final class RecordingSink: EventSink, Sendable {
         state.withLock { $0.failuresLeft = count }
     }
 
+    /// These attempts (counted from 1 over the sink's life) fail as retryable.
+    func failAttempts(_ numbers: Set<Int>) {
+        state.withLock { $0.failingAttempts = numbers }
+    }
+
     func rejectEverything(_ reject: Bool) {
         state.withLock { $0.rejectAll = reject }
     }
@@ -31,6 +38,7 @@ final class RecordingSink: EventSink, Sendable {
         state.withLock { state in
             state.attempts += 1
             if state.rejectAll { return .rejected(reason: "test rejects") }
+            if state.failingAttempts.contains(state.attempts) { return .retryable(reason: "test failure") }
             if state.failuresLeft > 0 {
                 state.failuresLeft -= 1
                 return .retryable(reason: "test failure")

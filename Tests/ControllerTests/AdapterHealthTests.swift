@@ -41,8 +41,8 @@ import TestSupport
                 }
 
                 _ = try await client.xadd("FOO", [("message", "hello")])
-                let labels = "eventsource_name=\"\(name)\",event_name=\"example\""
-                let identity = "namespace=\"test\",\(labels)"
+                let labels = "namespace=\"test\",eventsource_name=\"\(name)\",event_name=\"example\""
+                let identity = labels
                 let expected = [
                     "argo_events_events_sent_total{\(labels)} 1",
                     "argo_events_event_processing_duration_milliseconds_count{\(labels)} 1",
@@ -94,7 +94,7 @@ import TestSupport
                     return response.status == 503 && response.body.contains("is Connecting (")
                 }
                 let lines = try await CurlRequest.send(port: port, path: "/metrics").lines
-                #expect(lines.contains("redis_eventsource_connected{eventsource_name=\"\(name)\",event_name=\"example\"} 0.0"))
+                #expect(lines.contains("redis_eventsource_connected{namespace=\"test\",eventsource_name=\"\(name)\",event_name=\"example\"} 0.0"))
                 #expect(!lines.contains { $0.hasPrefix("redis_eventsource_pending_entries{namespace=\"test\",eventsource_name=\"\(name)\"") })
             }
         } catch {

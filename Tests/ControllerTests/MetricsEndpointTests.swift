@@ -21,7 +21,7 @@ import TestSupport
     @Test func adapterCountersRenderUnderArgosNamesAndLabels() async throws {
         let registry = MetricsBootstrap.bootstrap()
         let name = "counters-\(UUID().uuidString.prefix(8))"
-        let labels = [("eventsource_name", name), ("event_name", "example")]
+        let labels = [("namespace", "ns"), ("eventsource_name", name), ("event_name", "example")]
         let counts = [
             "argo_events_events_sent_total": 3, "argo_events_events_sent_failed_total": 2,
             "argo_events_events_processing_failed_total": 1, "redis_eventsource_dead_lettered_total": 4,
@@ -34,7 +34,7 @@ import TestSupport
         try await RunningHealthServer.with(metrics: MetricsExposition(registry: registry)) { port in
             let response = try await CurlRequest.send(port: port, path: "/metrics")
             for (metric, count) in counts {
-                #expect(response.lines.contains("\(metric){eventsource_name=\"\(name)\",event_name=\"example\"} \(count)"))
+                #expect(response.lines.contains("\(metric){namespace=\"ns\",eventsource_name=\"\(name)\",event_name=\"example\"} \(count)"))
                 #expect(response.lines.contains("# TYPE \(metric) counter"))
             }
         }
@@ -45,13 +45,14 @@ import TestSupport
         MetricsBootstrap.bootstrap()
         let timer = Timer(
             label: "argo_events_event_processing_duration_milliseconds",
-            dimensions: [("eventsource_name", name), ("event_name", "example")], preferredDisplayUnit: .milliseconds)
+            dimensions: [("namespace", "ns"), ("eventsource_name", name), ("event_name", "example")],
+            preferredDisplayUnit: .milliseconds)
         timer.record(duration: .milliseconds(250))
         timer.record(duration: .microseconds(700))
         try await RunningHealthServer.with { port in
             let lines = try await CurlRequest.send(port: port, path: "/metrics").lines
             let metric = "argo_events_event_processing_duration_milliseconds"
-            let labels = "eventsource_name=\"\(name)\",event_name=\"example\""
+            let labels = "namespace=\"ns\",eventsource_name=\"\(name)\",event_name=\"example\""
             #expect(lines.contains("# TYPE \(metric) histogram"))
             #expect(lines.contains("\(metric)_sum{\(labels)} 250.7"))
             #expect(lines.contains("\(metric)_count{\(labels)} 2"))
@@ -90,12 +91,14 @@ import TestSupport
             #expect(lines.contains("redis_eventsource_adapter_phase{\(identity),phase=\"Consuming\"} 1"))
             #expect(lines.contains("redis_eventsource_adapter_phase{\(identity),phase=\"Retrying\"} 0"))
             #expect(lines.contains("redis_eventsource_adapters_running 1"))
+            #expect(lines.contains("argo_events_event_service_running_total{namespace=\"ns\",eventsource_name=\"\(name)\"} 1"))
 
             state.reports = [
                 report(name, event: "orders", phase: .retrying, pending: ["A": 9, "B": 0], lag: ["A": nil, "B": 2]),
                 report(name, event: "stopped", phase: .stopped),
             ]
             let next = try await CurlRequest.send(port: port, path: "/metrics").lines
+            #expect(next.contains("argo_events_event_service_running_total{namespace=\"ns\",eventsource_name=\"\(name)\"} 1"))
             #expect(next.contains("redis_eventsource_pending_entries{\(identity),stream=\"A\"} 9"))
             #expect(!next.contains { $0.hasPrefix("redis_eventsource_group_lag{\(identity),stream=\"A\"}") })
             #expect(next.contains("redis_eventsource_group_lag{\(identity),stream=\"B\"} 2"))
@@ -107,6 +110,7 @@ import TestSupport
             let empty = try await CurlRequest.send(port: port, path: "/metrics").lines
             #expect(!empty.contains { $0.contains(name) && $0.hasPrefix("redis_eventsource_pending_entries") })
             #expect(empty.contains("redis_eventsource_adapters_running 0"))
+            #expect(!empty.contains { $0.contains(name) })
             #expect(empty.contains("# TYPE redis_eventsource_group_lag gauge"))
         }
     }

@@ -28,25 +28,45 @@ import TestSupport
         return granted
     }
 
-    /// Every call the controller makes, as group/resource/verb.
-    static let controllerCalls: Set<String> = [
-        "argoproj.io/eventsources/list", "argoproj.io/eventsources/watch", "argoproj.io/eventsources/status/patch",
-        "/secrets/list", "/secrets/watch", "events.k8s.io/events/create",
-        "argoproj.io/eventbus/list", "argoproj.io/eventbus/watch",
+    /// Every call the controller makes to the API, by where it is made, as `group/resource/verb`.
+    static let controllerCallPaths: [(path: String, grants: [String])] = [
+        ("EventSource watcher (ResourceWatcher: list, then watch)",
+         ["argoproj.io/eventsources/list", "argoproj.io/eventsources/watch"]),
+        ("StatusWriter through the status subresource", ["argoproj.io/eventsources/status/patch"]),
+        ("StatusWriter through the main resource, when the CRD has no status subresource",
+         ["argoproj.io/eventsources/patch"]),
+        ("Secret watcher (ResourceWatcher: list, then watch)", ["/secrets/list", "/secrets/watch"]),
+        ("EventSourceController: fetch a newly referenced Secret once", ["/secrets/get"]),
+        ("EventRecorder", ["events.k8s.io/events/create"]),
+        ("EventBus watcher (ResourceWatcher: list, then watch)", ["argoproj.io/eventbus/list", "argoproj.io/eventbus/watch"]),
     ]
-    static let leaseCalls: Set<String> = [
-        "coordination.k8s.io/leases/get", "coordination.k8s.io/leases/create", "coordination.k8s.io/leases/update",
+    static let leaseCallPaths: [(path: String, grants: [String])] = [
+        ("LeaderElector: read the lease", ["coordination.k8s.io/leases/get"]),
+        ("LeaderElector: take a missing lease", ["coordination.k8s.io/leases/create"]),
+        ("LeaderElector: renew, take over or release", ["coordination.k8s.io/leases/update"]),
     ]
+    static let controllerCalls = Set(controllerCallPaths.flatMap(\.grants))
+    static let leaseCalls = Set(leaseCallPaths.flatMap(\.grants))
 
     private func object(_ all: [JSONValue], kind: String, name: String) -> JSONValue? {
         all.first { $0["kind"]?.stringValue == kind && $0["metadata"]?["name"]?.stringValue == name }
     }
 
-    @Test func theRolesCoverEveryCallTheControllerMakes() async throws {
+    /// Each call path is granted, and nothing is granted that no path calls.
+    static func expectExactly(_ paths: [(path: String, grants: [String])], granted: Set<String>, in role: String) {
+        for call in paths {
+            #expect(Set(call.grants).isSubset(of: granted), "\(role) does not grant: \(call.path)")
+        }
+        let extra = granted.subtracting(paths.flatMap(\.grants))
+        #expect(extra.isEmpty, "\(role) grants what no call needs: \(extra.sorted())")
+    }
+
+    @Test func theRolesGrantExactlyTheCallsTheControllerMakes() async throws {
         let all = try await Self.rendered()
-        #expect(Self.controllerCalls.isSubset(of: Self.grants(object(all, kind: "ClusterRole", name: "redis-eventsource"))))
+        let clusterRole = object(all, kind: "ClusterRole", name: "redis-eventsource")
+        Self.expectExactly(Self.controllerCallPaths, granted: Self.grants(clusterRole), in: "ClusterRole")
         let leaseRole = object(all, kind: "Role", name: "redis-eventsource-leader-election")
-        #expect(Self.leaseCalls.isSubset(of: Self.grants(leaseRole)))
+        Self.expectExactly(Self.leaseCallPaths, granted: Self.grants(leaseRole), in: "leader-election Role")
         #expect(leaseRole?["metadata"]?["namespace"] == "redis-eventsource")
     }
 
@@ -122,7 +142,7 @@ import TestSupport
         #expect(!all.contains { $0["kind"] == "ClusterRole" && Self.grants($0).contains("/secrets/list") })
         let role = try #require(object(all, kind: "Role", name: "redis-eventsource"))
         #expect(role["metadata"]?["namespace"] == "redis-eventsource")
-        #expect(Self.controllerCalls.isSubset(of: Self.grants(role)))
+        Self.expectExactly(Self.controllerCallPaths, granted: Self.grants(role), in: "namespaced Role")
         let binding = try #require(object(all, kind: "RoleBinding", name: "redis-eventsource"))
         #expect(binding["roleRef"]?["kind"] == "Role")
         let args = object(all, kind: "Deployment", name: "redis-eventsource")?["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["args"]
