@@ -366,14 +366,17 @@ final class AdapterWorker {
                 lastForwardedTime = entry.milliseconds ?? lastForwardedTime
             case .retryable(let reason, let hint)?:
                 batch.failures += 1
-                if try deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection) {
-                    // Acknowledged with its dead-letter record.
-                } else if holdsBack {
+                let dead = try deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection)
+                if holdsBack {
+                    // The sink as a whole is failing, whether or not this entry was used up: back off
+                    // and replay, so the entries behind it are offered again.
                     batch.sinkFailed = true
                     batch.retryAfter = max(batch.retryAfter ?? .zero, hint ?? .zero)
-                    retries.forget(entry)
-                    logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry: \(reason)")
-                } else {
+                    if !dead {
+                        retries.forget(entry)
+                        logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry: \(reason)")
+                    }
+                } else if !dead {
                     batch.leavePending(retryIn: retries.failed(entry, retryAfter: hint, now: now))
                     logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry it alone: \(reason)")
                 }
@@ -386,6 +389,10 @@ final class AdapterWorker {
                 }
                 recordFailure("sink rejected an event: \(reason)")
             }
+        }
+        if outcomes.contains(where: { $0 == nil }) && !batch.sinkFailed {
+            // Untried entries with no backoff to replay them: offer them again at once.
+            batch.leavePending(retryIn: .zero)
         }
         if forwarded > 0 {
             metrics.sent.increment(by: forwarded)

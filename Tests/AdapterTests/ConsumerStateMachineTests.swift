@@ -192,7 +192,7 @@ import Testing
     @Test func eventsFailingWhileOthersGoThroughRetryOnTheirOwnScheduleAndReadsGoOn() {
         let clock = TestClock()
         var consumer = machine(now: { clock.now })
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         let partly = ConsumerStateMachine.BatchResult(
             entryCount: 10, lastIDs: ["A": "10-0"], entriesLeftPending: true, delivered: 7, retryIn: .milliseconds(250))
@@ -213,7 +213,7 @@ import Testing
 
     @Test func aBatchThatDeliveredSomethingResetsTheAdapterWideBackoff() {
         var consumer = machine()
-        _ = consumer.groupsReady()
+        _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         let failed = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"], sinkFailed: true)
         #expect(consumer.batchFinished(.new, failed) == .sleep(.milliseconds(100)))
         #expect(consumer.batchFinished(fromStart, failed) == .sleep(.milliseconds(200)))

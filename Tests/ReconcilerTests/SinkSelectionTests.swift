@@ -45,7 +45,7 @@ import Testing
     @Test func specSinkComesFirst() throws {
         let state = DesiredState.build(
             try eventSource(sink: "http://127.0.0.1:9/"), secrets: credentials, defaultSink: SinkSpec(uri: "stdout"),
-            consumerName: "pod", eventBus: try bus(exotic))
+            replicaName: "pod", eventBus: try bus(exotic))
         let configuration = try #require(state.adapters.values.first)
         #expect(configuration.eventBus == nil)
         #expect(configuration.sinkDescription == "http://127.0.0.1:9/")
@@ -53,7 +53,7 @@ import Testing
 
     @Test func anExistingEventBusComesBeforeTheDefaultSink() throws {
         let state = DesiredState.build(
-            try eventSource(), secrets: credentials, defaultSink: SinkSpec(uri: "stdout"), consumerName: "pod",
+            try eventSource(), secrets: credentials, defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod",
             eventBus: try bus(exotic))
         let configuration = try #require(state.adapters.values.first)
         let endpoint = try #require(configuration.eventBus)
@@ -65,12 +65,12 @@ import Testing
 
     @Test func withoutAnEventBusTheDefaultSinkIsUsed() throws {
         let state = DesiredState.build(
-            try eventSource(), secrets: credentials, defaultSink: SinkSpec(uri: "stdout"), consumerName: "pod", eventBus: nil)
+            try eventSource(), secrets: credentials, defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod", eventBus: nil)
         #expect(state.adapters.values.first?.sinkDescription == "stdout")
     }
 
     @Test func withNothingTheEntryWaitsWithAReason() throws {
-        let state = DesiredState.build(try eventSource(), secrets: credentials, defaultSink: nil, consumerName: "pod")
+        let state = DesiredState.build(try eventSource(), secrets: credentials, defaultSink: nil, replicaName: "pod")
         #expect(state.adapters.isEmpty)
         #expect(state.problems["a"] == .noSink)
         #expect(state.problems["a"]?.message.contains("EventBus") == true)
@@ -83,7 +83,7 @@ import Testing
 
     @Test func aMissingAccessSecretIsReported() throws {
         let state = DesiredState.build(
-            try eventSource(), secrets: SecretSnapshot(), defaultSink: SinkSpec(uri: "stdout"), consumerName: "pod",
+            try eventSource(), secrets: SecretSnapshot(), defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod",
             eventBus: try bus(exotic))
         #expect(state.adapters.isEmpty)
         #expect(state.problems["a"]?.reason == "SecretMissing")
@@ -92,7 +92,7 @@ import Testing
     @Test func credentialsThatAreNotAuthYAMLAreReportedWithoutTheirValue() throws {
         let broken = SecretSnapshot(secrets: ["ns": ["nats-auth": ["auth.yaml": Array("password: hunter2\n".utf8)]]])
         let state = DesiredState.build(
-            try eventSource(), secrets: broken, defaultSink: nil, consumerName: "pod", eventBus: try bus(exotic))
+            try eventSource(), secrets: broken, defaultSink: nil, replicaName: "pod", eventBus: try bus(exotic))
         let problem = try #require(state.problems["a"])
         #expect(problem.reason == "EventBusUnusable")
         #expect(problem.message.contains("no username"))
@@ -108,7 +108,7 @@ import Testing
             spec: {kafka: {url: "kafka:9092"}}
             """)
         let state = DesiredState.build(
-            try eventSource(), secrets: credentials, defaultSink: SinkSpec(uri: "stdout"), consumerName: "pod", eventBus: kafka)
+            try eventSource(), secrets: credentials, defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod", eventBus: kafka)
         #expect(state.adapters.isEmpty)
         #expect(state.problems["a"]?.reason == "EventBusUnusable")
         #expect(state.problems["a"]?.message.contains("Kafka") == true)
