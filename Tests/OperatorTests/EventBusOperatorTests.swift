@@ -99,7 +99,7 @@ import TestSupport
     private func applyArgoCRDs(_ fixture: OperatorFixture) async throws {
         try await fixture.apply(Self.argoEventSourceCRD)
         let eventBusCRD = BuiltProducts.repositoryRoot.appendingPathComponent("manifests/crds/argoproj.io_eventbus.yaml").path
-        try await fixture.kubectl.succeed(["apply", "--validate=false", "-f", eventBusCRD])
+        try await fixture.kubectl.succeed(["apply", "-f", eventBusCRD])
     }
 
     private func reader(_ nats: NatsServer, password: String) async throws -> JetStreamTestReader {
