@@ -7,23 +7,6 @@ import Testing
 /// `explain`, protobuf `create`, the usual table columns, and the deploy manifests (issue 11 §2).
 @Suite(.serialized, .enabled(if: Kubectl.isInstalled, "kubectl is not installed"))
 struct KubectlLikeAClusterTests {
-    private func withKubectl(
-        _ arguments: [String] = [], _ body: (KubeTestServerProcess, Kubectl) async throws -> Void
-    ) async throws {
-        let server = try await KubeTestServerProcess(arguments: arguments)
-        defer { server.stop() }
-        let kubectl = Kubectl(kubeconfig: server.kubeconfigPath, cacheDirectory: server.directory.appendingPathComponent("cache").path)
-        try await body(server, kubectl)
-    }
-
-    private func write(_ server: KubeTestServerProcess, _ name: String, _ text: String) throws -> String {
-        let path = server.directory.appendingPathComponent(name).path
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     private func repositoryFile(_ path: String) -> String {
         BuiltProducts.repositoryRoot.appendingPathComponent(path).path
     }
@@ -34,12 +17,12 @@ struct KubectlLikeAClusterTests {
     }
 
     @Test func applyValidatesAgainstTheCRDSchemaAsARealServerDoes() async throws {
-        try await withKubectl { server, kubectl in
+        try await KubectlSession.with { server, kubectl in
             try await applyEventSourceCRD(kubectl)
             let example = try await kubectl.succeed(["apply", "-f", repositoryFile("manifests/examples/redis-streams.yaml")])
             #expect(example.contains("eventsource.argoproj.io/redis-stream created"))
 
-            let invalid = try write(server, "invalid.yaml", """
+            let invalid = try KubectlSession.write(server, "invalid.yaml", """
                 apiVersion: argoproj.io/v1alpha1
                 kind: EventSource
                 metadata: {name: bad}
@@ -62,8 +45,8 @@ struct KubectlLikeAClusterTests {
             // The EventSource CRD preserves unknown fields (the controller warns about them), so a CRD
             // with a closed schema shows the rest: kubectl's default --validate=strict refuses an
             // undeclared field, and the server prunes it otherwise.
-            _ = try await kubectl.succeed(["apply", "-f", try write(server, "servicemonitor-crd.yaml", Self.serviceMonitorCRD)])
-            let unknownField = try write(server, "unknown.yaml", """
+            _ = try await kubectl.succeed(["apply", "-f", try KubectlSession.write(server, "servicemonitor-crd.yaml", Self.serviceMonitorCRD)])
+            let unknownField = try KubectlSession.write(server, "unknown.yaml", """
                 apiVersion: monitoring.coreos.com/v1
                 kind: ServiceMonitor
                 metadata: {name: typo}
@@ -86,7 +69,7 @@ struct KubectlLikeAClusterTests {
     }
 
     @Test func explainReadsTheCRDSchema() async throws {
-        try await withKubectl { _, kubectl in
+        try await KubectlSession.with { _, kubectl in
             try await applyEventSourceCRD(kubectl)
             let explained = try await kubectl.succeed(["explain", "eventsource.spec.redisStream"])
             #expect(explained.contains("KIND:       EventSource"), "\(explained)")
@@ -99,7 +82,7 @@ struct KubectlLikeAClusterTests {
     }
 
     @Test func createNamespaceSecretAndConfigMapOverProtobuf() async throws {
-        try await withKubectl { _, kubectl in
+        try await KubectlSession.with { _, kubectl in
             #expect(try await kubectl.succeed(["create", "namespace", "team-a"]).contains("namespace/team-a created"))
             _ = try await kubectl.succeed(["create", "secret", "generic", "redis-auth", "-n", "team-a", "--from-literal=password=s3cret"])
             _ = try await kubectl.succeed(["create", "configmap", "settings", "-n", "team-a", "--from-literal=mode=fast", "--from-literal=size=3"])
@@ -118,8 +101,8 @@ struct KubectlLikeAClusterTests {
     }
 
     @Test func getEventsShowsTheUsualColumns() async throws {
-        try await withKubectl { server, kubectl in
-            let event = try write(server, "event.yaml", """
+        try await KubectlSession.with { server, kubectl in
+            let event = try KubectlSession.write(server, "event.yaml", """
                 apiVersion: v1
                 kind: Event
                 metadata: {name: redis-stream.1, namespace: default}
@@ -153,7 +136,7 @@ struct KubectlLikeAClusterTests {
     @Test func applyDashKOfTheManifestsReadBackReapplyAndDelete() async throws {
         // The namespace stays Terminating for the whole test, as slow clusters keep it, so the deletes
         // of its contents that kubectl sends after it always find them.
-        try await withKubectl(["--namespace-termination-seconds", "3600"]) { server, kubectl in
+        try await KubectlSession.with(["--namespace-termination-seconds", "3600"]) { server, kubectl in
             let manifests = repositoryFile("manifests")
             let applied = try await kubectl.succeed(["apply", "-k", manifests])
             for expected in [
@@ -177,10 +160,10 @@ struct KubectlLikeAClusterTests {
             // An overlay with the optional components (a ServiceMonitor once its CRD is there, a
             // NetworkPolicy) and a new image: the re-apply is a strategic merge patch, in which the
             // containers merge by name and what the patch leaves out stays.
-            _ = try await kubectl.succeed(["apply", "-f", try write(server, "servicemonitor-crd.yaml", Self.serviceMonitorCRD)])
+            _ = try await kubectl.succeed(["apply", "-f", try KubectlSession.write(server, "servicemonitor-crd.yaml", Self.serviceMonitorCRD)])
             let overlay = server.directory.appendingPathComponent("overlay").path
             let up = relative(manifests, from: overlay)
-            _ = try write(server, "overlay/kustomization.yaml", """
+            _ = try KubectlSession.write(server, "overlay/kustomization.yaml", """
                 apiVersion: kustomize.config.k8s.io/v1beta1
                 kind: Kustomization
                 resources: [\(up)/base]

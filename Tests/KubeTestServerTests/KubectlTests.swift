@@ -7,34 +7,18 @@ import Testing
 /// for the commands a person uses while running the operator.
 @Suite(.serialized, .enabled(if: Kubectl.isInstalled, "kubectl is not installed"))
 struct KubectlTests {
-    /// A server process, kubectl for it, and a folder for manifests.
-    private func withKubectl(
-        _ arguments: [String] = [], _ body: (KubeTestServerProcess, Kubectl) async throws -> Void
-    ) async throws {
-        let server = try await KubeTestServerProcess(arguments: arguments)
-        defer { server.stop() }
-        let kubectl = Kubectl(kubeconfig: server.kubeconfigPath, cacheDirectory: server.directory.appendingPathComponent("cache").path)
-        try await body(server, kubectl)
-    }
-
-    private func manifest(_ server: KubeTestServerProcess, _ name: String, _ text: String) throws -> String {
-        let path = server.directory.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     private func json(_ text: String) throws -> JSONValue {
         try JSONParser.parse(text)
     }
 
     @Test func applyGetPatchDescribeAndDelete() async throws {
-        try await withKubectl { server, kubectl in
-            let crd = try manifest(server, "crd.yaml", widgetDefinitionYAML)
+        try await KubectlSession.with { server, kubectl in
+            let crd = try KubectlSession.write(server, "crd.yaml", widgetDefinitionYAML)
             #expect(try await kubectl.succeed(["apply", "-f", crd]).contains("created"))
             let resources = try await kubectl.succeed(["api-resources", "--api-group=example.com"])
             #expect(resources.contains("widgets") && resources.contains("wd") && resources.contains("Widget"))
 
-            let widgets = try manifest(server, "widgets.yaml", widgetYAML("w1", size: 3) + "---\n" + widgetYAML("w2", size: 5))
+            let widgets = try KubectlSession.write(server, "widgets.yaml", widgetYAML("w1", size: 3) + "---\n" + widgetYAML("w2", size: 5))
             let applied = try await kubectl.succeed(["apply", "-f", widgets])
             #expect(applied.contains("widget.example.com/w1 created") && applied.contains("widget.example.com/w2 created"))
 
@@ -71,7 +55,7 @@ struct KubectlTests {
 
             // describe shows the object and the Events about it.
             let uid = try #require(reapplied["metadata"]?["uid"]?.stringValue)
-            let event = try manifest(server, "event.yaml", """
+            let event = try KubectlSession.write(server, "event.yaml", """
                 apiVersion: events.k8s.io/v1
                 kind: Event
                 metadata: {name: w1.event1, namespace: default}
@@ -94,7 +78,7 @@ struct KubectlTests {
             #expect(try await kubectl.succeed(["delete", "widget", "w2"]).contains("deleted"))
             let gone = try await kubectl.run(["get", "widget", "w2"])
             #expect(gone.exitCode != 0 && gone.errorOutput.contains("NotFound"))
-            let held = try manifest(server, "held.yaml", widgetYAML("held", size: 1, finalizers: ["example.com/cleanup"]))
+            let held = try KubectlSession.write(server, "held.yaml", widgetYAML("held", size: 1, finalizers: ["example.com/cleanup"]))
             _ = try await kubectl.succeed(["apply", "-f", held])
             _ = try await kubectl.succeed(["delete", "widget", "held", "--wait=false"])
             let terminating = try json(try await kubectl.succeed(["get", "widget", "held", "-o", "json"]))
@@ -111,9 +95,9 @@ struct KubectlTests {
     }
 
     @Test func getWatchFollowsChanges() async throws {
-        try await withKubectl { server, kubectl in
-            _ = try await kubectl.succeed(["apply", "-f", try manifest(server, "crd.yaml", widgetDefinitionYAML)])
-            _ = try await kubectl.succeed(["apply", "-f", try manifest(server, "w1.yaml", widgetYAML("w1", size: 1))])
+        try await KubectlSession.with { server, kubectl in
+            _ = try await kubectl.succeed(["apply", "-f", try KubectlSession.write(server, "crd.yaml", widgetDefinitionYAML)])
+            _ = try await kubectl.succeed(["apply", "-f", try KubectlSession.write(server, "w1.yaml", widgetYAML("w1", size: 1))])
             let watch = try kubectl.start(["get", "widgets", "-w"])
             defer { watch.stop() }
             try await waitUntil("kubectl get -w to list w1") { watch.standardOutput.contains("w1") }
@@ -121,30 +105,30 @@ struct KubectlTests {
             try await waitUntil("the change to show") {
                 watch.standardOutputLines.contains { $0.hasPrefix("w1") && $0.contains("7") }
             }
-            _ = try await kubectl.succeed(["apply", "-f", try manifest(server, "w2.yaml", widgetYAML("w2", size: 2))])
+            _ = try await kubectl.succeed(["apply", "-f", try KubectlSession.write(server, "w2.yaml", widgetYAML("w2", size: 2))])
             try await waitUntil("the new object to show") { watch.standardOutputLines.contains { $0.hasPrefix("w2") } }
             #expect(watch.isRunning, "the watch is still open")
         }
     }
 
     @Test func overTLSWithATokenAndWithAClientCertificate() async throws {
-        try await withKubectl(["--tls", "--token", "kubectl-token"]) { server, kubectl in
+        try await KubectlSession.with(["--tls", "--token", "kubectl-token"]) { server, kubectl in
             #expect(server.url.hasPrefix("https://127.0.0.1:"))
             let config = try String(contentsOfFile: server.kubeconfigPath, encoding: .utf8)
             #expect(config.contains("certificate-authority-data") && config.contains("token"))
             #expect(try await kubectl.succeed(["get", "namespaces"]).contains("default"))
         }
-        try await withKubectl(["--tls"]) { server, kubectl in
+        try await KubectlSession.with(["--tls"]) { server, kubectl in
             let config = try String(contentsOfFile: server.kubeconfigPath, encoding: .utf8)
             #expect(config.contains("client-certificate-data") && !config.contains("token:"))
             #expect(try await kubectl.succeed(["get", "namespaces", "-o", "name"]).contains("namespace/kube-system"))
-            _ = try await kubectl.succeed(["apply", "-f", try manifest(server, "crd.yaml", widgetDefinitionYAML)])
+            _ = try await kubectl.succeed(["apply", "-f", try KubectlSession.write(server, "crd.yaml", widgetDefinitionYAML)])
             #expect(try await kubectl.succeed(["get", "crd"]).contains("widgets.example.com"))
         }
     }
 
     @Test func faultFlagsOnTheCommandLine() async throws {
-        try await withKubectl(["--error-fraction", "1"]) { _, kubectl in
+        try await KubectlSession.with(["--error-fraction", "1"]) { _, kubectl in
             let result = try await kubectl.run(["get", "--raw", "/api/v1/namespaces"])
             #expect(result.exitCode != 0)
             #expect(result.errorOutput.contains("Internal") || result.errorOutput.contains("500"))
