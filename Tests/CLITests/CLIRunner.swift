@@ -27,11 +27,7 @@ enum CLIRunner {
 
     /// Writes a manifest into a fresh temporary folder and returns its path.
     static func manifest(_ text: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("es-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("eventsource.yaml")
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        return file.path
+        try TemporaryManifest.write(text)
     }
 
     static func eventSource(port: Int, extra: String = "", streams: String = "[FOO]") -> String {

@@ -9,10 +9,7 @@ import TestSupport
     static let subject = "default.redis-stream.example"
 
     private func manifest(redisPort: Int, extra: String = "") throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("es-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("eventsource.yaml")
-        let text = """
+        try TemporaryManifest.write("""
             apiVersion: argoproj.io/v1alpha1
             kind: EventSource
             metadata:
@@ -25,9 +22,7 @@ import TestSupport
                   streams: [FOO]
                   maxMsgCountPerRead: 50
             \(extra)
-            """
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        return file.path
+            """)
     }
 
     private func authFile(user: String, password: String) throws -> String {
