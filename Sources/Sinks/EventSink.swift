@@ -16,6 +16,10 @@ public protocol EventSink: AnyObject {
     /// deliver a batch at once (one write, parallel requests); an event counts as delivered only
     /// once it is durably handed over, since the adapter acknowledges it right after.
     func deliver(batch events: [CloudEvent]) -> [DeliveryOutcome?]
+    /// Hands a batch over without blocking the caller, which is an event-loop thread shared by many
+    /// adapters. `completion` runs exactly once, on any thread, with one outcome per event in the
+    /// order given (nil: not tried), under the same rules as `deliver(batch:)`.
+    func submit(batch events: [CloudEvent], completion: @escaping @Sendable ([DeliveryOutcome?]) -> Void)
     /// Releases connections; called once when the adapter stops.
     func close()
     /// Whether the sink hands events over in the order given (stdout does). For such a sink a
@@ -25,6 +29,11 @@ public protocol EventSink: AnyObject {
 }
 
 extension EventSink {
+    /// Until a sink has a non-blocking path of its own, it delivers on the caller's thread.
+    public func submit(batch events: [CloudEvent], completion: @escaping @Sendable ([DeliveryOutcome?]) -> Void) {
+        completion(deliver(batch: events))
+    }
+
     /// Order is the safe assumption for a sink that does not say otherwise.
     public var keepsOrder: Bool { true }
 
