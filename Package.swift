@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "ProcessSpawning", dependencies: ["CProcessSpawn"], swiftSettings: strict),
 
         .target(name: "StructuredData", dependencies: ["CYAML"], swiftSettings: strict),
+        // Backoff and an injectable clock: no dependencies, so every layer can use them.
+        .target(name: "Timing", swiftSettings: strict),
         .target(name: "FilterExpression", dependencies: ["CPCRE2", "COpenSSL"], swiftSettings: strict),
         .target(name: "EventSourceAPI", dependencies: ["StructuredData", "FilterExpression"], swiftSettings: strict),
         .target(
@@ -58,7 +60,7 @@ let package = Package(
         .target(name: "Reconciler", dependencies: ["EventSourceAPI", "Adapter", "Sinks", "StructuredData"], swiftSettings: strict),
         .target(
             name: "KubeClient",
-            dependencies: ["StructuredData", "CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StructuredData", "Timing", "CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -85,7 +87,7 @@ let package = Package(
         .target(
             name: "Controller",
             dependencies: [
-                "Adapter", "Sinks", "Reconciler", "KubeClient", "EventSourceAPI",
+                "Adapter", "Sinks", "Reconciler", "KubeClient", "EventSourceAPI", "Timing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -137,7 +139,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "StructuredData", "Adapter", "Sinks", "EventSourceAPI", "CNats", "ProcessSpawning",
+                "StructuredData", "Adapter", "Sinks", "EventSourceAPI", "CNats", "ProcessSpawning", "Timing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -158,8 +160,14 @@ let package = Package(
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ControllerTests", dependencies: ["Sinks", "Controller", "Adapter", "TestSupport"], swiftSettings: strict),
+            name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport", "Timing"], swiftSettings: strict),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "Sinks", "Controller", "Adapter", "TestSupport", "Timing", "KubeClient", "KubeTestServer", "Reconciler",
+                "StructuredData", "EventSourceAPI",
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "KubeTestServerTests", dependencies: ["KubeTestServer", "StructuredData", "TestSupport"],
             swiftSettings: strict),

@@ -100,16 +100,19 @@ public actor AdapterSupervisor {
         return adapter
     }
 
-    /// Stops every adapter, draining them in parallel, for shutdown.
-    public func stopAll(within timeout: Duration) async -> Bool {
+    /// Stops every adapter, draining them in parallel, for shutdown. Returns false when cancelled
+    /// (the service group's shutdown limit) before all of them had stopped.
+    public func stopAll() async -> Bool {
         let adapters = Array(running.values)
         running.removeAll()
         byObject.removeAll()
         groupSharing = [:]
         live.withLock { $0.removeAll() }
-        let stopped = await AdapterSetService.stopAll(adapters, within: timeout)
+        for adapter in adapters { adapter.requestStop() }
+        // Waiting ends early on cancellation; what was not acknowledged stays pending in Redis.
+        for adapter in adapters where !Task.isCancelled { await adapter.waitUntilStopped() }
         for adapter in adapters { adapter.removeMetricSeries() }
-        return stopped
+        return !Task.isCancelled
     }
 
     private static func drain(_ adapters: [StreamAdapter]) async {

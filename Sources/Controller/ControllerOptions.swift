@@ -15,21 +15,22 @@ public struct ControllerOptions: Sendable {
     public var leaderElection: LeaderElectionOptions?
     public var workers: Int
     /// How often every EventSource is looked at again: the safety net of a level-triggered
-    /// controller, and what carries counter changes into the status. Phase changes need no
-    /// resync; adapters report them at once.
+    /// controller. Phase changes need no resync (adapters report them at once), and counters
+    /// reach the status because a reconcile with running adapters asks to run again after
+    /// `statusCounterInterval`.
     public var resyncInterval: Duration
     /// Counter-only status changes are written at most this often per object.
     public var statusCounterInterval: Duration
     /// Status writes per second across all objects.
     public var statusWritesPerSecond: Double
-    /// How long shutdown may take in all.
+    /// How long graceful shutdown may take in all (the service group's limit); then it is cancelled.
     public var shutdownTimeout: Duration
     /// How sinks talk to their receivers (HTTP connections, CA file, JetStream window and login).
     public var sinkOptions: SinkOptions
 
     public init(
         namespace: String? = nil, defaultSink: SinkSpec? = nil, consumerName: String, labelSelector: String? = nil,
-        leaderElection: LeaderElectionOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(10),
+        leaderElection: LeaderElectionOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(300),
         statusCounterInterval: Duration = .seconds(10), statusWritesPerSecond: Double = 20,
         shutdownTimeout: Duration = .seconds(20), sinkOptions: SinkOptions = SinkOptions()
     ) {

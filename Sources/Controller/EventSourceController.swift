@@ -4,11 +4,12 @@ import Logging
 import Reconciler
 import ServiceLifecycle
 import Sinks
-import Synchronization
 
 /// The operator: watches EventSources and Secrets into caches, feeds a work queue, runs
-/// reconcile workers, and on SIGTERM stops watching, drains the adapters, then releases the Lease.
-public final class EventSourceController: Service, Sendable {
+/// reconcile workers. It runs as services of one `ServiceGroup` (see `services`), in the order
+/// Lease, adapters, control loop, so graceful shutdown, which goes in reverse, stops watching and
+/// working first, then drains the adapters, then releases the Lease.
+public final class EventSourceController: Sendable {
     public let options: ControllerOptions
     public let cache = ObjectCache()
     public let leadership: Leadership
@@ -19,10 +20,9 @@ public final class EventSourceController: Service, Sendable {
     private let supervisor: AdapterSupervisor
     private let statusWriter: StatusWriter
     private let reconciler: EventSourceReconciler
+    private let elector: LeaderElector?
     private let logger: Logger
     private let metrics = ControllerMetrics()
-    private let synced = Atomic<Bool>(false)
-    private let shuttingDown = ShutdownLatch()
     /// Adapters report phase changes here from their own threads; a task moves them into the queue.
     private let phaseChanges: AsyncStream<ObjectKey>
     private let phaseChangeInput: AsyncStream<ObjectKey>.Continuation
@@ -41,7 +41,16 @@ public final class EventSourceController: Service, Sendable {
                 return nil
             }
         }
-        leadership = Leadership(leading: options.leaderElection == nil)
+        elector = options.leaderElection.map { election in
+            LeaderElector(
+                client: client,
+                configuration: LeaderElectionConfiguration(
+                    leaseName: election.leaseName, namespace: election.leaseNamespace, identity: options.consumerName,
+                    leaseDuration: election.leaseDuration, renewDeadline: election.renewDeadline,
+                    retryPeriod: election.retryPeriod, releaseOnCancel: true),
+                logger: logger)
+        }
+        leadership = elector.map(Leadership.init(elector:)) ?? Leadership(leading: true)
         let (phaseChanges, phaseChangeInput) = AsyncStream.makeStream(of: ObjectKey.self, bufferingPolicy: .bufferingNewest(4096))
         self.phaseChanges = phaseChanges
         self.phaseChangeInput = phaseChangeInput
@@ -68,51 +77,67 @@ public final class EventSourceController: Service, Sendable {
 
     /// `/readyz`: ready once the first full list of EventSources is in the cache.
     public var readiness: Readiness {
-        synced.load(ordering: .acquiring) ? .ready : .notReady(reason: "waiting for the first list of EventSources")
+        cache.hasSynced ? .ready : .notReady(reason: "waiting for the first list of EventSources")
     }
 
     /// What `/metrics` reports per adapter, read without waiting for any actor.
     public var adapterReports: [AdapterReport] { supervisor.reports }
 
-    public func run() async throws {
+    /// The controller's services in start order; graceful shutdown stops them in reverse.
+    /// Put them in one `ServiceGroup` after any that should outlive them (the health server).
+    public var services: [ServiceGroupConfiguration.ServiceConfiguration] {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let elector {
+            services.append(.init(service: LeaseService(elector: elector) { [self] in await requeueAll() }, serviceName: "lease"))
+        }
+        services.append(.init(service: ClosureService { [self] in await drainAdaptersOnShutdown() }, serviceName: "adapters"))
+        services.append(.init(service: ClosureService { [self] in await runControlLoop() }, serviceName: "control-loop"))
+        return services
+    }
+
+    /// Watches, queue and workers, until graceful shutdown.
+    func runControlLoop() async {
         logger.info("controller starting", metadata: [
             "namespace": "\(options.namespace ?? "<all>")", "consumer": "\(options.consumerName)",
             "leaderElection": "\(options.leaderElection != nil)",
         ])
-        await withTaskGroup(of: Void.self) { outer in
-            if let election = options.leaderElection {
-                outer.addTask { await self.campaign(election) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.queue.runDelays() }
+            group.addTask { await self.watchEventSources() }
+            group.addTask { await self.watchSecrets() }
+            group.addTask { await self.watchEventBuses() }
+            group.addTask { await self.resync() }
+            group.addTask {
+                // A phase change shows in the status at once, not at the next resync.
+                for await key in self.phaseChanges { await self.queue.add(key) }
             }
-            await withTaskGroup(of: Void.self) { inner in
-                inner.addTask { await self.queue.runDelays() }
-                inner.addTask { await self.watchEventSources() }
-                inner.addTask { await self.watchSecrets() }
-                inner.addTask { await self.watchEventBuses() }
-                inner.addTask { await self.resync() }
-                inner.addTask {
-                    // A phase change shows in the status at once, not at the next resync.
-                    for await key in self.phaseChanges { await self.queue.add(key) }
-                }
-                for _ in 0..<max(1, options.workers) {
-                    inner.addTask { await self.work() }
-                }
-                inner.addTask { try? await gracefulShutdown() }
-                _ = await inner.next()
-                logger.info("shutting down: stopping watches and workers")
-                phaseChangeInput.finish()
-                await queue.shutDown()
-                inner.cancelAll()
+            for _ in 0..<max(1, options.workers) {
+                group.addTask { await self.work() }
             }
-            let running = await supervisor.count
-            logger.info("draining \(running) adapter(s)")
-            if !(await supervisor.stopAll(within: options.shutdownTimeout - .seconds(5))) {
-                logger.warning("some adapters did not drain in time; their entries stay pending in Redis")
-            }
-            // Last: the campaign releases the Lease, so a standby takes over at once.
-            shuttingDown.open()
-            await outer.waitForAll()
+            group.addTask { try? await gracefulShutdown() }
+            _ = await group.next()
+            logger.info("shutting down: stopping watches and workers")
+            phaseChangeInput.finish()
+            await queue.shutDown()
+            group.cancelAll()
+        }
+    }
+
+    /// The adapters run from the supervisor's hands; at shutdown, once the loops have stopped,
+    /// they all drain at once. If the group's shutdown limit cuts the drain short, whatever was
+    /// not acknowledged stays pending in Redis and is replayed on the next start.
+    func drainAdaptersOnShutdown() async {
+        try? await gracefulShutdown()
+        let running = await supervisor.count
+        logger.info("draining \(running) adapter(s)")
+        if !(await supervisor.stopAll()) {
+            logger.warning("some adapters did not drain in time; their entries stay pending in Redis")
         }
         logger.info("controller stopped")
+    }
+
+    private func requeueAll() async {
+        for key in await cache.keys { await queue.add(key) }
     }
 
     private func watchEventSources() async {
@@ -123,7 +148,6 @@ public final class EventSourceController: Service, Sendable {
             for try await update in watcher {
                 if case .replaceAll = update { metrics.watchRestarts.increment() }
                 for key in await cache.apply(update) { await queue.add(key) }
-                if case .replaceAll = update { synced.store(true, ordering: .releasing) }
             }
         } catch {
             if !(error is CancellationError) { logger.error("EventSource watch ended: \(error)") }
@@ -160,7 +184,8 @@ public final class EventSourceController: Service, Sendable {
         }
     }
 
-    /// Level-triggered safety net and status refresh: every EventSource is looked at again regularly.
+    /// Level-triggered safety net: every EventSource is looked at again now and then. Counters reach
+    /// the status through each reconcile's own "again after"; this only catches what was missed.
     private func resync() async {
         while (try? await Task.sleep(for: options.resyncInterval)) != nil {
             for key in await cache.keys { await queue.add(key) }
@@ -173,8 +198,9 @@ public final class EventSourceController: Service, Sendable {
             let started = ContinuousClock.now
             metrics.reconciles.increment()
             do {
-                try await reconciler.reconcile(key)
+                let result = try await reconciler.reconcile(key)
                 await queue.forget(key)
+                if let delay = result.requeueAfter { await queue.add(key, after: delay) }
             } catch {
                 metrics.reconcileErrors.increment()
                 logger.warning("reconcile \(key) failed, will retry: \(error)")
@@ -183,38 +209,6 @@ public final class EventSourceController: Service, Sendable {
             metrics.reconcileDuration.record(duration: ContinuousClock.now - started)
             metrics.secretsHeld.record(await secrets.heldCount)
             await queue.done(key)
-        }
-    }
-
-    /// Takes part in leader election until cancelled: leads while holding the Lease, and on
-    /// losing it stops writing status but keeps consuming, then campaigns again.
-    private func campaign(_ election: LeaderElectionOptions) async {
-        let elector = LeaderElector(
-            client: client,
-            configuration: LeaderElectionConfiguration(
-                leaseName: election.leaseName, namespace: election.leaseNamespace, identity: options.consumerName,
-                leaseDuration: election.leaseDuration, renewDeadline: election.renewDeadline,
-                retryPeriod: election.retryPeriod, releaseOnCancel: true),
-            logger: logger)
-        while !shuttingDown.isOpen && !Task.isCancelled {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { [self] in
-                    _ = try? await elector.run { [self] in
-                        leadership.set(true)
-                        // Status written by the previous leader may be stale: look at everything now.
-                        for key in await cache.keys { await queue.add(key) }
-                        // Returning (rather than being cancelled) lets the elector release the Lease.
-                        await shuttingDown.wait()
-                    }
-                }
-                group.addTask { [self] in await shuttingDown.wait() }
-                _ = await group.next()
-                // Leading at shutdown: the elector's work has returned and it is releasing the Lease,
-                // so let it finish. Otherwise (only campaigning, or the Lease was lost) stop the rest.
-                if !(shuttingDown.isOpen && leadership.isLeader) { group.cancelAll() }
-                await group.waitForAll()
-            }
-            leadership.set(false)
         }
     }
 }

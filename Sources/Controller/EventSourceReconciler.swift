@@ -5,10 +5,14 @@ import KubeClient
 import Logging
 import Reconciler
 import StructuredData
+import Synchronization
 
 /// Brings one EventSource's adapters in line with its spec and writes its status. Level-triggered:
 /// it is given only the key and reads everything else from the caches, so running it twice is harmless.
-public actor EventSourceReconciler {
+///
+/// Not an actor: the work queue never hands one key to two workers, so reconciles of different
+/// EventSources run in parallel, and the little state kept across them sits behind a lock.
+public final class EventSourceReconciler: Sendable {
     private let cache: ObjectCache
     private let secrets: SecretCache
     private let eventBuses: EventBusCache
@@ -18,10 +22,14 @@ public actor EventSourceReconciler {
     private let leadership: Leadership
     private let options: ControllerOptions
     private let logger: Logger
-    private var transitions = TransitionEvents()
+    /// What was last announced per EventSource and adapter, so each transition is told once.
+    private struct Notices: ~Copyable {
+        var transitions = TransitionEvents()
+        var spec = SpecNotices()
+    }
+    private let notices = Mutex(Notices())
     /// Asks for another EventSource to be reconciled (it now shares a group with one of ours).
     private let requeue: @Sendable (ObjectKey) -> Void
-    private var specNotices = SpecNotices()
 
     public init(
         cache: ObjectCache, secrets: SecretCache, eventBuses: EventBusCache, supervisor: AdapterSupervisor, statusWriter: StatusWriter,
@@ -40,25 +48,28 @@ public actor EventSourceReconciler {
         self.logger = logger
     }
 
-    public func reconcile(_ key: ObjectKey) async throws {
+    /// Reconciles one EventSource; the result may ask for it to be looked at again later.
+    public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard let object = await cache.object(key) else {
             await stopAll(of: key, reason: "the EventSource was deleted")
             await statusWriter.forget(key)
             await secrets.forget(key)
             await eventBuses.forget(key)
-            transitions.forget(key)
-            specNotices.forget(key)
-            return
+            notices.withLock {
+                $0.transitions.forget(key)
+                $0.spec.forget(key)
+            }
+            return .done
         }
         guard object["spec"]?["redisStream"] != nil else {
             // Not ours: another controller (Argo's own) handles EventSources of other types.
             await stopAll(of: key, reason: "the EventSource has no redisStream entries")
-            return
+            return .done
         }
         let generation = object["metadata"]?["generation"]?.intValue
         switch EventSource.decode(object, defaultNamespace: key.namespace) {
         case .failure(let error):
-            if transitions.invalidSpec(key, generation: generation ?? 0) {
+            if notices.withLock({ $0.transitions.invalidSpec(key, generation: generation ?? 0) }) {
                 logger.warning("EventSource \(key) is invalid: \(error)")
                 await record(object, warning: true, reason: "InvalidSpec", note: error.problems.map(\.description).joined(separator: "; "))
             }
@@ -71,17 +82,21 @@ public actor EventSourceReconciler {
                 adapters: await supervisor.statuses(of: key))
             status.specWarnings = error.warnings
             status.stillRunning = running
-            status.lastValidGeneration = specNotices.lastValidGeneration(key)
-            try await write(status, for: key, object: object)
+            status.lastValidGeneration = notices.withLock { $0.spec.lastValidGeneration(key) }
+            return try await write(status, for: key, object: object)
         case .success(let eventSource):
-            transitions.validSpec(key)
-            specNotices.valid(key, generation: generation)
+            notices.withLock {
+                $0.transitions.validSpec(key)
+                $0.spec.valid(key, generation: generation)
+            }
             await announce(eventSource.warnings, of: key, object: object)
-            try await reconcile(eventSource, key: key, object: object, generation: generation)
+            return try await reconcile(eventSource, key: key, object: object, generation: generation)
         }
     }
 
-    private func reconcile(_ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?) async throws {
+    private func reconcile(
+        _ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?
+    ) async throws -> ReconcileResult {
         // Without spec.sink the EventSource depends on its EventBus, existing or not: creating,
         // changing or deleting the bus (or its Secrets) requeues it.
         let busName = eventSource.sink == nil ? eventSource.eventBusName : nil
@@ -104,16 +119,16 @@ public actor EventSourceReconciler {
         for (eventName, _) in eventSource.redisStream {
             let adapterKey = AdapterKey(namespace: key.namespace, name: key.name, eventName: eventName)
             groupSharing[eventName] = sharing[adapterKey]
-            if let notice = transitions.groupSharing(adapterKey, sharing[adapterKey]) {
+            if let notice = notices.withLock({ $0.transitions.groupSharing(adapterKey, sharing[adapterKey]) }) {
                 logger.warning("\(adapterKey): \(notice.note)")
                 await record(object, notice)
                 // The other side learns of it now, not at its next resync.
                 for other in Set(sharing.keys.map(\.objectKey)) where other != key { requeue(other) }
             }
-            if let notice = transitions.entryProblem(adapterKey, desired.problems[eventName]) {
+            if let notice = notices.withLock({ $0.transitions.entryProblem(adapterKey, desired.problems[eventName]) }) {
                 await record(object, notice)
             }
-            if let status = adapters[eventName], let notice = transitions.adapter(adapterKey, status) {
+            if let status = adapters[eventName], let notice = notices.withLock({ $0.transitions.adapter(adapterKey, status) }) {
                 await record(object, notice)
             }
         }
@@ -122,15 +137,24 @@ public actor EventSourceReconciler {
             adapters: adapters)
         status.groupSharing = groupSharing
         status.specWarnings = eventSource.warnings
-        try await write(status, for: key, object: object)
+        return try await write(status, for: key, object: object)
     }
 
-    private func write(_ status: EventSourceStatus, for key: ObjectKey, object: JSONValue) async throws {
+    /// Writes the status if due. While adapters run their counters keep moving, so the EventSource
+    /// asks to be looked at again after the counter interval (or sooner, when a write had to wait).
+    private func write(_ status: EventSourceStatus, for key: ObjectKey, object: JSONValue) async throws -> ReconcileResult {
         let rendered = status.render(previous: object["status"], now: Self.now())
+        let refresh: ReconcileResult = status.adapters.isEmpty ? .done : .again(after: options.statusCounterInterval)
         do {
-            _ = try await statusWriter.submit(rendered, for: key, current: object)
+            switch try await statusWriter.submit(rendered, for: key, current: object) {
+            case .deferred(let wait): return refresh.merged(with: .again(after: wait))
+            case .written, .unchanged: return refresh
+            // A new leader looks at every EventSource at once; until then there is nothing to write.
+            case .notLeader: return .done
+            }
         } catch where error.isNotFound {
             // Deleted meanwhile; the watch will tell us and the next reconcile stops its adapters.
+            return .done
         }
     }
 
@@ -139,7 +163,9 @@ public actor EventSourceReconciler {
         guard !running.isEmpty else { return }
         logger.info("stopping \(running.count) adapter(s) of \(key): \(reason)")
         _ = await supervisor.apply(AdapterPlan(stop: running.keys.sorted()))
-        for adapterKey in running.keys { transitions.forget(adapterKey) }
+        notices.withLock { notices in
+            for adapterKey in running.keys { notices.transitions.forget(adapterKey) }
+        }
     }
 
     private func announce(_ change: AdapterSupervisor.Change, object: JSONValue) async {
@@ -149,18 +175,18 @@ public actor EventSourceReconciler {
             await record(object, warning: false, reason: "AdapterStarted", note: "\(key.eventName): adapter started")
         case .restarted(let key):
             logger.info("restarted adapter \(key) with its new configuration")
-            transitions.forget(key)
+            notices.withLock { $0.transitions.forget(key) }
             await record(object, warning: false, reason: "AdapterRestarted", note: "\(key.eventName): configuration changed, adapter restarted")
         case .stopped(let key):
             logger.info("stopped adapter \(key)")
-            transitions.forget(key)
+            notices.withLock { $0.transitions.forget(key) }
             await record(object, warning: false, reason: "AdapterStopped", note: "\(key.eventName): adapter stopped; its consumer group is kept")
         }
     }
 
     /// Unknown, misplaced or ignored fields: a Warning Event once per distinct set, and a log line.
     private func announce(_ warnings: [ValidationProblem], of key: ObjectKey, object: JSONValue) async {
-        guard let note = specNotices.warningNote(key, warnings) else { return }
+        guard let note = notices.withLock({ $0.spec.warningNote(key, warnings) }) else { return }
         logger.warning("EventSource \(key) has spec warnings: \(note)")
         await record(object, warning: true, reason: "SpecWarnings", note: note)
     }

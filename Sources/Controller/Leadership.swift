@@ -1,17 +1,22 @@
-import Synchronization
+import KubeClient
 
 /// Whether this replica may write status and Events. Without leader election it always may;
-/// with it, only while it holds the Lease. Consumption never depends on it.
-public final class Leadership: Sendable {
-    private let leading: Atomic<Bool>
+/// with it, exactly while its `LeaderElector` holds the Lease: the elector is the one place
+/// that knows. Consumption never depends on it.
+public struct Leadership: Sendable {
+    private let elector: LeaderElector?
+    private let fixed: Bool
 
+    /// Leads always (`true`, no leader election) or never.
     public init(leading: Bool) {
-        self.leading = Atomic(leading)
+        elector = nil
+        fixed = leading
     }
 
-    public var isLeader: Bool { leading.load(ordering: .acquiring) }
-
-    public func set(_ value: Bool) {
-        leading.store(value, ordering: .releasing)
+    public init(elector: LeaderElector) {
+        self.elector = elector
+        fixed = false
     }
+
+    public var isLeader: Bool { elector?.isLeader ?? fixed }
 }

@@ -1,14 +1,18 @@
 import KubeClient
 import Reconciler
 import StructuredData
+import Synchronization
 
 /// The controller's copy of the watched objects, fed by a watcher; reconciles read from it,
 /// never from the API, so they are cheap and see one consistent view per object.
 public actor ObjectCache {
     private var objects: [ObjectKey: JSONValue] = [:]
-    public private(set) var hasSynced = false
+    private let synced = Atomic<Bool>(false)
 
     public init() {}
+
+    /// Whether a full list has arrived; readable without awaiting the actor, e.g. by `/readyz`.
+    public nonisolated var hasSynced: Bool { synced.load(ordering: .acquiring) }
 
     public func object(_ key: ObjectKey) -> JSONValue? { objects[key] }
 
@@ -27,7 +31,7 @@ public actor ObjectCache {
             var changed = fresh.filter { objects[$0.key] != $0.value }.map(\.key)
             changed += objects.keys.filter { fresh[$0] == nil }
             objects = fresh
-            hasSynced = true
+            synced.store(true, ordering: .releasing)
             return changed
         case .added(let item), .modified(let item):
             guard let key = Self.key(of: item) else { return [] }

@@ -3,17 +3,18 @@ import Logging
 import Metrics
 import Reconciler
 import StructuredData
+import Timing
 
 /// Writes EventSource status through the `/status` subresource, only as leader, never when
 /// nothing changed. Transitions (phases, conditions) are written at once; changes of counters
-/// alone at most once per interval per object and at most N per second overall, and a counter
-/// write that has to wait is simply left to the next resync.
+/// alone at most once per interval per object and at most N per second overall; a counter write
+/// that has to wait says how long, and the reconcile asks to run again then.
 public actor StatusWriter {
     public enum Outcome: Sendable, Equatable {
         case written
         case unchanged
-        /// Only counters changed and their write is not due yet; a later resync writes them.
-        case deferred
+        /// Only counters changed and their write is not due yet: try again after this long.
+        case deferred(Duration)
         case notLeader
     }
 
@@ -29,16 +30,23 @@ public actor StatusWriter {
     /// subresource (Argo Events' own CRD, for one), so status goes through the main endpoint.
     public private(set) var usesStatusSubresource = true
     private let writeCounter = Counter(label: "redis_eventsource_status_writes_total")
+    private let clock: AnyClock
+    /// The policies and the bucket count in continuous instants; this maps the clock's onto them.
+    private let origin = ContinuousClock.now
 
     public init(
-        client: KubeClient, leadership: Leadership, counterInterval: Duration, writesPerSecond: Double, fieldManager: String
+        client: KubeClient, leadership: Leadership, counterInterval: Duration, writesPerSecond: Double, fieldManager: String,
+        clock: some Clock<Duration> = ContinuousClock()
     ) {
         self.client = client
         self.fieldManager = fieldManager
         self.leadership = leadership
         self.counterInterval = counterInterval
-        bucket = TokenBucket(rate: writesPerSecond, burst: max(1, Int(writesPerSecond)))
+        self.clock = AnyClock(clock)
+        bucket = TokenBucket(rate: writesPerSecond, burst: max(1, Int(writesPerSecond)), now: origin)
     }
+
+    private var now: ContinuousClock.Instant { origin + clock.now.offset }
 
     /// Writes `status` for the object if the policies allow; `current` is the object as cached.
     public func submit(_ status: JSONValue, for key: ObjectKey, current: JSONValue) async throws(KubeError) -> Outcome {
@@ -56,12 +64,12 @@ public actor StatusWriter {
         var policy = policies[key] ?? StatusWritePolicy(counterInterval: counterInterval)
         policy.observed(current["status"])
         defer { policies[key] = policy }
-        let now = ContinuousClock.now
+        let now = self.now
         switch policy.decide(status, now: now) {
         case .skip: return .unchanged
-        case .later: return .deferred
+        case .later(let wait): return .deferred(wait)
         case .writeCounters:
-            if bucket.take(now: now) != nil { return .deferred }
+            if let wait = bucket.take(now: now) { return .deferred(wait) }
         case .writeTransition: break
         }
         // Diff against our own last write: the cache may not have caught up with it yet.
@@ -78,7 +86,7 @@ public actor StatusWriter {
                 throw error
             }
         }
-        policy.wrote(status, at: ContinuousClock.now)
+        policy.wrote(status, at: self.now)
         writes += 1
         writeCounter.increment()
         return .written

@@ -1,6 +1,9 @@
+import Timing
+
 /// A work queue with client-go's semantics: adding a key that is already waiting does nothing;
 /// a key is never handed to two workers at once; a key added while a worker has it runs again
-/// once that worker is done; failed keys come back after a per-key exponential delay.
+/// once that worker is done; failed keys come back after a per-key exponential delay; a key
+/// asked for again after a delay waits once, for the earliest of the delays asked for.
 public actor WorkQueue<Key: Hashable & Sendable> {
     private var queue: [Key] = []
     private var head = 0
@@ -9,12 +12,18 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     private var waiters: [CheckedContinuation<Key?, Never>] = []
     private var shuttingDown = false
     private var limiter: ExponentialRateLimiter<Key>
-    private let delayed: AsyncStream<(Key, Duration)>
-    private let delayedInput: AsyncStream<(Key, Duration)>.Continuation
+    /// When each delayed key is due: one pending delay per key, the earliest (client-go's waitingForQueue).
+    private var dueAt: [Key: AnyClock.Instant] = [:]
+    private let delayed: AsyncStream<(Key, AnyClock.Instant)>
+    private let delayedInput: AsyncStream<(Key, AnyClock.Instant)>.Continuation
+    private let clock: AnyClock
+    /// The limiter's token bucket counts in continuous instants; this maps the clock's onto them.
+    private let limiterOrigin = ContinuousClock.now
 
-    public init(limiter: ExponentialRateLimiter<Key> = ExponentialRateLimiter()) {
+    public init(limiter: ExponentialRateLimiter<Key> = ExponentialRateLimiter(), clock: some Clock<Duration> = ContinuousClock()) {
         self.limiter = limiter
-        (delayed, delayedInput) = AsyncStream.makeStream(of: (Key, Duration).self)
+        self.clock = AnyClock(clock)
+        (delayed, delayedInput) = AsyncStream.makeStream(of: (Key, AnyClock.Instant).self)
     }
 
     /// Keys waiting to be processed (not counting those being processed or delayed).
@@ -36,16 +45,29 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     /// Adds the key after `delay`; `runDelays()` must be running.
     public func add(_ key: Key, after delay: Duration) {
         guard !shuttingDown else { return }
-        if delay <= .zero {
+        guard delay > .zero else {
             add(key)
-        } else {
-            delayedInput.yield((key, delay))
+            return
         }
+        let due = clock.now.advanced(by: delay)
+        if let earlier = dueAt[key], earlier <= due { return }
+        dueAt[key] = due
+        delayedInput.yield((key, due))
     }
+
+    /// Keys waiting for a delay to pass.
+    public var delayedCount: Int { dueAt.count }
 
     /// Adds the key after its backoff, which grows with each failure until `forget`.
     public func addRateLimited(_ key: Key) {
-        add(key, after: limiter.nextDelay(for: key))
+        add(key, after: limiter.nextDelay(for: key, now: limiterOrigin + clock.now.offset))
+    }
+
+    /// A delay ran out: add the key unless an earlier delay has replaced this one.
+    private func delayPassed(_ key: Key, due: AnyClock.Instant) {
+        guard dueAt[key] == due else { return }
+        dueAt[key] = nil
+        add(key)
     }
 
     /// The key succeeded: its backoff starts over.
@@ -94,10 +116,10 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     /// Runs delayed adds, each in a child task that sleeps, until shutdown or cancellation.
     public nonisolated func runDelays() async {
         await withDiscardingTaskGroup { group in
-            for await (key, delay) in delayed {
-                group.addTask { [self] in
-                    guard (try? await Task.sleep(for: delay)) != nil else { return }
-                    await add(key)
+            for await (key, due) in delayed {
+                group.addTask { [self, clock] in
+                    guard (try? await clock.sleep(until: due)) != nil else { return }
+                    await delayPassed(key, due: due)
                 }
             }
             group.cancelAll()

@@ -16,7 +16,7 @@ public final class LeaderElector: Sendable {
 
     private struct Observation: Sendable {
         var spec: JSONValue?
-        var seenAt: ContinuousClock.Instant?
+        var seenAt: AnyClock.Instant?
         var isLeader = false
     }
 
@@ -24,12 +24,18 @@ public final class LeaderElector: Sendable {
     private let client: KubeClient
     private let logger: Logger
     private let observation = Mutex(Observation())
+    /// Measures lease expiry and paces attempts; tests pass a clock they advance themselves.
+    private let clock: AnyClock
 
-    public init(client: KubeClient, configuration: LeaderElectionConfiguration, logger: Logger = Logger(label: "leader-election")) {
+    public init(
+        client: KubeClient, configuration: LeaderElectionConfiguration, logger: Logger = Logger(label: "leader-election"),
+        clock: some Clock<Duration> = ContinuousClock()
+    ) {
         // Each attempt is retried by the election loop itself, on its own schedule.
         self.client = client.withRetryPolicy(.never)
         self.configuration = configuration
         self.logger = logger
+        self.clock = AnyClock(clock)
     }
 
     public var isLeader: Bool { observation.withLock { $0.isLeader } }
@@ -43,8 +49,10 @@ public final class LeaderElector: Sendable {
     /// is lost (after cancelling `work`) or when `work` returns (releasing the lease). Cancelling
     /// the calling task stops campaigning and, while leading, cancels `work` and releases the lease.
     public func run(whileLeading work: @escaping @Sendable () async throws -> Void) async throws -> Outcome {
+        // client-go waits wait.Jitter(retryPeriod, 1.2) between attempts: a constant period, jittered.
+        var pace = Backoff(duration: configuration.retryPeriod, factor: 1, jitter: 1.2)
         while !(await tryAcquireOrRenew()) {
-            try await Task.sleep(for: jittered(configuration.retryPeriod))
+            try await clock.sleep(for: pace.next())
         }
         logger.info("became leader", metadata: ["lease": "\(configuration.namespace)/\(configuration.leaseName)"])
         let outcome: Outcome
@@ -72,7 +80,7 @@ public final class LeaderElector: Sendable {
 
     /// One round of client-go's tryAcquireOrRenew: true when we hold the lease afterwards.
     public func tryAcquireOrRenew() async -> Bool {
-        let now = ContinuousClock.now
+        let now = clock.now
         let existing: JSONValue
         do {
             existing = try await client.get(.leases, name: configuration.leaseName, namespace: configuration.namespace)
@@ -83,7 +91,7 @@ public final class LeaderElector: Sendable {
             return false
         }
         let spec = existing["spec"] ?? .object(JSONObject())
-        let seenAt = observation.withLock { state -> ContinuousClock.Instant in
+        let seenAt = observation.withLock { state -> AnyClock.Instant in
             if state.spec != spec || state.seenAt == nil {
                 state.spec = spec
                 state.seenAt = now
@@ -139,7 +147,7 @@ public final class LeaderElector: Sendable {
     private func observe(_ lease: JSONValue, leading: Bool) {
         observation.withLock { state in
             state.spec = lease["spec"]
-            state.seenAt = ContinuousClock.now
+            state.seenAt = clock.now
             state.isLeader = leading
         }
     }
@@ -148,17 +156,17 @@ public final class LeaderElector: Sendable {
     private func renewUntilLost() async {
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: configuration.retryPeriod)
+                try await clock.sleep(for: configuration.retryPeriod)
             } catch {
                 return
             }
-            let deadline = ContinuousClock.now + configuration.renewDeadline
+            let deadline = clock.now.advanced(by: configuration.renewDeadline)
             var renewed = false
-            while !renewed && ContinuousClock.now < deadline && !Task.isCancelled {
-                renewed = await withDeadline(deadline) { await self.tryAcquireOrRenew() } ?? false
+            while !renewed && clock.now < deadline && !Task.isCancelled {
+                renewed = await withDeadline(deadline, on: clock) { await self.tryAcquireOrRenew() } ?? false
                 if !renewed {
-                    let pause = min(configuration.retryPeriod, deadline - ContinuousClock.now)
-                    if pause > .zero { try? await Task.sleep(for: pause) }
+                    let pause = min(configuration.retryPeriod, clock.now.duration(to: deadline))
+                    if pause > .zero { try? await clock.sleep(for: pause) }
                 }
             }
             if !renewed {
@@ -190,18 +198,16 @@ public final class LeaderElector: Sendable {
             _ = try? await client.update(.leases, lease, namespace: configuration.namespace)
         }.value
     }
-
-    private func jittered(_ period: Duration) -> Duration {
-        period * (1 + 1.2 * Double.random(in: 0..<1))
-    }
 }
 
 /// Runs `body`, giving up (nil) at `deadline`.
-func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async -> T) async -> T? {
+func withDeadline<T: Sendable>(
+    _ deadline: AnyClock.Instant, on clock: AnyClock, _ body: @escaping @Sendable () async -> T
+) async -> T? {
     await withTaskGroup(of: T?.self) { group in
         group.addTask { await body() }
         group.addTask {
-            try? await Task.sleep(until: deadline, clock: .continuous)
+            try? await clock.sleep(until: deadline)
             return nil
         }
         defer { group.cancelAll() }

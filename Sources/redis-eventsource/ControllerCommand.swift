@@ -67,8 +67,8 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between status updates that only change counters, per EventSource.")
     var statusInterval: Double = 10
 
-    @Option(help: "Seconds between full resyncs of every EventSource (counters reach the status at this pace).")
-    var resyncInterval: Double = 10
+    @Option(help: "Seconds between full resyncs of every EventSource: the safety net; counters reach the status every --status-interval.")
+    var resyncInterval: Double = 300
 
     @Option(help: "Status writes per second, across all EventSources, for changes of counters alone; transitions are written at once.")
     var statusWritesPerSecond: Double = 20
@@ -111,7 +111,8 @@ struct ControllerCommand: AsyncParsableCommand {
             statusCounterInterval: .seconds(statusInterval), statusWritesPerSecond: statusWritesPerSecond,
             sinkOptions: try sinkFlags.makeOptions())
         let controller = EventSourceController(client: client, options: options, logger: logger)
-        var services: [any Service] = [controller]
+        // The health server comes first so it is the last to stop: probes and metrics answer while the adapters drain.
+        var services: [any Service] = []
         let metrics = MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports })
         var healthEndpoints = Set(HealthServer.Endpoint.allCases)
         if metricsPort != 0 {
@@ -127,7 +128,13 @@ struct ControllerCommand: AsyncParsableCommand {
                     host: httpAddress, port: httpPort.bindPort, readiness: { controller.readiness }, metrics: metrics,
                     endpoints: healthEndpoints, logger: logger))
         }
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + controller.services,
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past this, graceful shutdown turns into cancellation: adapters still draining are cut
+        // (their entries stay pending in Redis) and the Lease is released on the way out.
+        configuration.maximumGracefulShutdownDuration = options.shutdownTimeout
+        let group = ServiceGroup(configuration: configuration)
         try await group.run()
     }
 }

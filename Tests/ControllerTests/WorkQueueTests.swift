@@ -72,16 +72,44 @@ import TestSupport
         #expect(limiter.nextDelay(for: 3, now: now) >= .milliseconds(90))
     }
 
-    @Test func delayedAddsArriveWhenTheDelaysRun() async throws {
-        let queue = WorkQueue<String>()
+    @Test func delayedAddsArriveWhenTheirDelayHasPassedOnTheClock() async throws {
+        let clock = ManualClock()
+        let queue = WorkQueue<String>(clock: clock)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await queue.runDelays() }
-            await queue.add("later", after: .milliseconds(20))
+            await queue.add("later", after: .seconds(20))
             await queue.addRateLimited("retry")
-            let first = await queue.next()
-            let second = await queue.next()
-            #expect(Set([first, second]) == ["later", "retry"])
             #expect(await queue.failures(of: "retry") == 1)
+            try await waitUntil("both delays to be waiting") { clock.sleepers == 2 }
+            #expect(await queue.depth == 0)
+            clock.advance(by: .milliseconds(5))
+            #expect(await queue.next() == "retry")
+            #expect(await queue.depth == 0, "later is not due yet")
+            clock.advance(by: .seconds(20))
+            #expect(await queue.next() == "later")
+            await queue.shutDown()
+            try await group.waitForAll()
+        }
+    }
+
+    @Test func aKeyAskedForAfterSeveralDelaysComesOnceAtTheEarliest() async throws {
+        let clock = ManualClock()
+        let queue = WorkQueue<String>(clock: clock)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await queue.runDelays() }
+            await queue.add("key", after: .seconds(30))
+            await queue.add("key", after: .seconds(10))
+            await queue.add("key", after: .seconds(60))
+            #expect(await queue.delayedCount == 1)
+            try await waitUntil("the two earliest delays to be waiting") { clock.sleepers == 2 }
+            clock.advance(by: .seconds(10))
+            #expect(await queue.next() == "key")
+            await queue.done("key")
+            // The superseded 30 s delay passes without adding the key again.
+            clock.advance(by: .seconds(50))
+            try await waitUntil("the superseded sleeper to end") { clock.sleepers == 0 }
+            #expect(await queue.depth == 0)
+            #expect(await queue.delayedCount == 0)
             await queue.shutDown()
             try await group.waitForAll()
         }

@@ -1,0 +1,119 @@
+import Adapter
+import Controller
+import EventSourceAPI
+import KubeClient
+import Logging
+import Reconciler
+import Sinks
+import StructuredData
+import Synchronization
+import TestSupport
+import Testing
+
+/// The reconciler against a real kube-testserver and real adapters on a real redis-server: it
+/// starts and stops adapters from the cached spec, writes status, says when to come back, and
+/// reconciles different EventSources at the same time.
+@Suite struct EventSourceReconcilerTests {
+    private struct Parts {
+        let cache: ObjectCache
+        let secrets: SecretCache
+        let supervisor: AdapterSupervisor
+        let reconciler: EventSourceReconciler
+        let client: KubeClient
+        let redis: RedisServer
+
+        func cached(_ name: String) async throws -> ObjectKey {
+            let object = try await client.get(EventSourceResource.eventSources, name: name, namespace: "default")
+            return await cache.apply(.added(object)).first!
+        }
+    }
+
+    private static let counterInterval = Duration.seconds(7)
+
+    private func withReconciler(
+        fetch: @escaping SecretCache.Fetch = { _ in nil }, _ body: (Parts) async throws -> Void
+    ) async throws {
+        try await withEventSourceCluster { _, client in
+            try await withSupervisor { supervisor, redis in
+                let logger = Logger(label: "reconciler-test")
+                let options = ControllerOptions(
+                    defaultSink: SinkSpec(uri: "stdout"), consumerName: "reconciler-test", statusCounterInterval: Self.counterInterval)
+                let cache = ObjectCache()
+                let secrets = SecretCache(fetch: fetch)
+                let leadership = Leadership(leading: true)
+                let reconciler = EventSourceReconciler(
+                    cache: cache, secrets: secrets, eventBuses: EventBusCache(), supervisor: supervisor,
+                    statusWriter: StatusWriter(
+                        client: client, leadership: leadership, counterInterval: Self.counterInterval, writesPerSecond: 20,
+                        fieldManager: "reconciler-test"),
+                    recorder: nil, leadership: leadership, options: options, logger: logger)
+                try await body(
+                    Parts(cache: cache, secrets: secrets, supervisor: supervisor, reconciler: reconciler, client: client, redis: redis))
+            }
+        }
+    }
+
+    @Test func aNewEventSourceGetsItsAdaptersAndStatusAndAsksToBeLookedAtAgain() async throws {
+        try await withReconciler { parts in
+            _ = try await parts.client.create(
+                EventSourceResource.eventSources, eventSourceObject("orders", redisPort: parts.redis.port, events: ["example": ["FOO"]]))
+            let key = try await parts.cached("orders")
+            // Running adapters move counters: come back after the counter interval to carry them into the status.
+            #expect(try await parts.reconciler.reconcile(key) == .again(after: Self.counterInterval))
+            #expect(await parts.supervisor.keys == [AdapterKey(namespace: "default", name: "orders", eventName: "example")])
+            let status = try await parts.client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")["status"]
+            #expect(status?["sources"]?["example"] != nil)
+        }
+    }
+
+    @Test func aDeletedEventSourceLosesItsAdaptersAndAsksForNothing() async throws {
+        try await withReconciler { parts in
+            let object = try await parts.client.create(
+                EventSourceResource.eventSources, eventSourceObject("orders", redisPort: parts.redis.port, events: ["example": ["FOO"]]))
+            let key = try await parts.cached("orders")
+            _ = try await parts.reconciler.reconcile(key)
+            _ = await parts.cache.apply(.deleted(object))
+            #expect(try await parts.reconciler.reconcile(key) == .done)
+            #expect(await parts.supervisor.count == 0)
+        }
+    }
+
+    @Test func anEventSourceWithoutRedisStreamEntriesIsLeftAlone() async throws {
+        try await withReconciler { parts in
+            var object = eventSourceObject("webhook", redisPort: parts.redis.port, events: [:])
+            object["spec"] = ["webhook": ["example": ["port": "12000", "endpoint": "/example", "method": "POST"]]]
+            _ = try await parts.client.create(EventSourceResource.eventSources, object)
+            let key = try await parts.cached("webhook")
+            #expect(try await parts.reconciler.reconcile(key) == .done)
+            #expect(await parts.supervisor.count == 0)
+            #expect(try await parts.client.get(EventSourceResource.eventSources, name: "webhook", namespace: "default")["status"] == nil)
+        }
+    }
+
+    /// Each EventSource reads a Secret the cache must fetch; the fetch returns only once both
+    /// reconciles are inside it at the same time, which reconciles taken one at a time never are.
+    @Test func differentEventSourcesReconcileAtTheSameTime() async throws {
+        let inside = Mutex<Set<String>>([])
+        let fetch: SecretCache.Fetch = { reference in
+            inside.withLock { _ = $0.insert(reference.name) }
+            try await waitUntil("both reconciles to be fetching at once", timeout: .seconds(30)) {
+                inside.withLock { $0.count } == 2
+            }
+            return nil
+        }
+        try await withReconciler(fetch: fetch) { parts in
+            var keys: [ObjectKey] = []
+            for name in ["a", "b"] {
+                var object = eventSourceObject(name, redisPort: parts.redis.port, events: ["example": ["FOO"]])
+                object["spec"]?["redisStream"]?["example"]?["password"] = ["name": .string("secret-\(name)"), "key": "password"]
+                _ = try await parts.client.create(EventSourceResource.eventSources, object)
+                keys.append(try await parts.cached(name))
+            }
+            try await withThrowingTaskGroup(of: ReconcileResult.self) { group in
+                for key in keys { group.addTask { try await parts.reconciler.reconcile(key) } }
+                try await group.waitForAll()
+            }
+            #expect(inside.withLock { $0 } == ["secret-a", "secret-b"])
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Controller
+import KubeClient
+import KubeTestServer
+import Reconciler
+import StructuredData
+import TestSupport
+import Testing
+
+/// The status writer against a real kube-testserver, on a clock the test moves: transitions at
+/// once, counters at most once per interval and N per second overall, nothing as a non-leader.
+@Suite struct StatusWriterTests {
+    private let key = ObjectKey(namespace: "default", name: "orders")
+
+    private func status(phase: String, forwarded: Int64) -> JSONValue {
+        [
+            "conditions": [["type": "Ready", "status": .string(phase == "Running" ? "True" : "False"), "reason": .string(phase)]],
+            "sources": ["example": ["phase": .string(phase), "forwarded": .int(forwarded)]],
+        ]
+    }
+
+    private func writer(_ client: KubeClient, leading: Bool = true, perSecond: Double = 20, clock: ManualClock) -> StatusWriter {
+        StatusWriter(
+            client: client, leadership: Leadership(leading: leading), counterInterval: .seconds(10), writesPerSecond: perSecond,
+            fieldManager: "status-writer-test", clock: clock)
+    }
+
+    private func created(_ client: KubeClient, _ name: String = "orders") async throws -> JSONValue {
+        try await client.create(EventSourceResource.eventSources, eventSourceObject(name, redisPort: 6379, events: ["example": ["s"]]))
+    }
+
+    private func serverStatus(_ client: KubeClient, _ name: String = "orders") async throws -> JSONValue? {
+        try await client.get(EventSourceResource.eventSources, name: name, namespace: "default")["status"]
+    }
+
+    @Test func aTransitionIsWrittenAtOnceAndTheSameStatusNotAgain() async throws {
+        try await withEventSourceCluster { _, client in
+            let writer = writer(client, clock: ManualClock())
+            let object = try await created(client)
+            #expect(try await writer.submit(status(phase: "Running", forwarded: 0), for: key, current: object) == .written)
+            #expect(try await serverStatus(client)?["sources"]?["example"]?["phase"] == "Running")
+            #expect(try await writer.submit(status(phase: "Running", forwarded: 0), for: key, current: object) == .unchanged)
+            #expect(try await writer.submit(status(phase: "Failed", forwarded: 0), for: key, current: object) == .written)
+            #expect(await writer.writes == 2)
+        }
+    }
+
+    @Test func aCounterChangeWaitsForTheRestOfTheIntervalThenIsWritten() async throws {
+        try await withEventSourceCluster { _, client in
+            let clock = ManualClock()
+            let writer = writer(client, clock: clock)
+            let object = try await created(client)
+            _ = try await writer.submit(status(phase: "Running", forwarded: 0), for: key, current: object)
+            clock.advance(by: .seconds(4))
+            #expect(try await writer.submit(status(phase: "Running", forwarded: 5), for: key, current: object) == .deferred(.seconds(6)))
+            #expect(try await serverStatus(client)?["sources"]?["example"]?["forwarded"] == 0)
+            clock.advance(by: .seconds(6))
+            #expect(try await writer.submit(status(phase: "Running", forwarded: 7), for: key, current: object) == .written)
+            #expect(try await serverStatus(client)?["sources"]?["example"]?["forwarded"] == 7)
+        }
+    }
+
+    @Test func counterWritesShareAGlobalRate() async throws {
+        try await withEventSourceCluster { _, client in
+            let clock = ManualClock()
+            let writer = writer(client, perSecond: 1, clock: clock)
+            var objects: [ObjectKey: JSONValue] = [:]
+            for name in ["a", "b"] {
+                let key = ObjectKey(namespace: "default", name: name)
+                objects[key] = try await created(client, name)
+                _ = try await writer.submit(status(phase: "Running", forwarded: 0), for: key, current: objects[key]!)
+            }
+            clock.advance(by: .seconds(10))
+            let a = ObjectKey(namespace: "default", name: "a")
+            let b = ObjectKey(namespace: "default", name: "b")
+            // Two transitions above used no tokens; one token (burst 1) for counters: a gets it, b waits for the next.
+            #expect(try await writer.submit(status(phase: "Running", forwarded: 1), for: a, current: objects[a]!) == .written)
+            guard case .deferred(let wait) = try await writer.submit(status(phase: "Running", forwarded: 1), for: b, current: objects[b]!)
+            else {
+                Issue.record("b's counter write should wait for the global rate")
+                return
+            }
+            #expect(wait > .zero && wait <= .seconds(1))
+            clock.advance(by: wait)
+            #expect(try await writer.submit(status(phase: "Running", forwarded: 1), for: b, current: objects[b]!) == .written)
+        }
+    }
+
+    @Test func aReplicaThatDoesNotLeadWritesNothing() async throws {
+        try await withEventSourceCluster { _, client in
+            let writer = writer(client, leading: false, clock: ManualClock())
+            let object = try await created(client)
+            #expect(try await writer.submit(status(phase: "Running", forwarded: 0), for: key, current: object) == .notLeader)
+            #expect(try await serverStatus(client) == nil)
+            #expect(await writer.writes == 0)
+        }
+    }
+}
