@@ -75,7 +75,7 @@ final class OperatorFixture: Sendable {
         let child = try ChildProcess(
             BuiltProducts.path("redis-eventsource"),
             ["controller", "--kubeconfig", kube.kubeconfigPath] + sinkArguments + [
-                "--http-port", httpPort, "--consumer-name", consumer, "--resync-interval", "0.3", "--status-interval", "1",
+                "--http-port", httpPort, "--consumer-name", consumer, "--status-interval", "1",
             ] + extra)
         controllers.withLock { $0.append(child) }
         return child
