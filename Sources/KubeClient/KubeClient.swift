@@ -196,7 +196,7 @@ public final class KubeClient: Sendable {
                 metadata: ["method": "\(request.method)", "target": "\(request.target)", "error": "\(error)", "delay": "\(delay)"])
             attempt += 1
             do {
-                try await Task.sleep(for: delay)
+                try await retryPolicy.clock.sleep(for: delay)
             } catch {
                 throw .cancelled
             }

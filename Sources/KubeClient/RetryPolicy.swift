@@ -6,6 +6,8 @@ public struct RetryPolicy: Sendable {
     public var backoff: Backoff
     /// The longest Retry-After honoured; a server asking for more gets this.
     public var maximumRetryAfter: Duration
+    /// What the waits between attempts are measured on; tests pass a clock they advance.
+    public var clock = AnyClock.continuous
 
     public init(maxAttempts: Int = 6, backoff: Backoff = Backoff(), maximumRetryAfter: Duration = .seconds(60)) {
         self.maxAttempts = maxAttempts
