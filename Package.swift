@@ -166,6 +166,8 @@ let package = Package(
             dependencies: [
                 "Sinks", "Controller", "Adapter", "TestSupport", "Timing", "KubeClient", "KubeTestServer", "Reconciler",
                 "StructuredData", "EventSourceAPI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .testTarget(
