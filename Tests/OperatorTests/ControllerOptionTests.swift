@@ -92,4 +92,27 @@ import TestSupport
             #expect(elsewhere.exitCode != 0, "no Lease under the default name")
         }
     }
+
+    /// At 0.001 counter writes per second the one token of the burst is spent on the first counter
+    /// change, and later counter changes stay unwritten however often the EventSource is reconciled.
+    @Test func statusWritesPerSecondCapsCounterOnlyWrites() async throws {
+        try await OperatorFixture.with { fixture in
+            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            let (_, port) = try await fixture.startControllerWithMetrics(extra: ["--status-writes-per-second", "0.001"])
+            try await fixture.apply(fixture.eventSourceYAML(name: "paced", entries: [("example", ["FOO"])]))
+            try await fixture.waitForReady("paced")
+            let forwarded = { try await fixture.eventSource("paced")?["status"]?["sources"]?["example"]?["forwarded"]?.intValue }
+            _ = try await fixture.client.xadd("FOO", [("n", "0")])
+            try await waitUntil("the first counter write") { try await forwarded() == 1 }
+            for index in 1..<6 { _ = try await fixture.client.xadd("FOO", [("n", "\(index)")]) }
+            _ = try await fixture.receiver.waitForRequests(6)
+            let reconciles = try await fixture.metric("redis_eventsource_reconciles_total", port: port) ?? 0
+            try await waitUntil("three more reconciles of the running EventSource") {
+                try await fixture.metric("redis_eventsource_reconciles_total", port: port) ?? 0 >= reconciles + 3
+            }
+            // With the default 20 per second this would read 6 by now.
+            #expect(try await forwarded() == 1, "no token for another counter-only write")
+            #expect(try await fixture.condition("paced", "Ready")?["status"] == "True")
+        }
+    }
 }
