@@ -189,7 +189,6 @@ public final class EventSourceController: Sendable {
     private func resync() async {
         while (try? await Task.sleep(for: options.resyncInterval)) != nil {
             for key in await cache.keys { await queue.add(key) }
-            metrics.queueDepth.record(await queue.depth)
         }
     }
 
@@ -209,6 +208,7 @@ public final class EventSourceController: Sendable {
             metrics.reconcileDuration.record(duration: ContinuousClock.now - started)
             metrics.secretsHeld.record(await secrets.heldCount)
             await queue.done(key)
+            metrics.queueDepth.record(await queue.depth)
         }
     }
 }
