@@ -148,6 +148,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData"], swiftSettings: strict),
+        .testTarget(name: "TimingTests", dependencies: ["Timing", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventSourceAPITests", dependencies: ["EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AdapterTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
