@@ -31,13 +31,14 @@ import Testing
     private static let counterInterval = Duration.seconds(7)
 
     private func withReconciler(
-        fetch: @escaping SecretCache.Fetch = { _ in nil }, _ body: (Parts) async throws -> Void
+        fetch: @escaping SecretCache.Fetch = { _ in nil }, sink: SinkSpec = SinkSpec(uri: "stdout"),
+        clock: ManualClock = ManualClock(), _ body: (Parts) async throws -> Void
     ) async throws {
         try await withEventSourceCluster { _, client in
             try await withSupervisor { supervisor, redis in
                 let logger = Logger(label: "reconciler-test")
                 let options = ControllerOptions(
-                    defaultSink: SinkSpec(uri: "stdout"), consumerName: "reconciler-test", statusCounterInterval: Self.counterInterval)
+                    defaultSink: sink, consumerName: "reconciler-test", statusCounterInterval: Self.counterInterval)
                 let cache = ObjectCache()
                 let secrets = SecretCache(fetch: fetch)
                 let leadership = Leadership(leading: true)
@@ -45,7 +46,7 @@ import Testing
                     cache: cache, secrets: secrets, eventBuses: EventBusCache(), supervisor: supervisor,
                     statusWriter: StatusWriter(
                         client: client, leadership: leadership, counterInterval: Self.counterInterval, writesPerSecond: 20,
-                        fieldManager: "reconciler-test"),
+                        fieldManager: "reconciler-test", clock: clock),
                     recorder: nil, leadership: leadership, options: options, logger: logger)
                 try await body(
                     Parts(cache: cache, secrets: secrets, supervisor: supervisor, reconciler: reconciler, client: client, redis: redis))
@@ -88,6 +89,43 @@ import Testing
             #expect(await parts.supervisor.count == 0)
             #expect(try await parts.client.get(EventSourceResource.eventSources, name: "webhook", namespace: "default")["status"] == nil)
         }
+    }
+
+    @Test func aCounterWriteThatMustWaitAsksToRunAgainWhenItIsDue() async throws {
+        let receiver = try await HTTPReceiver.start()
+        let clock = ManualClock()
+        do {
+            try await withReconciler(sink: SinkSpec(uri: receiver.url(path: "/events")), clock: clock) { parts in
+                let redis = RedisTestClient(port: parts.redis.port)
+                do {
+                    try await counterWriteWaits(parts, redis, clock)
+                } catch {
+                    await redis.close()
+                    throw error
+                }
+                await redis.close()
+            }
+        } catch {
+            try? await receiver.stop()
+            throw error
+        }
+        try await receiver.stop()
+    }
+
+    private func counterWriteWaits(_ parts: Parts, _ redis: RedisTestClient, _ clock: ManualClock) async throws {
+        try await redis.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+        _ = try await parts.client.create(
+            EventSourceResource.eventSources, eventSourceObject("orders", redisPort: parts.redis.port, events: ["example": ["FOO"]]))
+        let key = try await parts.cached("orders")
+        _ = try await parts.reconciler.reconcile(key)
+        try await waitUntil("the adapter to consume") { await parts.supervisor.statuses(of: key)["example"]?.phase == .consuming }
+        // The phase change is a transition: written at once, at time zero on the writer's clock.
+        #expect(try await parts.reconciler.reconcile(key) == .again(after: Self.counterInterval))
+        clock.advance(by: .seconds(3))
+        _ = try await redis.xadd("FOO", [("n", "1")])
+        try await waitUntil("the entry to be forwarded") { await parts.supervisor.statuses(of: key)["example"]?.forwarded == 1 }
+        // Only a counter moved, 3 s into a 7 s interval: the write waits, and the reconcile asks to come back then.
+        #expect(try await parts.reconciler.reconcile(key) == .again(after: Self.counterInterval - .seconds(3)))
     }
 
     /// Each EventSource reads a Secret the cache must fetch; the fetch returns only once both
