@@ -5,7 +5,8 @@ import ServiceLifecycle
 /// Leader election as a service: campaigns for the Lease for as long as it runs, leads while
 /// holding it (losing it, it campaigns again). On graceful shutdown a leader releases the Lease,
 /// so a standby takes over at once; it sits first among the controller's services, so by then
-/// the loops have stopped and the adapters have drained.
+/// the loops have stopped and the adapters have drained. Run it only inside a `ServiceGroup`:
+/// its leading ends on the group's graceful shutdown.
 public struct LeaseService: Service {
     private let elector: LeaderElector
     /// Runs on each election: status written by the previous leader may be stale.
