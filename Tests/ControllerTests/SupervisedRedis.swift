@@ -5,11 +5,16 @@ import Sinks
 import TestSupport
 
 /// A redis-server and a supervisor whose adapters read from it and deliver to the sink their
-/// configuration names; afterwards every adapter is stopped and the server too, whatever happens.
+/// configuration names (stdout being /dev/null); afterwards every adapter is stopped and the
+/// server too, whatever happens.
 func withSupervisor(_ body: (AdapterSupervisor, RedisServer) async throws -> Void) async throws {
+    let devNull = try DevNull()
+    defer { devNull.close() }
     let redis = try await RedisServer()
     let supervisor = AdapterSupervisor { configuration in
-        StreamAdapter(configuration: configuration, logger: Logger(label: "controller-test")) { SinkFactory.makeSink(spec: $0.sink) }
+        StreamAdapter(configuration: configuration, logger: Logger(label: "controller-test")) {
+            SinkFactory.makeSink(spec: $0.sink, standardOutput: devNull.writer)
+        }
     }
     do {
         try await body(supervisor, redis)
