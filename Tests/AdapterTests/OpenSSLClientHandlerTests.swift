@@ -1,0 +1,182 @@
+@testable import Adapter
+import NIOCore
+import NIOPosix
+import EventSourceAPI
+import Sinks
+import Testing
+import TestSupport
+
+/// `OpenSSLClientHandler` on a real event loop against real TLS redis-servers, with certificates
+/// the real openssl made. The RESP spoken here is the tests' own, just enough to see bytes cross intact.
+@Suite struct OpenSSLClientHandlerTests {
+    private func withTLSRedis(
+        clientAuthentication: Bool = false,
+        _ body: (TestCertificates, RedisServer, any EventLoopGroup) async throws -> Void
+    ) async throws {
+        let certificates = try await TestCertificates.make()
+        defer { certificates.remove() }
+        let redis = try await RedisServer(tls: certificates, clientAuthentication: clientAuthentication)
+        defer { redis.stop() }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try await body(certificates, redis, group)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
+
+    private func material(_ certificates: TestCertificates, ca: String = "ca.crt", client: Bool = false) throws -> TLSMaterial {
+        TLSMaterial(
+            caCertificate: SecretValue(try certificates.contents(ca)),
+            clientCertificate: client ? SecretValue(try certificates.contents("client.crt")) : nil,
+            clientKey: client ? SecretValue(try certificates.contents("client.key")) : nil)
+    }
+
+    private static let pong = Array("+PONG\r\n".utf8)
+
+    /// The first error the handler fired, once the channel has closed.
+    private func failure(of connection: TLSTestChannel) async throws -> SocketError {
+        try await waitForValue("the TLS error and the channel's end") {
+            let now = connection.snapshot
+            return now.inactive ? now.socketErrors.first : nil
+        }
+    }
+
+    /// What the blocking `TLSTransport` reports for the same server and material.
+    private func blockingConnectFailure(port: Int, _ material: TLSMaterial) async -> RedisError? {
+        let connector = RedisConnector(
+            address: HostAddress(host: "127.0.0.1", port: port), db: 0, username: nil, password: nil, tls: material,
+            connectTimeout: .seconds(30), commandTimeout: .seconds(30))
+        return await DedicatedThread.run {
+            do throws(RedisError) {
+                _ = try connector.connect(stop: StopSignal())
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
+    @Test func carriesPingAndAMegabyteBothWaysToAServerVerifiedByTheCA() async throws {
+        try await withTLSRedis { certificates, redis, group in
+            let connection = try await TLSTestChannel.connect(group: group, port: redis.port, material: try material(certificates))
+            // Sent at once, before the handshake can have finished: the handler holds it until then.
+            connection.send([Array("PING".utf8)])
+            #expect(try await connection.receive(Self.pong.count) == Self.pong)
+            #expect(connection.snapshot.handshakeCompleted)
+
+            // Larger than any TLS record, socket buffer or single read: it crosses in many pieces.
+            let value = (0..<1_048_576).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            connection.send([Array("SET".utf8), Array("big".utf8), value], [Array("GET".utf8), Array("big".utf8)])
+            let expected = Self.pong + Array("+OK\r\n$\(value.count)\r\n".utf8) + value + Array("\r\n".utf8)
+            #expect(try await connection.receive(expected.count) == expected)
+
+            await connection.close()
+            #expect(connection.snapshot.socketErrors.isEmpty)
+            #expect(connection.snapshot.otherErrors.isEmpty)
+        }
+    }
+
+    @Test func aServerDemandingAClientCertificateAcceptsOnlyOne() async throws {
+        try await withTLSRedis(clientAuthentication: true) { certificates, redis, group in
+            let withCertificate = try await TLSTestChannel.connect(
+                group: group, port: redis.port, material: try material(certificates, client: true))
+            withCertificate.send([Array("PING".utf8)])
+            #expect(try await withCertificate.receive(Self.pong.count) == Self.pong)
+            await withCertificate.close()
+
+            let without = try await TLSTestChannel.connect(group: group, port: redis.port, material: try material(certificates))
+            without.send([Array("PING".utf8)])
+            let error = try await failure(of: without)
+            // TLS 1.3 finishes the client's handshake first, so the refusal arrives as the server's alert on the first read.
+            #expect(RedisError(error).description.contains("TLS"))
+            #expect(RedisError(error).isRetryable)
+            #expect(without.snapshot.received.isEmpty)
+        }
+    }
+
+    @Test func aServerSignedByAnotherCAIsRefusedInTheWordsOfTheBlockingTransport() async throws {
+        try await withTLSRedis { certificates, redis, group in
+            let connection = try await TLSTestChannel.connect(
+                group: group, port: redis.port, material: try material(certificates, ca: "other-ca.crt"))
+            connection.send([Array("PING".utf8)])
+            let error = try await failure(of: connection)
+            #expect(RedisError(error).description.hasPrefix("TLS with Redis failed: the server's certificate was not accepted: "))
+            #expect(RedisError(error) == (try await blockingConnectFailure(port: redis.port, material(certificates, ca: "other-ca.crt"))))
+            #expect(!connection.snapshot.handshakeCompleted)
+            #expect(connection.snapshot.socketErrors.count == 1)
+        }
+    }
+
+    @Test func theCertificateMustNameTheHostUnlessVerificationIsOff() async throws {
+        try await withTLSRedis { certificates, redis, group in
+            let wrongName = try await TLSTestChannel.connect(
+                group: group, port: redis.port, material: try material(certificates), serverName: "redis.example")
+            let mismatch = try await failure(of: wrongName)
+            #expect(mismatch == .tls(.certificateNotAccepted("hostname mismatch")))
+
+            let byName = try await TLSTestChannel.connect(
+                group: group, port: redis.port, material: try material(certificates), serverName: "localhost")
+            byName.send([Array("PING".utf8)])
+            #expect(try await byName.receive(Self.pong.count) == Self.pong)
+            await byName.close()
+
+            let unverified = try await TLSTestChannel.connect(
+                group: group, port: redis.port, material: TLSMaterial(insecureSkipVerify: true), serverName: "redis.example")
+            unverified.send([Array("PING".utf8)])
+            #expect(try await unverified.receive(Self.pong.count) == Self.pong)
+            await unverified.close()
+        }
+    }
+
+    @Test func aServerThatDiesMidConversationIsALostConnection() async throws {
+        try await withTLSRedis { certificates, redis, group in
+            let connection = try await TLSTestChannel.connect(group: group, port: redis.port, material: try material(certificates))
+            connection.send([Array("PING".utf8)])
+            #expect(try await connection.receive(Self.pong.count) == Self.pong)
+            try await redis.kill()
+            let error = try await failure(of: connection)
+            // A killed server sends no close_notify: OpenSSL calls that an unexpected EOF, as on a socket.
+            #expect(RedisError(error).description.hasPrefix("connection to Redis lost: TLS read failed: "))
+            #expect(RedisError(error).isRetryable)
+        }
+    }
+
+    @Test func aServerClosingMidHandshakeIsAHandshakeFailure() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            // Reads the ClientHello, then hangs up: no TLS server at all.
+            let server = try await ServerBootstrap(group: group)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HangUpOnFirstRead())
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+            let port = try #require(server.localAddress?.port)
+            let certificates = try await TestCertificates.make()
+            defer { certificates.remove() }
+            let connection = try await TLSTestChannel.connect(group: group, port: port, material: try material(certificates))
+            connection.send([Array("PING".utf8)])
+            let error = try await failure(of: connection)
+            #expect(RedisError(error).description.hasPrefix("TLS with Redis failed: handshake failed: "))
+            #expect(RedisError(error).isRetryable)
+            #expect(RedisError(error) == (await blockingConnectFailure(port: port, try material(certificates))))
+            try await server.close()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
+
+    private final class HangUpOnFirstRead: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            context.close(promise: nil)
+        }
+    }
+}
