@@ -84,31 +84,17 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        switch state {
-        case .handshaking, .active:
-            // Let OpenSSL judge the end of input, so an EOF reads as it would on a socket.
-            BIO_ctrl(networkInput, BIO_C_SET_BUF_MEM_EOF_RETURN, 0, nil)
-            let error: SocketError
-            if !isActive {
-                if case .failed(let failure) = session.handshake() {
-                    error = failure
-                } else {
-                    error = .tls(.handshakeFailed("the server closed the connection"))
-                }
-            } else {
-                var scratch = [UInt8](repeating: 0, count: 1)
-                let progress = scratch.withUnsafeMutableBytes { session.read(into: $0) }
-                if case .failed(let failure) = progress {
-                    error = failure
-                } else {
-                    error = .closed("the server closed the TLS connection")
-                }
-            }
-            end(context: context, error)
-        case .idle, .closed:
-            break
-        }
+        endOfInput(context: context)
         context.fireChannelInactive()
+    }
+
+    /// A transport error below TLS (a reset, say) ends the conversation like an EOF does, so the
+    /// next handler sees one `SocketError` per connection rather than an `IOError` as well.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch state {
+        case .handshaking, .active: endOfInput(context: context)
+        case .idle, .closed: context.fireErrorCaught(error)
+        }
     }
 
     // MARK: outbound
@@ -169,6 +155,32 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
         case .failed(let error):
             end(context: context, error)
         }
+    }
+
+    /// No more bytes will come: OpenSSL judges that as it would on a socket (an unexpected EOF,
+    /// unless close_notify came first), and the connection ends with its verdict.
+    private func endOfInput(context: ChannelHandlerContext) {
+        let error: SocketError
+        switch state {
+        case .idle, .closed:
+            return
+        case .handshaking:
+            BIO_ctrl(networkInput, BIO_C_SET_BUF_MEM_EOF_RETURN, 0, nil)
+            if case .failed(let failure) = session.handshake() {
+                error = failure
+            } else {
+                error = .tls(.handshakeFailed("the server closed the connection"))
+            }
+        case .active:
+            BIO_ctrl(networkInput, BIO_C_SET_BUF_MEM_EOF_RETURN, 0, nil)
+            var scratch = [UInt8](repeating: 0, count: 1)
+            if case .failed(let failure) = scratch.withUnsafeMutableBytes({ session.read(into: $0) }) {
+                error = failure
+            } else {
+                error = .closed("the server closed the TLS connection")
+            }
+        }
+        end(context: context, error)
     }
 
     /// Decrypts everything the input BIO holds into one buffer, so the next handler sees few, large reads.

@@ -131,6 +131,23 @@ import TestSupport
         }
     }
 
+    @Test func unusableMaterialFailsBeforeAnyConnectionAndIsNotRetried() async throws {
+        let certificates = try await TestCertificates.make()
+        defer { certificates.remove() }
+        let mismatched = TLSMaterial(
+            caCertificate: SecretValue(try certificates.contents("ca.crt")),
+            clientCertificate: SecretValue(try certificates.contents("client.crt")),
+            clientKey: SecretValue(try certificates.contents("stranger.key")))
+        let error = try #require(throws: SocketError.self) { try TLSClientContext(material: mismatched) }
+        #expect(!error.isRetryable)
+        #expect(RedisError(error).description.hasPrefix("TLS with Redis failed: clientKeySecret does not match clientCertSecret: "))
+        #expect(!RedisError(error).isRetryable)
+        let notPEM = TLSMaterial(caCertificate: SecretValue("not a certificate"))
+        #expect(throws: SocketError.tls(.unusableMaterial("caCertSecret holds no PEM certificate"))) {
+            try TLSClientContext(material: notPEM)
+        }
+    }
+
     @Test func aServerThatDiesMidConversationIsALostConnection() async throws {
         try await withTLSRedis { certificates, redis, group in
             let connection = try await TLSTestChannel.connect(group: group, port: redis.port, material: try material(certificates))
