@@ -4,7 +4,7 @@ import Glibc
 #endif
 import Sinks
 
-/// TLS to Redis with OpenSSL over our own non-blocking socket, for the blocking `RedisClient`.
+/// TLS with OpenSSL over our own non-blocking socket, for the blocking `RedisClient`.
 /// Debian's hiredis 0.14 has no TLS, so hiredis only parses replies and OpenSSL carries the bytes.
 ///
 /// Used only by the thread that made it.
@@ -12,19 +12,19 @@ final class TLSTransport: ByteTransport {
     private let socket: TCPSocket
     private let session: TLSSession
 
-    init(socket: TCPSocket, material: TLSMaterial, serverName: String, deadline: ContinuousClock.Instant) throws(RedisError) {
+    init(socket: TCPSocket, material: TLSMaterial, serverName: String, deadline: ContinuousClock.Instant) throws(SocketError) {
         self.socket = socket
         do throws(SocketError) {
             session = try TLSClientContext(material: material).makeSession(serverName: serverName)
         } catch {
             socket.close()
-            throw RedisError(error)
+            throw error
         }
         SSL_set_fd(session.pointer, socket.fileDescriptor)
         try handshake(deadline: deadline)
     }
 
-    private func handshake(deadline: ContinuousClock.Instant) throws(RedisError) {
+    private func handshake(deadline: ContinuousClock.Instant) throws(SocketError) {
         while true {
             switch session.handshake() {
             case .done: return
@@ -33,14 +33,14 @@ final class TLSTransport: ByteTransport {
             case .wantWrite:
                 try socket.waitFor(events: Int16(POLLOUT), deadline: deadline, what: "TLS handshake", interruptible: true)
             case .closedByPeer:
-                throw RedisError(.tls(.handshakeFailed("the server closed the connection")))
+                throw .tls(.handshakeFailed("the server closed the connection"))
             case .failed(let error):
-                throw RedisError(error)
+                throw error
             }
         }
     }
 
-    func send(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant) throws(RedisError) {
+    func send(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant) throws(SocketError) {
         var offset = 0
         while offset < bytes.count {
             switch session.write(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
@@ -50,14 +50,14 @@ final class TLSTransport: ByteTransport {
             case .wantRead:
                 try socket.waitFor(events: Int16(POLLIN), deadline: deadline, what: "send", interruptible: false)
             case .closedByPeer:
-                throw .connectionLost("the server closed the TLS connection")
+                throw .closed("the server closed the TLS connection")
             case .failed(let error):
-                throw RedisError(error)
+                throw error
             }
         }
     }
 
-    func receive(into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) throws(RedisError) -> Int {
+    func receive(into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) throws(SocketError) -> Int {
         while true {
             switch session.read(into: buffer) {
             case .done(let count): return count
@@ -66,9 +66,9 @@ final class TLSTransport: ByteTransport {
             case .wantWrite:
                 try socket.waitFor(events: Int16(POLLOUT), deadline: deadline, what: "reply", interruptible: false)
             case .closedByPeer:
-                throw .connectionLost("the server closed the TLS connection")
+                throw .closed("the server closed the TLS connection")
             case .failed(let error):
-                throw RedisError(error)
+                throw error
             }
         }
     }

@@ -1,7 +1,6 @@
 @testable import Adapter
 import NIOCore
 import NIOPosix
-import EventSourceAPI
 import Sinks
 import Testing
 import TestSupport
@@ -41,21 +40,6 @@ import TestSupport
         try await waitForValue("the TLS error and the channel's end") {
             let now = connection.snapshot
             return now.inactive ? now.socketErrors.first : nil
-        }
-    }
-
-    /// What the blocking `TLSTransport` reports for the same server and material.
-    private func blockingConnectFailure(port: Int, _ material: TLSMaterial) async -> RedisError? {
-        let connector = RedisConnector(
-            address: HostAddress(host: "127.0.0.1", port: port), db: 0, username: nil, password: nil, tls: material,
-            connectTimeout: .seconds(30), commandTimeout: .seconds(30))
-        return await DedicatedThread.run {
-            do throws(RedisError) {
-                _ = try connector.connect(stop: StopSignal())
-                return nil
-            } catch {
-                return error
-            }
         }
     }
 
@@ -104,7 +88,7 @@ import TestSupport
             connection.send([Array("PING".utf8)])
             let error = try await failure(of: connection)
             #expect(RedisError(error).description.hasPrefix("TLS with Redis failed: the server's certificate was not accepted: "))
-            #expect(RedisError(error) == (try await blockingConnectFailure(port: redis.port, material(certificates, ca: "other-ca.crt"))))
+            #expect(RedisError(error) == (await BlockingConnectAttempt.failure(port: redis.port, tls: try material(certificates, ca: "other-ca.crt"))))
             #expect(!connection.snapshot.handshakeCompleted)
             #expect(connection.snapshot.socketErrors.count == 1)
         }
@@ -180,7 +164,7 @@ import TestSupport
             let error = try await failure(of: connection)
             #expect(RedisError(error).description.hasPrefix("TLS with Redis failed: handshake failed: "))
             #expect(RedisError(error).isRetryable)
-            #expect(RedisError(error) == (await blockingConnectFailure(port: port, try material(certificates))))
+            #expect(RedisError(error) == (await BlockingConnectAttempt.failure(port: port, tls: try material(certificates))))
             try await server.close()
         } catch {
             try? await group.shutdownGracefully()
