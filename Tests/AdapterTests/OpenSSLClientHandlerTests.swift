@@ -9,12 +9,13 @@ import TestSupport
 /// the real openssl made. The RESP spoken here is the tests' own, just enough to see bytes cross intact.
 @Suite struct OpenSSLClientHandlerTests {
     private func withTLSRedis(
-        clientAuthentication: Bool = false,
+        clientAuthentication: Bool = false, protocols: String? = nil,
         _ body: (TestCertificates, RedisServer, any EventLoopGroup) async throws -> Void
     ) async throws {
         let certificates = try await TestCertificates.make()
         defer { certificates.remove() }
-        let redis = try await RedisServer(tls: certificates, clientAuthentication: clientAuthentication)
+        let redis = try await RedisServer(
+            arguments: protocols.map { ["--tls-protocols", $0] } ?? [], tls: certificates, clientAuthentication: clientAuthentication)
         defer { redis.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
@@ -43,8 +44,9 @@ import TestSupport
         }
     }
 
-    @Test func carriesPingAndAMegabyteBothWaysToAServerVerifiedByTheCA() async throws {
-        try await withTLSRedis { certificates, redis, group in
+    @Test(arguments: ["TLSv1.2", "TLSv1.3"])
+    func carriesPingAndAMegabyteBothWaysToAServerVerifiedByTheCA(protocols: String) async throws {
+        try await withTLSRedis(protocols: protocols) { certificates, redis, group in
             let connection = try await TLSTestChannel.connect(group: group, port: redis.port, material: try material(certificates))
             // Sent at once, before the handshake can have finished: the handler holds it until then.
             connection.send([Array("PING".utf8)])
@@ -63,8 +65,9 @@ import TestSupport
         }
     }
 
-    @Test func aServerDemandingAClientCertificateAcceptsOnlyOne() async throws {
-        try await withTLSRedis(clientAuthentication: true) { certificates, redis, group in
+    @Test(arguments: ["TLSv1.2", "TLSv1.3"])
+    func aServerDemandingAClientCertificateAcceptsOnlyOne(protocols: String) async throws {
+        try await withTLSRedis(clientAuthentication: true, protocols: protocols) { certificates, redis, group in
             let withCertificate = try await TLSTestChannel.connect(
                 group: group, port: redis.port, material: try material(certificates, client: true))
             withCertificate.send([Array("PING".utf8)])
@@ -74,7 +77,8 @@ import TestSupport
             let without = try await TLSTestChannel.connect(group: group, port: redis.port, material: try material(certificates))
             without.send([Array("PING".utf8)])
             let error = try await failure(of: without)
-            // TLS 1.3 finishes the client's handshake first, so the refusal arrives as the server's alert on the first read.
+            // TLS 1.2 refuses in the handshake; TLS 1.3 finishes the client's handshake first, so there
+            // the refusal arrives as the server's alert on the first read.
             #expect(RedisError(error).description.contains("TLS"))
             #expect(RedisError(error).isRetryable)
             #expect(without.snapshot.received.isEmpty)
@@ -130,6 +134,50 @@ import TestSupport
         #expect(throws: SocketError.tls(.unusableMaterial("caCertSecret holds no PEM certificate"))) {
             try TLSClientContext(material: notPEM)
         }
+    }
+
+    /// A one-connection TLS server in Python's ssl module (a real OpenSSL peer of its own): it prints
+    /// its port, each read's size, then "close_notify" or "no close_notify: <OpenSSL's reason>".
+    private static let closeWatchingServer = """
+        import socket, ssl, sys
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[1], sys.argv[2])
+        # Python ignores a missing close_notify by default; this server is there to notice it.
+        context.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF
+        listener = socket.create_server(("127.0.0.1", 0))
+        print(listener.getsockname()[1], flush=True)
+        connection, _ = listener.accept()
+        tls = context.wrap_socket(connection, server_side=True, suppress_ragged_eofs=False)
+        try:
+            while data := tls.recv(65536):
+                print("received", len(data), flush=True)
+            print("close_notify", flush=True)
+        except ssl.SSLError as error:
+            print("no close_notify:", error, flush=True)
+        """
+
+    @Test func closingSendsCloseNotify() async throws {
+        let certificates = try await TestCertificates.make()
+        defer { certificates.remove() }
+        let server = try ChildProcess(
+            "/usr/bin/python3", ["-c", Self.closeWatchingServer, certificates.serverCertificate, certificates.serverKey])
+        defer { server.stop() }
+        let port = try await waitForValue("the Python TLS server's port") { server.completeStandardOutputLines.first.flatMap { Int($0) } }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            let connection = try await TLSTestChannel.connect(group: group, port: port, material: try material(certificates))
+            connection.send([Array("PING".utf8)])
+            // The held write ("*1\r\n$4\r\nPING\r\n", 14 bytes) arrives once the handshake is done.
+            try await waitUntil("the server to read the held write") { server.standardOutput.contains("received 14\n") }
+            await connection.close()
+            try await waitUntil("the server's verdict on the close") { server.completeStandardOutputLines.count >= 3 }
+            #expect(server.completeStandardOutputLines.last == "close_notify", "\(server.standardOutput)")
+            #expect(connection.snapshot.socketErrors.isEmpty)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
     }
 
     @Test func aServerThatDiesMidConversationIsALostConnection() async throws {
