@@ -12,6 +12,11 @@ import NIOCore
 ///   `RedisError(_:)`), then the channel is closed and held writes fail with the same error. That
 ///   includes the server ending the connection: close_notify, or EOF without it ("unexpected eof").
 /// - `close` sends close_notify first and does not wait for the server's.
+/// - With `handshakeDeadline`, a server that never finishes the handshake ends it as `.timedOut("TLS handshake")`,
+///   as the blocking transport's deadline does.
+///
+/// The handler is not `Sendable`: create it and add it inside the channel initializer, with
+/// `channel.pipeline.syncOperations.addHandler`; the `TLSClientContext` can be shared by every connection.
 final class OpenSSLClientHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -39,8 +44,11 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
     private let networkOutput: OpaquePointer
     private var state = State.idle
     private var heldWrites = CircularBuffer<(data: ByteBuffer, promise: EventLoopPromise<Void>?)>()
+    private let handshakeDeadline: NIODeadline?
+    private var handshakeTimeout: Scheduled<Void>?
 
-    init(context: TLSClientContext, serverName: String) throws(SocketError) {
+    init(context: TLSClientContext, serverName: String, handshakeDeadline: NIODeadline? = nil) throws(SocketError) {
+        self.handshakeDeadline = handshakeDeadline
         session = try context.makeSession(serverName: serverName)
         guard let input = BIO_new(BIO_s_mem()) else {
             throw .tls(.setupFailed("cannot create a TLS buffer: \(OpenSSLError.drain())"))
@@ -61,6 +69,7 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        handshakeTimeout?.cancel()
         failHeldWrites(.closed("the TLS handler was removed"))
     }
 
@@ -137,6 +146,11 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
     private func startHandshake(context: ChannelHandlerContext) {
         guard case .idle = state else { return }
         state = .handshaking
+        if let handshakeDeadline {
+            handshakeTimeout = context.eventLoop.assumeIsolated().scheduleTask(deadline: handshakeDeadline) { [self] in
+                if case .handshaking = state { end(context: context, .timedOut("TLS handshake")) }
+            }
+        }
         continueHandshake(context: context)
     }
 
@@ -144,6 +158,7 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
         switch session.handshake() {
         case .done:
             state = .active
+            handshakeTimeout?.cancel()
             sendNetworkOutput(context: context)
             context.fireUserInboundEventTriggered(HandshakeCompleted())
             encryptHeldWrites(context: context)
@@ -258,6 +273,7 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
     private func end(context: ChannelHandlerContext, _ error: SocketError) {
         if case .closed = state { return }
         state = .closed(error)
+        handshakeTimeout?.cancel()
         sendNetworkOutput(context: context)
         failHeldWrites(error)
         context.fireErrorCaught(error)

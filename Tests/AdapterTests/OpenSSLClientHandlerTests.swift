@@ -17,14 +17,37 @@ import TestSupport
         let redis = try await RedisServer(
             arguments: protocols.map { ["--tls-protocols", $0] } ?? [], tls: certificates, clientAuthentication: clientAuthentication)
         defer { redis.stop() }
+        try await withEventLoop { group in try await body(certificates, redis, group) }
+    }
+
+    private func withEventLoop(_ body: (any EventLoopGroup) async throws -> Void) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
-            try await body(certificates, redis, group)
+            try await body(group)
         } catch {
             try? await group.shutdownGracefully()
             throw error
         }
         try await group.shutdownGracefully()
+    }
+
+    /// A plain TCP server on 127.0.0.1 that speaks no TLS: it hangs up on the ClientHello, or ignores it.
+    private func withPlainServer(
+        hangingUp: Bool, _ body: (_ port: Int, TestCertificates, any EventLoopGroup) async throws -> Void
+    ) async throws {
+        let certificates = try await TestCertificates.make()
+        defer { certificates.remove() }
+        try await withEventLoop { group in
+            let server = try await ServerBootstrap(group: group)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if hangingUp { try channel.pipeline.syncOperations.addHandler(HangUpOnFirstRead()) }
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+            try await body(try #require(server.localAddress?.port), certificates, group)
+            try await server.close()
+        }
     }
 
     private func material(_ certificates: TestCertificates, ca: String = "ca.crt", client: Bool = false) throws -> TLSMaterial {
@@ -163,8 +186,7 @@ import TestSupport
             "/usr/bin/python3", ["-c", Self.closeWatchingServer, certificates.serverCertificate, certificates.serverKey])
         defer { server.stop() }
         let port = try await waitForValue("the Python TLS server's port") { server.completeStandardOutputLines.first.flatMap { Int($0) } }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        do {
+        try await withEventLoop { group in
             let connection = try await TLSTestChannel.connect(group: group, port: port, material: try material(certificates))
             connection.send([Array("PING".utf8)])
             // The held write ("*1\r\n$4\r\nPING\r\n", 14 bytes) arrives once the handshake is done.
@@ -173,11 +195,7 @@ import TestSupport
             try await waitUntil("the server's verdict on the close") { server.completeStandardOutputLines.count >= 3 }
             #expect(server.completeStandardOutputLines.last == "close_notify", "\(server.standardOutput)")
             #expect(connection.snapshot.socketErrors.isEmpty)
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
         }
-        try await group.shutdownGracefully()
     }
 
     @Test func aServerThatDiesMidConversationIsALostConnection() async throws {
@@ -194,31 +212,25 @@ import TestSupport
     }
 
     @Test func aServerClosingMidHandshakeIsAHandshakeFailure() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        do {
-            // Reads the ClientHello, then hangs up: no TLS server at all.
-            let server = try await ServerBootstrap(group: group)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(HangUpOnFirstRead())
-                    }
-                }
-                .bind(host: "127.0.0.1", port: 0).get()
-            let port = try #require(server.localAddress?.port)
-            let certificates = try await TestCertificates.make()
-            defer { certificates.remove() }
+        try await withPlainServer(hangingUp: true) { port, certificates, group in
             let connection = try await TLSTestChannel.connect(group: group, port: port, material: try material(certificates))
             connection.send([Array("PING".utf8)])
             let error = try await failure(of: connection)
             #expect(RedisError(error).description.hasPrefix("TLS with Redis failed: handshake failed: "))
             #expect(RedisError(error).isRetryable)
             #expect(RedisError(error) == (await BlockingConnectAttempt.failure(port: port, tls: try material(certificates))))
-            try await server.close()
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
         }
-        try await group.shutdownGracefully()
+    }
+
+    @Test func aServerThatNeverAnswersTheHandshakeTimesOutAtTheDeadline() async throws {
+        try await withPlainServer(hangingUp: false) { port, certificates, group in
+            let connection = try await TLSTestChannel.connect(
+                group: group, port: port, material: try material(certificates), handshakeTimeout: .milliseconds(300))
+            connection.send([Array("PING".utf8)])
+            let error = try await failure(of: connection)
+            #expect(error == .timedOut("TLS handshake"))
+            #expect(RedisError(error).description == "Redis did not answer in time (TLS handshake)")
+        }
     }
 
     private final class HangUpOnFirstRead: ChannelInboundHandler, Sendable {

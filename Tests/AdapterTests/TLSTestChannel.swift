@@ -28,14 +28,17 @@ final class TLSTestChannel: Sendable {
     var snapshot: Record { recorder.record.withLock { $0 } }
 
     static func connect(
-        group: any EventLoopGroup, port: Int, material: TLSMaterial, serverName: String = "127.0.0.1"
+        group: any EventLoopGroup, port: Int, material: TLSMaterial, serverName: String = "127.0.0.1",
+        handshakeTimeout: TimeAmount? = nil
     ) async throws -> TLSTestChannel {
         let context = try TLSClientContext(material: material)
         let recorder = Recorder()
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(OpenSSLClientHandler(context: context, serverName: serverName))
+                    let deadline = handshakeTimeout.map { NIODeadline.now() + $0 }
+                    try channel.pipeline.syncOperations.addHandler(
+                        OpenSSLClientHandler(context: context, serverName: serverName, handshakeDeadline: deadline))
                     try channel.pipeline.syncOperations.addHandler(recorder)
                 }
             }
