@@ -89,7 +89,9 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
             _ = BIO_write(networkInput, bytes.baseAddress, Int32(bytes.count))
         }
         if case .handshaking = state { continueHandshake(context: context) }
-        if case .active = state { readPlaintext(context: context) }
+        if isActive { readPlaintext(context: context) }
+        // A write that waited for the server (a renegotiation) may go on now.
+        if isActive && !heldWrites.isEmpty { encryptHeldWrites(context: context) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
