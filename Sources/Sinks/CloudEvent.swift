@@ -86,18 +86,32 @@ public struct CloudEvent: Sendable, Equatable {
     /// Appends `argoEnvelope` as JSON, byte for byte the same, without building the envelope's
     /// maps or even the attribute list first: this runs once per event on the stdout path.
     public func writeArgoEnvelope(into out: inout [UInt8]) {
-        for (position, prefix) in Self.envelopePrefixes.enumerated() {
-            out.append(contentsOf: prefix)
-            JSONWriter.writeString(attribute(at: position), into: &out)
-        }
+        out.append(contentsOf: #"{"context":"#.utf8)
+        writeAttributes(into: &out)
         out.append(contentsOf: #"},"data":"#.utf8)
         writeData(into: &out)
         out.append(UInt8(ascii: "}"))
     }
 
-    /// What goes before each attribute's value in the envelope, in `attributes` order.
-    private static let envelopePrefixes: [[UInt8]] = ["id", "source", "specversion", "type", "datacontenttype", "subject", "time"]
-        .enumerated().map { Array(($0.offset == 0 ? #"{"context":{"# : ",").utf8) + Array("\"\($0.element)\":".utf8) }
+    /// Appends `structuredFormat` as JSON, byte for byte the same, without building it first.
+    public func writeStructuredFormat(into out: inout [UInt8]) {
+        writeAttributes(into: &out)
+        out.append(contentsOf: #","data":"#.utf8)
+        writeData(into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// `{"id":…,…,"time":…` with no closing brace.
+    private func writeAttributes(into out: inout [UInt8]) {
+        for (position, prefix) in Self.attributePrefixes.enumerated() {
+            out.append(contentsOf: prefix)
+            JSONWriter.writeString(attribute(at: position), into: &out)
+        }
+    }
+
+    /// What goes before each attribute's value, in `attributes` order.
+    private static let attributePrefixes: [[UInt8]] = ["id", "source", "specversion", "type", "datacontenttype", "subject", "time"]
+        .enumerated().map { Array(($0.offset == 0 ? "{" : ",").utf8) + Array("\"\($0.element)\":".utf8) }
 
     private func attribute(at position: Int) -> String {
         switch position {

@@ -1,5 +1,6 @@
 import Testing
 import StructuredData
+import Sinks
 @testable import Adapter
 
 /// The byte path must write exactly what the `JSONObject` path (the reference) writes, including
@@ -44,6 +45,18 @@ import StructuredData
             var written: [UInt8] = []
             event.writeData(into: &written)
             #expect(written == JSONWriter.bytes(event.data), "\(name)")
+        }
+    }
+}
+
+@Suite struct StructuredFormatWriterTests {
+    @Test func theFastStructuredWriterMatchesTheGeneralOne() {
+        let builder = EventBuilder(namespace: "ns", eventSourceName: "es \"quoted\"", eventName: "e\n", metadata: ["m": "1"])
+        let entry = StreamEntry(stream: "S", id: "1-0", fields: [(Array("k".utf8), [0x61, 0x00, 0xFF, 0x22])])
+        for event in [builder.event(for: entry), CloudEvent(id: "i", source: "s", subject: "e", time: "t", data: ["k": "v"])] {
+            var fast: [UInt8] = []
+            event.writeStructuredFormat(into: &fast)
+            #expect(fast == JSONWriter.bytes(event.structuredFormat))
         }
     }
 }
