@@ -20,7 +20,8 @@ extension BenchResults {
             }
             rows.append(
                 SummaryRow(
-                    figure: "latency p99 XADD → receiver at \(Self.number(Double(figure.load.rate)))/s (\(label))",
+                    figure: "latency p99 XADD → receiver at \(Self.number(Double(figure.load.rate))) events/s"
+                        + (label == wanted[0] ? "" : " (\(label))"),
                     measured: "\(Self.milliseconds(latency.p99)) (p50 \(Self.milliseconds(latency.p50)), sent \(Self.number(figure.sentRate))/s)",
                     aim: "≤ 2 ms", met: figure.met))
         }

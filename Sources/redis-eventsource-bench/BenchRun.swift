@@ -182,7 +182,7 @@ struct BenchRun: Sendable {
         let group = "product-latency"
         let (port, settings) = (redisPort, self.settings)
         try await BlockingWork.run("bench-latency-setup") { () throws(BenchError) in
-            try BenchRedis(port: port).command(["XGROUP", "CREATE", latencyStream, group, "$", "MKSTREAM"])
+            _ = try BenchRedis(port: port).command(["XGROUP", "CREATE", latencyStream, group, "$", "MKSTREAM"])
         }
         let manifest = BenchManifest(redisPort: redisPort, stream: latencyStream, group: group, count: settings.readCount)
         let product = try ProductProcess.start(

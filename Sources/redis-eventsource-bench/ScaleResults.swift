@@ -60,13 +60,14 @@ struct ScaleResults {
         }
         for run in sizes {
             guard let reaction = run.reaction else { continue }
-            let each = reaction.seconds.map { $0.map { String(format: "%.2f", $0) } ?? "—" }.joined(separator: ", ")
-            let kubectlMedian = reaction.kubectlSeconds.sorted()[reaction.kubectlSeconds.count / 2]
+            let each = reaction.seconds.map { $0.map { String(format: "%.0f", $0 * 1000) } ?? "—" }.joined(separator: ", ")
+            let patchMedian = reaction.patchSeconds.sorted()[reaction.patchSeconds.count / 2]
             lines.append(
-                "Reaction with \(Self.count(run.size)) EventSources: \(reaction.seconds.count) edits, each moving one EventSource to a new stream; "
-                    + "from `kubectl patch` exiting to the adapter's consumer showing in `XINFO CONSUMERS` of the new stream: "
-                    + "**p50 \(reaction.median.map { Self.seconds($0) } ?? "missed")** (aim ≤ \(Int(Self.reactionAim)) s), "
-                    + "\(reaction.missed) not within 10 s; each (s): \(each). kubectl patch itself took \(Self.seconds(kubectlMedian)) (median).")
+                "Reaction with \(Self.count(run.size)) EventSources: \(reaction.seconds.count) edits, each moving one EventSource to a new stream "
+                    + "(a merge patch of its `streams`, as `kubectl patch --type=merge` sends it); from the API server's 200 to the adapter's consumer "
+                    + "showing in `XINFO CONSUMERS` of the new stream: **p50 \(reaction.median.map { Self.milliseconds($0) } ?? "missed")** "
+                    + "(aim ≤ \(Int(Self.reactionAim)) s), \(reaction.missed) not within \(Int(ScaleReaction.timeout)) s; each (ms): \(each). "
+                    + "The PATCH itself took \(Self.milliseconds(patchMedian)) (median).")
             lines.append("")
         }
         let polls = sizes.map { "\(Self.count($0.size)): \($0.samples.count) polls, \(String(format: "%.0f", $0.meanPollMilliseconds)) ms each" }
@@ -95,7 +96,7 @@ struct ScaleResults {
         var text = shutdown.streamsWithPending == 0
             ? "every PEL empty"
             : "**\(count(shutdown.streamsWithPending)) streams with \(count(Int(shutdown.pending))) pending**"
-        text += " (\(count(Int(shutdown.acknowledged))) of \(count(shutdown.burst)) acked"
+        text += " (\(shutdown.read.map { count(Int($0)) } ?? "?") of the \(count(shutdown.burst)) entries added before SIGTERM read by then"
         if shutdown.streamsWithoutGroup > 0 { text += ", \(count(shutdown.streamsWithoutGroup)) streams without the group" }
         return text + ")"
     }
@@ -104,6 +105,7 @@ struct ScaleResults {
         String(text.split(whereSeparator: \.isNewline).first ?? "").replacingOccurrences(of: "|", with: "/")
     }
 
+    static func milliseconds(_ seconds: Double) -> String { String(format: "%.0f ms", seconds * 1000) }
     static func seconds(_ value: Double) -> String { String(format: value < 10 ? "%.2f s" : "%.1f s", value) }
     static func rate(_ perSecond: Double) -> String { String(format: "%.1f/s", perSecond) }
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }

@@ -11,9 +11,10 @@ struct ScaleShutdown {
     struct Result: Sendable {
         let seconds: Double
         let status: Int32
-        /// Entries added just before SIGTERM, and those the adapters had acknowledged by the exit.
+        /// Entries added just before SIGTERM, and those the adapters had read by the exit (the
+        /// burst less every group's lag; nil when Redis could not tell a lag).
         let burst: Int
-        let acknowledged: Int64
+        let read: Int64?
         /// Streams whose group still had pending entries after the exit, and how many in all.
         let streamsWithPending: Int
         let pending: Int64
@@ -30,7 +31,7 @@ struct ScaleShutdown {
         var pending: Int64 = 0
         var streamsWithPending = 0
         var withoutGroup = 0
-        var acknowledged: Int64 = 0
+        var lag: Int64? = 0
         for batch in batches() {
             // Errors come back as replies here (a stream with no group is a finding, not a failure).
             let replies = try redis.pipelineReplies(batch.map { ["XINFO", "GROUPS", $0] })
@@ -41,11 +42,11 @@ struct ScaleShutdown {
                 }
                 pending += group.pending
                 if group.pending > 0 { streamsWithPending += 1 }
-                acknowledged += group.acknowledged
+                lag = lag.flatMap { total in group.lag.map { total + $0 } }
             }
         }
         return Result(
-            seconds: stopped.seconds, status: stopped.status, burst: streams.count, acknowledged: acknowledged,
+            seconds: stopped.seconds, status: stopped.status, burst: streams.count, read: lag.map { Int64(streams.count - withoutGroup) - $0 },
             streamsWithPending: streamsWithPending, pending: pending, streamsWithoutGroup: withoutGroup)
     }
 

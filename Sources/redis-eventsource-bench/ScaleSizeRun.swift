@@ -64,7 +64,7 @@ struct ScaleSizeRun {
             allReady ? try watchIdle(seconds: seconds, controller: controller, redis: redis, kube: kube, http: http) : nil
         }
         let reaction = try (allReady && reactionEdits > 0)
-            ? ScaleReaction(kubectl: kubectl, redisPort: redis.port, size: size, edits: reactionEdits).run() : nil
+            ? ScaleReaction(kubeURL: kube.url, redisPort: redis.port, size: size, edits: reactionEdits).run() : nil
         Console.error("  SIGTERM after one entry on each of \(size) streams")
         let shutdown = try ScaleShutdown(redisPort: redis.port, streams: manifest.streams + (reaction?.streams ?? []))
             .run(stopping: controller)
