@@ -24,7 +24,7 @@ done
 hard="$(ulimit -Hn)"
 if [ "$hard" = unlimited ]; then wanted=65536; else wanted="$hard"; fi
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$wanted" ]; then ulimit -n "$wanted"; fi
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 20100 ]; then
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10200 ]; then
     echo "note: open files limit $(ulimit -n) (hard $hard); 10,000 EventSources want about 10,100 in the controller and in redis-server" >&2
 fi
 

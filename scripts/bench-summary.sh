@@ -25,6 +25,8 @@ missed="$(grep -c 'MISSED' "$rows" || true)"
     echo "<!-- bench:summary:begin (written by scripts/bench-summary.sh; edit outside the markers) -->"
     echo "### Issue 10's figures: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
+    echo "Rows from the latest \`scripts/bench.sh\` and \`scripts/bench-controller.sh\` runs; their blocks below give each run's time, commit and load."
+    echo
     echo "| figure | measured | aim | met? |"
     echo "|---|---|---|---|"
     cat "$rows"

@@ -4,7 +4,7 @@ extension ScaleResults {
     func summaryRows(sizes requested: [Int]) -> [SummaryRow] {
         var rows: [SummaryRow] = []
         for size in requested {
-            let label = "\(Self.count(size)) EventSources"
+            let label = "\(Self.count(size)) EventSource\(size == 1 ? "" : "s")"
             if let failure = failures.first(where: { $0.size == size }) {
                 rows.append(SummaryRow(figure: "scale: \(label)", measured: "could not run: \(Self.oneLine(failure.reason))", aim: "all of the below", met: nil))
                 continue
