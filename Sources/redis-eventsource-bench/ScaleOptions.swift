@@ -10,7 +10,7 @@ struct ScaleOptions: ParsableArguments {
     var scaleSizes = "1,1000,10000"
 
     @Option(help: "Seconds to wait for all EventSources of one size to be Ready before reporting the size as missed.")
-    var scaleTimeout: Double = 120
+    var scaleTimeout: Double = 90
 
     @Option(help: "Seconds the idle controller is watched for CPU use, at every size.")
     var scaleIdleSeconds: Double = 30

@@ -51,7 +51,7 @@ extension ScaleResults {
             rows.append(
                 SummaryRow(
                     figure: "reaction: edit one of \(Self.count(largest)), adapter on the new stream (p50 of \(reaction.seconds.count))",
-                    measured: reaction.median.map { Self.milliseconds($0) } ?? "missed (\(reaction.missed) of \(reaction.seconds.count) not within 10 s)",
+                    measured: reaction.median.map { Self.milliseconds($0) } ?? "missed (\(reaction.missed) of \(reaction.seconds.count) not within \(Int(ScaleReaction.timeout)) s)",
                     aim: "≤ \(Int(Self.reactionAim)) s", met: reaction.median.map { $0 <= Self.reactionAim } ?? false))
         } else {
             rows.append(
