@@ -2,8 +2,9 @@ import Glibc
 
 /// One size of the scale bench on a fresh redis-server, kube-testserver and controller:
 /// streams created and the controller ready first, then the clock runs from spawning
-/// `kubectl apply -f` of every EventSource until a poll of the list finds them all Ready.
-/// Blocking from start to end; run it on a dedicated thread.
+/// `kubectl apply -f` of every EventSource until a poll of the list finds them all Ready;
+/// then the idle controller, the reaction to edits (`ScaleReaction`) and SIGTERM with the PELs
+/// after it (`ScaleShutdown`). Blocking from start to end; run it on a dedicated thread.
 struct ScaleSizeRun {
     let size: Int
     let productExecutable: String
