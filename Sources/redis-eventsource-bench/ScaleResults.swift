@@ -101,8 +101,11 @@ struct ScaleResults {
         return text + ")"
     }
 
+    /// A failure's text for one table cell: its lines joined, at most 300 characters.
     static func oneLine(_ text: String) -> String {
-        String(text.split(whereSeparator: \.isNewline).first ?? "").replacingOccurrences(of: "|", with: "/")
+        let joined = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " / ")
+        let cell = joined.replacingOccurrences(of: "|", with: "/")
+        return cell.count > 300 ? String(cell.prefix(300)) + "…" : cell
     }
 
     static func milliseconds(_ seconds: Double) -> String { String(format: "%.0f ms", seconds * 1000) }
