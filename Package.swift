@@ -39,23 +39,27 @@ let package = Package(
         .target(name: "StructuredData", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "FilterExpression", dependencies: ["CPCRE2", "COpenSSL"], swiftSettings: strict),
         .target(name: "EventSourceAPI", dependencies: ["StructuredData", "FilterExpression"], swiftSettings: strict),
+        // What an adapter is configured with and reports, and the secret material it carries: the
+        // vocabulary Reconciler, Sinks and Adapter share. COpenSSL only for the consumer-name digest.
+        .target(
+            name: "AdapterModel", dependencies: ["EventSourceAPI", "StructuredData", "COpenSSL"], swiftSettings: strict),
         .target(
             name: "Sinks",
             dependencies: [
-                "EventSourceAPI", "StructuredData", "CCurl", "CNats", .product(name: "Metrics", package: "swift-metrics"),
+                "AdapterModel", "EventSourceAPI", "StructuredData", "CCurl", "CNats", .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "Adapter",
             dependencies: [
-                "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "CHiredis", "COpenSSL", "CCurl",
+                "AdapterModel", "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "CHiredis", "COpenSSL", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
-        .target(name: "Reconciler", dependencies: ["EventSourceAPI", "Adapter", "Sinks", "StructuredData"], swiftSettings: strict),
+        .target(name: "Reconciler", dependencies: ["AdapterModel", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .target(
             name: "KubeClient",
             dependencies: ["StructuredData", "CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
@@ -85,7 +89,7 @@ let package = Package(
         .target(
             name: "Controller",
             dependencies: [
-                "Adapter", "Sinks", "Reconciler", "KubeClient", "EventSourceAPI",
+                "AdapterModel", "Adapter", "Sinks", "Reconciler", "KubeClient", "EventSourceAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -99,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "RedisEventSourceCLI",
             dependencies: [
-                "Controller", "Adapter", "Sinks", "EventSourceAPI", "KubeClient", "StructuredData", "Reconciler",
+                "Controller", "AdapterModel", "Adapter", "Sinks", "EventSourceAPI", "KubeClient", "StructuredData", "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -137,7 +141,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "StructuredData", "Adapter", "Sinks", "EventSourceAPI", "CNats", "ProcessSpawning",
+                "StructuredData", "AdapterModel", "Adapter", "Sinks", "EventSourceAPI", "CNats", "ProcessSpawning",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -147,19 +151,19 @@ let package = Package(
         ),
         .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData"], swiftSettings: strict),
         .testTarget(name: "EventSourceAPITests", dependencies: ["EventSourceAPI", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AdapterTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AdapterTests", dependencies: ["AdapterModel", "Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Sinks", "Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
+        .testTarget(name: "ReconcilerTests", dependencies: ["AdapterModel", "Reconciler", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .testTarget(
             name: "OperatorTests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
         .testTarget(
-            name: "EventBusTests", dependencies: ["Sinks", "EventSourceAPI", "StructuredData", "TestSupport"],
+            name: "EventBusTests", dependencies: ["AdapterModel", "Sinks", "EventSourceAPI", "StructuredData", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
-        .testTarget(name: "DeliveryTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DeliveryTests", dependencies: ["AdapterModel", "Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ControllerTests", dependencies: ["Sinks", "Controller", "Adapter", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ControllerTests", dependencies: ["AdapterModel", "Sinks", "Controller", "Adapter", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeTestServerTests", dependencies: ["KubeTestServer", "StructuredData", "TestSupport"],
             swiftSettings: strict),

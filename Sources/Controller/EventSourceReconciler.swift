@@ -88,10 +88,15 @@ public actor EventSourceReconciler {
         await eventBuses.recordReference(of: key, to: busName)
         var eventBus: EventBusLookup?
         if let busName { eventBus = await eventBuses.lookup(namespace: key.namespace, name: busName) }
-        try await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames.union(eventBus?.secretNames ?? []))
-        let desired = DesiredState.build(
+        var desired = DesiredState.build(
             eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, replicaName: options.consumerName,
             eventBus: eventBus)
+        // The Secrets it read are fetched if the cache did not hold them yet; then it is built again with them.
+        if try await secrets.recordReferences(of: key, to: desired.secretNames) {
+            desired = DesiredState.build(
+                eventSource, secrets: await secrets.current, defaultSink: options.defaultSink,
+                replicaName: options.consumerName, eventBus: eventBus)
+        }
         let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))
         if !plan.isEmpty {
             for change in await supervisor.apply(plan) {
@@ -181,20 +186,6 @@ public actor EventSourceReconciler {
     }
 
     static func now() -> String {
-        EventBuilder.rfc3339(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-    }
-}
-
-extension EventSource {
-    /// The Secrets its redisStream entries read (password and TLS material).
-    public var referencedSecretNames: Set<String> {
-        var names = Set<String>()
-        for (_, source) in redisStream {
-            if let password = source.password { names.insert(password.name) }
-            for selector in [source.tls?.caCertSecret, source.tls?.clientCertSecret, source.tls?.clientKeySecret] {
-                if let selector { names.insert(selector.name) }
-            }
-        }
-        return names
+        KubeTime.time()
     }
 }

@@ -1,6 +1,5 @@
-import Adapter
+import AdapterModel
 import EventSourceAPI
-import Sinks
 
 /// Why one `redisStream` entry cannot run, though the spec itself is valid.
 public enum EntryProblem: Error, Sendable, Equatable {
@@ -35,10 +34,17 @@ public struct DesiredState: Sendable, Equatable {
     public var adapters: [AdapterKey: AdapterConfiguration] = [:]
     /// Event name → why that entry does not run.
     public var problems: [String: EntryProblem] = [:]
+    /// The Secrets building it read, found or not (the entries' and the EventBus's): a change to
+    /// any of them calls for building it again.
+    public var secretNames: Set<String> = []
 
-    public init(adapters: [AdapterKey: AdapterConfiguration] = [:], problems: [String: EntryProblem] = [:]) {
+    public init(
+        adapters: [AdapterKey: AdapterConfiguration] = [:], problems: [String: EntryProblem] = [:],
+        secretNames: Set<String> = []
+    ) {
         self.adapters = adapters
         self.problems = problems
+        self.secretNames = secretNames
     }
 
     /// Picks each entry's sink in Argo's spirit: `spec.sink` when set; else the EventBus
@@ -48,7 +54,7 @@ public struct DesiredState: Sendable, Equatable {
         _ eventSource: EventSource, secrets: SecretStore, defaultSink: SinkSpec?, replicaName: String,
         eventBus: EventBusLookup? = nil
     ) -> DesiredState {
-        var state = DesiredState()
+        var state = DesiredState(secretNames: eventBus?.secretNames ?? [])
         var endpoint: JetStreamEndpoint?
         let sink: SinkSpec
         if let specSink = eventSource.sink {
@@ -69,10 +75,11 @@ public struct DesiredState: Sendable, Equatable {
             return state
         }
         for (eventName, source) in eventSource.redisStream {
-            switch AdapterConfiguration.resolve(
+            let resolved = AdapterConfiguration.resolve(
                 eventSource: eventSource, eventName: eventName, source: source, sink: sink, replicaName: replicaName,
                 secrets: secrets)
-            {
+            state.secretNames.formUnion(resolved.secretNames)
+            switch resolved.configuration {
             case .success(var configuration):
                 configuration.eventBus = endpoint
                 state.adapters[configuration.adapterKey] = configuration

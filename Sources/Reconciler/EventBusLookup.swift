@@ -1,6 +1,5 @@
-import Adapter
+import AdapterModel
 import EventSourceAPI
-import Sinks
 
 /// The EventBus an EventSource without `spec.sink` names, as the controller last saw it.
 public enum EventBusLookup: Sendable, Equatable {

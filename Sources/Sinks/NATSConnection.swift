@@ -1,3 +1,4 @@
+import AdapterModel
 import CNats
 import EventSourceAPI
 import Synchronization

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Checks the `import` lines of every target against the module table in README.md's
+# "## Modules" section, so dependencies keep pointing one way. The table is the only source:
+# rows run from the top of the house (test suites, executables) to its bottom (C targets,
+# packages, the toolchain), and a module may import only what its row names, all of which must
+# stand below it. Run by `make test` before the build; README=path checks another copy.
+#
+# Columns read (by position, after the module column): folder, may import. Backticks mark names;
+# "any module below" in "may import" allows every module in the rows below; a folder cell
+# saying "every module" marks names any target may import. A row whose folder does not exist
+# (yet) is noted, not refused, so the table may lead the code while branches merge.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+readme=${README:-README.md}
+[ -f "$readme" ] || { echo "check-imports: $readme not found" >&2; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Every folder with Swift sources, and every import in it: "D dir" and "I dir file:line module".
+for dir in Sources/* Tests/*; do
+    [ -d "$dir" ] || continue
+    if [ -n "$(find "$dir" -name '*.swift' -print -quit)" ]; then echo "D $dir"; fi
+done >"$work/code"
+find Sources Tests -name '*.swift' -print0 \
+    | xargs -0 grep -HnE '^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*import[[:space:]]+((struct|class|enum|protocol|func|var|let|typealias)[[:space:]]+)?[A-Za-z_][A-Za-z0-9_.]*' \
+    | awk -F: '{
+        file = $1; line = $2; text = $0; sub(/^[^:]*:[^:]*:/, "", text)
+        sub(/^.*import[ \t]+/, "", text); sub(/^(struct|class|enum|protocol|func|var|let|typealias)[ \t]+/, "", text)
+        sub(/[^A-Za-z0-9_].*$/, "", text)
+        split(file, part, "/"); print "I " part[1] "/" part[2] " " file ":" line " " text
+    }' >>"$work/code"
+
+awk -v readme="$readme" '
+function names(cell, list,    n, rest) {
+    n = 0; rest = cell
+    while (match(rest, /`[^`]+`/)) {
+        list[++n] = substr(rest, RSTART + 1, RLENGTH - 2)
+        rest = substr(rest, RSTART + RLENGTH)
+    }
+    return n
+}
+function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+function globbed(pattern, dir,    re) {
+    re = pattern; gsub(/[.+?()^$\[\]{}|]/, "\\\\&", re); gsub(/\*/, "[^/]*", re)
+    return dir ~ ("^" re "$")
+}
+function fail(message) { print message > "/dev/stderr"; failures++ }
+BEGIN { rows = 0; header = 0 }
+# README: the module table.
+FILENAME == readme && /^## / { inside = ($0 ~ /^## Modules[ \t]*$/); next }
+FILENAME == readme && inside && /^\|/ {
+    if ($0 ~ /^\|[-: |]+\|[ \t]*$/) next
+    if (!header) { header = 1; next }
+    n = split($0, cell, "|")
+    if (n < 5) { fail(readme ": module table row with fewer than 3 columns: " $0); next }
+    rows++
+    m = names(cell[2], mods); label[rows] = trim(cell[2])
+    first[rows] = (m > 0 ? mods[1] : trim(cell[2]))
+    for (i = 1; i <= m; i++) {
+        if (mods[i] in rowOf) fail(readme ": module table names `" mods[i] "` twice")
+        rowOf[mods[i]] = rows
+    }
+    everywhere[rows] = (cell[3] ~ /every module/)
+    if (names(cell[3], dirs) > 0) { folder[rows] = dirs[1]; folderRows[++folders] = rows }
+    k = names(cell[4], allowed)
+    count[rows] = k
+    for (i = 1; i <= k; i++) allow[rows, i] = allowed[i]
+    below[rows] = (cell[4] ~ /any module below/)
+    next
+}
+FILENAME == readme { next }
+# The code.
+$1 == "D" { dirList[++dirCount] = $2; next }
+$1 == "I" { imports[++importCount] = $0; next }
+END {
+    if (rows == 0) { fail(readme ": no module table under \"## Modules\""); exit 1 }
+    for (r = 1; r <= rows; r++) if (everywhere[r]) for (name in rowOf) if (rowOf[name] == r) toolchain[name] = 1
+    # The table itself: each row names only modules that stand below it.
+    for (r = 1; r <= rows; r++) for (i = 1; i <= count[r]; i++) {
+        name = allow[r, i]
+        if (!(name in rowOf)) fail(readme ": `" first[r] "` may import `" name "`, which has no row in the module table")
+        else if (rowOf[name] <= r && !(name in toolchain))
+            fail(readme ": `" first[r] "` may import `" name "`, which stands above it in the module table")
+    }
+    # Each folder with Swift files belongs to one row: an exact folder first, else a pattern.
+    for (d = 1; d <= dirCount; d++) {
+        dir = dirList[d]; owner[dir] = 0
+        for (f = 1; f <= folders; f++) if (folder[folderRows[f]] == dir) { owner[dir] = folderRows[f]; break }
+        if (!owner[dir]) for (f = 1; f <= folders; f++) if (globbed(folder[folderRows[f]], dir)) { owner[dir] = folderRows[f]; break }
+        if (!owner[dir]) fail(dir ": has Swift sources but no row in " readme "'"'"'s module table")
+        exists[dir] = 1
+    }
+    for (f = 1; f <= folders; f++) {
+        r = folderRows[f]; seen = 0
+        for (dir in exists) if (owner[dir] == r) seen = 1
+        if (!seen) print "check-imports: note: `" first[r] "` (" folder[r] ") is in the module table but not in the tree" > "/dev/stderr"
+    }
+    for (n = 1; n <= importCount; n++) {
+        split(imports[n], part, " "); dir = part[2]; where = part[3]; name = part[4]
+        r = owner[dir]
+        if (!r || name in toolchain) continue
+        ok = 0
+        for (i = 1; i <= count[r]; i++) if (allow[r, i] == name) ok = 1
+        if (!ok && below[r] && (name in rowOf) && rowOf[name] > r) ok = 1
+        used[r, name] = 1
+        if (ok) continue
+        list = ""
+        for (i = 1; i <= count[r]; i++) list = list (i > 1 ? ", " : "") allow[r, i]
+        if (below[r]) list = list (list == "" ? "" : ", ") "any module below"
+        if ((name in rowOf) && rowOf[name] <= r)
+            why = "which stands above it (or beside it) in " readme "'"'"'s module table"
+        else if (name in rowOf) why = "which its row in " readme "'"'"'s module table does not name"
+        else why = "which has no row in " readme "'"'"'s module table"
+        fail(where ": " first[r] " imports " name ", " why " (" first[r] " may import: " list ")")
+    }
+    # Names a row allows but its code never imports: the table has drifted from the code.
+    for (r = 1; r <= rows; r++) if (r in folder) for (i = 1; i <= count[r]; i++) {
+        seen = 0
+        for (dir in exists) if (owner[dir] == r) seen = 1
+        if (seen && !((r, allow[r, i]) in used))
+            print "check-imports: note: `" first[r] "` may import `" allow[r, i] "` but does not" > "/dev/stderr"
+    }
+    if (failures) { print "check-imports: " failures " problem(s); the module table is in " readme " under \"## Modules\"" > "/dev/stderr"; exit 1 }
+    print "check-imports: every import follows " readme "'"'"'s module table (" rows " rows, " importCount " imports)"
+}
+' "$readme" "$work/code"
