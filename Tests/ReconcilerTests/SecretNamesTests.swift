@@ -1,6 +1,5 @@
 import AdapterModel
 import EventSourceAPI
-import StructuredData
 import Testing
 
 @testable import Reconciler
@@ -37,28 +36,6 @@ import Testing
         #expect(state.secretNames == ["redis-login", "redis-ca", "redis-client"])
         #expect(state.problems["locked"]?.message.contains("Secret ns/redis-login not found") == true)
         #expect(state.adapters.keys.map(\.eventName) == ["plain"])
-    }
-
-    @Test func theEventBusSecretsCountEvenWhenTheBusCannotBeUsed() throws {
-        let object = try #require(
-            try YAMLReader.documents(
-                """
-                apiVersion: argoproj.io/v1alpha1
-                kind: EventBus
-                metadata: {name: default, namespace: ns}
-                spec:
-                  jetstreamExotic:
-                    url: nats://127.0.0.1:4222
-                    accessSecret: {name: nats-auth, key: auth.yaml}
-                """
-            ).first)
-        var withoutSink = try eventSource()
-        withoutSink.sink = nil
-        let state = DesiredState.build(
-            withoutSink, secrets: SecretSnapshot(), defaultSink: nil, replicaName: "pod",
-            eventBus: .found(try EventBus.decode(object).get()))
-        #expect(state.secretNames.contains("nats-auth"))
-        #expect(state.problems["plain"]?.reason == "SecretMissing")
     }
 
     @Test func resolveNamesWhatItRead() throws {

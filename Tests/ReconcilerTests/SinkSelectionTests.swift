@@ -62,6 +62,13 @@ import Testing
         #expect(configuration.sinkDescription == "eventbus default (nats://127.0.0.1:4222)")
     }
 
+    @Test func theEventBusSecretsAreNamedEvenWhenMissing() throws {
+        let state = DesiredState.build(
+            try eventSource(), secrets: SecretSnapshot(), defaultSink: nil, replicaName: "pod", eventBus: try bus(exotic))
+        #expect(state.secretNames == ["nats-auth"])
+        #expect(state.problems["a"]?.reason == "SecretMissing")
+    }
+
     @Test func withoutAnEventBusTheDefaultSinkIsUsed() throws {
         let state = DesiredState.build(
             try eventSource(), secrets: credentials, defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod", eventBus: nil)
