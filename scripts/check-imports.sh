@@ -5,7 +5,7 @@
 # packages, the toolchain), and a module may import only what its row names, all of which must
 # stand below it. Run by `make test` before the build; README=path checks another copy.
 #
-# Columns read (by position, after the module column): folder, may import. Backticks mark names;
+# Columns read, found by their headings: module, folder, may import. Backticks mark names;
 # "any module below" in "may import" allows every module in the rows below; a folder cell
 # saying "every module" marks names any target may import. A row whose folder does not exist
 # (yet) is noted, not refused, so the table may lead the code while branches merge.
@@ -22,8 +22,8 @@ for dir in Sources/* Tests/*; do
     [ -d "$dir" ] || continue
     if [ -n "$(find "$dir" -name '*.swift' -print -quit)" ]; then echo "D $dir"; fi
 done >"$work/code"
-find Sources Tests -name '*.swift' -print0 \
-    | xargs -0 grep -HnE '^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*import[[:space:]]+((struct|class|enum|protocol|func|var|let|typealias)[[:space:]]+)?[A-Za-z_][A-Za-z0-9_.]*' \
+# (grep finds nothing in a batch of files without imports: not a failure.)
+{ find Sources Tests -name '*.swift' -print0 | xargs -0 grep -HnE '^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*import[[:space:]]+((struct|class|enum|protocol|func|var|let|typealias)[[:space:]]+)?[A-Za-z_][A-Za-z0-9_.]*' || true; } \
     | awk -F: '{
         file = $1; line = $2; text = $0; sub(/^[^:]*:[^:]*:/, "", text)
         sub(/^.*import[ \t]+/, "", text); sub(/^(struct|class|enum|protocol|func|var|let|typealias)[ \t]+/, "", text)
@@ -51,22 +51,32 @@ BEGIN { rows = 0; header = 0 }
 FILENAME == readme && /^## / { inside = ($0 ~ /^## Modules[ \t]*$/); next }
 FILENAME == readme && inside && /^\|/ {
     if ($0 ~ /^\|[-: |]+\|[ \t]*$/) next
-    if (!header) { header = 1; next }
     n = split($0, cell, "|")
-    if (n < 5) { fail(readme ": module table row with fewer than 3 columns: " $0); next }
+    if (!header) {
+        # Columns are found by their headings, so a column added or moved at merge time is harmless.
+        header = 1; colModule = 2; colFolder = 3; colAllowed = 4
+        for (i = 2; i < n; i++) {
+            heading = tolower(trim(cell[i]))
+            if (heading == "module") colModule = i
+            else if (heading == "folder") colFolder = i
+            else if (heading == "may import") colAllowed = i
+        }
+        next
+    }
+    if (n <= colAllowed || n <= colFolder || n <= colModule) { fail(readme ": module table row with too few columns: " $0); next }
     rows++
-    m = names(cell[2], mods); label[rows] = trim(cell[2])
-    first[rows] = (m > 0 ? mods[1] : trim(cell[2]))
+    m = names(cell[colModule], mods)
+    first[rows] = (m > 0 ? mods[1] : trim(cell[colModule]))
     for (i = 1; i <= m; i++) {
         if (mods[i] in rowOf) fail(readme ": module table names `" mods[i] "` twice")
         rowOf[mods[i]] = rows
     }
-    everywhere[rows] = (cell[3] ~ /every module/)
-    if (names(cell[3], dirs) > 0) { folder[rows] = dirs[1]; folderRows[++folders] = rows }
-    k = names(cell[4], allowed)
+    everywhere[rows] = (cell[colFolder] ~ /every module/)
+    if (names(cell[colFolder], dirs) > 0) { folder[rows] = dirs[1]; folderRows[++folders] = rows }
+    k = names(cell[colAllowed], allowed)
     count[rows] = k
     for (i = 1; i <= k; i++) allow[rows, i] = allowed[i]
-    below[rows] = (cell[4] ~ /any module below/)
+    below[rows] = (cell[colAllowed] ~ /any module below/)
     next
 }
 FILENAME == readme { next }
