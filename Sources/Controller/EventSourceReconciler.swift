@@ -91,8 +91,10 @@ public actor EventSourceReconciler {
         var desired = DesiredState.build(
             eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, replicaName: options.consumerName,
             eventBus: eventBus)
-        // The Secrets it read are fetched if the cache did not hold them yet; then it is built again with them.
-        if try await secrets.recordReferences(of: key, to: desired.secretNames) {
+        // The Secrets it read are fetched if the cache did not hold them yet; then it is built again
+        // with them, which may read more (an EventBus's credentials first, then the entries' Secrets).
+        // Each round fetches a Secret not held before, so it ends.
+        while try await secrets.recordReferences(of: key, to: desired.secretNames) {
             desired = DesiredState.build(
                 eventSource, secrets: await secrets.current, defaultSink: options.defaultSink,
                 replicaName: options.consumerName, eventBus: eventBus)
