@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks the `import` lines of every target against the module table in README.md's
-# "## Modules" section, so dependencies keep pointing one way. The table is the only source:
+# Checks the `import` lines of every target, and the dependencies Package.swift declares for it,
+# against the module table in README.md's "## Modules" section, so dependencies keep pointing one way. The table is the only source:
 # rows run from the top of the house (test suites, executables) to its bottom (C targets,
 # packages, the toolchain), and a module may import only what its row names, all of which must
 # stand below it. Run by `make test` before the build; README=path checks another copy.
@@ -30,6 +30,23 @@ done >"$work/code"
         sub(/[^A-Za-z0-9_].*$/, "", text)
         split(file, part, "/"); print "I " part[1] "/" part[2] " " file ":" line " " text
     }' >>"$work/code"
+
+# Package.swift's declared dependencies, which let a target import a module: "P dir module".
+# SWIFT=swift as in the Makefile; without a usable toolchain only the import lines are checked.
+if manifest=$("${SWIFT:-swift}" package dump-package 2>/dev/null) && command -v python3 >/dev/null; then
+    printf '%s' "$manifest" | python3 -c '
+import json, sys
+for target in json.load(sys.stdin)["targets"]:
+    if target["type"] in ("system", "binary", "plugin", "macro"):
+        continue
+    folder = target.get("path") or ("Tests/" if target["type"] == "test" else "Sources/") + target["name"]
+    for dependency in target["dependencies"]:
+        kind = next(iter(dependency))
+        print("P", folder.rstrip("/"), dependency[kind][0])
+' >>"$work/code"
+else
+    echo "check-imports: note: no swift package dump-package; Package.swift's dependencies not checked" >&2
+fi
 
 awk -v readme="$readme" '
 function names(cell, list,    n, rest) {
@@ -83,6 +100,7 @@ FILENAME == readme { next }
 # The code.
 $1 == "D" { dirList[++dirCount] = $2; next }
 $1 == "I" { imports[++importCount] = $0; next }
+$1 == "P" { declared[++declaredCount] = $0; next }
 END {
     if (rows == 0) { fail(readme ": no module table under \"## Modules\""); exit 1 }
     for (r = 1; r <= rows; r++) if (everywhere[r]) for (name in rowOf) if (rowOf[name] == r) toolchain[name] = 1
@@ -124,14 +142,30 @@ END {
         else why = "which has no row in " readme "'"'"'s module table"
         fail(where ": " first[r] " imports " name ", " why " (" first[r] " may import: " list ")")
     }
-    # Names a row allows but its code never imports: the table has drifted from the code.
+    # A declared dependency lets a target import a module: it may not point up the table either.
+    for (n = 1; n <= declaredCount; n++) {
+        split(declared[n], part, " "); dir = part[2]; name = part[3]
+        if (!(dir in owner) || !owner[dir]) continue
+        r = owner[dir]; used[r, name] = 1
+        if (name in toolchain) continue
+        ok = 0
+        for (i = 1; i <= count[r]; i++) if (allow[r, i] == name) ok = 1
+        if (!ok && below[r] && (name in rowOf) && rowOf[name] > r) ok = 1
+        if (ok) continue
+        # One below it but not in its row breaks no direction: worth a note, not a failure.
+        if ((name in rowOf) && rowOf[name] > r)
+            print "check-imports: note: Package.swift: " first[r] " depends on " name ", which its row does not name (unused?)" > "/dev/stderr"
+        else if (name in rowOf) fail("Package.swift: " first[r] " depends on " name ", which stands above it (or beside it) in " readme "'"'"'s module table")
+        else fail("Package.swift: " first[r] " depends on " name ", which has no row in " readme "'"'"'s module table")
+    }
+    # Names a row allows but its code neither imports nor declares: the table has drifted from the code.
     for (r = 1; r <= rows; r++) if (r in folder) for (i = 1; i <= count[r]; i++) {
         seen = 0
         for (dir in exists) if (owner[dir] == r) seen = 1
         if (seen && !((r, allow[r, i]) in used))
-            print "check-imports: note: `" first[r] "` may import `" allow[r, i] "` but does not" > "/dev/stderr"
+            print "check-imports: note: `" first[r] "` may import `" allow[r, i] "` but neither imports nor depends on it" > "/dev/stderr"
     }
     if (failures) { print "check-imports: " failures " problem(s); the module table is in " readme " under \"## Modules\"" > "/dev/stderr"; exit 1 }
-    print "check-imports: every import follows " readme "'"'"'s module table (" rows " rows, " importCount " imports)"
+    print "check-imports: every import and declared dependency follows " readme "'"'"'s module table (" rows " rows, " importCount " imports, " declaredCount " dependencies)"
 }
 ' "$readme" "$work/code"
