@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Adapter",
             dependencies: [
-                "AdapterModel", "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "CHiredis", "COpenSSL", "CCurl",
+                "AdapterModel", "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "CHiredis", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -69,7 +69,6 @@ let package = Package(
             name: "KubeTestServer",
             dependencies: [
                 "StructuredData", "COpenSSL",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -81,7 +80,6 @@ let package = Package(
             dependencies: [
                 "KubeTestServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/kube-testserver",
             swiftSettings: strict

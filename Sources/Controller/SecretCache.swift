@@ -65,7 +65,7 @@ public actor SecretCache {
     }
 
     public func forget(_ object: ObjectKey) async {
-        try? await recordReferences(of: object, to: [])
+        _ = try? await recordReferences(of: object, to: [])
     }
 
     /// Applies a watcher update; returns the EventSources whose Secrets changed.
