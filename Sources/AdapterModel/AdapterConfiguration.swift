@@ -54,28 +54,16 @@ public struct AdapterConfiguration: Sendable, Hashable {
         secrets: SecretStore
     ) -> (configuration: Result<AdapterConfiguration, SecretError>, secretNames: Set<String>) {
         let namespace = eventSource.namespace
-        var secretNames = Set<String>()
-        var firstError: SecretError?
-        func read(_ selector: SecretKeySelector) -> SecretValue {
-            secretNames.insert(selector.name)
-            do {
-                return try secrets.value(of: selector, namespace: namespace)
-            } catch {
-                firstError = firstError ?? error
-                return SecretValue([])
-            }
-        }
-        let password = source.password.map(read)
+        var reads = SecretReads(store: secrets, namespace: namespace)
+        let password = source.password.map { reads.value(of: $0) }
         var material: TLSMaterial?
-        if let tls = source.tls, tls.enabled {
-            material = TLSMaterial.resolve(tls, read: read)
-        }
-        if let firstError { return (.failure(firstError), secretNames) }
+        if let tls = source.tls, tls.enabled { material = reads.tls(tls) }
+        if let error = reads.firstError { return (.failure(error), reads.names) }
         let configuration = AdapterConfiguration(
             namespace: namespace, eventSourceName: eventSource.name, eventName: eventName, source: source,
             password: password, tls: material, sink: sink,
             consumerName: AdapterConsumerName.make(
                 replica: replicaName, namespace: namespace, eventSource: eventSource.name, event: eventName))
-        return (.success(configuration), secretNames)
+        return (.success(configuration), reads.names)
     }
 }

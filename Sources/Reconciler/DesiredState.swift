@@ -54,13 +54,15 @@ public struct DesiredState: Sendable, Equatable {
         _ eventSource: EventSource, secrets: SecretStore, defaultSink: SinkSpec?, replicaName: String,
         eventBus: EventBusLookup? = nil
     ) -> DesiredState {
-        var state = DesiredState(secretNames: eventBus?.secretNames ?? [])
+        var state = DesiredState()
         var endpoint: JetStreamEndpoint?
         let sink: SinkSpec
         if let specSink = eventSource.sink {
             sink = specSink
         } else if let eventBus {
-            switch eventBus.endpoint(secrets: secrets, namespace: eventSource.namespace) {
+            let bus = eventBus.endpoint(secrets: secrets, namespace: eventSource.namespace)
+            state.secretNames = bus.secretNames
+            switch bus.endpoint {
             case .success(let resolved):
                 endpoint = resolved
                 sink = SinkSpec(uri: resolved.connection.redactedURL)

@@ -69,6 +69,14 @@ import Testing
         #expect(state.problems["a"]?.reason == "SecretMissing")
     }
 
+    @Test func aMissingAccessSecretStillNamesTheBusTLSSecretsAndIsTheProblem() throws {
+        let withTLS = exotic + "\n    tls: {caCertSecret: {name: nats-ca, key: ca.crt}}"
+        let state = DesiredState.build(
+            try eventSource(), secrets: SecretSnapshot(), defaultSink: nil, replicaName: "pod", eventBus: try bus(withTLS))
+        #expect(state.secretNames == ["nats-auth", "nats-ca"])
+        #expect(state.problems["a"]?.message.contains("nats-auth") == true)
+    }
+
     @Test func withoutAnEventBusTheDefaultSinkIsUsed() throws {
         let state = DesiredState.build(
             try eventSource(), secrets: credentials, defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod", eventBus: nil)
