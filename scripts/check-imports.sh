@@ -22,13 +22,19 @@ for dir in Sources/* Tests/*; do
     [ -d "$dir" ] || continue
     if [ -n "$(find "$dir" -name '*.swift' -print -quit)" ]; then echo "D $dir"; fi
 done >"$work/code"
-# (grep finds nothing in a batch of files without imports: not a failure.)
-{ find Sources Tests -name '*.swift' -print0 | xargs -0 grep -HnE '^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*import[[:space:]]+((struct|class|enum|protocol|func|var|let|typealias)[[:space:]]+)?[A-Za-z_][A-Za-z0-9_.]*' || true; } \
-    | awk -F: '{
-        file = $1; line = $2; text = $0; sub(/^[^:]*:[^:]*:/, "", text)
-        sub(/^.*import[ \t]+/, "", text); sub(/^(struct|class|enum|protocol|func|var|let|typealias)[ \t]+/, "", text)
-        sub(/[^A-Za-z0-9_].*$/, "", text)
-        split(file, part, "/"); print "I " part[1] "/" part[2] " " file ":" line " " text
+# Import lines outside multi-line string literals (a test may embed a Python script's `import`).
+find Sources Tests -name '*.swift' -print0 | xargs -0 awk '
+    FNR == 1 { inString = 0 }
+    {
+        line = $0; quotes = 0
+        while ((at = index(line, "\"\"\"")) > 0) { quotes++; line = substr(line, at + 3) }
+        if (!inString && $0 ~ /^[ \t]*(@[A-Za-z_]+(\([^)]*\))?[ \t]+)*import[ \t]+/) {
+            name = $0
+            sub(/^.*import[ \t]+/, "", name); sub(/^(struct|class|enum|protocol|func|var|let|typealias)[ \t]+/, "", name)
+            sub(/[^A-Za-z0-9_].*$/, "", name)
+            split(FILENAME, part, "/"); print "I " part[1] "/" part[2] " " FILENAME ":" FNR " " name
+        }
+        if (quotes % 2 == 1) inString = !inString
     }' >>"$work/code"
 
 # Package.swift's declared dependencies, which let a target import a module: "P dir module".
