@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // posix_spawn's closefrom and pipe2, which glibc declares only under _GNU_SOURCE.
         .target(name: "CProcessSpawn"),
+        // The process' one libcurl: global init, easy handles, typed errors and the one transfer thread.
+        .target(name: "CurlCore", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "ProcessSpawning", dependencies: ["CProcessSpawn"], swiftSettings: strict),
 
         .target(name: "StructuredData", dependencies: ["CYAML"], swiftSettings: strict),
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "Sinks",
             dependencies: [
-                "EventSourceAPI", "StructuredData", "CCurl", "CNats", .product(name: "Metrics", package: "swift-metrics"),
+                "EventSourceAPI", "StructuredData", "CCurl", "CurlCore", "CNats", .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
@@ -58,7 +60,7 @@ let package = Package(
         .target(name: "Reconciler", dependencies: ["EventSourceAPI", "Adapter", "Sinks", "StructuredData"], swiftSettings: strict),
         .target(
             name: "KubeClient",
-            dependencies: ["StructuredData", "CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StructuredData", "CCurl", "CurlCore", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(

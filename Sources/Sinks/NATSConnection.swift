@@ -83,6 +83,9 @@ final class NATSConnection: @unchecked Sendable {
         streamReady.withLock { $0 = true }
     }
 
+    /// Whether a publish can go out without first checking the stream (a blocking request).
+    var isStreamReady: Bool { streamReady.withLock { $0 } }
+
     /// After the stream vanished (no responders to a publish), look it up again next time.
     func forgetStream() {
         streamReady.withLock { $0 = false }

@@ -1,0 +1,107 @@
+import CNats
+import Metrics
+import Synchronization
+
+/// What a `JetStreamSink` shares with the threads that finish its work (the setup thread and
+/// libnats' PubAck thread): its connection, its JetStream context and its batch in flight.
+final class JetStreamSinkCore: Sendable {
+    private struct Prepared: ~Copyable {
+        var connection: NATSConnection?
+        var publisher: JetStreamPublisher?
+        var closed = false
+    }
+
+    let endpoint: JetStreamEndpoint
+    let subject: String
+    let options: JetStreamSinkOptions
+    let collector: JetStreamAckCollector
+    private let registry: NATSConnectionRegistry
+    private let token: UInt
+    private let prepared = Mutex(Prepared())
+
+    init(
+        endpoint: JetStreamEndpoint, subject: String, eventSourceName: String, eventName: String,
+        options: JetStreamSinkOptions, registry: NATSConnectionRegistry
+    ) {
+        self.endpoint = endpoint
+        self.subject = subject
+        self.options = options
+        self.registry = registry
+        collector = JetStreamAckCollector(
+            publishLatency: Timer(
+                label: "redis_eventsource_eventbus_publish_duration_milliseconds",
+                dimensions: [("eventsource_name", eventSourceName), ("event_name", eventName)],
+                preferredDisplayUnit: .milliseconds))
+        token = JetStreamAckRouter.register(collector)
+    }
+
+    /// The publisher when a batch can go out at once: connected, stream known to exist.
+    func readyPublisher() -> JetStreamPublisher? {
+        prepared.withLock { prepared in
+            guard !prepared.closed, let connection = prepared.connection, connection.isStreamReady else { return nil }
+            return prepared.publisher
+        }
+    }
+
+    /// The shared connection and this sink's JetStream context, and the stream checked once per
+    /// connection; on failure the next batch tries again. Blocks: setup thread only.
+    func prepare() throws(JetStreamError) -> JetStreamPublisher {
+        let (existingConnection, existingPublisher, closed) = prepared.withLock { ($0.connection, $0.publisher, $0.closed) }
+        guard !closed else { throw JetStreamError("the EventBus sink for \(subject) is closed") }
+        let connection: NATSConnection
+        if let existingConnection {
+            connection = existingConnection
+        } else {
+            connection = try registry.acquire(endpoint.connection)
+            let closedMeanwhile = prepared.withLock { prepared in
+                if !prepared.closed { prepared.connection = connection }
+                return prepared.closed
+            }
+            if closedMeanwhile {
+                registry.release(connection)
+                throw JetStreamError("the EventBus sink for \(subject) is closed")
+            }
+        }
+        let publisher: JetStreamPublisher
+        if let existingPublisher {
+            publisher = existingPublisher
+        } else {
+            publisher = try makePublisher(on: connection)
+            prepared.withLock { $0.publisher = publisher }
+        }
+        try connection.ensureStream(endpoint.streamSettings, using: publisher.context)
+        return publisher
+    }
+
+    private func makePublisher(on connection: NATSConnection) throws(JetStreamError) -> JetStreamPublisher {
+        var jsOptions = CNats.jsOptions()
+        jsOptions_Init(&jsOptions)
+        // No limit in libnats: the collector keeps `publishWindow` in flight itself. A limit
+        // there would make a publish from the PubAck thread wait for that very thread.
+        jsOptions.PublishAsync.MaxPending = 0
+        jsOptions.PublishAsync.AckHandler = JetStreamAckRouter.handler
+        jsOptions.PublishAsync.AckHandlerClosure = UnsafeMutableRawPointer(bitPattern: token)
+        var context: OpaquePointer?
+        let status = natsConnection_JetStream(&context, connection.pointer, &jsOptions)
+        guard status == NATS_OK, let context else { throw .nats("cannot open a JetStream context", status) }
+        return JetStreamPublisher(context: context, connection: connection, subject: subject, ackTimeoutMilliseconds: options.ackTimeoutMilliseconds)
+    }
+
+    /// Ends a batch still in flight (its unanswered events come back retryable), then lets the
+    /// context and the connection go.
+    func close() {
+        let (connection, publisher) = prepared.withLock { prepared -> (NATSConnection?, JetStreamPublisher?) in
+            guard !prepared.closed else { return (nil, nil) }
+            prepared.closed = true
+            defer {
+                prepared.connection = nil
+                prepared.publisher = nil
+            }
+            return (prepared.connection, prepared.publisher)
+        }
+        JetStreamAckRouter.unregister(token)
+        collector.abandon(reason: "the EventBus sink for \(subject) closed before JetStream answered")
+        publisher?.destroy()
+        if let connection { registry.release(connection) }
+    }
+}
