@@ -142,6 +142,11 @@ final class CurlTransfer: @unchecked Sendable {
             ca.withUnsafeBytes { _ = ccurl_setopt_blob(raw, CURLOPT_CAINFO_BLOB, $0.baseAddress, $0.count) }
         }
         if let certificate = configuration.clientCertificate, let key = configuration.clientKey {
+            // All transfers share the loop's multi handle, and with it TLS sessions; a server that
+            // verifies client certificates may refuse to resume a session (OpenSSL without a
+            // session id context does), so each connection makes a full handshake, as when
+            // every request had a handle and a session cache of its own.
+            _ = ccurl_setopt_long(raw, CURLOPT_SSL_SESSIONID_CACHE, 0)
             _ = ccurl_setopt_string(raw, CURLOPT_SSLCERTTYPE, "PEM")
             certificate.withUnsafeBytes { _ = ccurl_setopt_blob(raw, CURLOPT_SSLCERT_BLOB, $0.baseAddress, $0.count) }
             _ = ccurl_setopt_string(raw, CURLOPT_SSLKEYTYPE, "PEM")
