@@ -1,21 +1,24 @@
 import CNats
 import EventSourceAPI
 
-/// One sink's JetStream context, from which its messages go out: publishing is called from the
-/// adapter's thread and from libnats' PubAck thread (the next message of a batch goes out when
-/// an earlier one is answered).
+/// How one sink's messages go out on its connection's shared JetStream context: publishing is
+/// called from the adapter's thread and from libnats' PubAck thread (the next message of a
+/// batch goes out when an earlier one is answered). Each message is registered with
+/// `JetStreamAckRouter` under the sink's token before it leaves, so its answer finds the sink.
 ///
-/// @unchecked Sendable: it owns the context pointer, and libnats locks every call on a context
-/// itself; `destroy` is called once, by the sink's close, after which nothing publishes.
+/// @unchecked Sendable: it holds the context pointer, which its `NATSConnection` owns and keeps
+/// open as long as the publisher holds the connection; libnats locks every call on a context.
 final class JetStreamPublisher: @unchecked Sendable {
     let context: OpaquePointer
     let subject: String
     private let connection: NATSConnection
+    private let token: UInt
     private let ackTimeoutMilliseconds: Int64
 
-    init(context: OpaquePointer, connection: NATSConnection, subject: String, ackTimeoutMilliseconds: Int64) {
-        self.context = context
+    init(connection: NATSConnection, token: UInt, subject: String, ackTimeoutMilliseconds: Int64) throws(JetStreamError) {
+        context = try connection.jetStreamContext()
         self.connection = connection
+        self.token = token
         self.subject = subject
         self.ackTimeoutMilliseconds = ackTimeoutMilliseconds
     }
@@ -29,8 +32,9 @@ final class JetStreamPublisher: @unchecked Sendable {
         var status = body.withUnsafeBufferPointer { bytes in
             natsMsg_Create(&message, subject, nil, bytes.baseAddress, Int32(bytes.count))
         }
-        guard status == NATS_OK else { return status }
+        guard status == NATS_OK, let created = message else { return status }
         defer { natsMsg_Destroy(message) }  // nothing once libnats took the message over
+        JetStreamAckRouter.expect(created, for: token)
         var publishOptions = jsPubOptions()
         jsPubOptions_Init(&publishOptions)
         publishOptions.MaxWait = ackTimeoutMilliseconds
@@ -38,12 +42,9 @@ final class JetStreamPublisher: @unchecked Sendable {
             publishOptions.MsgId = id
             return js_PublishMsgAsync(context, &message, &publishOptions)
         }
+        if status != NATS_OK { JetStreamAckRouter.forget(created) }
         // The stream vanished: the next batch looks it up (and creates it) again.
         if status == NATS_NO_RESPONDERS { connection.forgetStream() }
         return status
-    }
-
-    func destroy() {
-        jsCtx_Destroy(context)
     }
 }

@@ -74,34 +74,24 @@ final class JetStreamSinkCore: Sendable {
     }
 
     private func makePublisher(on connection: NATSConnection) throws(JetStreamError) -> JetStreamPublisher {
-        var jsOptions = CNats.jsOptions()
-        jsOptions_Init(&jsOptions)
-        // No limit in libnats: the collector keeps `publishWindow` in flight itself. A limit
-        // there would make a publish from the PubAck thread wait for that very thread.
-        jsOptions.PublishAsync.MaxPending = 0
-        jsOptions.PublishAsync.AckHandler = JetStreamAckRouter.handler
-        jsOptions.PublishAsync.AckHandlerClosure = UnsafeMutableRawPointer(bitPattern: token)
-        var context: OpaquePointer?
-        let status = natsConnection_JetStream(&context, connection.pointer, &jsOptions)
-        guard status == NATS_OK, let context else { throw .nats("cannot open a JetStream context", status) }
-        return JetStreamPublisher(context: context, connection: connection, subject: subject, ackTimeoutMilliseconds: options.ackTimeoutMilliseconds)
+        try JetStreamPublisher(
+            connection: connection, token: token, subject: subject, ackTimeoutMilliseconds: options.ackTimeoutMilliseconds)
     }
 
     /// Ends a batch still in flight (its unanswered events come back retryable), then lets the
-    /// context and the connection go.
+    /// connection go; answers still on their way find no sink and are dropped.
     func close() {
-        let (connection, publisher) = prepared.withLock { prepared -> (NATSConnection?, JetStreamPublisher?) in
-            guard !prepared.closed else { return (nil, nil) }
+        let connection = prepared.withLock { prepared -> NATSConnection? in
+            guard !prepared.closed else { return nil }
             prepared.closed = true
             defer {
                 prepared.connection = nil
                 prepared.publisher = nil
             }
-            return (prepared.connection, prepared.publisher)
+            return prepared.connection
         }
         JetStreamAckRouter.unregister(token)
         collector.abandon(reason: "the EventBus sink for \(subject) closed before JetStream answered")
-        publisher?.destroy()
         if let connection { registry.release(connection) }
     }
 }
