@@ -18,8 +18,7 @@ final class CurlMulti {
 
     /// No per-host or total connection limit: every client bounds its own requests in flight
     /// (an HTTP sink its window, the Kubernetes client its callers), and a limit here would make
-    /// a long watch hold back an unrelated request. libcurl keeps up to four idle connections per
-    /// added handle in its cache, so each client finds its connections again on the next request.
+    /// a long watch hold back an unrelated request. The cache size is set by the transfer loop.
     /// `drive` also returns as soon as `wakeDescriptor` is readable (see `CurlWakePipe`).
     init(wakeDescriptor: Int32) throws(CurlMultiError) {
         guard CurlGlobal.initialization == CURLE_OK, let handle = curl_multi_init() else {
@@ -33,6 +32,12 @@ final class CurlMulti {
     /// Every easy handle must have been removed by now: each transfer is removed as it finishes.
     deinit {
         curl_multi_cleanup(handle)
+    }
+
+    /// How many connections, in use or idle, libcurl keeps open before it closes the oldest
+    /// idle one.
+    func setConnectionCacheSize(_ size: Int) {
+        _ = ccurl_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, size)
     }
 
     private func check(_ code: CURLMcode, _ call: String) throws(CurlMultiError) {

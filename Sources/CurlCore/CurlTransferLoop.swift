@@ -22,6 +22,10 @@ public final class CurlTransferLoop: @unchecked Sendable {
     private let multi: CurlMulti?
     private let setupError: CurlMultiError?
     private var completions: [UnsafeMutableRawPointer: (CURLcode) -> Void] = [:]
+    /// Connections the clients want kept open between transfers, on top of `baseConnections`.
+    private var reservedConnections = 0
+    /// For the Kubernetes client: its watches hold connections, and its requests reuse a few.
+    private static let baseConnections = 32
     private var thread: Thread?
 
     private init(name: String) {
@@ -37,6 +41,7 @@ public final class CurlTransferLoop: @unchecked Sendable {
         } else {
             setupError = CurlMultiError(code: CURLM_INTERNAL_ERROR, call: "pipe")
         }
+        multi?.setConnectionCacheSize(Self.baseConnections)
         self.multi = multi
         self.setupError = setupError
         let thread = Thread { [unowned self] in self.run() }
@@ -75,6 +80,16 @@ public final class CurlTransferLoop: @unchecked Sendable {
         guard let completion = completions.removeValue(forKey: easy.handle) else { return }
         multi?.remove(easy.handle)
         completion(CURLE_ABORTED_BY_CALLBACK)
+    }
+
+    /// A client (an HTTP sink) keeps up to `count` connections open between its transfers, so the
+    /// shared cache grows by as many and never closes them for another client's; negative when
+    /// the client goes. Without it libcurl would keep only four per transfer running at the time.
+    /// Loop thread only.
+    public func reserveConnections(_ count: Int) {
+        precondition(isCurrent, "CurlTransferLoop.reserveConnections called off the loop thread")
+        reservedConnections += count
+        multi?.setConnectionCacheSize(Self.baseConnections + max(0, reservedConnections))
     }
 
     private func run() {

@@ -45,6 +45,8 @@ public final class HTTPSink: EventSink {
         client = HTTPSinkClient(
             url: url, transfers: transfers, setupProblem: setupProblem, window: HTTPSinkWindow(maximum: options.connections),
             loop: loop)
+        let client = self.client
+        loop.execute { client.open() }
     }
 
     public var keepsOrder: Bool { false }

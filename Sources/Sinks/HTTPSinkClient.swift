@@ -41,6 +41,11 @@ final class HTTPSinkClient: @unchecked Sendable {
         publishedWindow = Atomic(window.limit)
     }
 
+    /// Keeps the sink's connections in the loop's cache between batches, as many as it has transfers.
+    func open() {
+        loop.reserveConnections(transfers.count)
+    }
+
     func submit(_ events: [CloudEvent], completion: @escaping Completion) {
         guard running == nil else {
             waiting.append((events, completion))
@@ -98,7 +103,9 @@ final class HTTPSinkClient: @unchecked Sendable {
     /// Abandons the requests in flight (their events come back retryable, the rest not tried)
     /// and refuses what comes later.
     func close() {
+        guard !closed else { return }
         closed = true
+        loop.reserveConnections(-transfers.count)
         if let current = running {
             for slot in current.batch.inFlightSlots { loop.cancel(transfers[slot].easy) }
         }
