@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport"], swiftSettings: strict),
+            name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport", "CCurl"], swiftSettings: strict),
         .testTarget(name: "ControllerTests", dependencies: ["Sinks", "Controller", "Adapter", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeTestServerTests", dependencies: ["KubeTestServer", "StructuredData", "TestSupport"],
