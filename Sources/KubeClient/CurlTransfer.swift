@@ -61,8 +61,10 @@ final class CurlTransfer: @unchecked Sendable {
         if control.cancellation.isCancelled { transfer.abort(on: loop) }
     }
 
-    /// Loop thread only.
+    /// Loop thread only. Does nothing once this transfer finished: its handle may already run
+    /// another request, which a late abort must not hit.
     func abort(on loop: CurlTransferLoop) {
+        guard completion != nil else { return }
         loop.cancel(handle)
     }
 

@@ -13,8 +13,9 @@ public enum DeliveryOutcome: Sendable, Equatable {
 /// thread at a time: an event-loop thread shared by many adapters, so `submit` must not block.
 public protocol EventSink: AnyObject {
     /// Hands a batch over without blocking the caller. `completion` runs exactly once, on any
-    /// thread, with one outcome per event in the order given; nil marks an event the sink did not
-    /// try (it stays pending and is offered again). A sink may deliver a batch at once (one
+    /// thread (the shared libcurl thread, a libnats thread, or the caller's), so it must be short
+    /// and must not block, with one outcome per event in the order given; nil marks an event the
+    /// sink did not try (it stays pending and is offered again). A sink may deliver a batch at once (one
     /// write, parallel requests); an event counts as delivered only once it is durably handed
     /// over, since the adapter acknowledges it right after.
     func submit(batch events: [CloudEvent], completion: @escaping @Sendable ([DeliveryOutcome?]) -> Void)
