@@ -27,6 +27,16 @@ final class JetStreamAckCollector: Sendable {
         var publisher: JetStreamPublisher?
         var completion: Completion?
         var started = ContinuousClock.now
+        /// Batches handed over while this one is in flight; each starts once the one before is
+        /// answered, so batches never overtake each other.
+        var waiting: [Waiting] = []
+    }
+
+    private struct Waiting {
+        let events: [CloudEvent]
+        let publisher: JetStreamPublisher
+        let window: Int
+        let completion: Completion
     }
 
     private let batch = Mutex(Batch())
@@ -36,25 +46,35 @@ final class JetStreamAckCollector: Sendable {
         self.publishLatency = publishLatency
     }
 
-    /// Starts a batch and publishes the first window of it on the calling thread.
+    /// Starts a batch and publishes the first window of it on the calling thread, or queues it
+    /// behind the batch in flight.
     func begin(
         _ events: [CloudEvent], publisher: JetStreamPublisher, window: Int, completion: @escaping Completion
     ) {
-        batch.withLock { batch in
-            precondition(batch.completion == nil, "a JetStream sink got a batch while one is in flight")
-            batch.events = events
-            batch.unanswered = [:]
-            batch.outcomes = Array(repeating: nil, count: events.count)
-            batch.next = 0
-            batch.inFlight = 0
-            batch.stopped = false
-            batch.publishing = false
-            batch.window = max(1, window)
-            batch.publisher = publisher
-            batch.completion = completion
-            batch.started = .now
+        let next = Waiting(events: events, publisher: publisher, window: window, completion: completion)
+        let started = batch.withLock { batch -> Bool in
+            guard batch.completion == nil else {
+                batch.waiting.append(next)
+                return false
+            }
+            Self.install(next, in: &batch)
+            return true
         }
-        publishWhatFits()
+        if started { publishWhatFits() }
+    }
+
+    private static func install(_ next: Waiting, in batch: inout Batch) {
+        batch.events = next.events
+        batch.unanswered = [:]
+        batch.outcomes = Array(repeating: nil, count: next.events.count)
+        batch.next = 0
+        batch.inFlight = 0
+        batch.stopped = false
+        batch.publishing = false
+        batch.window = max(1, next.window)
+        batch.publisher = next.publisher
+        batch.completion = next.completion
+        batch.started = .now
     }
 
     func record(id: String, outcome: DeliveryOutcome) {
@@ -71,19 +91,27 @@ final class JetStreamAckCollector: Sendable {
         publishWhatFits()
     }
 
-    /// Ends the batch now (the sink closes): what is still unanswered comes back retryable.
+    /// Ends the batch now (the sink closes): what is still unanswered comes back retryable, and
+    /// a batch still waiting is not tried.
     func abandon(reason: String) {
-        let finished = batch.withLock { batch -> (Completion, [DeliveryOutcome?])? in
-            guard let completion = batch.completion else { return nil }
+        let (finished, waiting) = batch.withLock { batch -> ((Completion, [DeliveryOutcome?])?, [Waiting]) in
+            let waiting = batch.waiting
+            batch.waiting = []
+            guard let completion = batch.completion else { return (nil, waiting) }
             for indices in batch.unanswered.values {
                 for index in indices { batch.outcomes[index] = .retryable(reason: reason) }
             }
             batch.unanswered = [:]
             batch.inFlight = 0
             batch.stopped = true
-            return take(&batch).map { (completion, $0) }
+            return (take(&batch).map { (completion, $0) }, waiting)
         }
         if let (completion, outcomes) = finished { completion(outcomes) }
+        for batch in waiting {
+            var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.events.count)
+            if !outcomes.isEmpty { outcomes[0] = .retryable(reason: reason) }
+            batch.completion(outcomes)
+        }
     }
 
     /// Publishes, in order, while the window has room; then completes the batch if every
@@ -105,6 +133,8 @@ final class JetStreamAckCollector: Sendable {
                     return .publish(index, batch.events[index], publisher)
                 }
                 if batch.inFlight == 0, let completion = batch.completion, let outcomes = take(&batch) {
+                    // The next batch takes over in the same step, so a new one cannot overtake it.
+                    if !batch.waiting.isEmpty { Self.install(batch.waiting.removeFirst(), in: &batch) }
                     return .complete(completion, outcomes)
                 }
                 return .idle
@@ -114,7 +144,8 @@ final class JetStreamAckCollector: Sendable {
                 return
             case .complete(let completion, let outcomes):
                 completion(outcomes)
-                return
+                // A batch that took over goes out from here (nothing happens when none did).
+                continue
             case .publish(let index, let event, let publisher):
                 let status = publisher.publish(event)
                 batch.withLock { batch in

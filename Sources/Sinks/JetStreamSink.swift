@@ -35,12 +35,13 @@ public final class JetStreamSink: EventSink {
 
     public func submit(batch events: [CloudEvent], completion: @escaping @Sendable ([DeliveryOutcome?]) -> Void) {
         guard !events.isEmpty else { return completion([]) }
-        if let publisher = core.readyPublisher() {
+        if let publisher = core.readyPublisherOrEnterSetup() {
             core.collector.begin(events, publisher: publisher, window: core.options.publishWindow, completion: completion)
             return
         }
         let core = self.core
         JetStreamSetupThread.shared.execute {
+            defer { core.leftSetup() }
             do throws(JetStreamError) {
                 let publisher = try core.prepare()
                 core.collector.begin(events, publisher: publisher, window: core.options.publishWindow, completion: completion)

@@ -9,6 +9,9 @@ final class JetStreamSinkCore: Sendable {
         var connection: NATSConnection?
         var publisher: JetStreamPublisher?
         var closed = false
+        /// Batches on their way through `JetStreamSetupThread`; while there are any, later
+        /// batches go the same way, so none overtakes another.
+        var batchesInSetup = 0
     }
 
     let endpoint: JetStreamEndpoint
@@ -35,12 +38,24 @@ final class JetStreamSinkCore: Sendable {
         token = JetStreamAckRouter.register(collector)
     }
 
-    /// The publisher when a batch can go out at once: connected, stream known to exist.
-    func readyPublisher() -> JetStreamPublisher? {
+    /// The publisher when a batch can go out at once: connected, stream known to exist, no
+    /// earlier batch still in setup. Otherwise nil, and the batch counts as in setup until
+    /// `leftSetup`.
+    func readyPublisherOrEnterSetup() -> JetStreamPublisher? {
         prepared.withLock { prepared in
-            guard !prepared.closed, let connection = prepared.connection, connection.isStreamReady else { return nil }
-            return prepared.publisher
+            if prepared.batchesInSetup == 0, !prepared.closed, let connection = prepared.connection,
+                connection.isStreamReady, let publisher = prepared.publisher
+            {
+                return publisher
+            }
+            prepared.batchesInSetup += 1
+            return nil
         }
+    }
+
+    /// A batch that went through setup has been handed to the collector (or failed).
+    func leftSetup() {
+        prepared.withLock { $0.batchesInSetup -= 1 }
     }
 
     /// The shared connection and this sink's JetStream context, and the stream checked once per

@@ -48,6 +48,35 @@ import TestSupport
     }
 }
 
+extension PublishThreadTests {
+    @Test func batchesHandedOverBackToBackCompleteInOrder() async throws {
+        let nats = try await NatsServer()
+        defer { nats.stop() }
+        let sink = JetStreamSink(
+            endpoint: JetStreamEndpoint(connection: NATSConnectionKey(url: nats.url)), eventSourceName: "es", eventName: "queued",
+            options: JetStreamSinkOptions(publishWindow: 2), registry: NATSConnectionRegistry())
+        defer { sink.close() }
+        let order = PublishOrder()
+        for batch in 0..<3 {
+            let events = (0..<5).map {
+                CloudEvent(id: "b\(batch)-\($0)", source: "es", subject: "e", time: "2026-11-26T11:00:00Z", data: ["n": .int(Int64($0))])
+            }
+            sink.submit(batch: events) { outcomes in
+                order.completed.withLock { $0.append((batch, outcomes)) }
+            }
+        }
+        let completed = try await waitForValue("three batches", timeout: .seconds(60)) {
+            order.completed.withLock { $0.count == 3 ? $0 : nil }
+        }
+        #expect(completed.map(\.0) == [0, 1, 2])
+        for (_, outcomes) in completed { #expect(outcomes == Array(repeating: .delivered, count: 5)) }
+    }
+}
+
+private final class PublishOrder: Sendable {
+    let completed = Mutex<[(Int, [DeliveryOutcome?])]>([])
+}
+
 private final class PublishCounts: Sendable {
     let completed = Atomic<Int>(0)
     let delivered = Atomic<Int>(0)
