@@ -55,6 +55,34 @@ import Testing
     }
 }
 
+extension SubmitThreadTests {
+    @Test func batchesHandedOverBackToBackEachCompleteOnce() async throws {
+        try await withReceiver { receiver in
+            let sink = HTTPSink(url: receiver.url, options: .testing(connections: 2))
+            defer { sink.close() }
+            let completed = SubmitBatches()
+            for batch in 0..<3 {
+                let events = (0..<5).map { index in
+                    var event = sampleEvent
+                    event.id = "queued-\(batch)-\(index)"
+                    return event
+                }
+                sink.submit(batch: events) { outcomes in completed.value.withLock { $0.append((batch, outcomes)) } }
+            }
+            let batches = try await waitForValue("three batches", timeout: .seconds(60)) {
+                completed.value.withLock { $0.count >= 3 ? $0 : nil }
+            }
+            #expect(batches.map(\.0) == [0, 1, 2])
+            for (_, outcomes) in batches { #expect(outcomes == Array(repeating: .delivered, count: 5)) }
+            #expect(try await receiver.waitForRequests(15).count == 15)
+        }
+    }
+}
+
+private final class SubmitBatches: Sendable {
+    let value = Mutex<[(Int, [DeliveryOutcome?])]>([])
+}
+
 private final class SubmitCounts: Sendable {
     let completed = Atomic<Int>(0)
     let delivered = Atomic<Int>(0)
