@@ -34,14 +34,18 @@ struct RedisConnector {
     /// - Parameter severer: lets a stop that is not honoured in time cut this connection.
     func connect(stop: StopSignal, severer: ConnectionSeverer? = nil) throws(RedisError) -> RESPConnection {
         let deadline = ContinuousClock.now + connectTimeout
-        let socket = try TCPSocket.connect(to: address.host, port: address.port, deadline: deadline, severer: severer) {
-            stop.isStopped
-        }
         let transport: ByteTransport
-        if let tls {
-            transport = try TLSTransport(socket: socket, material: tls, serverName: address.host, deadline: deadline)
-        } else {
-            transport = socket
+        do throws(SocketError) {
+            let socket = try TCPSocket.connect(to: address.host, port: address.port, deadline: deadline, severer: severer) {
+                stop.isStopped
+            }
+            if let tls {
+                transport = try TLSTransport(socket: socket, material: tls, serverName: address.host, deadline: deadline)
+            } else {
+                transport = socket
+            }
+        } catch {
+            throw RedisError(error)
         }
         let connection = RESPConnection(transport: transport)
         if let password {
