@@ -70,6 +70,7 @@ public final class CurlTransferLoop: @unchecked Sendable {
         guard let multi else { throw setupError ?? CurlMultiError(code: CURLM_INTERNAL_ERROR, call: "curl_multi_init") }
         try multi.add(easy.handle)
         completions[easy.handle] = completion
+        resizeConnectionCache()
     }
 
     /// Abandons a transfer still running: its completion runs now with CURLE_ABORTED_BY_CALLBACK
@@ -89,7 +90,13 @@ public final class CurlTransferLoop: @unchecked Sendable {
     public func reserveConnections(_ count: Int) {
         precondition(isCurrent, "CurlTransferLoop.reserveConnections called off the loop thread")
         reservedConnections += count
-        multi?.setConnectionCacheSize(Self.baseConnections + max(0, reservedConnections))
+        resizeConnectionCache()
+    }
+
+    /// libcurl counts the connections in use against the cache size too, so the cache holds one
+    /// per running transfer (a long watch holds its own) on top of the idle ones clients keep.
+    private func resizeConnectionCache() {
+        multi?.setConnectionCacheSize(Self.baseConnections + max(0, reservedConnections) + completions.count)
     }
 
     private func run() {
