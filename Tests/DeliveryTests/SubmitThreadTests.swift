@@ -33,8 +33,8 @@ import Testing
                 return counts.completed.load(ordering: .relaxed) == sinkCount
             }
             #expect(counts.delivered.load(ordering: .relaxed) == sinkCount * batch.count)
-            // A thread per sink would add 300; other suites running meanwhile add a few.
-            #expect(peak - baseline < 40)
+            // A thread per sink would add 300; the other suites of the process, running meanwhile, add dozens.
+            #expect(peak - baseline < sinkCount / 2, "threads went from \(baseline) to \(peak)")
         }
     }
 
