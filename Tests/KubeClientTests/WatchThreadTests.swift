@@ -19,18 +19,22 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for stream in streams {
                     group.addTask {
-                        for try await _ in stream.bytes {
-                            counts.answered.add(1, ordering: .relaxed)
-                            // Every watch is open until all have seen the event.
-                            try await waitUntil("every watch answered", timeout: .seconds(120)) {
-                                counts.answered.load(ordering: .relaxed) >= watchCount
+                        var answered = false
+                        do {
+                            // Counts the first bytes, then keeps the watch open until it is cancelled below.
+                            for try await _ in stream.bytes where !answered {
+                                answered = true
+                                counts.answered.add(1, ordering: .relaxed)
                             }
-                            counts.peak.store(max(counts.peak.load(ordering: .relaxed), try ProcessThreadCount.current()), ordering: .relaxed)
-                            return
-                        }
+                        } catch KubeError.cancelled {}
                     }
                 }
                 _ = try await client.create(.configMaps, configMap("seen-by-every-watch"))
+                try await waitUntil("every watch answered", timeout: .seconds(120)) {
+                    counts.answered.load(ordering: .relaxed) >= watchCount
+                }
+                counts.peak.store(try ProcessThreadCount.current(), ordering: .relaxed)
+                for stream in streams { stream.cancel() }
                 try await group.waitForAll()
             }
             #expect(counts.answered.load(ordering: .relaxed) == watchCount)
