@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // posix_spawn's closefrom and pipe2, which glibc declares only under _GNU_SOURCE.
         .target(name: "CProcessSpawn"),
+        // The process' one libcurl: global init, easy handles, typed errors and the one transfer thread.
+        .target(name: "CurlCore", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "ProcessSpawning", dependencies: ["CProcessSpawn"], swiftSettings: strict),
 
         .target(name: "StructuredData", dependencies: ["CYAML"], swiftSettings: strict),
@@ -46,7 +48,8 @@ let package = Package(
         .target(
             name: "Sinks",
             dependencies: [
-                "AdapterModel", "EventSourceAPI", "StructuredData", "CCurl", "CNats", .product(name: "Metrics", package: "swift-metrics"),
+                "AdapterModel", "EventSourceAPI", "StructuredData", "CCurl", "CurlCore", "CNats",
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
@@ -64,7 +67,7 @@ let package = Package(
         .target(name: "Reconciler", dependencies: ["AdapterModel", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .target(
             name: "KubeClient",
-            dependencies: ["StructuredData", "CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StructuredData", "CCurl", "CurlCore", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -171,7 +174,7 @@ let package = Package(
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["AdapterModel", "Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport"], swiftSettings: strict),
+            name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport", "CCurl"], swiftSettings: strict),
         .testTarget(name: "ControllerTests", dependencies: ["AdapterModel", "Sinks", "Controller", "Adapter", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeTestServerTests", dependencies: ["KubeTestServer", "StructuredData", "TestSupport"],
