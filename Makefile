@@ -28,6 +28,7 @@ endif
 
 # Everything: unit tests and the end-to-end tests against real redis-server, HTTP receivers and kubectl.
 test: deps
+	@scripts/check-imports.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

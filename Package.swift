@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // posix_spawn's closefrom and pipe2, which glibc declares only under _GNU_SOURCE.
         .target(name: "CProcessSpawn"),
+        // The process' one libcurl: global init, easy handles, typed errors and the one transfer thread.
+        .target(name: "CurlCore", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "ProcessSpawning", dependencies: ["CProcessSpawn"], swiftSettings: strict),
 
         .target(name: "StructuredData", dependencies: ["CYAML"], swiftSettings: strict),
@@ -41,17 +43,22 @@ let package = Package(
         .target(name: "Timing", swiftSettings: strict),
         .target(name: "FilterExpression", dependencies: ["CPCRE2", "COpenSSL"], swiftSettings: strict),
         .target(name: "EventSourceAPI", dependencies: ["StructuredData", "FilterExpression"], swiftSettings: strict),
+        // What an adapter is configured with and reports, and the secret material it carries: the
+        // vocabulary Reconciler, Sinks and Adapter share. COpenSSL only for the consumer-name digest.
+        .target(
+            name: "AdapterModel", dependencies: ["EventSourceAPI", "StructuredData", "COpenSSL"], swiftSettings: strict),
         .target(
             name: "Sinks",
             dependencies: [
-                "EventSourceAPI", "StructuredData", "CCurl", "CNats", .product(name: "Metrics", package: "swift-metrics"),
+                "AdapterModel", "EventSourceAPI", "StructuredData", "CCurl", "CurlCore", "CNats",
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "Adapter",
             dependencies: [
-                "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "CHiredis", "COpenSSL", "CCurl",
+                "AdapterModel", "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "CHiredis", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -59,17 +66,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Reconciler", dependencies: ["EventSourceAPI", "Adapter", "Sinks", "StructuredData"], swiftSettings: strict),
+        .target(name: "Reconciler", dependencies: ["AdapterModel", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .target(
             name: "KubeClient",
-            dependencies: ["StructuredData", "Timing", "CCurl", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StructuredData", "Timing", "CCurl", "CurlCore", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
             name: "KubeTestServer",
             dependencies: [
                 "StructuredData", "COpenSSL",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -81,7 +87,6 @@ let package = Package(
             dependencies: [
                 "KubeTestServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/kube-testserver",
             swiftSettings: strict
@@ -89,7 +94,7 @@ let package = Package(
         .target(
             name: "Controller",
             dependencies: [
-                "Adapter", "Sinks", "Reconciler", "KubeClient", "EventSourceAPI", "Timing",
+                "AdapterModel", "Adapter", "Sinks", "Reconciler", "KubeClient", "EventSourceAPI", "Timing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -103,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "RedisEventSourceCLI",
             dependencies: [
-                "Controller", "Adapter", "Sinks", "EventSourceAPI", "KubeClient", "StructuredData", "Reconciler",
+                "Controller", "AdapterModel", "Adapter", "Sinks", "EventSourceAPI", "KubeClient", "StructuredData", "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,7 +149,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "StructuredData", "Adapter", "Sinks", "EventSourceAPI", "CNats", "ProcessSpawning", "Timing",
+                "StructuredData", "AdapterModel", "Adapter", "Sinks", "EventSourceAPI", "CNats", "ProcessSpawning", "Timing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -158,26 +163,27 @@ let package = Package(
         .testTarget(
             name: "AdapterTests",
             dependencies: [
-                "Sinks", "Adapter", "EventSourceAPI", "TestSupport",
+                "AdapterModel", "Sinks", "Adapter", "EventSourceAPI", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Sinks", "Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
+        .testTarget(name: "ReconcilerTests", dependencies: ["AdapterModel", "Reconciler", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .testTarget(
             name: "OperatorTests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
         .testTarget(
-            name: "EventBusTests", dependencies: ["Sinks", "EventSourceAPI", "StructuredData", "TestSupport"],
+            name: "EventBusTests", dependencies: ["AdapterModel", "Sinks", "EventSourceAPI", "StructuredData", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "FilterExpressionTests", dependencies: ["FilterExpression"], swiftSettings: strict),
-        .testTarget(name: "DeliveryTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DeliveryTests", dependencies: ["AdapterModel", "Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport", "Timing"], swiftSettings: strict),
+            name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer", "TestSupport", "CCurl", "Timing"],
+            swiftSettings: strict),
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Sinks", "Controller", "Adapter", "TestSupport", "Timing", "KubeClient", "KubeTestServer", "Reconciler",
-                "StructuredData", "EventSourceAPI",
+                "AdapterModel", "Sinks", "Controller", "Adapter", "TestSupport", "Timing", "KubeClient", "KubeTestServer",
+                "Reconciler", "StructuredData", "EventSourceAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

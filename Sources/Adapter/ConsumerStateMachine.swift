@@ -1,3 +1,4 @@
+import AdapterModel
 import EventSourceAPI
 
 /// The consumer's protocol logic, free of I/O: the adapter thread performs each `Action`

@@ -1,3 +1,4 @@
+import AdapterModel
 import COpenSSL
 import Sinks
 import StructuredData

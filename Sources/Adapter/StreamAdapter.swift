@@ -1,3 +1,4 @@
+import AdapterModel
 import Foundation
 import Logging
 import Sinks

@@ -2,7 +2,7 @@ import COpenSSL
 #if canImport(Glibc)
 import Glibc
 #endif
-import Sinks
+import AdapterModel
 
 /// The one place an OpenSSL client context is built from `TLSMaterial`: minimum TLS 1.2, the CA
 /// (or the system's roots), the client certificate chain and key, and whether the peer is verified.

@@ -1,3 +1,4 @@
+import AdapterModel
 import COpenSSL
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import Adapter
+import AdapterModel
 
 /// One adapter's identity and latest status, as `/metrics` and `/readyz` see it at scrape time.
 public struct AdapterReport: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Adapter
+import AdapterModel
 
 /// Gauges derived from adapter status at scrape time.
 ///

@@ -103,10 +103,17 @@ public final class EventSourceReconciler: Sendable {
         await eventBuses.recordReference(of: key, to: busName)
         var eventBus: EventBusLookup?
         if let busName { eventBus = await eventBuses.lookup(namespace: key.namespace, name: busName) }
-        try await secrets.recordReferences(of: key, to: eventSource.referencedSecretNames.union(eventBus?.secretNames ?? []))
-        let desired = DesiredState.build(
+        var desired = DesiredState.build(
             eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, replicaName: options.consumerName,
             eventBus: eventBus)
+        // The Secrets it read are fetched if the cache did not hold them yet; then it is built again
+        // with them, which may read more (an EventBus's credentials first, then the entries' Secrets).
+        // Each round fetches a Secret not held before, so it ends.
+        while try await secrets.recordReferences(of: key, to: desired.secretNames) {
+            desired = DesiredState.build(
+                eventSource, secrets: await secrets.current, defaultSink: options.defaultSink,
+                replicaName: options.consumerName, eventBus: eventBus)
+        }
         let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))
         if !plan.isEmpty {
             for change in await supervisor.apply(plan) {
@@ -207,20 +214,6 @@ public final class EventSourceReconciler: Sendable {
     }
 
     static func now() -> String {
-        EventBuilder.rfc3339(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-    }
-}
-
-extension EventSource {
-    /// The Secrets its redisStream entries read (password and TLS material).
-    public var referencedSecretNames: Set<String> {
-        var names = Set<String>()
-        for (_, source) in redisStream {
-            if let password = source.password { names.insert(password.name) }
-            for selector in [source.tls?.caCertSecret, source.tls?.clientCertSecret, source.tls?.clientKeySecret] {
-                if let selector { names.insert(selector.name) }
-            }
-        }
-        return names
+        KubeTime.time()
     }
 }

@@ -43,7 +43,10 @@ public actor SecretCache {
 
     /// Records the Secrets one EventSource refers to, fetching those whose data is not held yet.
     /// Throws when the API server cannot be asked, so the reconcile is retried.
-    public func recordReferences(of object: ObjectKey, to names: Set<String>) async throws {
+    /// Returns whether it fetched a Secret the snapshot did not hold.
+    @discardableResult
+    public func recordReferences(of object: ObjectKey, to names: Set<String>) async throws -> Bool {
+        var fetched = false
         for (reference, var objects) in readers where objects.contains(object) && !names.contains(reference.name) {
             objects.remove(object)
             readers[reference] = objects.isEmpty ? nil : objects
@@ -55,12 +58,14 @@ public actor SecretCache {
             guard !isHeld(reference), !listed || existing.contains(reference) else { continue }
             if let item = try await fetch(reference), !isHeld(reference), readers[reference] != nil {
                 snapshot.secrets[reference.namespace, default: [:]][reference.name] = Self.data(of: item)
+                fetched = true
             }
         }
+        return fetched
     }
 
     public func forget(_ object: ObjectKey) async {
-        try? await recordReferences(of: object, to: [])
+        _ = try? await recordReferences(of: object, to: [])
     }
 
     /// Applies a watcher update; returns the EventSources whose Secrets changed.

@@ -1,4 +1,5 @@
 import Adapter
+import AdapterModel
 import Reconciler
 
 /// Remembers what each adapter was doing at the last reconcile, to turn changes into

@@ -57,18 +57,52 @@ public struct SinkSpec: Sendable, Equatable, Hashable {
         return SinkSpec(uri: uri, mode: mode)
     }
 
-    /// Why a sink URI is unusable, or nil when it is fine.
-    public static func problem(withURI uri: String) -> String? {
-        if uri == "stdout" { return nil }
-        guard kind(ofURI: uri) != nil else {
+    /// Why a sink URI is unusable, or nil when it is fine: the one check of a sink URL, for the
+    /// spec, the command line and the sinks themselves. `expecting` also requires that kind.
+    public static func problem(withURI uri: String, expecting expected: Kind? = nil) -> String? {
+        if uri == "stdout" {
+            return expected == nil || expected == .standardOutput ? nil : "'\(uri)' is not \(expected.map(describe) ?? "")"
+        }
+        guard let kind = kind(ofURI: uri) else {
             return "must be stdout, an http:// or https:// URL, or a nats:// or tls:// EventBus URL, got '\(uri)'"
         }
+        if let expected, kind != expected { return "'\(uri)' is not \(describe(expected))" }
         let rest = uri.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
         guard rest.count >= 3, !rest[2].isEmpty, !rest[2].contains(" ") else {
             return "'\(uri)' has no host"
         }
-        if uri.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
+        if uri.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
             return "'\(uri)' contains white space"
+        }
+        // NATS takes a comma-separated server list, which has a port per server; HTTP has one.
+        if kind == .http, let problem = portProblem(authority: rest[2]) { return "'\(uri)' \(problem)" }
+        return nil
+    }
+
+    private static func describe(_ kind: Kind) -> String {
+        switch kind {
+        case .standardOutput: return "stdout"
+        case .http: return "an http:// or https:// URL"
+        case .eventBus: return "a nats:// or tls:// EventBus URL"
+        }
+    }
+
+    /// A port, when the authority names one, must be a number from 1 to 65535.
+    private static func portProblem(authority: Substring) -> String? {
+        let hostAndPort = authority.split(separator: "@").last ?? authority
+        let afterHost: Substring
+        if hostAndPort.hasPrefix("[") {
+            guard let close = hostAndPort.firstIndex(of: "]") else { return "has an unterminated IPv6 address" }
+            afterHost = hostAndPort[hostAndPort.index(after: close)...]
+        } else if let colon = hostAndPort.firstIndex(of: ":") {
+            afterHost = hostAndPort[colon...]
+        } else {
+            afterHost = ""
+        }
+        guard afterHost.hasPrefix(":") else { return afterHost.isEmpty ? nil : "has text after the host" }
+        let port = afterHost.dropFirst()
+        guard !port.isEmpty, let number = Int(port), (1...65535).contains(number) else {
+            return "has an invalid port '\(port)'"
         }
         return nil
     }

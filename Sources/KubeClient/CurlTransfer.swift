@@ -1,31 +1,93 @@
 import CCurl
+import CurlCore
 import Foundation
 
-/// Runs one HTTP transfer with libcurl, blocking the calling thread: set the options from the
-/// cluster configuration and the request, perform, report.
-enum CurlTransfer {
-    static func perform(
-        handle: CurlHandle, configuration: ClusterConfiguration, request: TransferRequest, sink: TransferSink
-    ) -> KubeError? {
-        let raw = handle.raw
-        curl_easy_reset(raw)
-        var headers: UnsafeMutablePointer<curl_slist>?
-        var connectTo: UnsafeMutablePointer<curl_slist>?
-        defer {
-            curl_slist_free_all(headers)
-            curl_slist_free_all(connectTo)
-        }
+/// One HTTP transfer to the API server on the shared `CurlTransferLoop`: the options from the
+/// cluster configuration and the request, and the header lists libcurl reads until it is done.
+///
+/// @unchecked Sendable: it owns C memory (the header lists) and its easy handle, and is used on
+/// the loop thread only; `CurlTransferControl` merely hands it back to that thread to abort it.
+final class CurlTransfer: @unchecked Sendable {
+    let handle: CurlEasyHandle
+    let sink: TransferSink
+    private let url: String
+    private var headers: UnsafeMutablePointer<curl_slist>?
+    private var connectTo: UnsafeMutablePointer<curl_slist>?
+    private var completion: ((KubeError?) -> Void)?
+
+    private init(handle: CurlEasyHandle, sink: TransferSink, url: String) {
+        self.handle = handle
+        self.sink = sink
+        self.url = url
+    }
+
+    deinit {
+        curl_slist_free_all(headers)
+        curl_slist_free_all(connectTo)
+    }
+
+    /// Sets `handle` up and starts it; `completion` runs on the loop thread with nil once the
+    /// response is complete (any status), or with why it is not. Loop thread only.
+    static func start(
+        handle: CurlEasyHandle, configuration: ClusterConfiguration, request: TransferRequest, sink: TransferSink,
+        control: CurlTransferControl, loop: CurlTransferLoop, completion: @escaping (KubeError?) -> Void
+    ) {
+        guard !control.cancellation.isCancelled else { return completion(.cancelled) }
         let endpoint: ServerEndpoint
         do {
             endpoint = try ServerEndpoint(configuration.server)
         } catch {
-            return error
+            return completion(error)
         }
         var url = endpoint.url(path: request.target)
         if let name = configuration.tlsServerName, !name.isEmpty, name != endpoint.host {
             // Connect to the real address but name the server `name`, so SNI and the
             // certificate check both use it, as client-go's ServerName does.
             url = endpoint.url(path: request.target, host: name)
+        }
+        let transfer = CurlTransfer(handle: handle, sink: sink, url: url)
+        if let error = transfer.configure(configuration: configuration, request: request, endpoint: endpoint) {
+            return completion(error)
+        }
+        transfer.completion = completion
+        do {
+            try loop.start(handle) { code in transfer.finished(code) }
+        } catch {
+            transfer.completion = nil
+            return completion(.transport("libcurl could not start a transfer to \(url): \(error)"))
+        }
+        control.attach(transfer)
+        // A cancel that came after the check above but before `attach` found nothing to abort.
+        if control.cancellation.isCancelled { transfer.abort(on: loop) }
+    }
+
+    /// Loop thread only. Does nothing once this transfer finished: its handle may already run
+    /// another request, which a late abort must not hit.
+    func abort(on loop: CurlTransferLoop) {
+        guard completion != nil else { return }
+        loop.cancel(handle)
+    }
+
+    private func finished(_ code: CURLcode) {
+        sink.captureStatusIfMissing()
+        guard let completion else { return }
+        self.completion = nil
+        if code == CURLE_OK { return completion(nil) }
+        if code == CURLE_ABORTED_BY_CALLBACK || sink.cancellation.isCancelled { return completion(.cancelled) }
+        let error = handle.failure(code)
+        completion(.transport("\(error.summary) (curl error \(code.rawValue)) talking to \(url)", curlCode: code))
+    }
+
+    private func configure(
+        configuration: ClusterConfiguration, request: TransferRequest, endpoint: ServerEndpoint
+    ) -> KubeError? {
+        do {
+            try handle.reset()
+        } catch {
+            return .transport("libcurl could not reset a handle: \(error)", curlCode: error.code)
+        }
+        let raw = handle.handle
+        if let name = configuration.tlsServerName, !name.isEmpty, name != endpoint.host {
             connectTo = curl_slist_append(connectTo, "\(name):\(endpoint.port):\(endpoint.hostForURL):\(endpoint.port)")
             _ = ccurl_setopt_slist(raw, CURLOPT_CONNECT_TO, connectTo)
             headers = curl_slist_append(headers, "Host: \(endpoint.hostForURL):\(endpoint.port)")
@@ -61,7 +123,7 @@ enum CurlTransfer {
             }
         }
         _ = ccurl_setopt_slist(raw, CURLOPT_HTTPHEADER, headers)
-        configureTLS(raw, configuration)
+        Self.configureTLS(raw, configuration)
         let userdata = Unmanaged.passUnretained(sink).toOpaque()
         _ = ccurl_setopt_data_callback(raw, CURLOPT_WRITEFUNCTION, TransferSink.writeCallback)
         _ = ccurl_setopt_pointer(raw, CURLOPT_WRITEDATA, userdata)
@@ -70,11 +132,7 @@ enum CurlTransfer {
         _ = ccurl_setopt_xferinfo_callback(raw, TransferSink.progressCallback)
         _ = ccurl_setopt_pointer(raw, CURLOPT_XFERINFODATA, userdata)
         _ = ccurl_setopt_long(raw, CURLOPT_NOPROGRESS, 0)
-        let code = withExtendedLifetime(sink) { curl_easy_perform(raw) }
-        sink.captureStatusIfMissing()
-        if code == CURLE_OK { return nil }
-        if code == CURLE_ABORTED_BY_CALLBACK || sink.cancellation.isCancelled { return .cancelled }
-        return .transport("\(String(cString: curl_easy_strerror(code))) (curl error \(code.rawValue)) talking to \(url)")
+        return nil
     }
 
     private static func configureTLS(_ raw: UnsafeMutableRawPointer, _ configuration: ClusterConfiguration) {
@@ -86,6 +144,11 @@ enum CurlTransfer {
             ca.withUnsafeBytes { _ = ccurl_setopt_blob(raw, CURLOPT_CAINFO_BLOB, $0.baseAddress, $0.count) }
         }
         if let certificate = configuration.clientCertificate, let key = configuration.clientKey {
+            // All transfers share the loop's multi handle, and with it TLS sessions; a server that
+            // verifies client certificates may refuse to resume a session (OpenSSL without a
+            // session id context does), so each connection makes a full handshake, as when
+            // every request had a handle and a session cache of its own.
+            _ = ccurl_setopt_long(raw, CURLOPT_SSL_SESSIONID_CACHE, 0)
             _ = ccurl_setopt_string(raw, CURLOPT_SSLCERTTYPE, "PEM")
             certificate.withUnsafeBytes { _ = ccurl_setopt_blob(raw, CURLOPT_SSLCERT_BLOB, $0.baseAddress, $0.count) }
             _ = ccurl_setopt_string(raw, CURLOPT_SSLKEYTYPE, "PEM")

@@ -1,79 +1,85 @@
-import Foundation
+import CurlCore
 
-/// Runs libcurl transfers on threads of their own, never on Swift's cooperative pool (a blocked
-/// `curl_easy_perform` there would starve every task), and hands results back to async callers.
+/// Runs the client's libcurl transfers on the process' one transfer thread (`CurlTransferLoop`),
+/// never on Swift's cooperative pool and with no thread of their own, and hands results back to
+/// async callers.
 final class CurlTransport: Sendable {
     let configuration: ClusterConfiguration
     private let handles = CurlHandlePool()
+    private let loop: CurlTransferLoop
 
-    init(configuration: ClusterConfiguration) {
+    init(configuration: ClusterConfiguration, loop: CurlTransferLoop = .shared) {
         self.configuration = configuration
+        self.loop = loop
     }
 
     /// One request, start to finish. Cancelling the calling task aborts the transfer.
     func send(_ request: TransferRequest) async -> Result<TransferResult, KubeError> {
-        let cancellation = CancellationFlag()
+        let control = CurlTransferControl(loop: loop)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<TransferResult, KubeError>, Never>) in
-                let thread = Thread { [self] in
-                    continuation.resume(returning: self.performBlocking(request, cancellation: cancellation))
+                let (configuration, handles, loop) = (self.configuration, self.handles, self.loop)
+                loop.execute {
+                    let handle: CurlEasyHandle
+                    do throws(KubeError) {
+                        handle = try handles.take()
+                    } catch {
+                        return continuation.resume(returning: .failure(error))
+                    }
+                    let sink = TransferSink(handle: handle.handle, cancellation: control.cancellation)
+                    CurlTransfer.start(
+                        handle: handle, configuration: configuration, request: request, sink: sink, control: control, loop: loop
+                    ) { failure in
+                        control.attach(nil)
+                        if let failure {
+                            // A handle whose transfer failed may hold a broken connection; let it go.
+                            return continuation.resume(returning: .failure(failure))
+                        }
+                        handles.giveBack(handle)
+                        continuation.resume(
+                            returning: .success(TransferResult(status: sink.status, body: sink.body, retryAfterSeconds: sink.retryAfterSeconds)))
+                    }
                 }
-                thread.name = "kube-client.request"
-                thread.start()
             }
         } onCancel: {
-            cancellation.cancel()
+            control.cancel()
         }
     }
 
-    private func performBlocking(_ request: TransferRequest, cancellation: CancellationFlag) -> Result<TransferResult, KubeError> {
-        let handle: CurlHandle
-        do {
-            handle = try handles.take()
-        } catch {
-            return .failure(error)
-        }
-        let sink = TransferSink(handle: handle.raw, cancellation: cancellation)
-        if let error = CurlTransfer.perform(handle: handle, configuration: configuration, request: request, sink: sink) {
-            // A handle whose transfer failed may hold a broken connection; let it go.
-            return .failure(error)
-        }
-        handles.giveBack(handle)
-        return .success(TransferResult(status: sink.status, body: sink.body, retryAfterSeconds: sink.retryAfterSeconds))
-    }
-
-    /// A long-lived streaming GET (a watch) on its own thread. Response bytes arrive as they come;
-    /// the stream ends when the server ends the response, and fails with the server's Status on an
-    /// HTTP error or with `.transport` when the connection breaks. Ending the consumer's iteration
-    /// (or `cancel()`) aborts the transfer within about a second.
+    /// A long-lived streaming GET (a watch). Response bytes arrive as they come, from the
+    /// transfer loop's thread; the stream ends when the server ends the response, and fails
+    /// with the server's Status on an HTTP error or with `.transport` when the connection
+    /// breaks. Ending the consumer's iteration (or `cancel()`) aborts the transfer at once.
     func stream(_ request: TransferRequest) -> ByteStream {
-        let cancellation = CancellationFlag()
+        let control = CurlTransferControl(loop: loop)
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-        continuation.onTermination = { _ in cancellation.cancel() }
-        let configuration = self.configuration
-        let thread = Thread {
-            let handle: CurlHandle
-            do {
-                handle = try CurlHandle()
+        continuation.onTermination = { _ in control.cancel() }
+        let (configuration, loop) = (self.configuration, self.loop)
+        loop.execute {
+            let handle: CurlEasyHandle
+            do throws(CurlError) {
+                handle = try CurlEasyHandle()
             } catch {
-                continuation.finish(throwing: error)
-                return
+                return continuation.finish(throwing: KubeError.transport("libcurl could not create a handle: \(error)", curlCode: error.code))
             }
-            let sink = TransferSink(handle: handle.raw, cancellation: cancellation) { bytes in
+            let sink = TransferSink(handle: handle.handle, cancellation: control.cancellation) { bytes in
                 continuation.yield(Array(bytes))
             }
-            let failure = CurlTransfer.perform(handle: handle, configuration: configuration, request: request, sink: sink)
-            if let failure {
-                continuation.finish(throwing: failure)
-            } else if !(200..<300).contains(sink.status) {
-                continuation.finish(throwing: KubeClient.error(status: sink.status, body: sink.body, retryAfter: sink.retryAfterSeconds))
-            } else {
-                continuation.finish()
+            CurlTransfer.start(
+                handle: handle, configuration: configuration, request: request, sink: sink, control: control, loop: loop
+            ) { failure in
+                control.attach(nil)
+                if let failure {
+                    continuation.finish(throwing: failure)
+                } else if !(200..<300).contains(sink.status) {
+                    continuation.finish(
+                        throwing: KubeClient.error(status: sink.status, body: sink.body, retryAfter: sink.retryAfterSeconds))
+                } else {
+                    continuation.finish()
+                }
             }
         }
-        thread.name = "kube-client.watch"
-        thread.start()
-        return ByteStream(bytes: stream, lifetime: TransferLifetime(cancellation))
+        return ByteStream(bytes: stream, lifetime: TransferLifetime(control))
     }
 }
 
@@ -83,15 +89,15 @@ public struct ByteStream: Sendable {
     public let bytes: AsyncThrowingStream<[UInt8], any Error>
     let lifetime: TransferLifetime
 
-    public func cancel() { lifetime.cancellation.cancel() }
+    public func cancel() { lifetime.control.cancel() }
 }
 
 final class TransferLifetime: Sendable {
-    let cancellation: CancellationFlag
+    let control: CurlTransferControl
 
-    init(_ cancellation: CancellationFlag) {
-        self.cancellation = cancellation
+    init(_ control: CurlTransferControl) {
+        self.control = control
     }
 
-    deinit { cancellation.cancel() }
+    deinit { control.cancel() }
 }

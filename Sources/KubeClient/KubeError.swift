@@ -1,3 +1,5 @@
+import CCurl
+
 /// Everything that can go wrong talking to Kubernetes, in cases a caller branches on.
 public enum KubeError: Error, Sendable, CustomStringConvertible {
     /// 404: the object (or the resource type) does not exist.
@@ -19,7 +21,8 @@ public enum KubeError: Error, Sendable, CustomStringConvertible {
     /// Any other refusal (400, 405, 413, 415, ...): the request itself is wrong.
     case rejected(KubeStatus)
     /// The request did not get a full answer: connection refused or reset, TLS failure, timeout.
-    case transport(String)
+    /// `curlCode` is libcurl's code for it, when libcurl failed the transfer.
+    case transport(String, curlCode: CURLcode? = nil)
     /// The answer was not what the API promises (not JSON, missing fields).
     case malformedResponse(String)
     /// The kubeconfig or in-cluster files cannot be used.
@@ -71,7 +74,7 @@ public enum KubeError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .transport(let message): return "transport error: \(message)"
+        case .transport(let message, _): return "transport error: \(message)"
         case .malformedResponse(let message): return "malformed response: \(message)"
         case .configuration(let message): return "configuration error: \(message)"
         case .cancelled: return "cancelled"

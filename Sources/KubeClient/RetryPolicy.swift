@@ -1,3 +1,5 @@
+import CCurl
+
 /// When a request is tried again: on 429 after the server's Retry-After, on 5xx and network
 /// errors after a backoff delay; never on answers that will not change (404, 409, 422...).
 public struct RetryPolicy: Sendable {
@@ -23,8 +25,9 @@ public struct RetryPolicy: Sendable {
     func shouldRetry(_ error: KubeError, method: String) -> Bool {
         switch error {
         case .tooManyRequests, .server: return true
-        case .transport(let message):
-            return method != "POST" || message.contains("curl error 7)")
+        case .transport(_, let curlCode):
+            // Connection refused: the request never reached the server.
+            return method != "POST" || curlCode == CURLE_COULDNT_CONNECT
         default: return false
         }
     }

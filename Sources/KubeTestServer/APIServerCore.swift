@@ -32,7 +32,7 @@ final class APIServerCore: Sendable {
                     "apiVersion": "v1", "kind": "Namespace",
                     "metadata": [
                         "name": .string(name), "uid": .string(UUIDText.random()),
-                        "creationTimestamp": .string(Timestamps.now()),
+                        "creationTimestamp": .string(KubeTime.time()),
                         "labels": ["kubernetes.io/metadata.name": .string(name)],
                     ],
                     "spec": ["finalizers": ["kubernetes"]], "status": ["phase": "Active"],
@@ -62,7 +62,7 @@ final class APIServerCore: Sendable {
         let namespaces = BuiltInResources.namespaces.storage
         store.transaction { state in
             for (key, object) in state.objects(namespaces, namespace: nil) {
-                guard let text = object["metadata"]?["deletionTimestamp"]?.stringValue, let since = Timestamps.parse(text),
+                guard let text = object["metadata"]?["deletionTimestamp"]?.stringValue, let since = KubeTime.parse(text),
                     since <= cutoff
                 else { continue }
                 for storage in state.storageKeys where storage != namespaces { state.removeAll(storage, namespace: key.name) }

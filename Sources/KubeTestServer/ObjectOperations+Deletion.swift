@@ -31,7 +31,7 @@ extension ObjectOperations {
             // follow at once, as `kubectl delete -k` sends them, still find them.
             guard existing["metadata"]?["deletionTimestamp"] == nil else { return ObjectRules.view(existing, as: resource) }
             var terminating = existing
-            terminating["metadata"]?["deletionTimestamp"] = .string(Timestamps.now())
+            terminating["metadata"]?["deletionTimestamp"] = .string(KubeTime.time())
             terminating["status"] = ["phase": "Terminating"]
             return ObjectRules.view(state.store(resource.storage, key(name), terminating), as: resource)
         }
@@ -39,7 +39,7 @@ extension ObjectOperations {
             // Finalizers hold the object: it is only marked, and goes when the last one is removed.
             guard existing["metadata"]?["deletionTimestamp"] == nil else { return ObjectRules.view(existing, as: resource) }
             var marked = existing
-            marked["metadata"]?["deletionTimestamp"] = .string(Timestamps.now())
+            marked["metadata"]?["deletionTimestamp"] = .string(KubeTime.time())
             marked["metadata"]?["deletionGracePeriodSeconds"] = 0
             return ObjectRules.view(state.store(resource.storage, key(name), marked), as: resource)
         }

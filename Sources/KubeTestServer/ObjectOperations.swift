@@ -98,7 +98,7 @@ struct ObjectOperations {
         }
         metadata["uid"] = .string(UUIDText.random())
         metadata["generation"] = 1
-        metadata["creationTimestamp"] = .string(Timestamps.now())
+        metadata["creationTimestamp"] = .string(KubeTime.time())
         object["metadata"] = .object(metadata)
         if resource.hasStatusSubresource { object["status"] = nil }
         var definedResources: [ResourceType]?
@@ -107,7 +107,7 @@ struct ObjectOperations {
             object["status"] = ["phase": "Active"]
         case BuiltInResources.customResourceDefinitions.storage:
             definedResources = try checkDefinition(state, object, crdName: name)
-            object["status"] = CustomResourceDefinitionReader.acceptedStatus(for: object, now: Timestamps.now())
+            object["status"] = CustomResourceDefinitionReader.acceptedStatus(for: object, now: KubeTime.time())
         case StorageKey(group: "", plural: "secrets"):
             ObjectRules.foldStringData(&object)
             if (object["type"]?.stringValue ?? "").isEmpty { object["type"] = "Opaque" }

@@ -109,7 +109,7 @@ enum ObjectRules {
         }
         var entry: JSONObject = objectLiteral([
             "manager": .string(manager), "operation": .string(operation),
-            "apiVersion": object["apiVersion"] ?? "", "time": .string(Timestamps.now()),
+            "apiVersion": object["apiVersion"] ?? "", "time": .string(KubeTime.time()),
             "fieldsType": "FieldsV1", "fieldsV1": .object(JSONObject()),
         ])
         if let subresource { entry["subresource"] = .string(subresource) }

@@ -1,4 +1,4 @@
-import Adapter
+import AdapterModel
 
 /// What to do so that the running adapters match the desired ones.
 public struct AdapterPlan: Sendable, Equatable {

@@ -1,6 +1,5 @@
-import Adapter
+import AdapterModel
 import EventSourceAPI
-import Sinks
 
 /// Why one `redisStream` entry cannot run, though the spec itself is valid.
 public enum EntryProblem: Error, Sendable, Equatable {
@@ -35,10 +34,17 @@ public struct DesiredState: Sendable, Equatable {
     public var adapters: [AdapterKey: AdapterConfiguration] = [:]
     /// Event name → why that entry does not run.
     public var problems: [String: EntryProblem] = [:]
+    /// The Secrets building it read, found or not (the entries' and the EventBus's): a change to
+    /// any of them calls for building it again.
+    public var secretNames: Set<String> = []
 
-    public init(adapters: [AdapterKey: AdapterConfiguration] = [:], problems: [String: EntryProblem] = [:]) {
+    public init(
+        adapters: [AdapterKey: AdapterConfiguration] = [:], problems: [String: EntryProblem] = [:],
+        secretNames: Set<String> = []
+    ) {
         self.adapters = adapters
         self.problems = problems
+        self.secretNames = secretNames
     }
 
     /// Picks each entry's sink in Argo's spirit: `spec.sink` when set; else the EventBus
@@ -54,7 +60,9 @@ public struct DesiredState: Sendable, Equatable {
         if let specSink = eventSource.sink {
             sink = specSink
         } else if let eventBus {
-            switch eventBus.endpoint(secrets: secrets, namespace: eventSource.namespace) {
+            let bus = eventBus.endpoint(secrets: secrets, namespace: eventSource.namespace)
+            state.secretNames = bus.secretNames
+            switch bus.endpoint {
             case .success(let resolved):
                 endpoint = resolved
                 sink = SinkSpec(uri: resolved.connection.redactedURL)
@@ -69,10 +77,11 @@ public struct DesiredState: Sendable, Equatable {
             return state
         }
         for (eventName, source) in eventSource.redisStream {
-            switch AdapterConfiguration.resolve(
+            let resolved = AdapterConfiguration.resolve(
                 eventSource: eventSource, eventName: eventName, source: source, sink: sink, replicaName: replicaName,
                 secrets: secrets)
-            {
+            state.secretNames.formUnion(resolved.secretNames)
+            switch resolved.configuration {
             case .success(var configuration):
                 configuration.eventBus = endpoint
                 state.adapters[configuration.adapterKey] = configuration

@@ -1,4 +1,4 @@
-import Adapter
+import AdapterModel
 import EventSourceAPI
 import StructuredData
 
@@ -157,7 +157,7 @@ public struct EventSourceStatus: Sendable {
             object["groupEntriesRead"] = .object(
                 JSONObject(adapter.groupEntriesRead.keys.sorted().map { ($0, .int(adapter.groupEntriesRead[$0]!)) }))
         }
-        if let time = adapter.lastEventTime { object["lastEventTime"] = .string(EventBuilder.rfc3339(milliseconds: time)) }
+        if let time = adapter.lastEventTime { object["lastEventTime"] = .string(KubeTime.time(millisecondsSinceEpoch: time)) }
         if let error = adapter.lastError { object["lastError"] = .string(error) }
         return .object(object)
     }

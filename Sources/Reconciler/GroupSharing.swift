@@ -1,4 +1,4 @@
-import Adapter
+import AdapterModel
 
 /// Finds entries that read one stream through one consumer group of one Redis: Redis then splits
 /// the stream's entries between them, each entry going to only one. Argo behaves the same way,

@@ -1,6 +1,5 @@
-import Adapter
+import AdapterModel
 import EventSourceAPI
-import Sinks
 
 /// Secrets as the controller last saw them, keyed by namespace and name. Resolving against a
 /// snapshot makes a reconcile repeatable, and tells which secrets an EventSource used.

@@ -1,4 +1,5 @@
 import CCurl
+import CurlCore
 import EventSourceAPI
 
 /// One request slot of an `HTTPSink`: an easy handle configured once for the sink's URL and

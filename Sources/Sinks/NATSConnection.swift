@@ -1,3 +1,4 @@
+import AdapterModel
 import CNats
 import EventSourceAPI
 import Synchronization
@@ -12,6 +13,11 @@ final class NATSConnection: @unchecked Sendable {
     let key: NATSConnectionKey
     /// Whether the `default` stream is known to exist, so adapters check it once per connection.
     private let streamReady = Mutex(false)
+    /// The one JetStream context every sink on this connection publishes through. One, because
+    /// libnats gives each context's PubAck subscription a thread of its own (it never uses the
+    /// global delivery pool for it); `JetStreamAckRouter` sorts the acks out per sink.
+    /// The context's address (0 until opened): a pointer is not Sendable, so the Mutex holds its bits.
+    private let context = Mutex<UInt>(0)
 
     private init(pointer: OpaquePointer, key: NATSConnectionKey) {
         self.pointer = pointer
@@ -83,12 +89,35 @@ final class NATSConnection: @unchecked Sendable {
         streamReady.withLock { $0 = true }
     }
 
+    /// The shared JetStream context, opened on first use.
+    func jetStreamContext() throws(JetStreamError) -> OpaquePointer {
+        let address = try context.withLock { (context: inout UInt) throws(JetStreamError) -> UInt in
+            if context != 0 { return context }
+            var jsOptions = CNats.jsOptions()
+            jsOptions_Init(&jsOptions)
+            // No limit in libnats: each sink keeps its own publish window. A limit here would also
+            // make a publish from the PubAck thread wait for that very thread.
+            jsOptions.PublishAsync.MaxPending = 0
+            jsOptions.PublishAsync.AckHandler = JetStreamAckRouter.handler
+            var opened: OpaquePointer?
+            let status = natsConnection_JetStream(&opened, pointer, &jsOptions)
+            guard status == NATS_OK, let opened else { throw .nats("cannot open a JetStream context", status) }
+            context = UInt(bitPattern: opened)
+            return context
+        }
+        return OpaquePointer(bitPattern: address)!
+    }
+
+    /// Whether a publish can go out without first checking the stream (a blocking request).
+    var isStreamReady: Bool { streamReady.withLock { $0 } }
+
     /// After the stream vanished (no responders to a publish), look it up again next time.
     func forgetStream() {
         streamReady.withLock { $0 = false }
     }
 
     deinit {
+        if let context = OpaquePointer(bitPattern: context.withLock { $0 }) { jsCtx_Destroy(context) }
         natsConnection_Close(pointer)
         natsConnection_Destroy(pointer)
     }

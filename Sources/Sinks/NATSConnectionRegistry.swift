@@ -1,3 +1,4 @@
+import AdapterModel
 import Synchronization
 
 /// One NATS connection per (URL, credentials, TLS) for the whole process, counted by users:

@@ -1,3 +1,4 @@
+import AdapterModel
 import EventSourceAPI
 
 /// Builds the sink a spec names. Call it on the thread that will use the sink: sinks are

@@ -1,3 +1,5 @@
+import AdapterModel
+
 /// Everything the command line says about sinks, for `run` and `controller` alike.
 public struct SinkOptions: Sendable, Equatable {
     public var http: HTTPSinkOptions

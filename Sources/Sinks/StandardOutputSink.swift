@@ -2,7 +2,7 @@ import StructuredData
 
 /// Writes each event as one JSON line, in Argo's `{"context", "data"}` shape, to standard output.
 /// Logs go to standard error, so standard output carries events only.
-public final class StandardOutputSink: EventSink {
+public final class StandardOutputSink: SynchronousEventSink {
     private let output: LineWriter
     /// Reused between batches, so a steady stream allocates no new buffers.
     private var buffer: [UInt8] = []

@@ -31,8 +31,8 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Port for /healthz, /readyz and /metrics on --http-address; 0 turns the server off; auto lets the system pick one (logged).")
     var httpPort: HTTPPortArgument = .number(7777)
 
-    @Option(help: "Address the health and metrics server binds to.")
-    var httpAddress: String = "127.0.0.1"
+    @OptionGroup
+    var healthServer: HTTPAddressOption
 
     @Option(help: "Serve /metrics on a port of its own (on --metrics-address) instead of on --http-port; 0 keeps it on --http-port.")
     var metricsPort: Int = 0
@@ -58,8 +58,8 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between leader election attempts.")
     var retryPeriod: Double = 2
 
-    @Option(help: "This replica's name, the prefix of each adapter's consumer name (<name>:<namespace>/<eventsource>/<event>). Default: $POD_NAME, else the host name.")
-    var consumerName: String?
+    @OptionGroup
+    var replica: ConsumerNameOption
 
     @Option(help: "Act only on EventSources matching this label selector, e.g. team=payments.")
     var selector: String?
@@ -82,7 +82,7 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         guard httpPort.isValid(allowing: 0...65535) else { throw ValidationError("--http-port must be from 0 to 65535, or auto") }
         guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be from 0 to 65535") }
-        if metricsPort != 0, httpPort == .number(metricsPort), metricsAddress == httpAddress {
+        if metricsPort != 0, httpPort == .number(metricsPort), metricsAddress == healthServer.httpAddress {
             throw ValidationError("--metrics-port must differ from --http-port")
         }
         guard statusWritesPerSecond > 0 else { throw ValidationError("--status-writes-per-second must be positive") }
@@ -99,7 +99,7 @@ struct ControllerCommand: AsyncParsableCommand {
             ManifestLoader.printError("error: cannot load the Kubernetes configuration: \(error)")
             throw ExitCode(1)
         }
-        let consumer = ConsumerName.resolve(explicit: consumerName)
+        let consumer = replica.name
         let election = leaderElect
             ? LeaderElectionOptions(
                 leaseName: leaseName, leaseNamespace: leaseNamespace ?? namespace ?? client.defaultNamespace,
@@ -125,7 +125,7 @@ struct ControllerCommand: AsyncParsableCommand {
         if httpPort != .number(0) {
             services.append(
                 HealthServer(
-                    host: httpAddress, port: httpPort.bindPort, readiness: { controller.readiness }, metrics: metrics,
+                    host: healthServer.httpAddress, port: httpPort.bindPort, readiness: { controller.readiness }, metrics: metrics,
                     endpoints: healthEndpoints, logger: logger))
         }
         var configuration = ServiceGroupConfiguration(

@@ -1,4 +1,5 @@
 import Adapter
+import AdapterModel
 import ArgumentParser
 import Controller
 import EventSourceAPI
@@ -25,14 +26,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder of mounted secrets, laid out <dir>/<secret name>/<key> as Argo mounts them.")
     var secretsDir: String?
 
-    @Option(help: "This process's name, the prefix of each adapter's consumer name (<name>:<namespace>/<eventsource>/<event>). Default: $POD_NAME, else the host name.")
-    var consumerName: String?
+    @OptionGroup
+    var replica: ConsumerNameOption
 
     @Option(help: "Serve /healthz, /readyz and /metrics on this port of --http-address; auto lets the system pick one (logged).")
     var httpPort: HTTPPortArgument?
 
-    @Option(help: "Address the health and metrics server binds to.")
-    var httpAddress: String = "127.0.0.1"
+    @OptionGroup
+    var healthServer: HTTPAddressOption
 
     @OptionGroup(title: "Logging")
     var logging: LoggingOptions
@@ -57,7 +58,7 @@ struct RunCommand: AsyncParsableCommand {
             for line in problems { ManifestLoader.printError(line) }
             throw ExitCode(1)
         }
-        let consumer = ConsumerName.resolve(explicit: consumerName)
+        let consumer = replica.name
         let sinkOptions = try sinkFlags.makeOptions()
         let secrets: SecretStore = secretsDir.map { MountedSecretDirectory(path: $0) } ?? NoSecretStore()
         var configurations: [AdapterConfiguration] = []
@@ -67,15 +68,17 @@ struct RunCommand: AsyncParsableCommand {
                 logger.notice("EventSource \(eventSource.name) has no redisStream entries; skipping it")
                 continue
             }
-            for (eventName, source) in eventSource.redisStream {
-                let sinkSpec = Self.effectiveSink(override: sink, spec: eventSource.sink)
-                switch AdapterConfiguration.resolve(
-                    eventSource: eventSource, eventName: eventName, source: source, sink: sinkSpec,
-                    replicaName: consumer, secrets: secrets)
-                {
-                case .success(let configuration): configurations.append(configuration)
-                case .failure(let error):
-                    failures.append("spec.redisStream.\(eventName): \(error)")
+            // --sink overrides spec.sink; without either, stdout. No EventBus without Kubernetes.
+            var withSink = eventSource
+            withSink.sink = Self.effectiveSink(override: sink, spec: eventSource.sink)
+            let desired = DesiredState.build(withSink, secrets: secrets, defaultSink: nil, replicaName: consumer)
+            for (eventName, _) in eventSource.redisStream {
+                let key = AdapterKey(namespace: eventSource.namespace, name: eventSource.name, eventName: eventName)
+                if let configuration = desired.adapters[key] { configurations.append(configuration) }
+                switch desired.problems[eventName] {
+                case .secret(let error)?: failures.append("spec.redisStream.\(eventName): \(error)")
+                case let problem?: failures.append("spec.redisStream.\(eventName): \(problem.message)")
+                case nil: break
                 }
             }
         }
@@ -101,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         for configuration in configurations { logger.info("\(configuration.key) publishes to \(configuration.sinkDescription)") }
         var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
-            services.append(HealthServer(host: httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger))
+            services.append(HealthServer(host: healthServer.httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger))
         }
         let group = ServiceGroup(
             services: services,

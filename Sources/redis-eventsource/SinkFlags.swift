@@ -1,3 +1,4 @@
+import AdapterModel
 import ArgumentParser
 import Foundation
 import Sinks

@@ -1,4 +1,5 @@
 import Adapter
+import AdapterModel
 import EventSourceAPI
 import Testing
 

@@ -66,7 +66,7 @@ import TestSupport
 }
 
 /// A sink that holds every delivery until the test lets it go, as a hung receiver would.
-private final class HangingSink: EventSink, Sendable {
+private final class HangingSink: SynchronousEventSink, Sendable {
     private let released = DispatchSemaphore(value: 0)
     private let entered = Mutex(false)
 

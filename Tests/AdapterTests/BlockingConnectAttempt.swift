@@ -1,4 +1,5 @@
 @testable import Adapter
+import AdapterModel
 import EventSourceAPI
 import Sinks
 import TestSupport

@@ -1,4 +1,5 @@
 import Adapter
+import AdapterModel
 import Sinks
 import EventSourceAPI
 import Synchronization
@@ -6,7 +7,7 @@ import Testing
 import TestSupport
 
 /// A sink that fails its first `failures` deliveries and counts every attempt per entry.
-private final class FlakySink: EventSink, Sendable {
+private final class FlakySink: SynchronousEventSink, Sendable {
     private let state: Mutex<(failuresLeft: Int, attempts: [String: Int], delivered: [String])>
 
     init(failures: Int) {

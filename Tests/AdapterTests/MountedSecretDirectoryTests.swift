@@ -1,3 +1,4 @@
+import AdapterModel
 import EventSourceAPI
 import Foundation
 import Testing

@@ -1,11 +1,12 @@
 import Adapter
+import AdapterModel
 import Sinks
 import Synchronization
 import TestSupport
 
 /// A sink for in-process adapter tests: it keeps every event it accepts and can be told to fail.
 /// (Redis is always real; only the destination is replaced here, by a real in-memory one.)
-final class RecordingSink: EventSink, Sendable {
+final class RecordingSink: SynchronousEventSink, Sendable {
     struct State {
         var events: [CloudEvent] = []
         var attempts = 0

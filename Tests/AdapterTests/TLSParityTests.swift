@@ -1,4 +1,5 @@
 import Adapter
+import AdapterModel
 import EventSourceAPI
 import Foundation
 import Sinks
@@ -28,7 +29,7 @@ import TestSupport
         let configuration = try AdapterConfiguration.resolve(
             eventSource: eventSource, eventName: "e", source: source, sink: SinkSpec(uri: "stdout"), replicaName: "c",
             secrets: MountedSecretDirectory(path: secrets.path)
-        ).get()
+        ).configuration.get()
         return configuration.tls
     }
 

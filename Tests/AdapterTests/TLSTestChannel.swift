@@ -1,4 +1,5 @@
 @testable import Adapter
+import AdapterModel
 import NIOCore
 import NIOPosix
 import Sinks

@@ -1,4 +1,5 @@
 import Adapter
+import AdapterModel
 import Controller
 import EventSourceAPI
 import Foundation

@@ -1,3 +1,4 @@
+import AdapterModel
 import Controller
 import Foundation
 import Sinks

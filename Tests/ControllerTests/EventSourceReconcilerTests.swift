@@ -1,3 +1,4 @@
+import AdapterModel
 import Adapter
 import Controller
 import EventSourceAPI

@@ -1,3 +1,4 @@
+import AdapterModel
 import StructuredData
 import Testing
 
@@ -38,9 +39,9 @@ import Testing
         let credentials = try NATSCredentials.parse(authYAML: Array("username: argo\npassword: pw\n".utf8))
         #expect(credentials.username == "argo")
         #expect(credentials.password.text == "pw")
-        #expect(throws: JetStreamError.self) { try NATSCredentials.parse(authYAML: Array("password: pw\n".utf8)) }
-        #expect(throws: JetStreamError.self) { try NATSCredentials.parse(authYAML: Array("username: argo\n".utf8)) }
-        #expect(throws: JetStreamError.self) { try NATSCredentials.parse(authYAML: Array("[".utf8)) }
+        #expect(throws: NATSCredentialsError.self) { try NATSCredentials.parse(authYAML: Array("password: pw\n".utf8)) }
+        #expect(throws: NATSCredentialsError.self) { try NATSCredentials.parse(authYAML: Array("username: argo\n".utf8)) }
+        #expect(throws: NATSCredentialsError.self) { try NATSCredentials.parse(authYAML: Array("[".utf8)) }
     }
 }
 

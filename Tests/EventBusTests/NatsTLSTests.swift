@@ -1,3 +1,4 @@
+import AdapterModel
 import Testing
 import TestSupport
 

@@ -1,6 +1,5 @@
-import Adapter
+import AdapterModel
 import EventSourceAPI
-import Sinks
 import Testing
 @testable import Reconciler
 

@@ -1,4 +1,4 @@
-import Adapter
+import AdapterModel
 import EventSourceAPI
 import StructuredData
 import Testing

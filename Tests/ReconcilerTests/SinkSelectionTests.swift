@@ -1,6 +1,5 @@
-import Adapter
+import AdapterModel
 import EventSourceAPI
-import Sinks
 import StructuredData
 import Testing
 
@@ -61,6 +60,21 @@ import Testing
         #expect(endpoint.connection.credentials == NATSCredentials(username: "u", password: SecretValue("p")))
         #expect(endpoint.streamSettings.duplicates == 600_000_000_000)
         #expect(configuration.sinkDescription == "eventbus default (nats://127.0.0.1:4222)")
+    }
+
+    @Test func theEventBusSecretsAreNamedEvenWhenMissing() throws {
+        let state = DesiredState.build(
+            try eventSource(), secrets: SecretSnapshot(), defaultSink: nil, replicaName: "pod", eventBus: try bus(exotic))
+        #expect(state.secretNames == ["nats-auth"])
+        #expect(state.problems["a"]?.reason == "SecretMissing")
+    }
+
+    @Test func aMissingAccessSecretStillNamesTheBusTLSSecretsAndIsTheProblem() throws {
+        let withTLS = exotic + "\n    tls: {caCertSecret: {name: nats-ca, key: ca.crt}}"
+        let state = DesiredState.build(
+            try eventSource(), secrets: SecretSnapshot(), defaultSink: nil, replicaName: "pod", eventBus: try bus(withTLS))
+        #expect(state.secretNames == ["nats-auth", "nats-ca"])
+        #expect(state.problems["a"]?.message.contains("nats-auth") == true)
     }
 
     @Test func withoutAnEventBusTheDefaultSinkIsUsed() throws {

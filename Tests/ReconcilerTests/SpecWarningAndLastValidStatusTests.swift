@@ -1,4 +1,3 @@
-import Adapter
 import EventSourceAPI
 import StructuredData
 import Testing

@@ -10,7 +10,7 @@ public final class AdapterStatusCell: Sendable {
 
     public var snapshot: AdapterStatus { status.withLock { $0 } }
 
-    func update<T>(_ change: (inout AdapterStatus) -> T) -> T {
+    package func update<T>(_ change: (inout AdapterStatus) -> T) -> T {
         status.withLock { change(&$0) }
     }
 }

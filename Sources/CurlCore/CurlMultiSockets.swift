@@ -7,18 +7,23 @@ import Darwin
 #endif
 
 /// The sockets and the timer libcurl asks a `CurlMulti` to watch (its multi_socket interface),
-/// filled by libcurl's callbacks through an unretained pointer to this object.
+/// filled by libcurl's callbacks through an unretained pointer to this object, plus the
+/// transfer loop's wake descriptor, always first in the poll list and never handed to libcurl.
 ///
 /// Why not `curl_multi_perform` and `curl_multi_poll`: without readiness from its caller,
 /// libcurl polls every busy transfer's socket itself on each perform, which measured three
 /// poll(2) calls per request; told which socket is ready, it touches only that transfer.
 final class CurlMultiSockets {
-    /// The sockets with the poll(2) events libcurl wants for each: a handful (one per
-    /// connection), kept ready for poll(2) and updated in place.
-    private var pollList: [pollfd] = []
+    /// The wake descriptor, then the sockets with the poll(2) events libcurl wants for each
+    /// (one per connection), kept ready for poll(2) and updated in place.
+    private var pollList: [pollfd]
     private var ready: [(socket: Int32, events: Int32)] = []
     /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`; nil for never.
     private(set) var timerDeadline: ContinuousClock.Instant?
+
+    init(wakeDescriptor: Int32) {
+        pollList = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+    }
 
     /// Registers both callbacks on `multi`. The caller keeps this object alive as long as `multi`.
     func install(on multi: UnsafeMutableRawPointer) -> CURLMcode {
@@ -44,7 +49,7 @@ final class CurlMultiSockets {
         case CURL_POLL_INOUT: events = Int16(POLLIN | POLLOUT)
         default: events = 0
         }
-        let index = pollList.firstIndex { $0.fd == socket }
+        let index = pollList.indices.dropFirst().first { pollList[$0].fd == socket }
         switch (index, events) {
         case (let index?, 0): pollList.swapAt(index, pollList.count - 1); pollList.removeLast()
         case (let index?, _): pollList[index].events = events
@@ -64,7 +69,8 @@ final class CurlMultiSockets {
         return true
     }
 
-    /// Blocks in poll(2) until a watched socket is ready, the timer is due, or `limit` passed;
+    /// Blocks in poll(2) until a watched socket is ready, the loop is woken, the timer is due,
+    /// or `limit` passed;
     /// returns each ready socket with its CURL_CSELECT_* bits. An interrupted wait returns none.
     func waitForReadySockets(limit: Duration) -> [(socket: Int32, events: Int32)] {
         var wait = limit
@@ -75,7 +81,11 @@ final class CurlMultiSockets {
         let count = poll(&pollList, nfds_t(pollList.count), milliseconds)
         ready.removeAll(keepingCapacity: true)
         guard count > 0 else { return ready }
-        for index in pollList.indices where pollList[index].revents != 0 {
+        if pollList[0].revents != 0 {
+            pollList[0].revents = 0
+            CurlWakePipe.drain(pollList[0].fd)
+        }
+        for index in pollList.indices.dropFirst() where pollList[index].revents != 0 {
             let revents = Int32(pollList[index].revents)
             pollList[index].revents = 0
             var events: Int32 = 0

@@ -1,5 +1,4 @@
 import EventSourceAPI
-import Sinks
 
 /// Everything one adapter needs, with secrets already resolved. Two equal configurations
 /// run identically, which is what lets the reconciler restart only entries that changed.
@@ -46,29 +45,25 @@ public struct AdapterConfiguration: Sendable, Hashable {
     /// `namespace/name/event`, the adapter's name in logs and metrics.
     public var key: String { "\(namespace)/\(eventSourceName)/\(eventName)" }
 
-    /// Resolves an entry's secrets; every missing one is reported. The adapter's consumer name is
-    /// derived from `replicaName` and the entry (see `AdapterConsumerName`).
+    /// Resolves an entry's secrets, and names every Secret it read, found or not: the Secrets the
+    /// entry depends on, which the controller watches. Every reference is read even after one is
+    /// missing, so the names are complete; the first missing one is the error. The adapter's consumer
+    /// name is derived from `replicaName` and the entry (see `AdapterConsumerName`).
     public static func resolve(
         eventSource: EventSource, eventName: String, source: RedisStreamSource, sink: SinkSpec, replicaName: String,
         secrets: SecretStore
-    ) -> Result<AdapterConfiguration, SecretError> {
-        do throws(SecretError) {
-            let namespace = eventSource.namespace
-            let password = try source.password.map { (selector) throws(SecretError) in
-                try secrets.value(of: selector, namespace: namespace)
-            }
-            var material: TLSMaterial?
-            if let tls = source.tls, tls.enabled {
-                material = try TLSMaterial.resolve(tls, namespace: namespace, secrets: secrets)
-            }
-            return .success(
-                AdapterConfiguration(
-                    namespace: namespace, eventSourceName: eventSource.name, eventName: eventName, source: source,
-                    password: password, tls: material, sink: sink,
-                    consumerName: AdapterConsumerName.make(
-                        replica: replicaName, namespace: namespace, eventSource: eventSource.name, event: eventName)))
-        } catch {
-            return .failure(error)
-        }
+    ) -> (configuration: Result<AdapterConfiguration, SecretError>, secretNames: Set<String>) {
+        let namespace = eventSource.namespace
+        var reads = SecretReads(store: secrets, namespace: namespace)
+        let password = source.password.map { reads.value(of: $0) }
+        var material: TLSMaterial?
+        if let tls = source.tls, tls.enabled { material = reads.tls(tls) }
+        if let error = reads.firstError { return (.failure(error), reads.names) }
+        let configuration = AdapterConfiguration(
+            namespace: namespace, eventSourceName: eventSource.name, eventName: eventName, source: source,
+            password: password, tls: material, sink: sink,
+            consumerName: AdapterConsumerName.make(
+                replica: replicaName, namespace: namespace, eventSource: eventSource.name, event: eventName))
+        return (.success(configuration), reads.names)
     }
 }

@@ -5,8 +5,8 @@ import COpenSSL
 ///
 /// `@unchecked Sendable` because it owns a C pointer: the fetched `EVP_MD` is immutable, safe to
 /// use from any thread, and lives as long as the process.
-final class SHA256Algorithm: @unchecked Sendable {
-    static let shared = SHA256Algorithm()
+package final class SHA256Algorithm: @unchecked Sendable {
+    package static let shared = SHA256Algorithm()
 
     private let algorithm: OpaquePointer?
 
@@ -15,11 +15,11 @@ final class SHA256Algorithm: @unchecked Sendable {
     }
 
     /// Hands the 32-byte digest of `bytes` to `body`, in a buffer on the stack.
-    func withDigest<T>(of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    package func withDigest<T>(of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         bytes.withUnsafeBytes { withDigest(of: $0, body) }
     }
 
-    func withDigest<T>(of bytes: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    package func withDigest<T>(of bytes: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(EVP_MAX_MD_SIZE)) { digest in
             var length: UInt32 = 0
             EVP_Digest(bytes.baseAddress, bytes.count, digest.baseAddress, &length, algorithm ?? EVP_sha256(), nil)

@@ -1,6 +1,5 @@
 import EventSourceAPI
 import Foundation
-import Sinks
 
 /// Secrets laid out as Argo mounts them in its pods: `<dir>/<secret name>/<key>`.
 public struct MountedSecretDirectory: SecretStore {

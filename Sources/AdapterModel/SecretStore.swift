@@ -1,5 +1,4 @@
 import EventSourceAPI
-import Sinks
 
 public struct SecretError: Error, Sendable, Equatable, CustomStringConvertible {
     public let selector: SecretKeySelector

@@ -1,34 +1,18 @@
 import CCurl
 
-/// libcurl must be initialised once per process before any handle exists, and
-/// curl_global_init itself is not safe to race; a global `let` is initialised exactly once,
-/// under the runtime's own lock.
-let curlGlobalInitialization: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-
-/// A failed libcurl call, with libcurl's own words for it.
-struct CurlError: Error, CustomStringConvertible {
-    let code: CURLcode
-    let detail: String
-
-    var description: String {
-        let summary = String(cString: curl_easy_strerror(code))
-        return detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)"
-    }
-
-    var isTimeout: Bool { code == CURLE_OPERATION_TIMEDOUT }
-}
-
-/// Owns one libcurl easy handle and the error buffer libcurl writes into. Not Sendable:
-/// a handle may be used by one thread at a time, so it stays with the sink that created it.
-final class CurlEasyHandle {
-    /// For `CurlMulti`, which drives the transfer; nobody else may call libcurl with it.
-    let handle: UnsafeMutableRawPointer
+/// Owns one libcurl easy handle and the error buffer libcurl writes into.
+///
+/// @unchecked Sendable: libcurl allows a handle on any thread as long as one thread uses it at
+/// a time. Its owner configures it, hands it to `CurlTransferLoop.start`, and touches it again
+/// only in the completion, which runs on the loop thread; nothing else shares it.
+public final class CurlEasyHandle: @unchecked Sendable {
+    /// For options this type has no setter for; never used while the transfer loop runs it.
+    public let handle: UnsafeMutableRawPointer
     /// libcurl keeps this pointer for the handle's life and fills it when a transfer fails.
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
-    init() throws(CurlError) {
-        let initialised = curlGlobalInitialization
-        guard initialised == CURLE_OK else { throw CurlError(code: initialised, detail: "curl_global_init failed") }
+    public init() throws(CurlError) {
+        try CurlGlobal.check()
         guard let handle = curl_easy_init() else {
             throw CurlError(code: CURLE_FAILED_INIT, detail: "curl_easy_init returned no handle")
         }
@@ -47,44 +31,51 @@ final class CurlEasyHandle {
         guard code == CURLE_OK else { throw CurlError(code: code, detail: what()) }
     }
 
-    func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
+    public func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
         try check(ccurl_setopt_long(handle, option, value), "setting option \(option.rawValue)")
     }
 
-    func set(_ option: CURLoption, _ value: String) throws(CurlError) {
+    public func set(_ option: CURLoption, _ value: String) throws(CurlError) {
         try check(ccurl_setopt_string(handle, option, value), "setting option \(option.rawValue) to '\(value)'")
     }
 
-    func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer?) throws(CurlError) {
+    public func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer?) throws(CurlError) {
         try check(ccurl_setopt_pointer(handle, option, pointer), "setting option \(option.rawValue)")
     }
 
-    func set(_ option: CURLoption, size: Int) throws(CurlError) {
+    public func set(_ option: CURLoption, size: Int) throws(CurlError) {
         try check(ccurl_setopt_off_t(handle, option, curl_off_t(size)), "setting option \(option.rawValue)")
     }
 
-    func set(_ option: CURLoption, headers: UnsafeMutablePointer<curl_slist>?) throws(CurlError) {
+    public func set(_ option: CURLoption, headers: UnsafeMutablePointer<curl_slist>?) throws(CurlError) {
         try check(ccurl_setopt_slist(handle, option, headers), "setting the request headers")
     }
 
-    func set(_ option: CURLoption, callback: ccurl_data_callback) throws(CurlError) {
+    public func set(_ option: CURLoption, callback: ccurl_data_callback) throws(CurlError) {
         try check(ccurl_setopt_data_callback(handle, option, callback), "setting a callback")
     }
 
+    /// Back to libcurl's defaults (for a handle reused for a different request), keeping the
+    /// error buffer and the connection and TLS session caches.
+    public func reset() throws(CurlError) {
+        curl_easy_reset(handle)
+        try set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
+    }
+
     /// Empties the error buffer, so a failure's text is from this transfer and not an older one.
-    func clearError() {
+    public func clearError() {
         errorBuffer[0] = 0
     }
 
     /// The error of a transfer that ended with `code`, with libcurl's own detail when it gave one.
-    func failure(_ code: CURLcode) -> CurlError {
+    public func failure(_ code: CURLcode) -> CurlError {
         // libcurl's messages sometimes end in a space.
         var detail = Substring(String(cString: errorBuffer))
         while detail.last?.isWhitespace == true { detail = detail.dropLast() }
         return CurlError(code: code, detail: String(detail))
     }
 
-    func responseCode() -> Int {
+    public func responseCode() -> Int {
         var code = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
         return code
@@ -93,7 +84,7 @@ final class CurlEasyHandle {
     /// The last value of a response header of the last transfer, looked up after it finished
     /// (libcurl ≥ 7.83): cheaper than a header callback that sees every line of every answer
     /// when only a failure's Retry-After or Location is ever wanted.
-    func responseHeader(_ name: String) -> String? {
+    public func responseHeader(_ name: String) -> String? {
         var header: UnsafeMutablePointer<curl_header>?
         guard curl_easy_header(handle, name, 0, UInt32(CURLH_HEADER), -1, &header) == CURLHE_OK,
             let amount = header?.pointee.amount
@@ -102,15 +93,5 @@ final class CurlEasyHandle {
             return nil
         }
         return header?.pointee.value.map { String(cString: $0) }
-    }
-
-    /// Why libcurl cannot parse `url`, or nil when it can. Uses libcurl's own URL parser, so
-    /// what passes here is what a transfer will accept.
-    static func problem(withURL url: String) -> String? {
-        guard let parsed = curl_url() else { return "libcurl could not allocate a URL parser" }
-        defer { curl_url_cleanup(parsed) }
-        let code = curl_url_set(parsed, CURLUPART_URL, url, 0)
-        guard code == CURLUE_OK else { return String(cString: curl_url_strerror(code)) }
-        return nil
     }
 }

@@ -28,7 +28,7 @@ public struct AdapterStatus: Sendable, Equatable {
     }
 
     /// Adds the counters of the adapter this one replaced (and its last event time, if none yet).
-    mutating func addCounts(of previous: AdapterStatus) {
+    package mutating func addCounts(of previous: AdapterStatus) {
         forwarded += previous.forwarded
         failed += previous.failed
         filtered += previous.filtered

@@ -1,0 +1,93 @@
+import EventSourceAPI
+import Sinks
+import Synchronization
+import TestSupport
+import Testing
+
+/// `submit` hands batches to the process' one libcurl thread: the caller does not wait, and
+/// many sinks in flight at once add no thread each.
+@Suite struct SubmitThreadTests {
+    @Test func threeHundredSinksInFlightShareOneTransferThread() async throws {
+        try await withReceiver { receiver in
+            // Starts the shared transfer loop, so the baseline counts it.
+            #expect(await deliver(to: receiver.url) == .delivered)
+            let baseline = try ProcessThreadCount.current()
+            let sinkCount = 300
+            let sinks = (0..<sinkCount).map { _ in HTTPSink(url: receiver.url, options: testOptions) }
+            defer { for sink in sinks { sink.close() } }
+            let counts = SubmitCounts()
+            let batch = (0..<4).map { index in
+                var event = sampleEvent
+                event.id = "thread-test-\(index)"
+                return event
+            }
+            for sink in sinks {
+                sink.submit(batch: batch) { outcomes in
+                    counts.delivered.add(outcomes.filter { $0 == .delivered }.count, ordering: .relaxed)
+                    counts.completed.add(1, ordering: .relaxed)
+                }
+            }
+            var peak = try ProcessThreadCount.current()
+            try await waitUntil("every sink's batch completed", timeout: .seconds(120)) {
+                peak = max(peak, try ProcessThreadCount.current())
+                return counts.completed.load(ordering: .relaxed) == sinkCount
+            }
+            #expect(counts.delivered.load(ordering: .relaxed) == sinkCount * batch.count)
+            // A thread per sink would add 300; the other suites of the process, running meanwhile, add dozens.
+            #expect(peak - baseline < sinkCount / 2, "threads went from \(baseline) to \(peak)")
+        }
+    }
+
+    @Test func submitReturnsBeforeAHangingReceiverAnswers() async throws {
+        try await withReceiver(defaultReaction: .ok) { receiver in
+            receiver.hang(times: 1)
+            let options = HTTPSinkOptions(connectTimeout: .seconds(5), requestTimeout: .seconds(2), connections: 1)
+            let sink = HTTPSink(url: receiver.url, options: options)
+            defer { sink.close() }
+            let outcome = SubmitResult()
+            sink.submit(batch: [sampleEvent]) { outcomes in outcome.value.withLock { $0 = outcomes } }
+            // The caller is back while the request hangs; the completion comes with the timeout.
+            #expect(outcome.value.withLock { $0 } == nil)
+            let outcomes = try await waitForValue("the timed-out batch", timeout: .seconds(60)) { outcome.value.withLock { $0 } }
+            #expect(outcomes.count == 1)
+            #expect(outcomes[0]?.isRetryable == true)
+        }
+    }
+}
+
+extension SubmitThreadTests {
+    @Test func batchesHandedOverBackToBackEachCompleteOnce() async throws {
+        try await withReceiver { receiver in
+            let sink = HTTPSink(url: receiver.url, options: .testing(connections: 2))
+            defer { sink.close() }
+            let completed = SubmitBatches()
+            for batch in 0..<3 {
+                let events = (0..<5).map { index in
+                    var event = sampleEvent
+                    event.id = "queued-\(batch)-\(index)"
+                    return event
+                }
+                sink.submit(batch: events) { outcomes in completed.value.withLock { $0.append((batch, outcomes)) } }
+            }
+            let batches = try await waitForValue("three batches", timeout: .seconds(60)) {
+                completed.value.withLock { $0.count >= 3 ? $0 : nil }
+            }
+            #expect(batches.map(\.0) == [0, 1, 2])
+            for (_, outcomes) in batches { #expect(outcomes == Array(repeating: .delivered, count: 5)) }
+            #expect(try await receiver.waitForRequests(15).count == 15)
+        }
+    }
+}
+
+private final class SubmitBatches: Sendable {
+    let value = Mutex<[(Int, [DeliveryOutcome?])]>([])
+}
+
+private final class SubmitCounts: Sendable {
+    let completed = Atomic<Int>(0)
+    let delivered = Atomic<Int>(0)
+}
+
+private final class SubmitResult: Sendable {
+    let value = Mutex<[DeliveryOutcome?]?>(nil)
+}
