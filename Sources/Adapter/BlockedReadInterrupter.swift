@@ -1,10 +1,10 @@
-import Foundation
 import Logging
+import NIOCore
 import Synchronization
 
 /// Lets a stop end an adapter's blocking XREADGROUP at once instead of waiting out its BLOCK.
 ///
-/// The adapter thread registers its connection's client id while it blocks; a stop then sends
+/// The adapter registers its connection's client id while it blocks; a stop then sends
 /// `CLIENT UNBLOCK <id> TIMEOUT` from a short-lived control connection, so the read returns as
 /// if its BLOCK had run out — together with any entries Redis already assigned, which the adapter
 /// still delivers and acknowledges. Closing the socket instead could strand such entries.
@@ -12,7 +12,7 @@ import Synchronization
 final class BlockedReadInterrupter: Sendable {
     private let blockedClient = Mutex<Int64?>(nil)
 
-    /// Called on the adapter thread right before a blocking read; false when a stop already
+    /// Called by the adapter right before it writes a blocking read; false when a stop already
     /// came, in which case the read must not be sent.
     func beginBlocking(clientID: Int64, stop: StopSignal) -> Bool {
         blockedClient.withLock { $0 = clientID }
@@ -28,25 +28,28 @@ final class BlockedReadInterrupter: Sendable {
         blockedClient.withLock { $0 = nil }
     }
 
-    /// On its own thread, since connecting blocks: unblocks the registered read, repeating while
-    /// the adapter has not yet sent it (the registration precedes the command), up to `patience`.
+    /// Unblocks the registered read from a control connection on one of the shared loops,
+    /// repeating while the read has not yet reached Redis, up to `patience`. Never blocks a thread.
     func interrupt(connector: RedisConnector, patience: Duration, logger: Logger) {
         guard let target = blockedClient.withLock({ $0 }) else { return }
-        let thread = Thread { [self] in
-            let deadline = ContinuousClock.now + patience
-            let giveUp = StopSignal()
-            do {
-                let control = try connector.connect(stop: giveUp)
-                defer { control.close() }
-                while blockedClient.withLock({ $0 }) == target, ContinuousClock.now < deadline {
-                    try control.command(["CLIENT", "UNBLOCK", RedisArgument(Int(target)), "TIMEOUT"], timeout: .seconds(2))
-                    giveUp.sleep(for: .milliseconds(20))
+        let loop = AdapterEventLoops.group.next()
+        Task { [self] in
+            await EventLoopIsolation(loop: loop).run { isolation in
+                let deadline = ContinuousClock.now + patience
+                let pause = StopSignal()
+                do throws(RedisError) {
+                    let control = try await connector.open(on: loop, isolation: isolation)
+                    defer { control.close() }
+                    while blockedClient.withLock({ $0 }) == target, ContinuousClock.now < deadline {
+                        try await control.command(
+                            ["CLIENT", "UNBLOCK", RedisArgument(Int(target)), "TIMEOUT"], timeout: .seconds(2),
+                            isolation: isolation)
+                        _ = await pause.sleep(for: .milliseconds(20), on: loop, isolation: isolation)
+                    }
+                } catch {
+                    logger.notice("could not interrupt the blocked read (\(error)); it ends within its BLOCK time")
                 }
-            } catch {
-                logger.notice("could not interrupt the blocked read (\(error)); it ends within its BLOCK time")
             }
         }
-        thread.name = "unblock \(target)"
-        thread.start()
     }
 }

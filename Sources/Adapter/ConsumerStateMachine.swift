@@ -82,7 +82,9 @@ public struct ConsumerStateMachine: Sendable {
     public static let maximumRetryAfter = Duration.seconds(300)
 
     public let streams: [String]
-    public let blockTime: Duration
+    /// How long a read of new entries may block when nothing else is due sooner; the adapter
+    /// lengthens it once it knows a stop can unblock the read.
+    public var blockTime: Duration
     /// Where a group starts that this adapter creates for the first time.
     public let startFrom: GroupStart
     private(set) public var phase: AdapterPhase = .connecting
@@ -212,6 +214,13 @@ public struct ConsumerStateMachine: Sendable {
         for (stream, id) in ids where lastAcknowledged[stream].map({ id > $0 }) ?? true {
             lastAcknowledged[stream] = id
         }
+    }
+
+    /// A read-ahead batch came back but was not delivered (the batch before it held back, or the
+    /// adapter is stopping): its entries are in this consumer's pending list, so they are replayed,
+    /// in order, before anything newer is read.
+    public mutating func readAheadLeftPending() {
+        pendingRetryDue = now()
     }
 
     /// `claimed` entries moved into this consumer's pending list; they are delivered by a replay.

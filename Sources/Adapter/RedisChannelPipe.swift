@@ -1,0 +1,78 @@
+import CHiredis
+import NIOCore
+import NIOPosix
+
+/// A Redis connection on a NIO channel: non-blocking, on one of the shared event loops.
+final class RedisChannelPipe: RedisPipe {
+    let channel: Channel
+    private let handler: RedisReplyHandler
+    var eventLoop: EventLoop { channel.eventLoop }
+
+    /// Call on the channel's event loop.
+    init(channel: Channel) throws {
+        self.channel = channel
+        handler = try channel.pipeline.syncOperations.handler(type: RedisReplyHandler.self)
+    }
+
+    /// Connects on `loop`. `tls`, when set, adds the TLS handler in front of the Redis handler.
+    static func connect(
+        host: String, port: Int, on loop: EventLoop, timeout: Duration,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws(RedisError) -> RedisChannelPipe {
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(timeout.timeAmount)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // The TLS handler (a non-blocking OpenSSL session) goes here, in front of the Redis handler.
+                    try channel.pipeline.syncOperations.addHandler(RedisReplyHandler())
+                }
+            }
+        let connected = await withCheckedContinuation(isolation: isolation) {
+            (continuation: CheckedContinuation<Result<Channel, any Error>, Never>) in
+            bootstrap.connect(host: host, port: port).whenComplete { continuation.resume(returning: $0) }
+        }
+        switch connected {
+        case .success(let channel):
+            do {
+                return try RedisChannelPipe(channel: channel)
+            } catch {
+                channel.close(promise: nil)
+                throw .connectFailed("\(error)")
+            }
+        case .failure(let error as NIOConnectionError):
+            let reasons = error.connectionErrors.map { "\($0.error)" }
+            throw .connectFailed(reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; "))
+        case .failure(ChannelError.connectTimeout):
+            throw .connectFailed("no connection within \(timeout)")
+        case .failure(let error):
+            throw .connectFailed("\(error)")
+        }
+    }
+
+    func send<Value: Sendable>(
+        _ arguments: [RedisArgument], timeout: Duration?, errorsAsValues: Bool,
+        decode: @escaping (UnsafePointer<redisReply>) throws(RedisError) -> Value
+    ) -> RedisReplyTicket<Value> {
+        let promise = eventLoop.makePromise(of: Value.self)
+        var payload = channel.allocator.buffer(capacity: 64)
+        RedisCommandFormatter.format(arguments, into: &payload)
+        let waiter: RedisReplyHandler.Waiter = { result in
+            RedisReplyCompletion.complete(promise, with: result, errorsAsValues: errorsAsValues, decode: decode)
+        }
+        let sequence = handler.write(payload, waiters: [waiter], deadline: timeout.map { .now() + $0.timeAmount })
+        return RedisReplyTicket(future: promise.futureResult, sequence: sequence)
+    }
+
+    func flush() {
+        handler.flush()
+    }
+
+    func isAnswered(_ sequence: Int) -> Bool {
+        handler.answered > sequence
+    }
+
+    func close() {
+        handler.close()
+    }
+}

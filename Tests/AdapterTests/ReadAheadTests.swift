@@ -1,0 +1,111 @@
+import Adapter
+import Dispatch
+import Sinks
+import Synchronization
+import Testing
+import TestSupport
+
+/// Pipelined reads: the next batch is read while one is delivered, and every guarantee holds.
+@Suite struct ReadAheadTests {
+    /// Entries added before the adapter starts, so every read (and read-ahead) finds a full batch.
+    private func backlog(_ fixture: AdapterFixture, count: Int) async throws -> [String] {
+        try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+        var ids: [String] = []
+        for index in 0..<count { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
+        return ids
+    }
+
+    private func pendingIDs(_ fixture: AdapterFixture, consumer: String) async throws -> [String] {
+        let reply = try await fixture.client.command("XPENDING", "FOO", "argo-events-cg", "-", "+", "1000", consumer)
+        return (reply.array ?? []).compactMap { $0.array?.first?.string }
+    }
+
+    @Test func anOrderedSinkFailingMidBatchSeesNothingOvertakeAndEverythingInOrder() async throws {
+        try await AdapterFixture.with { fixture in
+            let ids = try await backlog(fixture, count: 60)
+            let sink = RecordingSink()
+            // Failures in the middle of batches of 5, while the next batch is already read ahead.
+            sink.failAttempts([3, 9, 10, 24, 41])
+            let adapter = fixture.startAdapter(fixture.configuration(count: 5), sink: sink)
+            try await waitUntil("all 60 entries", timeout: .seconds(60)) { sink.events.count == 60 }
+            // Exactly in order and each once: a read-ahead batch never went past a failed entry.
+            #expect(sink.messageIDs() == ids)
+            #expect(sink.attempts == 65)
+            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+            #expect(adapter.status.snapshot.forwarded == 60)
+        }
+    }
+
+    @Test func readAheadEntriesSetAsideAreNotCountedAsDeliveryAttempts() async throws {
+        try await AdapterFixture.with { fixture in
+            let ids = try await backlog(fixture, count: 20)
+            let sink = RecordingSink()
+            // Attempts: e0 ok, e1 fails (e2–e4 untried, e5–e9 read ahead and set aside); replay: e1 ok,
+            // e2 fails; replay: e2, e3, e4 ok, then e5 fails on its first offering (attempt 8).
+            sink.failAttempts([2, 4, 8])
+            var configuration = fixture.configuration(count: 5)
+            configuration.source.deadLetterStream = "DLQ"
+            configuration.source.maxDeliveries = 2
+            let adapter = fixture.startAdapter(configuration, sink: sink)
+            try await waitUntil("all 20 entries", timeout: .seconds(60)) { sink.events.count == 20 }
+            // Each entry failed at most once: had the reads of set-aside batches counted as
+            // deliveries, e5 would have been dead-lettered at its first failure.
+            #expect(sink.messageIDs() == ids)
+            #expect(sink.attempts == 23)
+            #expect(try await fixture.client.command("XLEN", "DLQ").integer ?? 0 == 0)
+            #expect(adapter.status.snapshot.deadLettered == 0)
+            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+        }
+    }
+
+    @Test func aStopDuringAReadAheadLeavesItsEntriesPendingForTheRestart() async throws {
+        try await AdapterFixture.with { fixture in
+            let ids = try await backlog(fixture, count: 20)
+            let hanging = GatedSink()
+            let first = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5)) { _ in hanging }
+            try await waitUntil("the first batch in the sink") { hanging.isHolding }
+            // The first batch is in the sink and the next one, read ahead, is assigned to us too.
+            try await waitUntil("the read-ahead batch assigned") { try await pendingIDs(fixture, consumer: "pod-a").count == 10 }
+            first.requestStop()
+            hanging.release()
+            try await waitUntil("the first adapter stopped") { first.isFinished }
+            // The batch in flight was finished and acknowledged; the read-ahead batch was not delivered.
+            #expect(hanging.delivered == Array(ids[0..<5]))
+            #expect(try await pendingIDs(fixture, consumer: "pod-a") == Array(ids[5..<10]))
+
+            let sink = RecordingSink()
+            let second = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5), sink: sink)
+            try await waitUntil("the other 15 entries after the restart", timeout: .seconds(60)) { sink.events.count == 15 }
+            #expect(sink.messageIDs() == Array(ids[5...]))
+            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
+            #expect(second.status.snapshot.forwarded == 15)
+        }
+    }
+}
+
+/// A sink whose first delivery waits until the test releases it (a slow receiver), answering
+/// through its non-blocking `submit`; it records what it took.
+final class GatedSink: EventSink, Sendable {
+    private let gate = DispatchSemaphore(value: 0)
+    private let state = Mutex<(holding: Bool, delivered: [String])>((false, []))
+
+    var isHolding: Bool { state.withLock { $0.holding } }
+    var delivered: [String] { state.withLock { $0.delivered } }
+
+    func deliver(_ event: CloudEvent) -> DeliveryOutcome {
+        state.withLock { $0.delivered.append(event.data["message_id"]?.stringValue ?? "") }
+        return .delivered
+    }
+
+    func submit(batch events: [CloudEvent], completion: @escaping @Sendable ([DeliveryOutcome?]) -> Void) {
+        state.withLock { $0.holding = true }
+        DispatchQueue.global().async { [self] in
+            gate.wait()
+            gate.signal()
+            completion(deliver(batch: events))
+        }
+    }
+
+    func release() { gate.signal() }
+    func close() {}
+}
