@@ -141,6 +141,11 @@ actor AdapterWorker {
                     guard let connection else { throw .connectionLost("not connected") }
                     action = try await perform(action, over: connection)
                 } catch {
+                    if !error.breaksConnection, let connection {
+                        // XACKs sent before the failed command were answered first: the machine must know
+                        // them before it re-creates a lost group where this adapter last acknowledged.
+                        try? await settleAcknowledgements(over: connection)
+                    }
                     action = failed(error)
                 }
             }

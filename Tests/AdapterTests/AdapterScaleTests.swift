@@ -19,6 +19,17 @@ import Glibc
         return try #require(Int(line.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces)))
     }
 
+    /// How many threads carry each name, for the log when the count is off.
+    private func threadNames() -> [String: Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var names: [String: Int] = [:]
+        for task in tasks {
+            let name = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? "?"
+            names[name.trimmingCharacters(in: .whitespacesAndNewlines), default: 0] += 1
+        }
+        return names
+    }
+
     /// Each adapter holds a connection, and a stop briefly opens a control connection too.
     private func raiseFileLimit(to needed: rlim_t) throws {
         var limit = rlimit()
@@ -31,11 +42,14 @@ import Glibc
         try #require(limit.rlim_cur >= needed, "RLIMIT_NOFILE \(limit.rlim_cur) is below the \(needed) this test needs")
     }
 
-    @Test func twoThousandAdaptersRunOnFewerThan64Threads() async throws {
+    @Test func twoThousandAdaptersAddFewerThan64Threads() async throws {
         let count = 2000
         try raiseFileLimit(to: rlim_t(2 * count + 500))
         try await AdapterFixture.with(redisArguments: ["--maxclients", "\(2 * count + 200)"]) { fixture in
             let sink = CountingSink()
+            // Other suites run in this process at the same time and have threads of their own (alone,
+            // this test measured 8 threads in all): what is bounded is what the adapters add.
+            let before = try threadCount()
             var adapters: [StreamAdapter] = []
             for index in 0..<count {
                 var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
@@ -48,12 +62,12 @@ import Glibc
                 adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
             }
             let threads = try threadCount()
-            print("threads with \(count) adapters consuming: \(threads)")
-            #expect(threads < 64)
+            print("threads with \(count) adapters consuming: \(threads), \(before) before they started: \(threadNames())")
+            #expect(threads - before < 64)
             // Each adapter's group takes one entry: every one of them reads and acknowledges.
             for stream in 0..<50 { _ = try await fixture.client.xadd("S\(stream)", [("k", "v")]) }
             try await waitUntil("one event per adapter", timeout: .seconds(120)) { sink.count == count }
-            #expect(try threadCount() < 64)
+            #expect(try threadCount() - before < 64)
             await withTaskGroup(of: Void.self) { group in
                 for adapter in adapters { group.addTask { await adapter.stop() } }
             }
