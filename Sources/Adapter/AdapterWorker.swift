@@ -262,7 +262,8 @@ actor AdapterWorker {
     }
 
     private func failed(_ error: RedisError) -> ConsumerStateMachine.Action {
-        if case .cancelled = error { return .sleep(.zero) }
+        // Our own close (a stop): no failure to report; the loop ends on the stop.
+        if case .cancelled = error { return machine.redisFailed(error) }
         if error.breaksConnection {
             dropConnection()
             metrics.connected.record(0)
