@@ -200,8 +200,9 @@ actor AdapterWorker {
         case .read(let mode, let block):
             let entries = try await read(connection, mode: mode, block: block)
             try await settleAcknowledgements(over: connection)
-            if case .new = mode, !entries.isEmpty, !stop.isStopped {
+            if case .new = mode, !entries.isEmpty, !stop.isStopped, sinkAnswered, failuresInARow == 0 {
                 // The next batch travels while this one is delivered; non-blocking, so the XACKs behind it are not held up.
+                // Only while the sink takes events: a failing or never-reached sink holds no more than the batch it has.
                 readAhead = sendRead(connection, mode: .new, block: nil)
                 connection.flush()
             }

@@ -61,35 +61,41 @@ import TestSupport
     @Test func aStopDuringAReadAheadLeavesItsEntriesPendingForTheRestart() async throws {
         try await AdapterFixture.with { fixture in
             let ids = try await backlog(fixture, count: 20)
-            let hanging = GatedSink()
-            let first = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5)) { _ in hanging }
-            try await waitUntil("the first batch in the sink") { hanging.isHolding }
-            // The first batch is in the sink and the next one, read ahead, is assigned to us too.
+            let gated = GatedSink(holding: 2)
+            let first = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5)) { _ in gated }
+            try await waitUntil("the second batch in the sink") { gated.isHolding }
+            // The second batch is in the sink and the third, read ahead, is assigned to us too (a
+            // sink that has taken nothing yet gets no read-ahead: hence the second batch).
             try await waitUntil("the read-ahead batch assigned") { try await pendingIDs(fixture, consumer: "pod-a").count == 10 }
             first.requestStop()
-            hanging.release()
+            gated.release()
             try await waitUntil("the first adapter stopped") { first.isFinished }
             // The batch in flight was finished and acknowledged; the read-ahead batch was not delivered.
-            #expect(hanging.delivered == Array(ids[0..<5]))
-            #expect(try await pendingIDs(fixture, consumer: "pod-a") == Array(ids[5..<10]))
+            #expect(gated.delivered == Array(ids[0..<10]))
+            #expect(try await pendingIDs(fixture, consumer: "pod-a") == Array(ids[10..<15]))
 
             let sink = RecordingSink()
             let second = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5), sink: sink)
-            try await waitUntil("the other 15 entries after the restart", timeout: .seconds(60)) { sink.events.count == 15 }
-            #expect(sink.messageIDs() == Array(ids[5...]))
+            try await waitUntil("the other 10 entries after the restart", timeout: .seconds(60)) { sink.events.count == 10 }
+            #expect(sink.messageIDs() == Array(ids[10...]))
             try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
-            #expect(second.status.snapshot.forwarded == 15)
+            #expect(second.status.snapshot.forwarded == 10)
         }
     }
 }
 
-/// A sink whose first delivery waits until the test releases it (a slow receiver), answering
+/// A sink whose `holding`-th batch waits until the test releases it (a slow receiver), answering
 /// through its non-blocking `submit`; it records what it took.
 final class GatedSink: EventSink, Sendable {
     private let gate = DispatchSemaphore(value: 0)
-    private let state = Mutex<(holding: Bool, delivered: [String])>((false, []))
+    private let holding: Int
+    private let state = Mutex<(batches: Int, delivered: [String])>((0, []))
 
-    var isHolding: Bool { state.withLock { $0.holding } }
+    init(holding: Int) {
+        self.holding = holding
+    }
+
+    var isHolding: Bool { state.withLock { $0.batches >= holding } }
     var delivered: [String] { state.withLock { $0.delivered } }
 
     func deliver(_ event: CloudEvent) -> DeliveryOutcome {
@@ -98,10 +104,13 @@ final class GatedSink: EventSink, Sendable {
     }
 
     func submit(batch events: [CloudEvent], completion: @escaping @Sendable ([DeliveryOutcome?]) -> Void) {
-        state.withLock { $0.holding = true }
+        let number = state.withLock { state -> Int in
+            state.batches += 1
+            return state.batches
+        }
+        guard number == holding else { return completion(deliver(batch: events)) }
         DispatchQueue.global().async { [self] in
             gate.wait()
-            gate.signal()
             completion(deliver(batch: events))
         }
     }
