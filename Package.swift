@@ -149,7 +149,13 @@ let package = Package(
         ),
         .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData"], swiftSettings: strict),
         .testTarget(name: "EventSourceAPITests", dependencies: ["EventSourceAPI", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AdapterTests", dependencies: ["Sinks", "Adapter", "EventSourceAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AdapterTests",
+            dependencies: [
+                "Sinks", "Adapter", "EventSourceAPI", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Sinks", "TestSupport", "StructuredData", "Adapter"], swiftSettings: strict),
         .testTarget(name: "ReconcilerTests", dependencies: ["Sinks", "Reconciler", "Adapter", "EventSourceAPI", "StructuredData"], swiftSettings: strict),
         .testTarget(

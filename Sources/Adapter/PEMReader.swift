@@ -1,11 +1,12 @@
 import COpenSSL
 
 /// Turns PEM text from Secrets into OpenSSL objects, with errors that name the Secret field.
+/// Every failure is unusable material: the same text fails the same way on every retry.
 enum PEMReader {
     /// Every certificate in the PEM text, in order; the caller frees them.
-    static func certificates(_ pem: [UInt8], what field: String) throws(RedisError) -> [OpaquePointer] {
+    static func certificates(_ pem: [UInt8], what field: String) throws(SocketError) -> [OpaquePointer] {
         guard let bio = pem.withUnsafeBytes({ BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }) else {
-            throw .tlsFailed("\(field): out of memory")
+            throw .tls(.unusableMaterial("\(field): out of memory"))
         }
         defer { BIO_free(bio) }
         var certificates: [OpaquePointer] = []
@@ -13,17 +14,17 @@ enum PEMReader {
             certificates.append(certificate)
         }
         ERR_clear_error()
-        guard !certificates.isEmpty else { throw .tlsFailed("\(field) holds no PEM certificate") }
+        guard !certificates.isEmpty else { throw .tls(.unusableMaterial("\(field) holds no PEM certificate")) }
         return certificates
     }
 
-    static func privateKey(_ pem: [UInt8]) throws(RedisError) -> OpaquePointer {
+    static func privateKey(_ pem: [UInt8]) throws(SocketError) -> OpaquePointer {
         guard let bio = pem.withUnsafeBytes({ BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }) else {
-            throw .tlsFailed("clientKeySecret: out of memory")
+            throw .tls(.unusableMaterial("clientKeySecret: out of memory"))
         }
         defer { BIO_free(bio) }
         guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
-            throw .tlsFailed("clientKeySecret holds no PEM private key: \(OpenSSLError.drain())")
+            throw .tls(.unusableMaterial("clientKeySecret holds no PEM private key: \(OpenSSLError.drain())"))
         }
         return key
     }

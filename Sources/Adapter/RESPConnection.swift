@@ -47,8 +47,8 @@ final class RESPConnection {
             var payload: [UInt8] = []
             Self.format(arguments, into: &payload)
             try payload.withUnsafeBytes { bytes in
-                Result { () throws(RedisError) in try transport.send(bytes, deadline: deadline) }
-            }.get()
+                Result { () throws(SocketError) in try transport.send(bytes, deadline: deadline) }
+            }.mapError(RedisError.init).get()
             raw = try nextReply(deadline: deadline)
         } catch {
             close()
@@ -83,8 +83,8 @@ final class RESPConnection {
             var payload: [UInt8] = []
             for arguments in commands { Self.format(arguments, into: &payload) }
             try payload.withUnsafeBytes { bytes in
-                Result { () throws(RedisError) in try transport.send(bytes, deadline: deadline) }
-            }.get()
+                Result { () throws(SocketError) in try transport.send(bytes, deadline: deadline) }
+            }.mapError(RedisError.init).get()
             var replies: [RESPValue] = []
             replies.reserveCapacity(commands.count)
             while replies.count < commands.count {
@@ -113,8 +113,8 @@ final class RESPConnection {
             }
             if let raw { return raw }
             let count = try receiveBuffer.withUnsafeMutableBytes { buffer in
-                Result { () throws(RedisError) in try transport.receive(into: buffer, deadline: deadline) }
-            }.get()
+                Result { () throws(SocketError) in try transport.receive(into: buffer, deadline: deadline) }
+            }.mapError(RedisError.init).get()
             let fed = receiveBuffer.withUnsafeBytes { buffer in
                 redisReaderFeed(reader, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), count)
             }

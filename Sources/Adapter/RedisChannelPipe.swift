@@ -14,17 +14,22 @@ final class RedisChannelPipe: RedisPipe {
         handler = try channel.pipeline.syncOperations.handler(type: RedisReplyHandler.self)
     }
 
-    /// Connects on `loop`. `tls`, when set, adds the TLS handler in front of the Redis handler.
+    /// Connects on `loop`. With `tls`, a non-blocking OpenSSL session goes in front of the Redis
+    /// handler; commands written before its handshake ends are held and sent right after it.
     static func connect(
-        host: String, port: Int, on loop: EventLoop, timeout: Duration,
+        host: String, port: Int, on loop: EventLoop, timeout: Duration, tls: TLSClientContext?,
         isolation: isolated (any Actor)? = #isolation
     ) async throws(RedisError) -> RedisChannelPipe {
+        let handshakeDeadline = NIODeadline.now() + timeout.timeAmount
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout.timeAmount)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // The TLS handler (a non-blocking OpenSSL session) goes here, in front of the Redis handler.
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            OpenSSLClientHandler(context: tls, serverName: host, handshakeDeadline: handshakeDeadline))
+                    }
                     try channel.pipeline.syncOperations.addHandler(RedisReplyHandler())
                 }
             }
@@ -43,6 +48,8 @@ final class RedisChannelPipe: RedisPipe {
         case .failure(let error as NIOConnectionError):
             let reasons = error.connectionErrors.map { "\($0.error)" }
             throw .connectFailed(reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; "))
+        case .failure(let error as SocketError):
+            throw RedisError(error)
         case .failure(ChannelError.connectTimeout):
             throw .connectFailed("no connection within \(timeout)")
         case .failure(let error):

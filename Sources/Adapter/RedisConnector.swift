@@ -36,14 +36,18 @@ struct RedisConnector {
     /// - Parameter severer: lets a stop that is not honoured in time cut this connection.
     func connect(stop: StopSignal, severer: ConnectionSeverer? = nil) throws(RedisError) -> RESPConnection {
         let deadline = ContinuousClock.now + connectTimeout
-        let socket = try TCPSocket.connect(to: address.host, port: address.port, deadline: deadline, severer: severer) {
-            stop.isStopped
-        }
         let transport: ByteTransport
-        if let tls {
-            transport = try TLSTransport(socket: socket, material: tls, serverName: address.host, deadline: deadline)
-        } else {
-            transport = socket
+        do throws(SocketError) {
+            let socket = try TCPSocket.connect(to: address.host, port: address.port, deadline: deadline, severer: severer) {
+                stop.isStopped
+            }
+            if let tls {
+                transport = try TLSTransport(socket: socket, material: tls, serverName: address.host, deadline: deadline)
+            } else {
+                transport = socket
+            }
+        } catch {
+            throw RedisError(error)
         }
         let connection = RESPConnection(transport: transport)
         if let password {
@@ -64,15 +68,21 @@ struct RedisConnector {
         return connection
     }
 
-    /// A non-blocking connection on `loop`, authenticated and on the right database. TLS runs on
-    /// the blocking transport on a queue of its own until the non-blocking OpenSSL handler lands.
+    /// A non-blocking connection on `loop` (TLS as a non-blocking OpenSSL session), authenticated
+    /// and on the right database.
     func open(
         on loop: EventLoop, severer: ConnectionSeverer? = nil, isolation: isolated (any Actor)? = #isolation
     ) async throws(RedisError) -> any RedisPipe {
-        if tls != nil {
-            return try await BlockingRedisPipe.connect(self, on: loop, severer: severer)
+        var context: TLSClientContext?
+        if let tls {
+            do throws(SocketError) {
+                context = try TLSClientContext(material: tls)
+            } catch {
+                throw RedisError(error)
+            }
         }
-        let pipe = try await RedisChannelPipe.connect(host: address.host, port: address.port, on: loop, timeout: connectTimeout)
+        let pipe = try await RedisChannelPipe.connect(
+            host: address.host, port: address.port, on: loop, timeout: connectTimeout, tls: context)
         severer?.register { [channel = pipe.channel] in channel.close(promise: nil) }
         do throws(RedisError) {
             if let password {

@@ -111,7 +111,11 @@ final class RedisReplyHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        fail((error as? RedisError) ?? .connectionLost("\(error)"))
+        switch error {
+        case let error as RedisError: fail(error)
+        case let error as SocketError: fail(RedisError(error))
+        default: fail(.connectionLost("\(error)"))
+        }
         context.close(promise: nil)
     }
 

@@ -32,7 +32,7 @@ final class TCPSocket: ByteTransport {
     static func connect(
         to address: String, port: Int, deadline: ContinuousClock.Instant, severer: ConnectionSeverer? = nil,
         isCancelled: @escaping @Sendable () -> Bool
-    ) throws(RedisError) -> TCPSocket {
+    ) throws(SocketError) -> TCPSocket {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -56,19 +56,21 @@ final class TCPSocket: ByteTransport {
             var one: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             setsockopt(descriptor, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
-            do throws(RedisError) {
+            do throws(SocketError) {
                 try socket.finishConnect(info.pointee.ai_addr, info.pointee.ai_addrlen, deadline: deadline)
                 return socket
             } catch .cancelled {
                 throw .cancelled
+            } catch .connectFailed(let reason), .closed(let reason) {
+                lastError = reason
             } catch {
-                if case .connectFailed(let reason) = error { lastError = reason } else { lastError = error.description }
+                lastError = error.description
             }
         }
         throw .connectFailed("\(address):\(port): \(lastError)")
     }
 
-    private func finishConnect(_ address: UnsafeMutablePointer<sockaddr>, _ length: socklen_t, deadline: ContinuousClock.Instant) throws(RedisError) {
+    private func finishConnect(_ address: UnsafeMutablePointer<sockaddr>, _ length: socklen_t, deadline: ContinuousClock.Instant) throws(SocketError) {
         if Glibc.connect(fileDescriptor, address, length) == 0 { return }
         guard errno == EINPROGRESS else { throw .connectFailed(String(cString: strerror(errno))) }
         try waitFor(events: Int16(POLLOUT), deadline: deadline, what: "connect", interruptible: true)
@@ -79,7 +81,7 @@ final class TCPSocket: ByteTransport {
     }
 
     /// Polls in slices so cancellation is seen promptly; converts the deadline into a timeout error.
-    func waitFor(events: Int16, deadline: ContinuousClock.Instant, what: String, interruptible: Bool) throws(RedisError) {
+    func waitFor(events: Int16, deadline: ContinuousClock.Instant, what: String, interruptible: Bool) throws(SocketError) {
         while true {
             if interruptible && isCancelled() { throw .cancelled }
             let remaining = ContinuousClock.now.duration(to: deadline)
@@ -91,11 +93,11 @@ final class TCPSocket: ByteTransport {
             var descriptor = pollfd(fd: fileDescriptor, events: events, revents: 0)
             let ready = poll(&descriptor, 1, milliseconds)
             if ready > 0 { return }
-            if ready < 0 && errno != EINTR { throw .connectionLost(String(cString: strerror(errno))) }
+            if ready < 0 && errno != EINTR { throw .closed(String(cString: strerror(errno))) }
         }
     }
 
-    func send(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant) throws(RedisError) {
+    func send(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant) throws(SocketError) {
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.send(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
@@ -106,18 +108,18 @@ final class TCPSocket: ByteTransport {
             } else if written < 0 && errno == EINTR {
                 continue
             } else {
-                throw .connectionLost(String(cString: strerror(errno)))
+                throw .closed(String(cString: strerror(errno)))
             }
         }
     }
 
-    func receive(into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) throws(RedisError) -> Int {
+    func receive(into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) throws(SocketError) -> Int {
         while true {
             let count = recv(fileDescriptor, buffer.baseAddress, buffer.count, 0)
             if count > 0 { return count }
-            if count == 0 { throw .connectionLost("the server closed the connection") }
+            if count == 0 { throw .closed("the server closed the connection") }
             if errno == EINTR { continue }
-            guard errno == EAGAIN || errno == EWOULDBLOCK else { throw .connectionLost(String(cString: strerror(errno))) }
+            guard errno == EAGAIN || errno == EWOULDBLOCK else { throw .closed(String(cString: strerror(errno))) }
             try waitFor(events: Int16(POLLIN), deadline: deadline, what: "reply", interruptible: false)
         }
     }
