@@ -29,25 +29,37 @@ final class BlockedReadInterrupter: Sendable {
     }
 
     /// Unblocks the registered read from a control connection on one of the shared loops,
-    /// repeating while the read has not yet reached Redis, up to `patience`. Never blocks a thread.
-    func interrupt(connector: RedisConnector, patience: Duration, logger: Logger) {
+    /// repeating while the read has not yet reached Redis. A control connection that cannot be
+    /// opened (Redis busy accepting thousands of others) is tried again for as long as the read
+    /// is still blocked, since an idle read may block for minutes. Only a user without the right
+    /// to unblock gives up: its reads block for `blockTime` alone. Never blocks a thread.
+    func interrupt(connector: RedisConnector, logger: Logger) {
         guard let target = blockedClient.withLock({ $0 }) else { return }
         let loop = AdapterEventLoops.group.next()
         Task { [self] in
             await EventLoopIsolation(loop: loop).run { isolation in
-                let deadline = ContinuousClock.now + patience
                 let pause = StopSignal()
-                do throws(RedisError) {
-                    let control = try await connector.open(on: loop, isolation: isolation)
-                    defer { control.close() }
-                    while blockedClient.withLock({ $0 }) == target, ContinuousClock.now < deadline {
-                        try await control.command(
-                            ["CLIENT", "UNBLOCK", RedisArgument(Int(target)), "TIMEOUT"], timeout: .seconds(2),
-                            isolation: isolation)
-                        _ = await pause.sleep(for: .milliseconds(20), on: loop, isolation: isolation)
+                var reported = false
+                while blockedClient.withLock({ $0 }) == target {
+                    do throws(RedisError) {
+                        let control = try await connector.open(on: loop, isolation: isolation)
+                        defer { control.close() }
+                        while blockedClient.withLock({ $0 }) == target {
+                            try await control.command(
+                                ["CLIENT", "UNBLOCK", RedisArgument(Int(target)), "TIMEOUT"], timeout: .seconds(2),
+                                isolation: isolation)
+                            _ = await pause.sleep(for: .milliseconds(20), on: loop, isolation: isolation)
+                        }
+                    } catch .server(_, let message) {
+                        logger.notice("could not interrupt the blocked read (\(message)); it ends within its BLOCK time")
+                        return
+                    } catch {
+                        if !reported {
+                            logger.notice("could not interrupt the blocked read yet (\(error)); trying again")
+                            reported = true
+                        }
+                        _ = await pause.sleep(for: .milliseconds(200), on: loop, isolation: isolation)
                     }
-                } catch {
-                    logger.notice("could not interrupt the blocked read (\(error)); it ends within its BLOCK time")
                 }
             }
         }

@@ -85,9 +85,7 @@ public final class StreamAdapter: Sendable {
     /// acknowledges the deliveries in flight.
     public func requestStop() {
         stopSignal.stop()
-        interrupter.interrupt(
-            connector: RedisConnector(configuration: configuration), patience: configuration.blockTime + .seconds(2),
-            logger: logger)
+        interrupter.interrupt(connector: RedisConnector(configuration: configuration), logger: logger)
     }
 
     /// Stops for good (its entry was removed): like `requestStop`, but if the adapter is still busy

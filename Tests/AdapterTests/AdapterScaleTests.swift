@@ -45,21 +45,24 @@ import Glibc
     @Test func twoThousandAdaptersAddFewerThan64Threads() async throws {
         let count = 2000
         try raiseFileLimit(to: rlim_t(2 * count + 500))
-        try await AdapterFixture.with(redisArguments: ["--maxclients", "\(2 * count + 200)"]) { fixture in
+        try await AdapterFixture.with(redisArguments: ["--maxclients", "\(2 * count + 200)", "--tcp-backlog", "4096"]) { fixture in
             let sink = CountingSink()
             // Other suites run in this process at the same time and have threads of their own (alone,
             // this test measured 8 threads in all): what is bounded is what the adapters add.
             let before = try threadCount()
             var adapters: [StreamAdapter] = []
-            for index in 0..<count {
-                var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
-                configuration.eventName = "e\(index)"
-                configuration.blockTime = .seconds(600)
-                configuration.source.consumerGroup = "g\(index)"
-                adapters.append(fixture.startAdapter(configuration) { _ in sink })
-            }
-            try await waitUntil("all \(count) adapters consuming", timeout: .seconds(240)) {
-                adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
+            // Started in waves, as a controller's workers would: 2,000 connects at once overflow the listen backlog.
+            for wave in stride(from: 0, to: count, by: 250) {
+                for index in wave..<(wave + 250) {
+                    var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
+                    configuration.eventName = "e\(index)"
+                    configuration.blockTime = .seconds(600)
+                    configuration.source.consumerGroup = "g\(index)"
+                    adapters.append(fixture.startAdapter(configuration) { _ in sink })
+                }
+                try await waitUntil("\(adapters.count) adapters consuming", timeout: .seconds(120)) {
+                    adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
+                }
             }
             let threads = try threadCount()
             print("threads with \(count) adapters consuming: \(threads), \(before) before they started: \(threadNames())")
