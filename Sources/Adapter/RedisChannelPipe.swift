@@ -67,7 +67,7 @@ final class RedisChannelPipe: RedisPipe {
         let waiter: RedisReplyHandler.Waiter = { result in
             RedisReplyCompletion.complete(promise, with: result, errorsAsValues: errorsAsValues, decode: decode)
         }
-        let sequence = handler.write(payload, waiters: [waiter], deadline: timeout.map { .now() + $0.timeAmount })
+        let sequence = handler.write(payload, waiters: [waiter], deadline: .now() + (timeout ?? .seconds(3600)).timeAmount)
         return RedisReplyTicket(future: promise.futureResult, sequence: sequence)
     }
 

@@ -16,6 +16,10 @@ final class RedisReplyHandler: ChannelInboundHandler {
 
     private let reader: UnsafeMutablePointer<redisReader>
     private var waiters = CircularBuffer<Waiter>()
+    /// When each waiting command's reply is due, in the same order. One timer watches the oldest
+    /// (later ones cannot be answered before it), so a busy connection does not pile up timers.
+    private var deadlines = CircularBuffer<NIODeadline>()
+    private var timer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
     /// Once set, the connection is done: every later command fails with it at once.
     private var failure: RedisError?
@@ -43,8 +47,8 @@ final class RedisReplyHandler: ChannelInboundHandler {
     }
 
     /// Writes already formatted commands (not flushed) and queues one waiter per command; returns
-    /// the sequence number of the last one. `deadline` bounds the wait for the last reply.
-    func write(_ payload: ByteBuffer, waiters added: [Waiter], deadline: NIODeadline?) -> Int {
+    /// the sequence number of the last one. `deadline` bounds the wait for each of their replies.
+    func write(_ payload: ByteBuffer, waiters added: [Waiter], deadline: NIODeadline) -> Int {
         if let failure {
             for waiter in added { waiter(.failure(failure)) }
             return written - 1
@@ -54,16 +58,19 @@ final class RedisReplyHandler: ChannelInboundHandler {
             return written - 1
         }
         waiters.append(contentsOf: added)
+        for _ in added { deadlines.append(deadline) }
         written += added.count
-        let last = written - 1
         context.write(wrapOutboundOut(payload), promise: nil)
-        if let deadline {
-            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            context.eventLoop.scheduleTask(deadline: deadline) {
-                handler.value.checkAnswered(last)
-            }
+        if timer == nil { armTimer(context) }
+        return written - 1
+    }
+
+    private func armTimer(_ context: ChannelHandlerContext) {
+        guard let due = deadlines.first else { return }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: due) {
+            handler.value.timerFired()
         }
-        return last
     }
 
     func flush() {
@@ -75,11 +82,13 @@ final class RedisReplyHandler: ChannelInboundHandler {
         context?.close(promise: nil)
     }
 
-    private func checkAnswered(_ sequence: Int) {
-        guard answered <= sequence, failure == nil else { return }
+    private func timerFired() {
+        timer = nil
+        guard failure == nil, let context, let due = deadlines.first else { return }
+        guard due <= .now() else { return armTimer(context) }
         // A half-answered conversation cannot be resumed: the connection is done.
         fail(.timedOut("no reply in time"))
-        context?.close(promise: nil)
+        context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -101,6 +110,7 @@ final class RedisReplyHandler: ChannelInboundHandler {
                 return
             }
             answered += 1
+            deadlines.removeFirst()
             waiter(.success(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self))))
         }
     }
@@ -130,6 +140,9 @@ final class RedisReplyHandler: ChannelInboundHandler {
     /// Fails every waiting command, oldest first, and every later one.
     private func fail(_ error: RedisError) {
         if failure == nil { failure = error }
+        timer?.cancel()
+        timer = nil
+        deadlines.removeAll()
         while let waiter = waiters.popFirst() {
             answered += 1
             waiter(.failure(failure ?? error))
