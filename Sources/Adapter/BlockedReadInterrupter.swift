@@ -5,7 +5,7 @@ import Synchronization
 /// Lets a stop end an adapter's blocking XREADGROUP at once instead of waiting out its BLOCK.
 ///
 /// The adapter registers its connection's client id while it blocks; a stop then sends
-/// `CLIENT UNBLOCK <id> TIMEOUT` from a short-lived control connection, so the read returns as
+/// `CLIENT UNBLOCK <id> TIMEOUT` from a control connection shared per server, so the read returns as
 /// if its BLOCK had run out — together with any entries Redis already assigned, which the adapter
 /// still delivers and acknowledges. Closing the socket instead could strand such entries.
 /// Without the right to run CLIENT UNBLOCK (a restricted ACL user) the read ends within its BLOCK.
@@ -28,38 +28,30 @@ final class BlockedReadInterrupter: Sendable {
         blockedClient.withLock { $0 = nil }
     }
 
-    /// Unblocks the registered read from a control connection on one of the shared loops,
-    /// repeating while the read has not yet reached Redis. A control connection that cannot be
-    /// opened (Redis busy accepting thousands of others) is tried again for as long as the read
-    /// is still blocked, since an idle read may block for minutes. Only a user without the right
-    /// to unblock gives up: its reads block for `blockTime` alone. Never blocks a thread.
+    /// Unblocks the registered read through the process's shared control connection to that
+    /// server, repeating while the read has not yet reached Redis. A control connection that
+    /// cannot be opened (Redis busy accepting thousands of others) is tried again for as long as
+    /// the read is still blocked, since an idle read may block for minutes. Only a user without
+    /// the right to unblock gives up: its reads block for `blockTime` alone. Never blocks a thread.
     func interrupt(connector: RedisConnector, logger: Logger) {
         guard let target = blockedClient.withLock({ $0 }) else { return }
-        let loop = AdapterEventLoops.group.next()
+        let control = ControlConnections.shared.connection(for: connector)
         Task { [self] in
-            await EventLoopIsolation(loop: loop).run { isolation in
-                let pause = StopSignal()
-                var reported = false
-                while blockedClient.withLock({ $0 }) == target {
-                    do throws(RedisError) {
-                        let control = try await connector.open(on: loop, isolation: isolation)
-                        defer { control.close() }
-                        while blockedClient.withLock({ $0 }) == target {
-                            try await control.command(
-                                ["CLIENT", "UNBLOCK", RedisArgument(Int(target)), "TIMEOUT"], timeout: .seconds(2),
-                                isolation: isolation)
-                            _ = await pause.sleep(for: .milliseconds(20), on: loop, isolation: isolation)
-                        }
-                    } catch .server(_, let message) {
-                        logger.notice("could not interrupt the blocked read (\(message)); it ends within its BLOCK time")
-                        return
-                    } catch {
-                        if !reported {
-                            logger.notice("could not interrupt the blocked read yet (\(error)); trying again")
-                            reported = true
-                        }
-                        _ = await pause.sleep(for: .milliseconds(200), on: loop, isolation: isolation)
+            let pause = StopSignal()
+            var reported = false
+            while blockedClient.withLock({ $0 }) == target {
+                do throws(RedisError) {
+                    try await control.command(["CLIENT", "UNBLOCK", RedisArgument(Int(target)), "TIMEOUT"], timeout: .seconds(2))
+                    _ = await pause.sleep(for: .milliseconds(20), on: control.loop)
+                } catch .server(_, let message) {
+                    logger.notice("could not interrupt the blocked read (\(message)); it ends within its BLOCK time")
+                    return
+                } catch {
+                    if !reported {
+                        logger.notice("could not interrupt the blocked read yet (\(error)); trying again")
+                        reported = true
                     }
+                    _ = await pause.sleep(for: .milliseconds(200), on: control.loop)
                 }
             }
         }
