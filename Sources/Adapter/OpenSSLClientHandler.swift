@@ -36,6 +36,9 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
 
     /// The largest TLS record's plaintext: one `SSL_read` never needs more room than this.
     private static let recordSize = 16 * 1024
+    /// Bytes go into and out of the memory BIOs in slices about one record long: a BIO keeps the
+    /// largest size it ever held, so whole reads or writes of a megabyte would stay allocated per connection.
+    private static let sliceSize = recordSize + 512
 
     private let session: TLSSession
     /// Ciphertext from the server, for OpenSSL to read. Owned by `session`.
@@ -78,18 +81,32 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
         context.fireChannelActive()
     }
 
+    /// Feeds the ciphertext to OpenSSL slice by slice and passes everything it decrypted on as one read.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let ciphertext = unwrapInboundIn(data)
-        switch state {
-        case .idle, .closed: return
-        case .handshaking, .active: break
+        var ciphertext = unwrapInboundIn(data)
+        var plaintext: ByteBuffer?
+        var ending: SocketError?
+        feeding: while ciphertext.readableBytes > 0 {
+            switch state {
+            case .idle, .closed: return
+            case .handshaking, .active: break
+            }
+            let slice = min(ciphertext.readableBytes, Self.sliceSize)
+            ciphertext.withUnsafeReadableBytes { bytes in
+                // A memory BIO grows as needed, so it takes every byte.
+                _ = BIO_write(networkInput, bytes.baseAddress, Int32(slice))
+            }
+            ciphertext.moveReaderIndex(forwardBy: slice)
+            if case .handshaking = state { continueHandshake(context: context) }
+            if isActive {
+                ending = decryptAvailable(into: &plaintext, allocator: context.channel.allocator)
+                if ending != nil { break feeding }
+            }
         }
-        ciphertext.withUnsafeReadableBytes { bytes in
-            // A memory BIO grows as needed, so it takes every byte.
-            _ = BIO_write(networkInput, bytes.baseAddress, Int32(bytes.count))
-        }
-        if case .handshaking = state { continueHandshake(context: context) }
-        if isActive { readPlaintext(context: context) }
+        // TLS itself may answer (a key update, for instance).
+        sendNetworkOutput(context: context)
+        if let plaintext, isActive || ending != nil { context.fireChannelRead(wrapInboundOut(plaintext)) }
+        if let ending { end(context: context, ending) }
         // A write that waited for the server (a renegotiation) may go on now.
         if isActive && !heldWrites.isEmpty { encryptHeldWrites(context: context) }
     }
@@ -200,69 +217,66 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
         end(context: context, error)
     }
 
-    /// Decrypts everything the input BIO holds into one buffer, so the next handler sees few, large reads.
-    private func readPlaintext(context: ChannelHandlerContext) {
-        var plaintext = context.channel.allocator.buffer(capacity: Self.recordSize)
-        var ending: SocketError?
-        reading: while true {
+    /// Decrypts what the input BIO holds, appending to `plaintext`; returns the failure or end it met, if any.
+    private func decryptAvailable(into plaintext: inout ByteBuffer?, allocator: ByteBufferAllocator) -> SocketError? {
+        while true {
             var progress = TLSSession.Progress.wantRead
-            plaintext.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.recordSize) { room in
+            var buffer = plaintext ?? allocator.buffer(capacity: Self.recordSize)
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.recordSize) { room in
                 progress = session.read(into: room)
                 if case .done(let count) = progress { return count }
                 return 0
             }
+            if buffer.readableBytes > 0 { plaintext = buffer }
             switch progress {
             case .done: continue
-            case .wantRead, .wantWrite: break reading
-            case .closedByPeer:
-                ending = .closed("the server closed the TLS connection")
-                break reading
-            case .failed(let error):
-                ending = error
-                break reading
+            case .wantRead, .wantWrite: return nil
+            case .closedByPeer: return .closed("the server closed the TLS connection")
+            case .failed(let error): return error
             }
         }
-        // TLS itself may answer (a key update, for instance).
-        sendNetworkOutput(context: context)
-        if plaintext.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(plaintext)) }
-        if let ending { end(context: context, ending) }
     }
 
+    /// Encrypts held writes in order, each into one ciphertext write carrying its promise.
     private func encryptHeldWrites(context: ChannelHandlerContext) {
         var wrote = false
-        while isActive, let held = heldWrites.first {
-            let (plaintext, promise) = (held.data, held.promise)
-            if plaintext.readableBytes == 0 {
-                heldWrites.removeFirst()
-                context.write(wrapOutboundOut(plaintext), promise: promise)
-                wrote = true
-                continue
-            }
-            // Without partial-write mode, SSL_write takes the whole buffer or nothing.
-            let progress = plaintext.withUnsafeReadableBytes { session.write($0) }
-            switch progress {
-            case .done:
-                heldWrites.removeFirst()
-                if let ciphertext = takeNetworkOutput(allocator: context.channel.allocator) {
-                    context.write(wrapOutboundOut(ciphertext), promise: promise)
-                } else {
-                    promise?.succeed()
+        defer { if wrote { context.flush() } }
+        while isActive, var plaintext = heldWrites.first?.data {
+            var ciphertext = context.channel.allocator.buffer(capacity: min(plaintext.readableBytes, Self.sliceSize) + 64)
+            while plaintext.readableBytes > 0 {
+                let slice = min(plaintext.readableBytes, Self.recordSize)
+                let progress = plaintext.withUnsafeReadableBytes { session.write(UnsafeRawBufferPointer(rebasing: $0.prefix(slice))) }
+                switch progress {
+                case .done(let count):
+                    plaintext.moveReaderIndex(forwardBy: count)
+                    takeNetworkOutput(appendingTo: &ciphertext)
+                case .wantRead, .wantWrite:
+                    // A renegotiation wants the server's answer first; the rest waits for the next read.
+                    heldWrites[heldWrites.startIndex].data = plaintext
+                    if ciphertext.readableBytes > 0 { context.write(wrapOutboundOut(ciphertext), promise: nil) }
+                    sendNetworkOutput(context: context)
+                    return
+                case .closedByPeer:
+                    end(context: context, .closed("the server closed the TLS connection"))
+                    return
+                case .failed(let error):
+                    end(context: context, error)
+                    return
                 }
-                wrote = true
-            case .wantRead, .wantWrite:
-                // A renegotiation wants the server's answer first; the next read resumes writing.
-                sendNetworkOutput(context: context)
-                if wrote { context.flush() }
-                return
-            case .closedByPeer:
-                end(context: context, .closed("the server closed the TLS connection"))
-                return
-            case .failed(let error):
-                end(context: context, error)
-                return
             }
+            let promise = heldWrites.removeFirst().promise
+            context.write(wrapOutboundOut(ciphertext), promise: promise)
+            wrote = true
         }
-        if wrote { context.flush() }
+    }
+
+    /// Bytes both memory BIOs hold allocated now: the most they ever held at once, since they never shrink.
+    var memoryBufferCapacity: Int {
+        [networkInput, networkOutput].reduce(0) { total, bio in
+            var memory: UnsafeMutablePointer<BUF_MEM>?
+            BIO_ctrl(bio, BIO_C_GET_BUF_MEM_PTR, 0, &memory)
+            return total + (memory?.pointee.max ?? 0)
+        }
     }
 
     private var isActive: Bool {
@@ -289,17 +303,17 @@ final class OpenSSLClientHandler: ChannelDuplexHandler {
     }
 
     private func sendNetworkOutput(context: ChannelHandlerContext) {
-        guard let ciphertext = takeNetworkOutput(allocator: context.channel.allocator) else { return }
+        guard BIO_ctrl_pending(networkOutput) > 0 else { return }
+        var ciphertext = context.channel.allocator.buffer(capacity: Int(BIO_ctrl_pending(networkOutput)))
+        takeNetworkOutput(appendingTo: &ciphertext)
         context.writeAndFlush(wrapOutboundOut(ciphertext), promise: nil)
     }
 
-    private func takeNetworkOutput(allocator: ByteBufferAllocator) -> ByteBuffer? {
+    private func takeNetworkOutput(appendingTo ciphertext: inout ByteBuffer) {
         let pending = Int(BIO_ctrl_pending(networkOutput))
-        guard pending > 0 else { return nil }
-        var ciphertext = allocator.buffer(capacity: pending)
+        guard pending > 0 else { return }
         ciphertext.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { room in
             Int(max(0, BIO_read(networkOutput, room.baseAddress, Int32(pending))))
         }
-        return ciphertext
     }
 }

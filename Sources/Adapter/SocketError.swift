@@ -1,7 +1,9 @@
 /// Everything that can go wrong carrying bytes to a server, plain or TLS, without knowing the
 /// protocol on top. The Redis side turns it into `RedisError` in one place, `RedisError.init(_:)`.
 enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// DNS, refused, unreachable, or no connection in time: the server may come back.
+    /// Nothing listens at the address (ECONNREFUSED): the server may be starting or restarting.
+    case refused(String)
+    /// DNS, unreachable, or no connection in time: the server may come back.
     case connectFailed(String)
     /// The connection broke, or the server closed it, mid-conversation.
     case closed(String)
@@ -39,7 +41,7 @@ enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .connectFailed(let reason): return "cannot connect: \(reason)"
+        case .refused(let reason), .connectFailed(let reason): return "cannot connect: \(reason)"
         case .closed(let reason): return "connection lost: \(reason)"
         case .timedOut(let what): return "no answer in time (\(what))"
         case .tls(let failure): return "TLS failed: \(failure)"
@@ -53,7 +55,7 @@ extension RedisError {
     /// when the socket layer threw `RedisError` itself.
     init(_ error: SocketError) {
         switch error {
-        case .connectFailed(let reason): self = .connectFailed(reason)
+        case .refused(let reason), .connectFailed(let reason): self = .connectFailed(reason)
         case .closed(let reason): self = .connectionLost(reason)
         case .timedOut(let what): self = .timedOut(what)
         case .tls(.unusableMaterial(let reason)): self = .unusableTLSMaterial(reason)

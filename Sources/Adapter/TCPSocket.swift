@@ -43,6 +43,7 @@ final class TCPSocket: ByteTransport {
         }
         defer { freeaddrinfo(list) }
         var lastError = "no address for \(address)"
+        var lastWasRefused = false
         var candidate: UnsafeMutablePointer<addrinfo>? = first
         while let info = candidate {
             candidate = info.pointee.ai_next
@@ -61,23 +62,31 @@ final class TCPSocket: ByteTransport {
                 return socket
             } catch .cancelled {
                 throw .cancelled
+            } catch .refused(let reason) {
+                (lastError, lastWasRefused) = (reason, true)
             } catch .connectFailed(let reason), .closed(let reason) {
-                lastError = reason
+                (lastError, lastWasRefused) = (reason, false)
             } catch {
-                lastError = error.description
+                (lastError, lastWasRefused) = (error.description, false)
             }
         }
-        throw .connectFailed("\(address):\(port): \(lastError)")
+        let reason = "\(address):\(port): \(lastError)"
+        throw lastWasRefused ? .refused(reason) : .connectFailed(reason)
     }
 
     private func finishConnect(_ address: UnsafeMutablePointer<sockaddr>, _ length: socklen_t, deadline: ContinuousClock.Instant) throws(SocketError) {
         if Glibc.connect(fileDescriptor, address, length) == 0 { return }
-        guard errno == EINPROGRESS else { throw .connectFailed(String(cString: strerror(errno))) }
+        guard errno == EINPROGRESS else { throw Self.connectFailure(errno) }
         try waitFor(events: Int16(POLLOUT), deadline: deadline, what: "connect", interruptible: true)
         var socketError: Int32 = 0
         var size = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(fileDescriptor, SOL_SOCKET, SO_ERROR, &socketError, &size)
-        guard socketError == 0 else { throw .connectFailed(String(cString: strerror(socketError))) }
+        guard socketError == 0 else { throw Self.connectFailure(socketError) }
+    }
+
+    private static func connectFailure(_ code: Int32) -> SocketError {
+        let reason = String(cString: strerror(code))
+        return code == ECONNREFUSED ? .refused(reason) : .connectFailed(reason)
     }
 
     /// Polls in slices so cancellation is seen promptly; converts the deadline into a timeout error.

@@ -60,6 +60,8 @@ final class TLSClientContext: @unchecked Sendable {
         // An idle session gives back its record buffers (tens of kilobytes): most adapters are idle,
         // and one replica holds thousands of connections.
         SSL_CTX_ctrl(context, SSL_CTRL_MODE, Int(SSL_MODE_RELEASE_BUFFERS), nil)
+        // A write retried after WANT_READ may come from a buffer that has moved (a ByteBuffer, a Swift array).
+        SSL_CTX_ctrl(context, SSL_CTRL_MODE, Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER), nil)
         if material.insecureSkipVerify {
             SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
         } else {

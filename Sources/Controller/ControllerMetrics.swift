@@ -11,4 +11,9 @@ struct ControllerMetrics: Sendable {
     let secretWatchEvents = Counter(label: "redis_eventsource_watch_events_total", dimensions: [("resource", "secrets")])
     /// Secrets whose data the controller holds: only those some EventSource refers to.
     let secretsHeld = Gauge(label: "redis_eventsource_secrets_cached")
+
+    /// Failed lists and watches of the controller's watchers, by resource plural and `WatchFailureReason`.
+    func watchErrors(resource: String, reason: String) -> Counter {
+        Counter(label: "redis_eventsource_watch_errors_total", dimensions: [("resource", resource), ("reason", reason)])
+    }
 }

@@ -21,6 +21,8 @@ public final class EventSourceController: Service, Sendable {
     private let reconciler: EventSourceReconciler
     private let logger: Logger
     private let metrics = ControllerMetrics()
+    /// Hears every failed list or watch of the three watchers: a lasting 403 is logged and counted.
+    private let watchFailures: WatchFailureReporter
     private let synced = Atomic<Bool>(false)
     private let shuttingDown = ShutdownLatch()
     /// Adapters report phase changes here from their own threads; a task moves them into the queue.
@@ -34,6 +36,7 @@ public final class EventSourceController: Service, Sendable {
         self.client = client
         self.options = options
         self.logger = logger
+        watchFailures = WatchFailureReporter(logger: logger, metrics: metrics)
         secrets = SecretCache { reference in
             do throws(KubeError) {
                 return try await client.get(.secrets, name: reference.name, namespace: reference.namespace)
@@ -118,7 +121,7 @@ public final class EventSourceController: Service, Sendable {
     private func watchEventSources() async {
         let watcher = client.watcher(
             EventSourceResource.eventSources, namespace: options.namespace,
-            options: ResourceWatcher.Options(labelSelector: options.labelSelector))
+            options: ResourceWatcher.Options(labelSelector: options.labelSelector, report: watchFailures.handle))
         do {
             for try await update in watcher {
                 if case .replaceAll = update { metrics.watchRestarts.increment() }
@@ -131,7 +134,7 @@ public final class EventSourceController: Service, Sendable {
     }
 
     private func watchSecrets() async {
-        let watcher = client.watcher(.secrets, namespace: options.namespace)
+        let watcher = client.watcher(.secrets, namespace: options.namespace, options: .init(report: watchFailures.handle))
         do {
             for try await update in watcher {
                 for key in await secrets.apply(update) { await queue.add(key) }
@@ -150,7 +153,8 @@ public final class EventSourceController: Service, Sendable {
     /// A cluster without Argo's EventBus CRD answers 404; the watcher keeps retrying with backoff,
     /// and until then every EventSource simply has no EventBus.
     private func watchEventBuses() async {
-        let watcher = client.watcher(EventSourceResource.eventBuses, namespace: options.namespace)
+        let watcher = client.watcher(
+            EventSourceResource.eventBuses, namespace: options.namespace, options: .init(report: watchFailures.handle))
         do {
             for try await update in watcher {
                 for key in await eventBuses.apply(update) { await queue.add(key) }

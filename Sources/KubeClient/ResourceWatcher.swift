@@ -1,6 +1,7 @@
 /// Lists and watches one resource for as long as it is iterated, surviving dropped watches,
 /// 410s and server errors (see `ListWatchStateMachine`). It runs in the consumer's task: stop
-/// iterating, or cancel that task, and the open watch is aborted.
+/// iterating, or cancel that task, and the open watch is aborted. Every failed request, and the
+/// recovery after, goes to `Options.report`, so a lasting failure (a 403, say) can be seen.
 ///
 ///     for try await update in client.watcher(.leases, namespace: "default") { cache.apply(update) }
 public struct ResourceWatcher: AsyncSequence, Sendable {
@@ -14,16 +15,23 @@ public struct ResourceWatcher: AsyncSequence, Sendable {
         /// Asks the server to end each watch after this long, so a silently dead connection is noticed.
         public var watchTimeoutSeconds: Int?
         public var backoff: Backoff
+        /// Waits out the backoff delays; tests pass a clock they control.
+        public var clock: any Clock<Duration>
+        /// Told of each failed list or watch and of the recovery after; called in the iterating task.
+        public var report: (@Sendable (WatcherReport) -> Void)?
 
         public init(
             labelSelector: String? = nil, fieldSelector: String? = nil, pageSize: Int? = 500,
-            watchTimeoutSeconds: Int? = 300, backoff: Backoff = Backoff()
+            watchTimeoutSeconds: Int? = 300, backoff: Backoff = Backoff(), clock: any Clock<Duration> = ContinuousClock(),
+            report: (@Sendable (WatcherReport) -> Void)? = nil
         ) {
             self.labelSelector = labelSelector
             self.fieldSelector = fieldSelector
             self.pageSize = pageSize
             self.watchTimeoutSeconds = watchTimeoutSeconds
             self.backoff = backoff
+            self.clock = clock
+            self.report = report
         }
     }
 
@@ -33,7 +41,7 @@ public struct ResourceWatcher: AsyncSequence, Sendable {
     let options: Options
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(watcher: self, machine: ListWatchStateMachine(backoff: options.backoff))
+        Iterator(watcher: self, machine: ListWatchStateMachine(resource: resource.plural, backoff: options.backoff))
     }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -76,7 +84,7 @@ public struct ResourceWatcher: AsyncSequence, Sendable {
                 }
                 started = true
                 upcoming = nil
-                if step.delay > .zero { try await Task.sleep(for: step.delay) }
+                if step.delay > .zero { try await watcher.options.clock.sleep(for: step.delay) }
                 try await perform(step.request)
             }
             return pending.removeFirst()
@@ -110,6 +118,10 @@ public struct ResourceWatcher: AsyncSequence, Sendable {
 
         private mutating func apply(_ reaction: ListWatchStateMachine.Reaction) {
             pending += reaction.updates
+            if let report = watcher.options.report {
+                if reaction.recovered { report(.recovered(resource: watcher.resource.plural)) }
+                if let failure = reaction.failure { report(.failed(failure)) }
+            }
             if let next = reaction.next {
                 dropConnection()
                 upcoming = next

@@ -26,7 +26,8 @@ public struct WatchEvent: Sendable, Equatable {
             throw .malformedResponse("watch event is not JSON: \(error)")
         }
         guard let typeText = value["type"]?.stringValue, let type = EventType(rawValue: typeText) else {
-            throw .malformedResponse("watch event has no known type: \(String(decoding: line.prefix(200), as: UTF8.self))")
+            // Not the line itself: on a Secret watch it could carry Secret data into a log.
+            throw .malformedResponse("watch event has no known type (a line of \(line.count) bytes)")
         }
         guard let object = value["object"], object.objectValue != nil else {
             throw .malformedResponse("watch event has no object")

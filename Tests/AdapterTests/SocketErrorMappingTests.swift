@@ -6,8 +6,10 @@ import TestSupport
 /// before the split, and only bad TLS material stops the retries.
 @Suite struct SocketErrorMappingTests {
     @Test(arguments: [
-        (SocketError.connectFailed("127.0.0.1:1: Connection refused"), RedisError.connectFailed("127.0.0.1:1: Connection refused"),
+        (SocketError.refused("127.0.0.1:1: Connection refused"), RedisError.connectFailed("127.0.0.1:1: Connection refused"),
          "cannot connect to Redis: 127.0.0.1:1: Connection refused"),
+        (.connectFailed("127.0.0.1:1: connect timed out"), .connectFailed("127.0.0.1:1: connect timed out"),
+         "cannot connect to Redis: 127.0.0.1:1: connect timed out"),
         (.closed("the server closed the connection"), .connectionLost("the server closed the connection"),
          "connection to Redis lost: the server closed the connection"),
         (.timedOut("reply"), .timedOut("reply"), "Redis did not answer in time (reply)"),
@@ -31,6 +33,15 @@ import TestSupport
     @Test func aRefusedConnectionReadsAsBefore() async throws {
         let closed = try ReservedPort()
         defer { closed.close() }
+        let socketError = await DedicatedThread.run { () -> SocketError? in
+            do throws(SocketError) {
+                _ = try TCPSocket.connect(to: "127.0.0.1", port: closed.port, deadline: .now + .seconds(30)) { false }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(socketError == .refused("127.0.0.1:\(closed.port): Connection refused"))
         let error = await BlockingConnectAttempt.failure(port: closed.port, tls: nil)
         #expect(error == .connectFailed("127.0.0.1:\(closed.port): Connection refused"))
         #expect(error?.description == "cannot connect to Redis: 127.0.0.1:\(closed.port): Connection refused")

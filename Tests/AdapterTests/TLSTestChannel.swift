@@ -69,6 +69,13 @@ final class TLSTestChannel: Sendable {
         }
     }
 
+    /// What the TLS handler's memory BIOs hold allocated, read on the channel's event loop.
+    func tlsBufferCapacity() async throws -> Int {
+        try await channel.eventLoop.submit { [channel] in
+            try channel.pipeline.syncOperations.handler(type: OpenSSLClientHandler.self).memoryBufferCapacity
+        }.get()
+    }
+
     func close() async {
         try? await channel.close().get()
     }

@@ -173,6 +173,77 @@ import Testing
         _ = machine.watchReceived(line("ADDED", object("c", "11")))
         #expect(machine.watchFailed(.transport("reset")).next?.delay == .milliseconds(800))
     }
+
+    // MARK: what the owner hears
+
+    private let forbidden = KubeStatus(
+        code: 403, reason: "Forbidden", message: #"configmaps is forbidden: User "robot" cannot list resource "configmaps""#)
+
+    @Test func aFailedListIsReportedAndTheNextCompleteListIsARecovery() {
+        var machine = ListWatchStateMachine(resource: "configmaps", backoff: Backoff(jitter: 0))
+        _ = machine.start()
+        let refused = machine.listFailed(.unauthorized(forbidden))
+        #expect(refused.failure == WatchFailure(resource: "configmaps", request: .list, error: .unauthorized(forbidden)))
+        #expect(refused.failure?.reason == .forbidden)
+        #expect(refused.failure?.statusCode == 403)
+        #expect(!refused.recovered)
+        _ = machine.listFailed(.transport("connection refused"))
+        let firstPage = machine.listPageReceived(items: [object("a", "3")], resourceVersion: "7", continueToken: "page2")
+        #expect(!firstPage.recovered, "a list recovers only once it is complete")
+        let done = machine.listPageReceived(items: [], resourceVersion: "7", continueToken: nil)
+        #expect(done.recovered)
+        #expect(done.failure == nil)
+        #expect(!machine.watchEnded().recovered, "one recovery per run of failures")
+    }
+
+    @Test func aListThatNeverFailedIsNoRecovery() {
+        var machine = machine()
+        _ = machine.start()
+        #expect(!machine.listPageReceived(items: [], resourceVersion: "1", continueToken: nil).recovered)
+    }
+
+    @Test func watchFailuresCarryTheirRequestAndReason() {
+        var machine = watching()
+        #expect(machine.watchFailed(.unauthorized(forbidden)).failure?.reason == .forbidden)
+        #expect(machine.watchFailed(.transport("reset")).failure?.reason == .transport)
+        let unauthorized = KubeStatus(code: 401, reason: "Unauthorized", message: "Unauthorized")
+        #expect(machine.watchFailed(.unauthorized(unauthorized)).failure?.reason == .unauthorized)
+        let status: JSONValue = ["kind": "Status", "code": 500, "reason": "InternalError", "message": "etcd hiccup"]
+        let event = machine.watchReceived(line("ERROR", status))
+        #expect(event.failure?.request == .watch)
+        #expect(event.failure?.reason == .serverError)
+        #expect(event.failure?.statusCode == 500)
+        #expect(machine.watchReceived(Array("{not json\n".utf8)).failure?.reason == .malformedResponse)
+        #expect(machine.watchReceived(line("ERROR", expiredStatus)).failure?.reason == .gone)
+        #expect(machine.phase == .listing)
+    }
+
+    @Test func anEventOrACleanEndAfterAFailedWatchIsARecovery() {
+        var machine = watching()
+        _ = machine.watchFailed(.transport("reset"))
+        let event = machine.watchReceived(line("ADDED", object("c", "11")))
+        #expect(event.recovered)
+        #expect(event.failure == nil)
+        _ = machine.watchFailed(.server(KubeStatus(code: 503, reason: "ServiceUnavailable", message: "busy")))
+        #expect(machine.watchEnded().recovered)
+    }
+
+    @Test func aListPageWhileWatchingIsAProgrammingError() async {
+        await #expect(processExitsWith: .failure) {
+            var machine = ListWatchStateMachine()
+            _ = machine.start()
+            _ = machine.listPageReceived(items: [], resourceVersion: "1", continueToken: nil)
+            _ = machine.listPageReceived(items: [], resourceVersion: "2", continueToken: nil)
+        }
+    }
+
+    @Test func aWatchEndBeforeAnyWatchIsAProgrammingError() async {
+        await #expect(processExitsWith: .failure) {
+            var machine = ListWatchStateMachine()
+            _ = machine.start()
+            _ = machine.watchEnded()
+        }
+    }
 }
 
 @Suite struct BackoffTests {

@@ -7,27 +7,15 @@ import Testing
 /// `--enforce-rbac`, so every call it makes (lists, watches, status writes, Events, the Lease)
 /// must be covered by the manifests' own Roles: a missing rule ends in a 403 and no Ready.
 @Suite struct ControllerUnderDeployRBACTests {
-    private func serviceAccountKubeconfig(_ fixture: OperatorFixture) throws -> String {
-        let path = fixture.kube.directory.appendingPathComponent("service-account-kubeconfig").path
-        try """
-            apiVersion: v1
-            kind: Config
-            clusters: [{name: test, cluster: {server: "\(fixture.kube.url)"}}]
-            users: [{name: controller, user: {token: "system:serviceaccount:redis-eventsource:redis-eventsource"}}]
-            contexts: [{name: test, context: {cluster: test, user: controller, namespace: default}}]
-            current-context: test
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     private func runUnderTheManifestsRoles(_ install: String, crd: String?) async throws {
         try await OperatorFixture.with(kubeArguments: ["--enforce-rbac"]) { fixture in
             let manifests = BuiltProducts.repositoryRoot.appendingPathComponent(install).path
             _ = try await fixture.kubectl.succeed(["apply", "-k", manifests])
             if let crd { try await fixture.apply(crd) }
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            let kubeconfig = try fixture.serviceAccountKubeconfig(namespace: "redis-eventsource", name: "redis-eventsource")
             let controller = try fixture.startController(extra: [
-                "--kubeconfig", try serviceAccountKubeconfig(fixture), "--leader-elect", "--lease-namespace", "redis-eventsource",
+                "--kubeconfig", kubeconfig, "--leader-elect", "--lease-namespace", "redis-eventsource",
             ])
             try await fixture.apply(fixture.eventSourceYAML(name: "guarded", entries: [("example", ["FOO"])]))
             try await fixture.waitForReady("guarded", timeout: .seconds(60))
