@@ -53,12 +53,16 @@ import Glibc
             var adapters: [StreamAdapter] = []
             // Started in waves, as a controller's workers would: 2,000 connects at once overflow the listen backlog.
             for wave in stride(from: 0, to: count, by: 250) {
-                for index in wave..<(wave + 250) {
-                    var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
-                    configuration.eventName = "e\(index)"
-                    configuration.blockTime = .seconds(600)
-                    configuration.source.consumerGroup = "g\(index)"
-                    adapters.append(fixture.startAdapter(configuration) { _ in sink })
+                // Creating an adapter registers its metric series, which costs CPU once a Prometheus
+                // registry is installed (other suites in this process install one): off the cooperative pool.
+                adapters += await DedicatedThread.run(name: "start adapters") {
+                    (wave..<(wave + 250)).map { index in
+                        var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
+                        configuration.eventName = "e\(index)"
+                        configuration.blockTime = .seconds(600)
+                        configuration.source.consumerGroup = "g\(index)"
+                        return fixture.startAdapter(configuration) { _ in sink }
+                    }
                 }
                 try await waitUntil("\(adapters.count) adapters consuming", timeout: .seconds(120)) {
                     adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
@@ -76,6 +80,7 @@ import Glibc
             }
             #expect(adapters.allSatisfy { $0.isFinished })
             #expect(adapters.allSatisfy { $0.status.snapshot.phase == .stopped })
+            for adapter in adapters { adapter.removeMetricSeries() }
         }
     }
 
