@@ -160,7 +160,15 @@ actor AdapterWorker {
             }
             if changed { onPhaseChange?() }
         }
-        // Never abandon a reply: the read-ahead's entries stay pending under our name, acks are confirmed.
+        if readAhead != nil, action.readsNew, let connection {
+            // The batch before it went through: deliver what was read ahead as well, so a drain leaves nothing pending.
+            do throws(RedisError) {
+                _ = try await perform(action, over: connection)
+            } catch {
+                _ = failed(error)
+            }
+        }
+        // Never abandon a reply: a read-ahead still here stays pending under our name; acks are confirmed.
         await setReadAheadAside()
         if let connection { try? await settleAcknowledgements(over: connection) }
         connection?.close()
@@ -382,6 +390,8 @@ actor AdapterWorker {
             guard let ticket = sendRead(connection, mode: mode, block: nil) else { return [] }
             return try await connection.reply(ticket)
         }
+        // Stopping: no new read blocks (this is the last delivery of a drain).
+        guard !stop.isStopped else { return [] }
         if statsStale {
             // Going idle: the group's figures as they stand now, asked in the same write as the read.
             try await refreshStats(connection)

@@ -58,10 +58,10 @@ import TestSupport
         }
     }
 
-    @Test func aStopDuringAReadAheadLeavesItsEntriesPendingForTheRestart() async throws {
+    @Test func aStopDuringAReadAheadBehindAFailingBatchLeavesBothPendingForTheRestart() async throws {
         try await AdapterFixture.with { fixture in
             let ids = try await backlog(fixture, count: 20)
-            let gated = GatedSink(holding: 2)
+            let gated = GatedSink(holding: 2, failingHeld: true)
             let first = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5)) { _ in gated }
             try await waitUntil("the second batch in the sink") { gated.isHolding }
             // The second batch is in the sink and the third, read ahead, is assigned to us too (a
@@ -70,16 +70,32 @@ import TestSupport
             first.requestStop()
             gated.release()
             try await waitUntil("the first adapter stopped") { first.isFinished }
-            // The batch in flight was finished and acknowledged; the read-ahead batch was not delivered.
-            #expect(gated.delivered == Array(ids[0..<10]))
-            #expect(try await pendingIDs(fixture, consumer: "pod-a") == Array(ids[10..<15]))
+            // The second batch failed (an ordered sink), so the read-ahead batch behind it was not delivered.
+            #expect(gated.delivered == Array(ids[0..<5]))
+            #expect(try await pendingIDs(fixture, consumer: "pod-a") == Array(ids[5..<15]))
 
             let sink = RecordingSink()
             let second = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5), sink: sink)
-            try await waitUntil("the other 10 entries after the restart", timeout: .seconds(60)) { sink.events.count == 10 }
-            #expect(sink.messageIDs() == Array(ids[10...]))
+            try await waitUntil("the other 15 entries after the restart", timeout: .seconds(60)) { sink.events.count == 15 }
+            #expect(sink.messageIDs() == Array(ids[5...]))
             try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
-            #expect(second.status.snapshot.forwarded == 10)
+            #expect(second.status.snapshot.forwarded == 15)
+        }
+    }
+
+    @Test func aStopDuringAReadAheadBehindASuccessfulBatchDeliversItToo() async throws {
+        try await AdapterFixture.with { fixture in
+            let ids = try await backlog(fixture, count: 20)
+            let gated = GatedSink(holding: 2, failingHeld: false)
+            let first = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5)) { _ in gated }
+            try await waitUntil("the second batch in the sink") { gated.isHolding }
+            try await waitUntil("the read-ahead batch assigned") { try await pendingIDs(fixture, consumer: "pod-a").count == 10 }
+            first.requestStop()
+            gated.release()
+            try await waitUntil("the first adapter stopped") { first.isFinished }
+            // A drain: the batch in flight and the one read ahead behind it are delivered, nothing is left pending.
+            #expect(gated.delivered == Array(ids[0..<15]))
+            #expect(try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0)
         }
     }
 }
@@ -89,10 +105,13 @@ import TestSupport
 final class GatedSink: EventSink, Sendable {
     private let gate = DispatchSemaphore(value: 0)
     private let holding: Int
+    /// Whether the held batch fails (retryable) once released, instead of being delivered.
+    private let failingHeld: Bool
     private let state = Mutex<(batches: Int, delivered: [String])>((0, []))
 
-    init(holding: Int) {
+    init(holding: Int, failingHeld: Bool) {
         self.holding = holding
+        self.failingHeld = failingHeld
     }
 
     var isHolding: Bool { state.withLock { $0.batches >= holding } }
@@ -111,7 +130,11 @@ final class GatedSink: EventSink, Sendable {
         guard number == holding else { return completion(deliver(batch: events)) }
         DispatchQueue.global().async { [self] in
             gate.wait()
-            completion(deliver(batch: events))
+            if failingHeld {
+                completion(events.map { _ in .retryable(reason: "test failure") })
+            } else {
+                completion(deliver(batch: events))
+            }
         }
     }
 
