@@ -58,18 +58,26 @@ import TestSupport
         }
     }
 
+    /// Twenty entries in batches of five: the second batch is held in the sink while the third,
+    /// read ahead, is assigned to pod-a too (a sink that has taken nothing yet gets no read-ahead:
+    /// hence the second batch); then a stop, and the held batch is released.
+    private func stopDuringAReadAhead(
+        _ fixture: AdapterFixture, failingHeld: Bool
+    ) async throws -> (ids: [String], sink: GatedSink) {
+        let ids = try await backlog(fixture, count: 20)
+        let gated = GatedSink(holding: 2, failingHeld: failingHeld)
+        let adapter = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5)) { _ in gated }
+        try await waitUntil("the second batch in the sink") { gated.isHolding }
+        try await waitUntil("the read-ahead batch assigned") { try await pendingIDs(fixture, consumer: "pod-a").count == 10 }
+        adapter.requestStop()
+        gated.release()
+        try await waitUntil("the adapter stopped") { adapter.isFinished }
+        return (ids, gated)
+    }
+
     @Test func aStopDuringAReadAheadBehindAFailingBatchLeavesBothPendingForTheRestart() async throws {
         try await AdapterFixture.with { fixture in
-            let ids = try await backlog(fixture, count: 20)
-            let gated = GatedSink(holding: 2, failingHeld: true)
-            let first = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5)) { _ in gated }
-            try await waitUntil("the second batch in the sink") { gated.isHolding }
-            // The second batch is in the sink and the third, read ahead, is assigned to us too (a
-            // sink that has taken nothing yet gets no read-ahead: hence the second batch).
-            try await waitUntil("the read-ahead batch assigned") { try await pendingIDs(fixture, consumer: "pod-a").count == 10 }
-            first.requestStop()
-            gated.release()
-            try await waitUntil("the first adapter stopped") { first.isFinished }
+            let (ids, gated) = try await stopDuringAReadAhead(fixture, failingHeld: true)
             // The second batch failed (an ordered sink), so the read-ahead batch behind it was not delivered.
             #expect(gated.delivered == Array(ids[0..<5]))
             #expect(try await pendingIDs(fixture, consumer: "pod-a") == Array(ids[5..<15]))
@@ -85,14 +93,7 @@ import TestSupport
 
     @Test func aStopDuringAReadAheadBehindASuccessfulBatchDeliversItToo() async throws {
         try await AdapterFixture.with { fixture in
-            let ids = try await backlog(fixture, count: 20)
-            let gated = GatedSink(holding: 2, failingHeld: false)
-            let first = fixture.startAdapter(fixture.configuration(consumer: "pod-a", count: 5)) { _ in gated }
-            try await waitUntil("the second batch in the sink") { gated.isHolding }
-            try await waitUntil("the read-ahead batch assigned") { try await pendingIDs(fixture, consumer: "pod-a").count == 10 }
-            first.requestStop()
-            gated.release()
-            try await waitUntil("the first adapter stopped") { first.isFinished }
+            let (ids, gated) = try await stopDuringAReadAhead(fixture, failingHeld: false)
             // A drain: the batch in flight and the one read ahead behind it are delivered, nothing is left pending.
             #expect(gated.delivered == Array(ids[0..<15]))
             #expect(try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0)
