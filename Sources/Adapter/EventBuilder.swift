@@ -11,8 +11,7 @@ public struct EventBuilder: Sendable {
 
     /// The id's hash input up to the stream: the same for every entry of this adapter.
     private let idPrefix: [UInt8]
-    /// `data.metadata`, built once rather than per event.
-    private let metadataObject: JSONValue?
+    private let dataEncoder: EventDataEncoder
 
     public init(namespace: String, eventSourceName: String, eventName: String, metadata: [String: String]) {
         self.namespace = namespace
@@ -25,42 +24,46 @@ public struct EventBuilder: Sendable {
             prefix.append(0)
         }
         idPrefix = prefix
-        metadataObject = metadata.isEmpty
-            ? nil : .object(JSONObject(metadata.keys.sorted().map { ($0, JSONValue.string(metadata[$0]!)) }))
+        dataEncoder = EventDataEncoder(metadata: metadata)
     }
 
     /// Values are strings in the event. Bytes that are not UTF-8 become U+FFFD, as Go's
-    /// encoding/json (and so Argo) does; NUL and control bytes are escaped by the JSON writer.
+    /// encoding/json (and so Argo) does; NUL and control bytes are escaped. The data is written
+    /// as JSON straight from the entry's bytes (see `EventDataEncoder`).
     public func event(for entry: StreamEntry) -> CloudEvent {
-        var values = JSONObject()
-        for field in entry.fields ?? [] {
-            values[String(decoding: field.name, as: UTF8.self)] = .string(String(decoding: field.value, as: UTF8.self))
-        }
-        var data = JSONObject([
-            ("stream", .string(entry.stream)), ("message_id", .string(entry.id)), ("values", .object(values)),
-        ])
-        if let metadataObject { data["metadata"] = metadataObject }
-        return CloudEvent(
+        CloudEvent(
             id: eventID(stream: entry.stream, messageID: entry.id), source: eventSourceName, subject: eventName,
-            time: Self.rfc3339(milliseconds: entry.milliseconds ?? 0), data: .object(data))
+            time: Self.rfc3339(milliseconds: entry.milliseconds ?? 0), encodedData: dataEncoder.encode(entry))
     }
 
     /// 32 hex characters derived only from where the entry came from, so a redelivered entry
     /// carries the same id and receivers can drop the duplicate.
     public func eventID(stream: String, messageID: String) -> String {
-        var input = idPrefix
-        input.reserveCapacity(idPrefix.count + stream.utf8.count + messageID.utf8.count + 2)
-        input.append(contentsOf: stream.utf8)
-        input.append(0)
-        input.append(contentsOf: messageID.utf8)
-        input.append(0)
-        return SHA256Algorithm.shared.withDigest(of: input) { digest in
-            String(unsafeUninitializedCapacity: 32) { out in
-                for index in 0..<16 {
-                    out[2 * index] = Self.hexDigits[Int(digest[index] >> 4)]
-                    out[2 * index + 1] = Self.hexDigits[Int(digest[index] & 0x0F)]
+        var stream = stream
+        var messageID = messageID
+        let length = idPrefix.count + stream.utf8.count + messageID.utf8.count + 2
+        // The hash input lives on the stack: no array per event.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { input in
+            var end = 0
+            func append(_ part: UnsafeBufferPointer<UInt8>, terminated: Bool) {
+                _ = UnsafeMutableBufferPointer(rebasing: input[end..<end + part.count]).initialize(fromContentsOf: part)
+                end += part.count
+                if terminated {
+                    input[end] = 0
+                    end += 1
                 }
-                return 32
+            }
+            idPrefix.withUnsafeBufferPointer { append($0, terminated: false) }
+            stream.withUTF8 { append($0, terminated: true) }
+            messageID.withUTF8 { append($0, terminated: true) }
+            return SHA256Algorithm.shared.withDigest(of: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: input[..<end]))) { digest in
+                String(unsafeUninitializedCapacity: 32) { out in
+                    for index in 0..<16 {
+                        out[2 * index] = Self.hexDigits[Int(digest[index] >> 4)]
+                        out[2 * index + 1] = Self.hexDigits[Int(digest[index] & 0x0F)]
+                    }
+                    return 32
+                }
             }
         }
     }
@@ -74,6 +77,31 @@ public struct EventBuilder: Sendable {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
+        if (0...9999).contains(year) {
+            // Every stream entry's time: twenty bytes written in place, no buffer in between.
+            return String(unsafeUninitializedCapacity: 20) { out in
+                func put(_ value: Int64, at position: Int, width: Int) {
+                    var rest = value
+                    for offset in stride(from: width - 1, through: 0, by: -1) {
+                        out[position + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                }
+                put(year, at: 0, width: 4)
+                put(month, at: 5, width: 2)
+                put(day, at: 8, width: 2)
+                put(secondOfDay / 3600, at: 11, width: 2)
+                put(secondOfDay % 3600 / 60, at: 14, width: 2)
+                put(secondOfDay % 60, at: 17, width: 2)
+                out[4] = UInt8(ascii: "-")
+                out[7] = UInt8(ascii: "-")
+                out[10] = UInt8(ascii: "T")
+                out[13] = UInt8(ascii: ":")
+                out[16] = UInt8(ascii: ":")
+                out[19] = UInt8(ascii: "Z")
+                return 20
+            }
+        }
         var text: [UInt8] = []
         text.reserveCapacity(20)
         func digits(_ value: Int64, _ width: Int) {

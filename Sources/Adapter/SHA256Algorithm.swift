@@ -16,11 +16,13 @@ final class SHA256Algorithm: @unchecked Sendable {
 
     /// Hands the 32-byte digest of `bytes` to `body`, in a buffer on the stack.
     func withDigest<T>(of bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        bytes.withUnsafeBytes { withDigest(of: $0, body) }
+    }
+
+    func withDigest<T>(of bytes: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(EVP_MAX_MD_SIZE)) { digest in
             var length: UInt32 = 0
-            _ = bytes.withUnsafeBytes { raw in
-                EVP_Digest(raw.baseAddress, raw.count, digest.baseAddress, &length, algorithm ?? EVP_sha256(), nil)
-            }
+            EVP_Digest(bytes.baseAddress, bytes.count, digest.baseAddress, &length, algorithm ?? EVP_sha256(), nil)
             return body(UnsafeBufferPointer(rebasing: digest[..<Int(length)]))
         }
     }

@@ -13,15 +13,59 @@ public struct CloudEvent: Sendable, Equatable {
     public var subject: String
     /// RFC 3339, UTC.
     public var time: String
-    /// `{"stream", "message_id", "values", "metadata"?}`.
-    public var data: JSONValue
+    /// `{"stream", "message_id", "values", "metadata"?}`. An event built from a stream entry holds
+    /// its data as JSON text; reading this parses it, so hot paths use `writeData(into:)` instead.
+    public var data: JSONValue {
+        get {
+            switch payload {
+            case .value(let value): return value
+            case .encoded(let bytes):
+                // The bytes come from `init(encodedData:)`, whose caller promises JSONWriter's output.
+                return (try? JSONParser.parse(bytes)) ?? .null
+            }
+        }
+        set { payload = .value(newValue) }
+    }
+
+    private enum Payload: Sendable {
+        case value(JSONValue)
+        case encoded([UInt8])
+    }
+
+    private var payload: Payload
 
     public init(id: String, source: String, subject: String, time: String, data: JSONValue) {
         self.id = id
         self.source = source
         self.subject = subject
         self.time = time
-        self.data = data
+        self.payload = .value(data)
+    }
+
+    /// An event whose data is already JSON: exactly the bytes `JSONWriter` writes for it (compact,
+    /// keys in order, the writer's escaping), so every output stays the same as for a `JSONValue`.
+    public init(id: String, source: String, subject: String, time: String, encodedData: [UInt8]) {
+        self.id = id
+        self.source = source
+        self.subject = subject
+        self.time = time
+        self.payload = .encoded(encodedData)
+    }
+
+    /// Appends `data` as JSON, without parsing it when it came as JSON text.
+    public func writeData(into out: inout [UInt8]) {
+        switch payload {
+        case .value(let value): JSONWriter.write(value, into: &out)
+        case .encoded(let bytes): out.append(contentsOf: bytes)
+        }
+    }
+
+    public static func == (lhs: CloudEvent, rhs: CloudEvent) -> Bool {
+        guard lhs.id == rhs.id, lhs.source == rhs.source, lhs.specversion == rhs.specversion, lhs.type == rhs.type,
+            lhs.datacontenttype == rhs.datacontenttype, lhs.subject == rhs.subject, lhs.time == rhs.time
+        else { return false }
+        if case .encoded(let left) = lhs.payload, case .encoded(let right) = rhs.payload { return left == right }
+        return lhs.data == rhs.data
     }
 
     /// The attributes in the order Argo's event context lists them.
@@ -40,20 +84,45 @@ public struct CloudEvent: Sendable, Equatable {
     }
 
     /// Appends `argoEnvelope` as JSON, byte for byte the same, without building the envelope's
-    /// maps first: this runs once per event on the stdout path.
+    /// maps or even the attribute list first: this runs once per event on the stdout path.
     public func writeArgoEnvelope(into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"context":{"#.utf8)
-        var first = true
-        for (name, value) in attributes {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            JSONWriter.writeString(name, into: &out)
-            out.append(UInt8(ascii: ":"))
-            JSONWriter.writeString(value, into: &out)
-        }
+        out.append(contentsOf: #"{"context":"#.utf8)
+        writeAttributes(into: &out)
         out.append(contentsOf: #"},"data":"#.utf8)
-        JSONWriter.write(data, into: &out)
+        writeData(into: &out)
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends `structuredFormat` as JSON, byte for byte the same, without building it first.
+    public func writeStructuredFormat(into out: inout [UInt8]) {
+        writeAttributes(into: &out)
+        out.append(contentsOf: #","data":"#.utf8)
+        writeData(into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// `{"id":…,…,"time":…` with no closing brace.
+    private func writeAttributes(into out: inout [UInt8]) {
+        for (position, prefix) in Self.attributePrefixes.enumerated() {
+            out.append(contentsOf: prefix)
+            JSONWriter.writeString(attribute(at: position), into: &out)
+        }
+    }
+
+    /// What goes before each attribute's value, in `attributes` order.
+    private static let attributePrefixes: [[UInt8]] = ["id", "source", "specversion", "type", "datacontenttype", "subject", "time"]
+        .enumerated().map { Array(($0.offset == 0 ? "{" : ",").utf8) + Array("\"\($0.element)\":".utf8) }
+
+    private func attribute(at position: Int) -> String {
+        switch position {
+        case 0: id
+        case 1: source
+        case 2: specversion
+        case 3: type
+        case 4: datacontenttype
+        case 5: subject
+        default: time
+        }
     }
 
     /// The CloudEvents JSON format: attributes at the top level, the payload under `data`.

@@ -10,6 +10,7 @@ public final class LineWriter: Sendable {
 
     private let fileDescriptor: Int32
     private let lock = Mutex(())
+    private let queue = LineWriterQueue()
 
     public init(fileDescriptor: Int32) {
         self.fileDescriptor = fileDescriptor
@@ -20,6 +21,7 @@ public final class LineWriter: Sendable {
         public var description: String { String(cString: strerror(errno)) }
     }
 
+    /// Writes on the calling thread, which waits for write(2).
     public func write(_ bytes: [UInt8]) -> Result<Void, WriteError> {
         lock.withLock { _ in
             bytes.withUnsafeBytes { buffer in
@@ -35,5 +37,14 @@ public final class LineWriter: Sendable {
                 return .success(())
             }
         }
+    }
+
+    /// Returns at once; `render` appends the lines and `completion` learns whether they were
+    /// written, both later on this writer's own thread, in the order of the calls.
+    public func submit(
+        render: @escaping @Sendable (inout [UInt8]) -> Void,
+        completion: @escaping @Sendable (Result<Void, WriteError>) -> Void
+    ) {
+        queue.enqueue(LineWriterQueue.Job(render: render, completion: completion)) { [self] bytes in write(bytes) }
     }
 }
