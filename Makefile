@@ -34,8 +34,7 @@ test: deps
 bench: deps
 	@WITH_BENCH_TOOLS=1 scripts/install-deps.sh
 	$(SWIFT) build -c release
-	@scripts/bench.sh
-	@scripts/bench-controller.sh
+	@status=0; scripts/bench.sh || status=$$?; scripts/bench-controller.sh || status=$$?; scripts/bench-summary.sh; exit $$status
 
 # Fault scenarios and fuzzing against the release build (a few minutes); records RELIABILITY.md.
 chaos: deps

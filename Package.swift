@@ -109,10 +109,13 @@ let package = Package(
             path: "Sources/redis-eventsource",
             swiftSettings: strict
         ),
+        // What the bench and the chaos runner share (child processes, installed tools); not
+        // TestSupport, since both ship in `-c release`.
+        .target(name: "BenchSupport", swiftSettings: strict),
         .executableTarget(
             name: "BenchmarkRunner",
             dependencies: [
-                "Adapter", "Sinks", "EventSourceAPI", "CHiredis", "CCurl", "CNats", "TestSupport",
+                "Adapter", "Sinks", "EventSourceAPI", "CHiredis", "CCurl", "CNats", "BenchSupport", "ProcessSpawning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -126,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "ChaosRunner",
             dependencies: [
-                "Adapter", "EventSourceAPI", "StructuredData", "FilterExpression", "KubeClient", "ProcessSpawning",
+                "Adapter", "EventSourceAPI", "StructuredData", "FilterExpression", "KubeClient", "ProcessSpawning", "BenchSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

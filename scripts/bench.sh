@@ -13,6 +13,11 @@ done
 
 results="$(mktemp)"
 block="$(mktemp)"
+# Each figure with its aim, for scripts/bench-summary.sh's final table; removed first, so a
+# failed run shows as "no figures" there instead of an older run's rows.
+summary=.build/bench-summary/throughput.md
+mkdir -p "$(dirname "$summary")"
+rm -f "$summary"
 bench_pid=""
 # The bench runs in a process group of its own (set -m), so whatever happens to this script
 # (Ctrl-C, an error, the bench crashing) the EXIT trap can stop the bench and every process it
@@ -26,7 +31,7 @@ trap 'exit 130' INT TERM
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 set -m
-"$bin/redis-eventsource-bench" --product "$bin/redis-eventsource" --markdown "$results" "$@" &
+"$bin/redis-eventsource-bench" --product "$bin/redis-eventsource" --markdown "$results" --summary "$summary" "$@" &
 bench_pid=$!
 set +m
 status=0

@@ -1,15 +1,15 @@
-/// One group's line of XINFO GROUPS.
-struct GroupInfo: Equatable {
-    var name: String
-    var pending: Int64
+/// One group's line of XINFO GROUPS. Public for the bench, which reads its groups' progress with it.
+public struct GroupInfo: Equatable, Sendable {
+    public var name: String
+    public var pending: Int64
     /// Nil when Redis cannot compute it (entries deleted from the stream) or predates 7.0.
-    var lag: Int64?
+    public var lag: Int64?
     /// Entries the whole group has read since it was created (Redis 7); the same on every replica.
-    var entriesRead: Int64?
+    public var entriesRead: Int64?
     /// The id of the last entry the group handed to any consumer.
-    var lastDeliveredID: String?
+    public var lastDeliveredID: String?
 
-    static func find(_ group: String, in reply: RESPValue) -> GroupInfo? {
+    public static func find(_ group: String, in reply: RESPValue) -> GroupInfo? {
         guard let groups = reply.array else { return nil }
         for item in groups {
             guard let flat = item.array else { continue }

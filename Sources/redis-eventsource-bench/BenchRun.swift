@@ -1,5 +1,5 @@
+import Adapter
 import Glibc
-import TestSupport
 
 /// The whole benchmark, phase by phase, on one redis-server; each raw capacity is measured in
 /// the same run as the product figure it is compared with, on the same machine state.
@@ -17,12 +17,12 @@ struct BenchRun: Sendable {
         let port = redisPort
         let (stream, entries, rounds) = (self.stream, settings.entries, settings.stdoutRounds)
         results.fillSeconds = try await BlockingWork.run("bench-fill") { () throws(BenchError) in
-            let connection = try HiredisConnection(port: port)
+            let connection = try BenchRedis(port: port)
             let start = MonotonicClock.now()
             try StreamFiller(stream: stream, count: entries).fill(connection)
             let groups = (1...rounds).flatMap { ["raw-\($0)", "product-stdout-\($0)", "product-jetstream-\($0)"] } + ["product-http"]
             for group in groups {
-                _ = try connection.command(["XGROUP", "CREATE", stream, group, "0"]).checked("XGROUP CREATE \(group)")
+                try connection.command(["XGROUP", "CREATE", stream, group, "0"])
             }
             return MonotonicClock.seconds(since: start)
         }
@@ -49,7 +49,7 @@ struct BenchRun: Sendable {
         }
         await receiver.stop()
 
-        let nats = try await NatsServer()
+        let nats = try BenchNatsServer.start(in: settings.workDirectory)
         defer { nats.stop() }
         try await measureJetStream(url: nats.url, into: &results)
         return results
@@ -119,8 +119,13 @@ struct BenchRun: Sendable {
         results.rawReceiverRuns.append(after)
         log("(b) raw again: \(Int(after)) requests/s")
 
-        log("latency: \(settings.latencyRate) entries/s for \(settings.latencySeconds) s through the HTTP sink")
-        results.latency = try await measureLatency(receiver: receiver)
+        // The two loads: a fixed 1,000 events/s, and half of the most the HTTP sink just
+        // moved, where a queue would show if the adapter only kept up at full stretch.
+        var loads = [LatencyLoad(rate: settings.latencyRate, seconds: settings.latencySeconds, label: "\(settings.latencyRate)/s")]
+        if let maximum = results.productHTTP?.rate, maximum >= 2 {
+            loads.append(LatencyLoad(rate: Int(maximum / 2), seconds: settings.halfRateLatencySeconds, label: "half the HTTP maximum"))
+        }
+        results.latencies = try await measureLatency(receiver: receiver, loads: loads)
 
         if settings.partialEntries > 0 {
             results.partialFailures = try await measurePartialFailures(receiver: receiver)
@@ -137,7 +142,7 @@ struct BenchRun: Sendable {
                 maxBatches: settings.entries / settings.readCount + 10)
             let count = try loop.run(connection)
             let seconds = MonotonicClock.seconds(since: start)
-            let progress = try GroupProgress.read(connection, stream: stream, group: group)
+            let progress = try BenchRedis(port: port).group(group, on: stream)
             return ThroughputFigure(entries: Int64(count), seconds: seconds, complete: progress.isDrained)
         }
     }
@@ -150,12 +155,12 @@ struct BenchRun: Sendable {
         let start = MonotonicClock.now()
         let product = try ProductProcess.start(
             executable: settings.productExecutable, manifest: manifest, sink: sink,
-            workDirectory: settings.workDirectory, label: label)
+            workDirectory: settings.workDirectory, label: label, httpConnections: settings.httpConnections)
         let outcome: DrainOutcome
         do {
             outcome = try await BlockingWork.run("bench-poll") { () throws(BenchError) in
-                let connection = try HiredisConnection(port: port)
-                return try GroupProgress.waitUntilDrained(
+                let connection = try BenchRedis(port: port)
+                return try GroupDrain.wait(
                     connection, stream: stream, group: group, from: start, timeout: settings.phaseTimeout,
                     stillRunning: { product.process.isRunning })
             }
@@ -172,46 +177,50 @@ struct BenchRun: Sendable {
         return ThroughputFigure(outcome)
     }
 
-    private func measureLatency(receiver: BenchReceiver) async throws -> LatencySummary? {
+    private func measureLatency(receiver: BenchReceiver, loads: [LatencyLoad]) async throws -> [LatencyFigure] {
         let latencyStream = "latency"
         let group = "product-latency"
         let (port, settings) = (redisPort, self.settings)
         try await BlockingWork.run("bench-latency-setup") { () throws(BenchError) in
-            let connection = try HiredisConnection(port: port)
-            _ = try connection.command(["XGROUP", "CREATE", latencyStream, group, "$", "MKSTREAM"]).checked("XGROUP CREATE")
+            _ = try BenchRedis(port: port).command(["XGROUP", "CREATE", latencyStream, group, "$", "MKSTREAM"])
         }
         let manifest = BenchManifest(redisPort: redisPort, stream: latencyStream, group: group, count: settings.readCount)
         let product = try ProductProcess.start(
             executable: settings.productExecutable, manifest: manifest, sink: receiver.url,
-            workDirectory: settings.workDirectory, label: "latency")
+            workDirectory: settings.workDirectory, label: "latency", httpConnections: settings.httpConnections)
         defer { _ = product.stop() }
         let tally = receiver.tally
-        return try await BlockingWork.run("bench-latency") { () throws(BenchError) -> LatencySummary? in
-            let connection = try HiredisConnection(port: port)
+        return try await BlockingWork.run("bench-latency") { () throws(BenchError) -> [LatencyFigure] in
+            let connection = try BenchRedis(port: port)
             // The adapter appears as a consumer with its first XREADGROUP: from then on it is waiting.
             let start = MonotonicClock.now()
-            while try GroupProgress.read(connection, stream: latencyStream, group: group).consumers == 0 {
+            while connection.consumerCount(group, on: latencyStream) == 0 {
                 guard product.process.isRunning else {
                     throw .process("redis-eventsource (latency) exited:\n\(product.logTail)")
                 }
                 guard MonotonicClock.seconds(since: start) < 20 else { throw .timeout("the latency adapter to start reading") }
                 usleep(10_000)
             }
-            // One second unrecorded first, so the sink's connect is not counted as event latency.
-            func paced(seconds: Int) throws(BenchError) -> [UInt64] {
-                let count = settings.latencyRate * seconds
+            func paced(rate: Int, seconds: Int) throws(BenchError) -> (samples: [UInt64], sentRate: Double) {
+                let count = rate * seconds
                 _ = tally.takeLatencies()
-                _ = try PacedProducer(stream: latencyStream, rate: settings.latencyRate, count: count).run(connection)
+                let took = try PacedProducer(stream: latencyStream, rate: rate, count: count).run(connection)
                 let waitStart = MonotonicClock.now()
                 while tally.latencyCount < count && MonotonicClock.seconds(since: waitStart) < 20 { usleep(10_000) }
-                return tally.takeLatencies()
+                return (tally.takeLatencies(), Double(count) / max(took, 1e-9))
             }
-            _ = try paced(seconds: 1)
-            let samples = try paced(seconds: settings.latencySeconds)
-            if samples.count < settings.latencyRate * settings.latencySeconds {
-                Console.error("bench: latency: only \(samples.count) events arrived")
+            var figures: [LatencyFigure] = []
+            for load in loads {
+                Console.error("bench: latency: \(load.rate) entries/s (\(load.label)) for \(load.seconds) s through the HTTP sink")
+                // One second unrecorded first, so a connect or a change of pace is not counted as event latency.
+                _ = try paced(rate: load.rate, seconds: 1)
+                let run = try paced(rate: load.rate, seconds: load.seconds)
+                if run.samples.count < load.rate * load.seconds {
+                    Console.error("bench: latency: only \(run.samples.count) of \(load.rate * load.seconds) events arrived")
+                }
+                figures.append(LatencyFigure(load: load, sentRate: run.sentRate, summary: LatencySummary(nanoseconds: run.samples)))
             }
-            return LatencySummary(nanoseconds: samples)
+            return figures
         }
     }
 }

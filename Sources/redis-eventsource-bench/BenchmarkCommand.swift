@@ -1,5 +1,7 @@
 import ArgumentParser
+import BenchSupport
 import Foundation
+import Sinks
 
 /// `redis-eventsource-bench`: the benchmark, end to end against the real product.
 /// `scripts/bench.sh` (`make bench`) runs it and puts its Markdown into BENCHMARKS.md.
@@ -19,6 +21,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Alternating raw and product rounds for the stdout figure (medians are reported).")
     var rounds = 3
 
+    @Option(help: "Connections of the product's HTTP sink (--sink-connections), and so of wrk and the libcurl baseline.")
+    var httpConnections = HTTPSinkOptions.defaultConnections
+
     @Option(help: "Seconds wrk loads the receiver, before and after the product's HTTP run.")
     var wrkSeconds = 5
 
@@ -33,6 +38,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     @Option(help: "Also write the results as Markdown to this file.")
     var markdown: String?
+
+    @Option(help: "Also write each figure with its aim and verdict, as Markdown table rows (figure | measured | aim | met?), to this file.")
+    var summary: String?
 
     @Option(help: "Only run the bench receiver for this many seconds, printing its URL, so other clients can be profiled against it.")
     var receiverOnly: Int?
@@ -49,20 +57,23 @@ struct BenchmarkCommand: AsyncParsableCommand {
             try await Self.serve(seconds: receiverOnly)
             return
         }
-        let executable = product ?? Self.besideSelf("redis-eventsource")
+        let executable = product ?? InstalledTool.builtProduct("redis-eventsource")
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError("no redis-eventsource at \(executable); build it with swift build -c release")
         }
         if scale.controllerScale {
-            return try await ScaleBench(
-                options: scale, productExecutable: executable, markdownPath: markdown, keepWorkDirectory: keepWorkDirectory).run()
+            var bench = ScaleBench(
+                options: scale, productExecutable: executable, markdownPath: markdown, summaryPath: summary,
+                keepWorkDirectory: keepWorkDirectory)
+            return try await bench.run()
         }
         let workDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("redis-eventsource-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
-        let settings = BenchSettings(
+        var settings = BenchSettings(
             productExecutable: executable, entries: entries, stdoutRounds: max(1, rounds), wrkSeconds: wrkSeconds, latencyRate: latencyRate,
             latencySeconds: latencySeconds, partialEntries: max(0, partialEntries), workDirectory: workDirectory)
+        settings.httpConnections = max(1, httpConnections)
 
         let redis = try RedisProcess.start(in: workDirectory)
         let results: BenchResults
@@ -79,6 +90,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         redis.stop()
         Console.out(results.text)
         if let markdown { try TextFile.write(results.markdown, to: markdown) }
+        if let summary { try TextFile.write(SummaryRow.markdown(results.summaryRows), to: summary) }
         if keepWorkDirectory {
             Console.error("scratch files kept in \(workDirectory)")
         } else {
@@ -99,10 +111,5 @@ struct BenchmarkCommand: AsyncParsableCommand {
             last = now
         }
         await receiver.stop()
-    }
-
-    private static func besideSelf(_ name: String) -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
     }
 }

@@ -1,5 +1,5 @@
 /// Percentiles of the XADD-to-arrival latencies, nearest-rank.
-struct LatencySummary {
+struct LatencySummary: Sendable {
     let count: Int
     let p50: Double
     let p99: Double

@@ -27,11 +27,11 @@ extension BenchRun {
         let (port, stream, entries) = (redisPort, Self.partialStream, settings.partialEntries)
         Console.error("bench: (c) filling stream \(stream) with \(entries) entries")
         try await BlockingWork.run("bench-partial-fill") { () throws(BenchError) in
-            let connection = try HiredisConnection(port: port)
+            let connection = try BenchRedis(port: port)
             try StreamFiller(stream: stream, count: entries).fill(connection)
             for rate in rates {
                 let group = Self.partialGroup(rate)
-                _ = try connection.command(["XGROUP", "CREATE", stream, group, "0"]).checked("XGROUP CREATE \(group)")
+                try connection.command(["XGROUP", "CREATE", stream, group, "0"])
             }
         }
         var figures: [PartialFailureFigure] = []

@@ -1,3 +1,5 @@
+import Sinks
+
 /// The real `redis-eventsource run` (the release build) as a child process: the product
 /// measured exactly as users run it, with its events on /dev/null or posted to a sink URL.
 struct ProductProcess {
@@ -5,13 +7,18 @@ struct ProductProcess {
     let logPath: String
 
     static func start(
-        executable: String, manifest: BenchManifest, sink: String, workDirectory: String, label: String
+        executable: String, manifest: BenchManifest, sink: String, workDirectory: String, label: String,
+        httpConnections: Int = HTTPSinkOptions.defaultConnections
     ) throws(BenchError) -> ProductProcess {
         let manifestPath = "\(workDirectory)/\(label).yaml"
         try TextFile.write(manifest.yaml, to: manifestPath)
         let logPath = "\(workDirectory)/\(label).log"
+        var arguments = ["run", "-f", manifestPath, "--sink", sink, "--consumer-name", "bench-\(label)"]
+        // Stated, not left to the default, so wrk and the libcurl baseline surely get the
+        // connection count the sink uses.
+        if sink.hasPrefix("http") { arguments += ["--sink-connections", String(httpConnections)] }
         let process = try SpawnedProcess(
-            executable, ["run", "-f", manifestPath, "--sink", sink, "--consumer-name", "bench-\(label)"],
+            executable, arguments,
             standardOutput: "/dev/null", standardError: logPath)
         return ProductProcess(process: process, logPath: logPath)
     }

@@ -36,7 +36,7 @@ struct RawConsumerLoop {
             let reply = raw.assumingMemoryBound(to: redisReply.self)
             defer { freeReplyObject(raw) }
             guard reply.pointee.type == REDIS_REPLY_ARRAY, reply.pointee.elements > 0 else {
-                if reply.pointee.type == REDIS_REPLY_ERROR { throw .redis("XREADGROUP: \(RedisReply(reply))") }
+                if reply.pointee.type == REDIS_REPLY_ERROR { throw .redis("XREADGROUP: \(HiredisConnection.replyText(reply))") }
                 break  // nil: nothing new, the stream is consumed
             }
             let entries = reply.pointee.element[0]!.pointee.element[1]!.pointee

@@ -1,34 +1,53 @@
+import BenchSupport
 import Glibc
-import TestSupport
 
-/// The bench's own redis-server on a free loopback port, without persistence, so the figures
-/// measure the adapter rather than disk writes.
+/// The bench's own redis-server on loopback, without persistence, so the figures measure the
+/// adapter rather than disk writes. redis-server cannot take a port the kernel picks (0 turns
+/// TCP off), so the port is drawn at random below the ephemeral range, and another is tried
+/// when the server reports it taken.
 struct RedisProcess {
     let port: Int
     let process: SpawnedProcess
 
-    static func start(in directory: String) throws(BenchError) -> RedisProcess {
-        // Below the ephemeral range, where no outgoing connection's source port can take it.
-        let port = FreePort.belowEphemeralRange()
+    /// `maxClients` nil keeps redis' default (10,000, less if the file limit is lower).
+    static func start(in directory: String, maxClients: Int? = nil) throws(BenchError) -> RedisProcess {
+        var lastError = BenchError.process("redis-server did not start")
+        for attempt in 1...10 {
+            let port = Int.random(in: 12_000..<30_000)
+            do {
+                return try start(in: directory, port: port, maxClients: maxClients, attempt: attempt)
+            } catch {
+                lastError = error
+                guard case .process(let message) = error, message.contains("Address already in use") else { throw error }
+            }
+        }
+        throw lastError
+    }
+
+    private static func start(in directory: String, port: Int, maxClients: Int?, attempt: Int) throws(BenchError) -> RedisProcess {
+        var arguments = [
+            "--port", String(port), "--bind", "127.0.0.1", "--dir", directory, "--save", "", "--appendonly", "no",
+            "--protected-mode", "no", "--loglevel", "warning", "--daemonize", "no",
+        ]
+        if let maxClients { arguments += ["--maxclients", String(maxClients)] }
+        let output = "\(directory)/redis-\(attempt).out"
         let process = try SpawnedProcess(
-            RedisServer.executable,
-            [
-                "--port", String(port), "--bind", "127.0.0.1", "--dir", directory, "--save", "", "--appendonly", "no",
-                "--protected-mode", "no", "--loglevel", "warning", "--daemonize", "no",
-            ],
-            standardOutput: "\(directory)/redis.out", standardError: "\(directory)/redis.err")
+            InstalledTool.redisServer, arguments, standardOutput: output, standardError: "\(directory)/redis-\(attempt).err")
         let start = MonotonicClock.now()
         while MonotonicClock.seconds(since: start) < 15 {
             guard process.isRunning else {
-                throw .process("redis-server exited: \((try? TextFile.read("\(directory)/redis.out")) ?? "")")
+                throw .process("redis-server exited: \((try? TextFile.read(output)) ?? "")")
             }
-            if let connection = try? HiredisConnection(port: port), (try? connection.command(["PING"])) == .status("PONG") {
+            // INFO's process_id tells this server from another that might hold the port.
+            if let info = try? BenchRedis(port: port, timeout: .seconds(2)).command(["INFO", "server"]).string,
+                info.contains("process_id:\(process.pid)\r")
+            {
                 return RedisProcess(port: port, process: process)
             }
             usleep(20_000)
         }
         process.stop()
-        throw .timeout("redis-server on port \(port) did not answer PING")
+        throw .timeout("redis-server on port \(port) did not answer")
     }
 
     func stop() { process.stop() }

@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// `redis-eventsource-bench --controller-scale`: each size on fresh processes, one after the
@@ -6,39 +7,48 @@ struct ScaleBench {
     let options: ScaleOptions
     let productExecutable: String
     let markdownPath: String?
-    let keepWorkDirectory: Bool
+    let summaryPath: String?
+    var keepWorkDirectory: Bool
 
     static let crdPath = "manifests/crds/argoproj.io_eventsources.yaml"
 
-    func run() async throws {
+    mutating func run() async throws {
         let sizes = try options.sizes
         guard FileManager.default.fileExists(atPath: Self.crdPath) else {
             throw BenchError.tool("no \(Self.crdPath) here; run from the repository root")
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("redis-eventsource-scale-\(getpid())").path
         var results: [ScaleSizeResult] = []
+        var failures: [ScaleSizeFailure] = []
         for size in sizes {
             let directory = "\(root)/\(size)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             Console.error("controller scale: \(size) EventSource(s)…")
+            let largest = size == sizes.max()
             let run = ScaleSizeRun(
                 size: size, productExecutable: productExecutable, controllerArguments: options.scaleControllerArgument,
                 crdPath: FileManager.default.currentDirectoryPath + "/" + Self.crdPath, directory: directory,
-                timeout: options.scaleTimeout, idleSeconds: size == sizes.max() ? options.scaleIdleSeconds : nil)
+                timeout: options.scaleTimeout, idleSeconds: options.scaleIdleSeconds > 0 ? options.scaleIdleSeconds : nil,
+                reactionEdits: largest ? options.reactionEdits : 0)
             do {
                 let result = try await BlockingWork.run("scale \(size)") { () throws(BenchError) in try run.run() }
                 Console.error(
-                    "  all \(size) Ready after \(ScaleResults.seconds(result.allReadySeconds)) (kubectl apply \(ScaleResults.seconds(result.applySeconds)))")
+                    "  all \(size) Ready: \(result.allReadySeconds.map { ScaleResults.seconds($0) } ?? "no, \(result.readyFailure ?? "")") (kubectl apply \(ScaleResults.seconds(result.applySeconds)))")
                 results.append(result)
             } catch {
+                // A size that cannot run (the machine's limits, a crash) is a missed figure with
+                // its reason; the other sizes still run. Only an interruption ends the bench.
                 for _ in 0..<10 where ChildRegistry.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
-                Console.error("controller scale bench failed at \(size); logs are in \(directory)")
-                throw error
+                Console.error("controller scale bench failed at \(size): \(error); logs are in \(directory)")
+                failures.append(ScaleSizeFailure(size: size, reason: "\(error)"))
+                keepWorkDirectory = true
             }
         }
-        let markdown = ScaleResults(sizes: results, controllerArguments: options.scaleControllerArgument).markdown
+        let scaleResults = ScaleResults(sizes: results, failures: failures, controllerArguments: options.scaleControllerArgument)
+        let markdown = scaleResults.markdown
         Console.out(markdown)
         if let markdownPath { try TextFile.write(markdown, to: markdownPath) }
+        if let summaryPath { try TextFile.write(SummaryRow.markdown(scaleResults.summaryRows(sizes: sizes)), to: summaryPath) }
         if keepWorkDirectory {
             Console.error("scratch files kept in \(root)")
         } else {

@@ -1,8 +1,8 @@
 import Glibc
-import TestSupport
 
 /// The real `redis-eventsource controller` (the release build) as a child process, events to
-/// /dev/null through the stdout sink, its log in the scratch folder, `/metrics` on a free port.
+/// /dev/null through the stdout sink, its log in the scratch folder, `/metrics` on a port the
+/// system picks (`--http-port auto`), read back from the log.
 struct ScaleController {
     let process: SpawnedProcess
     let arguments: [String]
@@ -12,17 +12,33 @@ struct ScaleController {
     static func start(
         executable: String, kubeconfig: String, extraArguments: [String], directory: String
     ) throws(BenchError) -> ScaleController {
-        let port = FreePort.next()
         let arguments = [
-            "controller", "--kubeconfig", kubeconfig, "--default-sink", "stdout", "--http-port", String(port),
+            "controller", "--kubeconfig", kubeconfig, "--default-sink", "stdout", "--http-port", "auto",
             "--consumer-name", "scale-bench",
         ] + extraArguments
         let logPath = "\(directory)/controller.log"
         let process = try SpawnedProcess(executable, arguments, standardOutput: "/dev/null", standardError: logPath)
+        let port = try waitForPort(process: process, logPath: logPath)
         let controller = ScaleController(
             process: process, arguments: arguments, metricsURL: "http://127.0.0.1:\(port)/metrics", logPath: logPath)
         try controller.waitUntilReady()
         return controller
+    }
+
+    /// The port from the log line "serving /healthz /readyz /metrics on http://ADDRESS:PORT".
+    private static func waitForPort(process: SpawnedProcess, logPath: String) throws(BenchError) -> Int {
+        let start = MonotonicClock.now()
+        while MonotonicClock.seconds(since: start) < 30 {
+            let log = (try? TextFile.read(logPath)) ?? ""
+            for line in log.split(separator: "\n") where line.contains("serving") && line.contains("/metrics") {
+                guard let range = line.range(of: " on http://") else { continue }
+                let address = line[range.upperBound...].prefix { !$0.isWhitespace }
+                if let port = address.split(separator: ":").last.flatMap({ Int($0) }) { return port }
+            }
+            guard process.isRunning else { throw .process("the controller exited:\n\(log.suffix(800))") }
+            usleep(20_000)
+        }
+        throw .timeout("the controller did not log its HTTP port")
     }
 
     /// `/readyz` answers 200 once the first list of EventSources is cached: from then on an

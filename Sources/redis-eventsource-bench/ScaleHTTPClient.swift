@@ -41,6 +41,29 @@ final class ScaleHTTPClient {
         return body.bytes
     }
 
+    /// A JSON merge patch; returns once the server answered 200, i.e. it has stored the change.
+    /// Leaves the handle in PATCH mode: use a client of its own for patches.
+    func mergePatch(_ url: String, json: String) throws(BenchError) {
+        let headers = curl_slist_append(nil, "Content-Type: application/merge-patch+json")
+        defer { curl_slist_free_all(headers) }
+        let discard: ccurl_data_callback = { _, size, count, _ in size * count }
+        let setup: [CURLcode] = [
+            ccurl_setopt_string(handle, CURLOPT_URL, url),
+            ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "PATCH"),
+            ccurl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, json),
+            ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers),
+            ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
+            ccurl_setopt_long(handle, CURLOPT_TIMEOUT, 30),
+            ccurl_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION, discard),
+        ]
+        guard setup.allSatisfy({ $0 == CURLE_OK }) else { throw .tool("PATCH \(url): libcurl setup failed") }
+        let code = curl_easy_perform(handle)
+        guard code == CURLE_OK else { throw .tool("PATCH \(url): \(String(cString: curl_easy_strerror(code)))") }
+        var status = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        guard status == 200 else { throw .tool("PATCH \(url): HTTP \(status)") }
+    }
+
     /// Where libcurl's write callback puts the body; lives for one request.
     private final class ResponseBody {
         var bytes: [UInt8] = []

@@ -1,5 +1,5 @@
+import BenchSupport
 import Glibc
-import TestSupport
 
 /// `kube-testserver` (the release build beside the bench) on a free port, its output in files
 /// and its pid in the ChildRegistry, so Ctrl-C stops it like every other child of the bench.
@@ -12,7 +12,7 @@ struct ScaleKubeServer {
         let kubeconfigPath = "\(directory)/kubeconfig"
         let outputPath = "\(directory)/kube-testserver.out"
         let process = try SpawnedProcess(
-            BuiltProducts.path("kube-testserver"), ["--port", "0", "--kubeconfig", kubeconfigPath],
+            InstalledTool.builtProduct("kube-testserver"), ["--port", "0", "--kubeconfig", kubeconfigPath],
             standardOutput: outputPath, standardError: "\(directory)/kube-testserver.err")
         let start = MonotonicClock.now()
         while MonotonicClock.seconds(since: start) < 20 {

@@ -1,5 +1,5 @@
+import BenchSupport
 import Glibc
-import TestSupport
 
 /// Real kubectl against the bench's kube-testserver, with a discovery cache in the scratch
 /// folder. Spawned like every other child of the bench (clean signal mask, output in files,
@@ -11,7 +11,7 @@ struct ScaleKubectl {
     /// Starts kubectl and returns at once, for a run whose duration is measured.
     func start(_ arguments: [String], label: String) throws(BenchError) -> SpawnedProcess {
         try SpawnedProcess(
-            Kubectl.executable,
+            InstalledTool.kubectl,
             ["--kubeconfig", kubeconfig, "--cache-dir", "\(directory)/kubectl-cache", "--request-timeout", "60s"] + arguments,
             standardOutput: "\(directory)/\(label).out", standardError: "\(directory)/\(label).err")
     }

@@ -7,13 +7,16 @@ struct ScaleOptions: ParsableArguments {
     var controllerScale = false
 
     @Option(help: "EventSource counts to measure, comma-separated; each runs on a fresh redis-server, kube-testserver and controller.")
-    var scaleSizes = "1,100,1000"
+    var scaleSizes = "1,1000,10000"
 
-    @Option(help: "Seconds to wait for all EventSources of one size to be Ready before giving up.")
-    var scaleTimeout: Double = 150
+    @Option(help: "Seconds to wait for all EventSources of one size to be Ready before reporting the size as missed.")
+    var scaleTimeout: Double = 90
 
-    @Option(help: "Seconds the idle controller is watched for CPU use, at the largest size.")
-    var scaleIdleSeconds: Double = 10
+    @Option(help: "Seconds the idle controller is watched for CPU use, at every size.")
+    var scaleIdleSeconds: Double = 30
+
+    @Option(help: "EventSources edited one at a time for the reaction figure, at the largest size; 0 skips it.")
+    var reactionEdits = 20
 
     // Values such as `--resync-interval=5` start with dashes, hence unconditional parsing.
     @Option(
@@ -25,7 +28,7 @@ struct ScaleOptions: ParsableArguments {
         get throws {
             let sizes = scaleSizes.split(separator: ",").compactMap { Int($0.filter { $0 != " " }) }
             guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 && $0 <= 10_000 }) else {
-                throw ValidationError("--scale-sizes wants counts from 1 to 10000, e.g. 1,100,1000")
+                throw ValidationError("--scale-sizes wants counts from 1 to 10000, e.g. 1,1000,10000")
             }
             return sizes
         }

@@ -7,9 +7,9 @@ struct ScaleRedisInfo {
     let takenAt: UInt64
 
     static func read(port: Int) throws(BenchError) -> ScaleRedisInfo {
-        let connection = try HiredisConnection(port: port)
-        let info = try connection.command(["INFO"]).checked("INFO").text ?? ""
-        let maxClients = try connection.command(["CONFIG", "GET", "maxclients"]).checked("CONFIG GET").array?.last?.text
+        let connection = try BenchRedis(port: port)
+        let info = try connection.command(["INFO"]).string ?? ""
+        let maxClients = try connection.command(["CONFIG", "GET", "maxclients"]).array?.last?.string
         func field(_ name: String) -> Int? {
             info.split(whereSeparator: \.isNewline).first { $0.hasPrefix(name + ":") }
                 .flatMap { Int($0.dropFirst(name.count + 1)) }

@@ -11,8 +11,10 @@ struct ScaleSizeResult: Sendable {
     /// From spawning `kubectl apply` to its exit.
     let applySeconds: Double
     /// From spawning `kubectl apply` to the first poll that saw one / all EventSources Ready.
-    let firstReadySeconds: Double
-    let allReadySeconds: Double
+    let firstReadySeconds: Double?
+    /// Nil when not all were Ready within the bench's timeout; `readyFailure` says how far it got.
+    let allReadySeconds: Double?
+    let readyFailure: String?
     /// Every poll of the list, in order, for the progress figures.
     let samples: [Sample]
     let meanPollMilliseconds: Double
@@ -21,15 +23,15 @@ struct ScaleSizeResult: Sendable {
     let statusWrites: Double
     let reconcileErrors: Double
     let adaptersRunning: Double
-    /// The controller process once all were Ready.
+    /// The controller process once all were Ready (or at the timeout).
     let controller: ScaleProcessSample
     /// CPU time the controller and the API server spent from the apply to all Ready (the API
     /// server's includes serving the bench's polls).
     let controllerCPUSeconds: Double
     let kubeServerCPUSeconds: Double
     let idle: ScaleIdleResult?
-    let shutdownSeconds: Double
-    let shutdownStatus: Int32
+    let reaction: ScaleReaction.Result?
+    let shutdown: ScaleShutdown.Result
 
     /// Seconds until every object had some status written (the first write for each).
     var allWithStatusSeconds: Double? { samples.first { $0.withStatus == size }?.seconds }

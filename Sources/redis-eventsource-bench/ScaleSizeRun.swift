@@ -2,8 +2,9 @@ import Glibc
 
 /// One size of the scale bench on a fresh redis-server, kube-testserver and controller:
 /// streams created and the controller ready first, then the clock runs from spawning
-/// `kubectl apply -f` of every EventSource until a poll of the list finds them all Ready.
-/// Blocking from start to end; run it on a dedicated thread.
+/// `kubectl apply -f` of every EventSource until a poll of the list finds them all Ready;
+/// then the idle controller, the reaction to edits (`ScaleReaction`) and SIGTERM with the PELs
+/// after it (`ScaleShutdown`). Blocking from start to end; run it on a dedicated thread.
 struct ScaleSizeRun {
     let size: Int
     let productExecutable: String
@@ -13,13 +14,17 @@ struct ScaleSizeRun {
     let timeout: Double
     /// Watch the idle controller afterwards for this long; nil skips it.
     let idleSeconds: Double?
+    /// Edits for the reaction figure once all are Ready; 0 skips it.
+    let reactionEdits: Int
 
     /// Long enough after the last Ready for the adapters' first stats refresh (every 5 s)
     /// and the status writer's last counter-only writes to have happened.
     static let idleSettleSeconds = 8.0
 
     func run() throws(BenchError) -> ScaleSizeResult {
-        let redis = try RedisProcess.start(in: directory)
+        // Every adapter holds a connection: redis-server needs maxclients above the size (it
+        // lowers it to the file limit less 32, which scripts/bench-controller.sh raises).
+        let redis = try RedisProcess.start(in: directory, maxClients: max(10_000, size + 64))
         defer { redis.stop() }
         let kube = try ScaleKubeServer.start(in: directory)
         defer { kube.stop() }
@@ -43,8 +48,8 @@ struct ScaleSizeRun {
         let controller = try ScaleController.start(
             executable: productExecutable, kubeconfig: kube.kubeconfigPath, extraArguments: controllerArguments,
             directory: directory)
-        var stopped: (seconds: Double, status: Int32)?
-        defer { if stopped == nil { _ = controller.stop() } }
+        var stoppedCleanly = false
+        defer { if !stoppedCleanly { _ = controller.stop() } }
         let http = try ScaleHTTPClient()
 
         let listURL = "\(kube.url)/apis/argoproj.io/v1alpha1/namespaces/\(ScaleManifest.namespace)/eventsources"
@@ -53,26 +58,37 @@ struct ScaleSizeRun {
         let sample = try ScaleProcessSample.read(controller.process.pid)
         let kubeSample = try ScaleProcessSample.read(kube.process.pid)
         let atReady = try controller.metrics(http)
-        let idle = try idleSeconds.map { seconds throws(BenchError) in
-            try watchIdle(seconds: seconds, controller: controller, redis: redis, kube: kube, http: http)
+        // Idle and reaction figures need every adapter running; a size that missed Ready goes
+        // straight to the shutdown figure.
+        let allReady = timeline.allReady != nil
+        let idle = try idleSeconds.flatMap { seconds throws(BenchError) in
+            allReady ? try watchIdle(seconds: seconds, controller: controller, redis: redis, kube: kube, http: http) : nil
         }
-        stopped = controller.stop()
+        let reaction = try (allReady && reactionEdits > 0)
+            ? ScaleReaction(kubeURL: kube.url, redisPort: redis.port, size: size, edits: reactionEdits).run() : nil
+        Console.error("  SIGTERM after one entry on each of \(size) streams")
+        let shutdown = try ScaleShutdown(redisPort: redis.port, streams: manifest.streams + (reaction?.streams ?? []))
+            .run(stopping: controller)
+        stoppedCleanly = true
         return ScaleSizeResult(
             size: size, applySeconds: timeline.applySeconds, firstReadySeconds: timeline.firstReady,
-            allReadySeconds: timeline.allReady, samples: timeline.samples, meanPollMilliseconds: timeline.meanPollMilliseconds,
+            allReadySeconds: timeline.allReady, readyFailure: timeline.failure, samples: timeline.samples,
+            meanPollMilliseconds: timeline.meanPollMilliseconds,
             reconciles: atReady.sum("redis_eventsource_reconciles_total") ?? -1,
             statusWrites: atReady.sum("redis_eventsource_status_writes_total") ?? -1,
             reconcileErrors: atReady.sum("redis_eventsource_reconcile_errors_total") ?? 0,
             adaptersRunning: atReady.sum("redis_eventsource_adapters_running") ?? -1, controller: sample,
             controllerCPUSeconds: sample.cpuSeconds - before.controller.cpuSeconds,
-            kubeServerCPUSeconds: kubeSample.cpuSeconds - before.kube.cpuSeconds, idle: idle,
-            shutdownSeconds: stopped?.seconds ?? 0, shutdownStatus: stopped?.status ?? -1)
+            kubeServerCPUSeconds: kubeSample.cpuSeconds - before.kube.cpuSeconds, idle: idle, reaction: reaction,
+            shutdown: shutdown)
     }
 
     private struct Timeline {
         var applySeconds = 0.0
-        var firstReady = 0.0
-        var allReady = 0.0
+        var firstReady: Double?
+        /// Nil when not all were Ready within the timeout; `failure` then says how far it got.
+        var allReady: Double?
+        var failure: String?
         var samples: [ScaleSizeResult.Sample] = []
         var meanPollMilliseconds = 0.0
     }
@@ -106,15 +122,19 @@ struct ScaleSizeRun {
             timeline.samples.append(
                 .init(seconds: now, objects: readiness.objects, withStatus: readiness.withStatus, ready: readiness.ready))
             if firstReady == nil, readiness.ready > 0 { firstReady = now }
-            if readiness.ready == size && applyDone { break }
+            if readiness.ready == size && applyDone {
+                timeline.allReady = now
+                break
+            }
             guard controller.process.isRunning else { throw .process("the controller exited:\n\(controller.logTail)") }
             guard now < timeout else {
-                throw .timeout("\(readiness.ready) of \(size) EventSources Ready after \(Int(timeout)) s (\(readiness.withStatus) with a status)")
+                timeline.failure = "\(readiness.ready) of \(size) Ready after \(Int(timeout)) s (\(readiness.objects) created, \(readiness.withStatus) with a status)"
+                Console.error("  \(timeline.failure!)")
+                break
             }
             usleep(UInt32(max(100_000, min(1_000_000, pollTime * 4 / 1_000))))
         }
-        timeline.allReady = timeline.samples.last?.seconds ?? 0
-        timeline.firstReady = firstReady ?? timeline.allReady
+        timeline.firstReady = firstReady
         timeline.meanPollMilliseconds = Double(pollNanoseconds) / Double(max(1, timeline.samples.count)) / 1e6
         return timeline
     }

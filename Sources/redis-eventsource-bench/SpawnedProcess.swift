@@ -1,12 +1,13 @@
+import BenchSupport
 import Glibc
+import ProcessSpawning
 import Synchronization
-import TestSupport
 
 /// A program the bench runs for a while, with standard output and error sent to files
 /// (standard output to /dev/null for the stdout sink), never through a pipe the bench would
 /// have to drain: reading 200,000 lines would cost the bench CPU the product then lacks.
 ///
-/// Spawned through TestSupport's `CleanSignalSpawn`, so a child never inherits signals the
+/// Spawned through ProcessSpawning's `CleanSignalSpawn`, so a child never inherits signals the
 /// bench's threads have blocked and always sees SIGTERM.
 final class SpawnedProcess: Sendable {
     let pid: pid_t

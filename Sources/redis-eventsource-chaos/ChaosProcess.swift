@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import Glibc
 import ProcessSpawning
@@ -22,7 +23,7 @@ final class ChaosProcess: Sendable {
         case .success(let child): pid = child
         case .failure(let error): throw ChaosError.setup("cannot start \(label): \(error)")
         }
-        ChaosChildren.add(pid)
+        ChildRegistry.add(pid)
     }
 
     var isRunning: Bool { reap() == nil }
@@ -34,7 +35,7 @@ final class ChaosProcess: Sendable {
         exitStatus.withLock { known in
             if let known { return known }
             known = CleanSignalSpawn.exitStatus(of: pid)
-            if known != nil { ChaosChildren.remove(pid) }
+            if known != nil { ChildRegistry.remove(pid) }
             return known
         }
     }
@@ -69,7 +70,7 @@ final class ChaosProcess: Sendable {
             Glibc.kill(pid, SIGKILL)
             var status: Int32 = 0
             waitpid(pid, &status, 0)
-            ChaosChildren.remove(pid)
+            ChildRegistry.remove(pid)
         }
     }
 }

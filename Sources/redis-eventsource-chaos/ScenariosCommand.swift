@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchSupport
 import Foundation
 
 /// Runs every scenario (or those named), each against fresh processes, and writes the results
@@ -29,7 +30,7 @@ struct ScenariosCommand: ParsableCommand {
     var skipFuzz = false
 
     func run() throws {
-        let signals = ChaosChildren.stopChildrenOnSignals()
+        let signals = ChildRegistry.stopChildrenOnSignals(childSignal: SIGKILL, grace: 0)
         defer { withExtendedLifetime(signals) {} }
         let work = try WorkFolder.make()
         defer { work.remove() }
