@@ -1,3 +1,4 @@
+import AdapterModel
 import EventSourceAPI
 import NIOCore
 import Sinks

@@ -1,3 +1,4 @@
+import AdapterModel
 import CNats
 import Metrics
 import Synchronization

@@ -1,3 +1,4 @@
+import AdapterModel
 import EventSourceAPI
 import Synchronization
 import Testing
