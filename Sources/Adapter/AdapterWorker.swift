@@ -3,11 +3,21 @@ import EventSourceAPI
 import FilterExpression
 import Logging
 import Metrics
+import NIOCore
 import Sinks
 
-/// The loop on an adapter's own thread: it performs the consumer state machine's actions.
-/// Confined to that one thread, so it needs no locks of its own.
-final class AdapterWorker {
+/// One adapter's sequential logic, performing the consumer state machine's actions. An actor
+/// whose executor is its event loop: it runs on one of the few shared I/O threads, never on
+/// Swift's cooperative pool, and everything it awaits (Redis replies, the sink, timers) resumes
+/// it there. While it waits, the loop serves the other adapters.
+///
+/// Reads are pipelined: while a batch of new entries is delivered, the next non-blocking
+/// XREADGROUP is already on the wire, and the batch's XACK goes out in one write with the read
+/// after it. A read-ahead batch is delivered only when the batch before it is done with; else it
+/// stays in this consumer's pending list and is replayed in order.
+actor AdapterWorker {
+    nonisolated let loop: EventLoop
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
     private let configuration: AdapterConfiguration
     private let status: AdapterStatusCell
     private let stop: StopSignal
@@ -23,9 +33,11 @@ final class AdapterWorker {
     private let statsInterval: Duration
     private let onPhaseChange: (@Sendable () -> Void)?
     private let commandTimeout = Duration.seconds(10)
-    private var connection: RESPConnection?
+    private var connection: (any RedisPipe)?
     /// The connection's CLIENT ID, so a stop can unblock its read; nil when Redis would not say.
     private var clientID: Int64?
+    /// Whether this user may run CLIENT UNBLOCK, so a stop ends a long BLOCK at once.
+    private var canBeUnblocked = false
     /// Why this entry cannot run at all, found while setting up.
     private var setupProblem: String?
     private var machine: ConsumerStateMachine
@@ -38,20 +50,31 @@ final class AdapterWorker {
     /// a run about once in 15,000 events): the whole adapter backs off.
     private static let failuresInARowForBackoff = 8
     private var nextStatsRefresh = ContinuousClock.now
+    /// Whether the group's figures changed (deliveries, acks) since XINFO last looked: an idle
+    /// adapter asks once when it goes idle, then never while nothing happens.
+    private var statsStale = true
     /// What was last logged about missing streams, so a long wait logs once, not every poll.
     private var reportedMissing: [String] = []
     /// Filter limits (budget, regex) already logged, so a hostile filter does not flood the log.
     private var loggedFilterLimits: Set<FilterEvaluationError.Kind> = []
+    /// The non-blocking read of new entries sent while the current batch is delivered.
+    private var readAhead: RedisReplyTicket<[StreamEntry]>?
+    /// XACKs written (maybe not yet flushed) whose replies are checked before the next step.
+    private var unsettledAcks: [(stream: String, ids: [RedisArgument], reply: RedisReplyTicket<RESPValue>)] = []
+    /// How long an idle read blocks when a stop can unblock it: idle adapters cost nothing.
+    /// Reclaim and stream checks still wake it when due (the machine bounds each BLOCK by them).
+    private static let idleBlock = Duration.seconds(600)
 
     private var group: String { configuration.source.consumerGroup }
     private var streams: [String] { configuration.source.streams }
 
     init(
-        configuration: AdapterConfiguration, status: AdapterStatusCell, stop: StopSignal,
+        configuration: AdapterConfiguration, loop: EventLoop, status: AdapterStatusCell, stop: StopSignal,
         interrupter: BlockedReadInterrupter = BlockedReadInterrupter(), severer: ConnectionSeverer = ConnectionSeverer(),
         logger: Logger,
-        statsInterval: Duration, sink: EventSink, metrics: AdapterMetrics, onPhaseChange: (@Sendable () -> Void)? = nil
+        statsInterval: Duration, sink: sending EventSink, metrics: AdapterMetrics, onPhaseChange: (@Sendable () -> Void)? = nil
     ) {
+        self.loop = loop
         self.metrics = metrics
         self.onPhaseChange = onPhaseChange
         self.configuration = configuration
@@ -72,16 +95,18 @@ final class AdapterWorker {
             timeout: commandTimeout)
         // Validation parsed the expression already; one that still fails to parse stops this entry
         // alone (Failed, with the reason) rather than forwarding what the filter meant to drop.
+        var problem: String?
         if let expression = configuration.source.filterExpression {
             do {
                 filter = try FilterProgram.parse(expression, knownVariables: FilterProgram.redisStreamVariables)
             } catch {
-                setupProblem = "filter expression does not parse: \(error)"
+                problem = "filter expression does not parse: \(error)"
                 filter = nil
             }
         } else {
             filter = nil
         }
+        setupProblem = problem
         // Clamped before any arithmetic: the value is the user's.
         let claimIdle = Duration.seconds(min(max(configuration.source.claimMinIdleSeconds, 1), 60))
         machine = ConsumerStateMachine(
@@ -90,45 +115,19 @@ final class AdapterWorker {
             reclaimInterval: max(.seconds(1), claimIdle / 2))
     }
 
-    func run() {
+    func run() async {
         var action = setupProblem.map { machine.cannotRun($0) } ?? machine.start()
         logger.info("adapter starting", metadata: ["streams": "\(streams.joined(separator: ","))", "group": "\(group)"])
         loop: while !stop.isStopped {
+            if readAhead != nil, !action.readsNew {
+                // The batch before it did not go through (or groups change): its entries stay pending, replayed in order.
+                await setReadAheadAside()
+            }
             switch action {
             case .connect:
-                action = connect()
-            case .prepareGroups(let startIDs):
-                action = perform { connection throws(RedisError) in
-                    let outcomes = try prepareGroups(connection, startIDs: startIDs)
-                    let wasConsuming = machine.phase == .consuming
-                    let next = machine.groupsPrepared(outcomes)
-                    let missing = machine.missingStreams
-                    if missing != reportedMissing {
-                        if missing.isEmpty {
-                            status.update { $0.lastError = nil }
-                        } else {
-                            logger.info("waiting for streams: \(missing.joined(separator: ", "))")
-                        }
-                        reportedMissing = missing
-                    }
-                    if machine.phase == .consuming && !wasConsuming {
-                        logger.info("consuming", metadata: ["consumer": "\(configuration.consumerName)"])
-                    }
-                    return next
-                }
-            case .read(let mode, let block):
-                action = perform { connection throws(RedisError) in
-                    let entries = try read(connection, mode: mode, block: block)
-                    let result = try deliver(entries, mode: mode, over: connection)
-                    refreshStatsIfDue(connection)
-                    return machine.batchFinished(mode, result)
-                }
-            case .reclaim:
-                action = perform { connection throws(RedisError) in
-                    machine.reclaimFinished(claimed: try reclaim(connection))
-                }
+                action = await connect()
             case .sleep(let duration):
-                if stop.sleep(for: duration) { break loop }
+                if await stop.sleep(for: duration, on: loop) { break loop }
                 action = machine.sleepFinished()
             case .fail(let reason):
                 logger.error("this entry cannot run: \(reason)")
@@ -138,6 +137,18 @@ final class AdapterWorker {
                 }
                 onPhaseChange?()
                 break loop
+            default:
+                do throws(RedisError) {
+                    guard let connection else { throw .connectionLost("not connected") }
+                    action = try await perform(action, over: connection)
+                } catch {
+                    if !error.breaksConnection, let connection {
+                        // XACKs sent before the failed command were answered first: the machine must know
+                        // them before it re-creates a lost group where this adapter last acknowledged.
+                        try? await settleAcknowledgements(over: connection)
+                    }
+                    action = failed(error)
+                }
             }
             let phase = machine.phase
             let missing = machine.missingStreams
@@ -150,6 +161,17 @@ final class AdapterWorker {
             }
             if changed { onPhaseChange?() }
         }
+        if readAhead != nil, action.readsNew, let connection {
+            // The batch before it went through: deliver what was read ahead as well, so a drain leaves nothing pending.
+            do throws(RedisError) {
+                _ = try await perform(action, over: connection)
+            } catch {
+                _ = failed(error)
+            }
+        }
+        // Never abandon a reply: a read-ahead still here stays pending under our name; acks are confirmed.
+        await setReadAheadAside()
+        if let connection { try? await settleAcknowledgements(over: connection) }
         connection?.close()
         sink.close()
         metrics.connected.record(0)
@@ -162,18 +184,67 @@ final class AdapterWorker {
         logger.info("adapter stopped")
     }
 
-    private func connect() -> ConsumerStateMachine.Action {
-        connection?.close()
-        connection = nil
+    /// One step that needs the connection.
+    private func perform(
+        _ action: ConsumerStateMachine.Action, over connection: any RedisPipe
+    ) async throws(RedisError) -> ConsumerStateMachine.Action {
+        switch action {
+        case .prepareGroups(let startIDs):
+            let outcomes = try await prepareGroups(connection, startIDs: startIDs)
+            let wasConsuming = machine.phase == .consuming
+            let next = machine.groupsPrepared(outcomes)
+            let missing = machine.missingStreams
+            if missing != reportedMissing {
+                if missing.isEmpty {
+                    status.update { $0.lastError = nil }
+                } else {
+                    logger.info("waiting for streams: \(missing.joined(separator: ", "))")
+                }
+                reportedMissing = missing
+            }
+            if machine.phase == .consuming && !wasConsuming {
+                logger.info("consuming", metadata: ["consumer": "\(configuration.consumerName)"])
+            }
+            return next
+        case .read(let mode, let block):
+            let entries = try await read(connection, mode: mode, block: block)
+            try await settleAcknowledgements(over: connection)
+            if case .new = mode, !entries.isEmpty, !stop.isStopped, sinkAnswered, failuresInARow == 0 {
+                // The next batch travels while this one is delivered; non-blocking, so the XACKs behind it are not held up.
+                // Only while the sink takes events: a failing or never-reached sink holds no more than the batch it has.
+                readAhead = sendRead(connection, mode: .new, block: nil)
+                connection.flush()
+            }
+            let result = try await deliver(entries, mode: mode, over: connection)
+            if ContinuousClock.now >= nextStatsRefresh { try await refreshStats(connection) }
+            return machine.batchFinished(mode, result)
+        case .reclaim:
+            try await settleAcknowledgements(over: connection)
+            return machine.reclaimFinished(claimed: try await reclaim(connection))
+        case .connect, .sleep, .fail:
+            preconditionFailure("\(action) needs no connection")
+        }
+    }
+
+    private func connect() async -> ConsumerStateMachine.Action {
+        dropConnection()
         status.update { $0.connectAttempts += 1 }
-        do {
-            let opened = try connector.connect(stop: stop, severer: severer)
+        do throws(RedisError) {
+            let opened = try await connector.open(on: loop, severer: severer)
             connection = opened
             // Lets a stop unblock our reads; a user without the right to ask simply waits out BLOCK.
             do throws(RedisError) {
-                clientID = try opened.command(["CLIENT", "ID"], timeout: commandTimeout).integer
+                clientID = try await opened.command(["CLIENT", "ID"], timeout: commandTimeout).integer
+                // Unblocking ourselves (not blocked: a no-op) proves a stop may unblock us; only then may reads block long.
+                if let clientID {
+                    try await opened.command(["CLIENT", "UNBLOCK", RedisArgument(Int(clientID))], timeout: commandTimeout)
+                    canBeUnblocked = true
+                }
+                // With a stop able to unblock it, an idle read waits long: an idle adapter costs nothing.
+                machine.blockTime = canBeUnblocked ? max(configuration.blockTime, Self.idleBlock) : configuration.blockTime
             } catch .server {
-                clientID = nil
+                canBeUnblocked = false
+                machine.blockTime = configuration.blockTime
             }
             status.update {
                 $0.connected = true
@@ -189,23 +260,22 @@ final class AdapterWorker {
         }
     }
 
-    /// Runs one step that needs the connection, turning any Redis failure into the machine's next action.
-    private func perform(
-        _ step: (RESPConnection) throws(RedisError) -> ConsumerStateMachine.Action
-    ) -> ConsumerStateMachine.Action {
-        guard let connection else { return failed(.connectionLost("not connected")) }
-        do {
-            return try step(connection)
-        } catch {
-            return failed(error)
-        }
+    /// Forgets the connection and what was in flight on it; Redis keeps whatever it assigned us pending.
+    private func dropConnection() {
+        connection?.close()
+        connection = nil
+        clientID = nil
+        canBeUnblocked = false
+        machine.blockTime = configuration.blockTime
+        readAhead = nil
+        unsettledAcks = []
     }
 
     private func failed(_ error: RedisError) -> ConsumerStateMachine.Action {
-        if case .cancelled = error { return .sleep(.zero) }
+        // Our own close (a stop): no failure to report; the loop ends on the stop.
+        if case .cancelled = error { return machine.redisFailed(error) }
         if error.breaksConnection {
-            connection?.close()
-            connection = nil
+            dropConnection()
             metrics.connected.record(0)
         }
         status.update {
@@ -216,15 +286,32 @@ final class AdapterWorker {
         return machine.redisFailed(error)
     }
 
+    /// Collects the read-ahead's reply without delivering it: Redis assigned its entries to this
+    /// consumer, so they are replayed from the pending list, after the entries before them.
+    private func setReadAheadAside() async {
+        guard let ticket = readAhead, let connection else { return }
+        readAhead = nil
+        guard let entries = try? await connection.reply(ticket), !entries.isEmpty else { return }
+        machine.readAheadLeftPending()
+        if DeadLetterPolicy(source: configuration.source) != nil {
+            // The read counted a delivery the sink never saw; only real attempts may dead-letter.
+            do throws(RedisError) {
+                try await queries.uncountReads(of: entries, deliveryCounts: [:], over: connection)
+            } catch {
+                logger.warning("could not take back the delivery count of entries read ahead: \(error)")
+            }
+        }
+    }
+
     /// XGROUP CREATE on each stream named, stream by stream: one missing or holding another type
     /// does not hold up the rest. With MKSTREAM (the default) a missing stream is created at once,
     /// so entries written before its producer's first XADD reaches us cannot be lost.
     private func prepareGroups(
-        _ connection: RESPConnection, startIDs: [String: String]
-    ) throws(RedisError) -> [String: ConsumerStateMachine.GroupSetup] {
+        _ connection: any RedisPipe, startIDs: [String: String]
+    ) async throws(RedisError) -> [String: ConsumerStateMachine.GroupSetup] {
         let names = streams.filter { startIDs[$0] != nil }
         let create = configuration.source.createStreams
-        let replies = try connection.pipeline(
+        let replies = try await connection.pipeline(
             names.map { stream in
                 ["XGROUP", "CREATE", RedisArgument(stream), RedisArgument(group), RedisArgument(startIDs[stream]!)]
                     + (create ? ["MKSTREAM"] : [])
@@ -232,7 +319,7 @@ final class AdapterWorker {
         var outcomes: [String: ConsumerStateMachine.GroupSetup] = [:]
         for (stream, reply) in zip(names, replies) {
             guard case .error(let message) = reply else {
-                let position = try createdPosition(of: stream, requested: startIDs[stream]!, over: connection)
+                let position = try await createdPosition(of: stream, requested: startIDs[stream]!, over: connection)
                 logger.info("created consumer group \(group) on \(stream) at \(position?.description ?? startIDs[stream]!)")
                 outcomes[stream] = .created(at: position)
                 continue
@@ -252,22 +339,23 @@ final class AdapterWorker {
     /// Where a group just created stands: the id asked for, or for `$` the group's
     /// last-delivered-id as XINFO GROUPS reports it right after.
     private func createdPosition(
-        of stream: String, requested: String, over connection: RESPConnection
-    ) throws(RedisError) -> StreamID? {
+        of stream: String, requested: String, over connection: any RedisPipe
+    ) async throws(RedisError) -> StreamID? {
         if let id = StreamID(requested) { return id }
-        let reply = try connection.pipeline([["XINFO", "GROUPS", RedisArgument(stream)]], timeout: commandTimeout)[0]
+        let reply = try await connection.pipeline([["XINFO", "GROUPS", RedisArgument(stream)]], timeout: commandTimeout)[0]
         return GroupInfo.find(group, in: reply)?.lastDeliveredID.flatMap(StreamID.init)
     }
 
-    private func read(
-        _ connection: RESPConnection, mode: ConsumerStateMachine.ReadMode, block: Duration?
-    ) throws(RedisError) -> [StreamEntry] {
+    /// Writes an XREADGROUP (not flushed); `block` nil is a non-blocking read.
+    private func sendRead(
+        _ connection: any RedisPipe, mode: ConsumerStateMachine.ReadMode, block: Duration?
+    ) -> RedisReplyTicket<[StreamEntry]>? {
         let names: [String]
         switch mode {
         case .new: names = machine.readyStreams
         case .pending(let cursors): names = streams.filter { cursors[$0] != nil }
         }
-        guard !names.isEmpty else { return [] }
+        guard !names.isEmpty else { return nil }
         var arguments: [RedisArgument] = [
             "XREADGROUP", "GROUP", RedisArgument(group), RedisArgument(configuration.consumerName),
             "COUNT", RedisArgument(configuration.source.maxMsgCountPerRead),
@@ -277,7 +365,7 @@ final class AdapterWorker {
             let bounded = min(block, .seconds(3600))
             let milliseconds = bounded.components.seconds * 1000 + bounded.components.attoseconds / 1_000_000_000_000_000
             arguments += ["BLOCK", RedisArgument(Int(max(1, milliseconds)))]
-            timeout += block
+            timeout += bounded
         }
         arguments.append("STREAMS")
         arguments += names.map { RedisArgument($0) }
@@ -285,16 +373,39 @@ final class AdapterWorker {
         case .new: arguments += names.map { _ in ">" }
         case .pending(let cursors): arguments += names.map { RedisArgument(cursors[$0] ?? "0") }
         }
+        return connection.send(arguments, timeout: timeout, errorsAsValues: false) { reply throws(RedisError) in
+            try StreamEntry.parseReadReply(reply)
+        }
+    }
+
+    private func read(
+        _ connection: any RedisPipe, mode: ConsumerStateMachine.ReadMode, block: Duration?
+    ) async throws(RedisError) -> [StreamEntry] {
+        if case .new = mode, let ticket = readAhead {
+            readAhead = nil
+            let entries = try await connection.reply(ticket)
+            // An empty read-ahead means the stream is drained: the next read blocks.
+            guard entries.isEmpty, block != nil else { return entries }
+        }
+        guard let block else {
+            guard let ticket = sendRead(connection, mode: mode, block: nil) else { return [] }
+            return try await connection.reply(ticket)
+        }
+        // Stopping: no new read blocks (this is the last delivery of a drain).
+        guard !stop.isStopped else { return [] }
+        if statsStale {
+            // Going idle: the group's figures as they stand now, asked in the same write as the read.
+            try await refreshStats(connection)
+        }
         // The reply is never abandoned: Redis may already have handed entries to this consumer
         // when a stop arrives, and they would be stranded in its pending list. A stop instead
         // unblocks the read (CLIENT UNBLOCK … TIMEOUT) and the entries that came are delivered.
-        if block != nil, let clientID {
+        if let clientID {
             guard interrupter.beginBlocking(clientID: clientID, stop: stop) else { return [] }
         }
         defer { interrupter.endBlocking() }
-        return try connection.command(arguments, timeout: timeout) { reply throws(RedisError) in
-            try StreamEntry.parseReadReply(reply)
-        }
+        guard let ticket = sendRead(connection, mode: mode, block: block) else { return [] }
+        return try await connection.reply(ticket)
     }
 
     /// Delivers a batch and acknowledges what the sink accepted (or the filter dropped, or went to
@@ -302,10 +413,10 @@ final class AdapterWorker {
     /// pending: each retries on its own backoff while the sink takes the others, and only a sink
     /// that takes nothing, or that keeps order, holds back the whole adapter.
     private func deliver(
-        _ entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: RESPConnection
-    ) throws(RedisError) -> ConsumerStateMachine.BatchResult {
+        _ entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: any RedisPipe
+    ) async throws(RedisError) -> ConsumerStateMachine.BatchResult {
         let deadLetter = DeadLetterPolicy(source: configuration.source)
-        let attempts = try deadLetter == nil ? [:] : queries.deliveryCounts(of: entries, mode: mode, over: connection)
+        let attempts = try await deadLetter == nil ? [:] : queries.deliveryCounts(of: entries, mode: mode, over: connection)
         let now = ContinuousClock.now
         var batch = DeliveredBatch()
         /// Read (so counted by Redis) but never offered to the sink.
@@ -336,7 +447,7 @@ final class AdapterWorker {
             outgoing.append((entry, event))
         }
         let started = ContinuousClock.now
-        let outcomes = outgoing.isEmpty ? [] : sink.deliver(batch: outgoing.map(\.event))
+        let outcomes = outgoing.isEmpty ? [] : await submit(outgoing.map(\.event))
         if !outgoing.isEmpty {
             let perEvent = (ContinuousClock.now - started) / outgoing.count
             for _ in outgoing { metrics.processingDuration.record(duration: perEvent) }
@@ -367,7 +478,7 @@ final class AdapterWorker {
                 lastForwardedTime = entry.milliseconds ?? lastForwardedTime
             case .retryable(let reason, let hint)?:
                 batch.failures += 1
-                let dead = try deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection)
+                let dead = try await deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection)
                 if holdsBack {
                     // The sink as a whole is failing, whether or not this entry was used up: back off
                     // and replay, so the entries behind it are offered again.
@@ -384,7 +495,7 @@ final class AdapterWorker {
                 recordFailure("delivery failed, will retry: \(reason)")
             case .rejected(let reason)?:
                 batch.failures += 1
-                if try !deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection) {
+                if try await !deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection) {
                     logger.warning("sink rejected \(entry.stream) \(entry.id); it stays pending: \(reason)")
                     batch.leavePending(retryIn: retries.failed(entry, retryAfter: nil, refused: true, now: now))
                 }
@@ -405,26 +516,42 @@ final class AdapterWorker {
                 if recovered { $0.lastError = nil }
             }
         }
-        try acknowledge(batch.acknowledged, over: connection)
+        acknowledge(batch.acknowledged, over: connection)
+        if !batch.acknowledged.isEmpty { statsStale = true }
         if deadLetter != nil && !untried.isEmpty {
             // The read counted a delivery the sink never saw; only real attempts may dead-letter.
-            try queries.uncountReads(of: untried, deliveryCounts: attempts, over: connection)
+            try await queries.uncountReads(of: untried, deliveryCounts: attempts, over: connection)
         }
         return batch.result(entryCount: entries.count, delivered: Int(forwarded))
     }
 
-    /// One pipelined XACK per stream; what succeeded becomes the point a lost group is re-created at.
-    private func acknowledge(_ acknowledged: [String: [RedisArgument]], over connection: RESPConnection) throws(RedisError) {
-        let order = acknowledged.keys.sorted()
-        guard !order.isEmpty else { return }
-        let acks = order.map { stream -> [RedisArgument] in
-            ["XACK", RedisArgument(stream), RedisArgument(group)] + acknowledged[stream]!
+    /// Hands the batch to the sink without blocking the loop; the sink answers on any thread.
+    private func submit(_ events: [CloudEvent]) async -> [DeliveryOutcome?] {
+        await withCheckedContinuation { (continuation: CheckedContinuation<[DeliveryOutcome?], Never>) in
+            sink.submit(batch: events) { continuation.resume(returning: $0) }
         }
+    }
+
+    /// One XACK per stream, written but not flushed: it goes out with the next read. Its reply is
+    /// checked by `settleAcknowledgements` before the next step relies on it.
+    private func acknowledge(_ acknowledged: [String: [RedisArgument]], over connection: any RedisPipe) {
+        for stream in acknowledged.keys.sorted() {
+            let ids = acknowledged[stream]!
+            let reply = connection.sendValue(["XACK", RedisArgument(stream), RedisArgument(group)] + ids, timeout: commandTimeout)
+            unsettledAcks.append((stream, ids, reply))
+        }
+    }
+
+    /// Checks the XACKs written so far; what succeeded becomes the point a lost group is re-created at.
+    private func settleAcknowledgements(over connection: any RedisPipe) async throws(RedisError) {
+        guard !unsettledAcks.isEmpty else { return }
+        let acks = unsettledAcks
+        unsettledAcks = []
         var highest: [String: StreamID] = [:]
-        for (stream, reply) in zip(order, try connection.pipeline(acks, timeout: commandTimeout)) {
-            if case .error(let message) = reply { throw RedisError.fromErrorReply(message) }
-            let ids = acknowledged[stream]!.compactMap { StreamID(String(decoding: $0.bytes, as: UTF8.self)) }
-            if let top = ids.max() { highest[stream] = top }
+        for ack in acks {
+            _ = try await connection.reply(ack.reply)
+            let ids = ack.ids.compactMap { StreamID(String(decoding: $0.bytes, as: UTF8.self)) }
+            if let top = ids.max() { highest[ack.stream] = max(highest[ack.stream] ?? top, top) }
         }
         machine.acknowledged(highest)
     }
@@ -440,11 +567,11 @@ final class AdapterWorker {
     /// Dead-letters a failed entry once it used up its deliveries; true when it did.
     private func deadLettered(
         _ entry: StreamEntry, _ attempts: [String: Int], _ policy: DeadLetterPolicy?, _ reason: String,
-        _ batch: inout DeliveredBatch, over connection: RESPConnection
-    ) throws(RedisError) -> Bool {
+        _ batch: inout DeliveredBatch, over connection: any RedisPipe
+    ) async throws(RedisError) -> Bool {
         let deliveries = attempts[entry.id] ?? 1
         guard let policy, policy.isExhausted(deliveries) else { return false }
-        try policy.write(entry, deliveries: deliveries, lastError: reason, over: connection)
+        try await policy.write(entry, deliveries: deliveries, lastError: reason, over: connection)
         batch.acknowledge(entry, &retries)
         recordDeadLetter(entry, policy, deliveries: deliveries)
         return true
@@ -457,9 +584,9 @@ final class AdapterWorker {
     }
 
     /// Moves other consumers' abandoned entries into this consumer's pending list; returns how many.
-    private func reclaim(_ connection: RESPConnection) throws(RedisError) -> Int {
+    private func reclaim(_ connection: any RedisPipe) async throws(RedisError) -> Int {
         var claimed = 0
-        for (stream, count) in try queries.claimAbandoned(in: machine.readyStreams, over: connection) {
+        for (stream, count) in try await queries.claimAbandoned(in: machine.readyStreams, over: connection) {
             logger.info("reclaimed \(count) abandoned entries of \(stream)")
             claimed += count
         }
@@ -492,15 +619,24 @@ final class AdapterWorker {
         }
     }
 
-    /// Pending and lag per stream from XINFO GROUPS, at most once per `statsInterval`.
-    private func refreshStatsIfDue(_ connection: RESPConnection) {
-        guard ContinuousClock.now >= nextStatsRefresh else { return }
+    /// Pending and lag per stream from XINFO GROUPS: after a batch at most once per
+    /// `statsInterval`, and once when the adapter goes idle after a change; never while idle.
+    private func refreshStats(_ connection: any RedisPipe) async throws(RedisError) {
         nextStatsRefresh = ContinuousClock.now + statsInterval
-        guard let infos = try? queries.groupInfo(over: connection) else { return }
+        statsStale = false
+        let infos = try await queries.groupInfo(over: connection)
         status.update {
             $0.pending = infos.mapValues(\.pending)
             $0.lag = infos.mapValues(\.lag)
             $0.groupEntriesRead = infos.compactMapValues(\.entriesRead)
         }
+    }
+}
+
+extension ConsumerStateMachine.Action {
+    /// A read of new entries, the only step a read-ahead batch may be delivered in.
+    var readsNew: Bool {
+        if case .read(.new, _) = self { return true }
+        return false
     }
 }

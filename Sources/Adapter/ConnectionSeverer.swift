@@ -1,10 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import NIOCore
 import Synchronization
 
-/// Cuts an adapter's Redis connection from outside when it does not stop in time: a thread stuck
+/// Cuts an adapter's Redis connection from outside when it does not stop in time: an adapter stuck
 /// in a slow sink or filter keeps no connection open after its EventSource is deleted.
 ///
 /// The adapter's socket registers its descriptor here and deregisters it before closing, under
@@ -12,6 +12,12 @@ import Synchronization
 /// down (not closing) leaves the descriptor to its owner: its next read or write just fails.
 final class ConnectionSeverer: Sendable {
     private let descriptor = Mutex<Int32?>(nil)
+    /// Closes a non-blocking (NIO) connection; closing a channel is safe from any thread.
+    private let closer = Mutex<(@Sendable () -> Void)?>(nil)
+
+    func register(close: @escaping @Sendable () -> Void) {
+        closer.withLock { $0 = close }
+    }
 
     func register(_ fileDescriptor: Int32) {
         descriptor.withLock { $0 = fileDescriptor }
@@ -26,19 +32,13 @@ final class ConnectionSeverer: Sendable {
         descriptor.withLock { current in
             if let current { _ = shutdown(current, Int32(SHUT_RDWR)) }
         }
+        closer.withLock { $0 }?()
     }
 
     /// After `grace`, severs the connection unless `isFinished` says the adapter ended by itself.
     func sever(after grace: Duration, unless isFinished: @escaping @Sendable () -> Bool) {
-        let thread = Thread { [self] in
-            let deadline = ContinuousClock.now + grace
-            while ContinuousClock.now < deadline {
-                if isFinished() { return }
-                usleep(10_000)
-            }
+        AdapterEventLoops.group.next().scheduleTask(in: grace.timeAmount) { [self] in
             if !isFinished() { sever() }
         }
-        thread.name = "sever"
-        thread.start()
     }
 }

@@ -1,8 +1,10 @@
 import AdapterModel
 import EventSourceAPI
 
-/// The consumer's protocol logic, free of I/O: the adapter thread performs each `Action`
-/// and reports what happened; the machine answers with the next action.
+/// The consumer's protocol logic, free of I/O: the adapter performs each `Action` and reports
+/// what happened; the machine answers with the next action. The step in progress is an enum
+/// (`State`) carrying what that step needs; an answer to a step not asked for is a precondition
+/// failure. What outlives a step (ready streams, acknowledged ids, backoffs) is kept beside it.
 ///
 /// connect → prepare each stream's group (stream by stream: a stream that is missing or holds
 /// another type is retried on its own while the others are read) → replay this consumer's
@@ -83,7 +85,9 @@ public struct ConsumerStateMachine: Sendable {
     public static let maximumRetryAfter = Duration.seconds(300)
 
     public let streams: [String]
-    public let blockTime: Duration
+    /// How long a read of new entries may block when nothing else is due sooner; the adapter
+    /// lengthens it once it knows a stop can unblock the read.
+    public var blockTime: Duration
     /// Where a group starts that this adapter creates for the first time.
     public let startFrom: GroupStart
     private(set) public var phase: AdapterPhase = .connecting
@@ -110,7 +114,8 @@ public struct ConsumerStateMachine: Sendable {
     /// Polling for streams to appear is cheap, so it never waits long between checks.
     private var streamWaitBackoff: Backoff
     private var deliveryBackoff: Backoff
-    private var afterSleep: Action = .connect
+    /// The step the adapter was last told to take, with what that step needs.
+    private(set) var state: State = .idle
     /// When refused entries should be offered to the sink again.
     private var pendingRetryDue: ContinuousClock.Instant?
     private var now: @Sendable () -> ContinuousClock.Instant
@@ -135,12 +140,43 @@ public struct ConsumerStateMachine: Sendable {
         self.now = now
     }
 
-    public func start() -> Action { .connect }
+    /// The step in progress. Every input must answer the step the machine asked for, in the
+    /// SwiftNIO style: an answer to another step is a bug in the caller, and stops the process.
+    enum State: Sendable, Equatable {
+        /// Not started.
+        case idle
+        case connecting
+        case preparingGroups([String: String])
+        case reading(ReadMode)
+        case reclaiming
+        case sleeping(then: Action)
+        case failed(reason: String)
+    }
+
+    public mutating func start() -> Action {
+        guard case .idle = state else { preconditionFailure("start() in state \(state)") }
+        return enter(.connect)
+    }
 
     /// The entry cannot run at all (for example its filter does not parse).
     public mutating func cannotRun(_ reason: String) -> Action {
+        if case .failed = state { preconditionFailure("cannotRun() in state \(state)") }
         phase = .failed
-        return .fail(reason: reason)
+        return enter(.fail(reason: reason))
+    }
+
+    /// Records the step the action asks for; a sleep was recorded by `sleep(_:then:)` with its follow-up.
+    private mutating func enter(_ action: Action) -> Action {
+        switch action {
+        case .connect: state = .connecting
+        case .prepareGroups(let startIDs): state = .preparingGroups(startIDs)
+        case .read(let mode, _): state = .reading(mode)
+        case .reclaim: state = .reclaiming
+        case .sleep:
+            guard case .sleeping = state else { preconditionFailure("a sleep without a follow-up step") }
+        case .fail(let reason): state = .failed(reason: reason)
+        }
+        return action
     }
 
     private var replayFromStart: ReadMode {
@@ -168,13 +204,22 @@ public struct ConsumerStateMachine: Sendable {
     /// A new connection: every group is checked again (cheap: BUSYGROUP), since one may have
     /// vanished meanwhile, with its stream or with a Redis restart.
     public mutating func connected() -> Action {
+        switch state {
+        case .idle, .connecting: break
+        default: preconditionFailure("connected() in state \(state)")
+        }
         ready = []
         prepareDue = nil
-        return prepare(streams)
+        return enter(prepare(streams))
     }
 
     /// What XGROUP CREATE found on each stream the last `prepareGroups` named.
     public mutating func groupsPrepared(_ outcomes: [String: GroupSetup]) -> Action {
+        guard case .preparingGroups = state else { preconditionFailure("groupsPrepared() in state \(state)") }
+        return enter(decideAfterPreparing(outcomes))
+    }
+
+    private mutating func decideAfterPreparing(_ outcomes: [String: GroupSetup]) -> Action {
         var newlyReady: Set<String> = []
         for (stream, outcome) in outcomes {
             if case .created(let position?) = outcome { createdAt[stream] = position }
@@ -215,14 +260,29 @@ public struct ConsumerStateMachine: Sendable {
         }
     }
 
+    /// A read-ahead batch came back but was not delivered (the batch before it held back, or the
+    /// adapter is stopping): its entries are in this consumer's pending list, so they are replayed,
+    /// in order, before anything newer is read.
+    public mutating func readAheadLeftPending() {
+        pendingRetryDue = now()
+    }
+
     /// `claimed` entries moved into this consumer's pending list; they are delivered by a replay.
     public mutating func reclaimFinished(claimed: Int) -> Action {
+        guard case .reclaiming = state else { preconditionFailure("reclaimFinished() in state \(state)") }
         reclaimDue = reclaimInterval.map { now() + $0 }
-        if claimed > 0 { return .read(replayFromStart, block: nil) }
-        return readNew()
+        if claimed > 0 { return enter(.read(replayFromStart, block: nil)) }
+        return enter(readNew())
     }
 
     public mutating func batchFinished(_ mode: ReadMode, _ result: BatchResult) -> Action {
+        guard case .reading(let reading) = state, reading == mode else {
+            preconditionFailure("batchFinished(\(mode)) in state \(state)")
+        }
+        return enter(decideAfterBatch(mode, result))
+    }
+
+    private mutating func decideAfterBatch(_ mode: ReadMode, _ result: BatchResult) -> Action {
         reconnectBackoff.reset()
         // Only a read of new entries ends a streak of group errors: a replay right after
         // re-creating the groups proves nothing, and resetting there could spin.
@@ -284,6 +344,13 @@ public struct ConsumerStateMachine: Sendable {
 
     /// A Redis failure at any step.
     public mutating func redisFailed(_ error: RedisError) -> Action {
+        switch state {
+        case .connecting, .preparingGroups, .reading, .reclaiming: return enter(decideAfterFailure(error))
+        case .idle, .sleeping, .failed: preconditionFailure("redisFailed() in state \(state)")
+        }
+    }
+
+    private mutating func decideAfterFailure(_ error: RedisError) -> Action {
         // NOGROUP: the group was destroyed, or the stream deleted (and maybe re-created without
         // it). UNBLOCKED: Redis woke our blocked read because the key was deleted or overwritten.
         // WRONGTYPE: the key holds something else now. The reply does not reliably say which
@@ -300,11 +367,12 @@ public struct ConsumerStateMachine: Sendable {
     }
 
     public mutating func sleepFinished() -> Action {
-        afterSleep
+        guard case .sleeping(let next) = state else { preconditionFailure("sleepFinished() in state \(state)") }
+        return enter(next)
     }
 
     private mutating func sleep(_ duration: Duration, then next: Action) -> Action {
-        afterSleep = next
+        state = .sleeping(then: next)
         return .sleep(duration)
     }
 }

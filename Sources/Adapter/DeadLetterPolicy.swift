@@ -35,8 +35,11 @@ struct DeadLetterPolicy {
         return arguments
     }
 
-    func write(_ entry: StreamEntry, deliveries: Int, lastError: String, over connection: RESPConnection) throws(RedisError) {
-        try connection.command(
+    func write(
+        _ entry: StreamEntry, deliveries: Int, lastError: String, over connection: any RedisPipe,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws(RedisError) {
+        try await connection.command(
             ["XADD", RedisArgument(stream), "*"]
                 + Self.fields(of: entry, group: group, deliveries: deliveries, lastError: lastError),
             timeout: .seconds(10))

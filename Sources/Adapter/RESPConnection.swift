@@ -34,33 +34,42 @@ final class RESPConnection {
         return replies[0]
     }
 
-    /// Sends one command and hands its reply to `decode` while it is still hiredis' reply tree,
-    /// so large replies (a batch of stream entries) are copied once, straight into their final form.
-    func command<T>(
+    /// Sends one command and hands its reply, error replies included, to `decode` while it is
+    /// still hiredis' reply tree; only transport failures are thrown (and end the connection).
+    func rawCommand<T>(
         _ arguments: [RedisArgument], timeout: Duration,
         decode: (UnsafePointer<redisReply>) throws(RedisError) -> T
     ) throws(RedisError) -> T {
         guard !isBroken else { throw .connectionLost("connection already failed") }
         let deadline = ContinuousClock.now + timeout
+        let raw: UnsafeMutableRawPointer
         do throws(RedisError) {
             var payload: [UInt8] = []
             Self.format(arguments, into: &payload)
             try payload.withUnsafeBytes { bytes in
                 Result { () throws(SocketError) in try transport.send(bytes, deadline: deadline) }
             }.mapError(RedisError.init).get()
-            let raw = try nextReply(deadline: deadline)
-            defer { freeReplyObject(raw) }
-            let reply = UnsafePointer(raw.assumingMemoryBound(to: redisReply.self))
+            raw = try nextReply(deadline: deadline)
+        } catch {
+            close()
+            throw error
+        }
+        defer { freeReplyObject(raw) }
+        return try decode(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
+    }
+
+    /// Sends one command and hands its reply to `decode` while it is still hiredis' reply tree,
+    /// so large replies (a batch of stream entries) are copied once, straight into their final form.
+    /// An error reply is thrown as `.server` and leaves the connection in step.
+    func command<T>(
+        _ arguments: [RedisArgument], timeout: Duration,
+        decode: (UnsafePointer<redisReply>) throws(RedisError) -> T
+    ) throws(RedisError) -> T {
+        try rawCommand(arguments, timeout: timeout) { reply throws(RedisError) in
             if reply.pointee.type == REDIS_REPLY_ERROR, case .error(let message) = RESPValue(reply: reply) {
                 throw RedisError.fromErrorReply(message)
             }
             return try decode(reply)
-        } catch .server(let code, let message) {
-            // An error reply leaves the connection in step; only transport failures end it.
-            throw .server(code: code, message: message)
-        } catch {
-            close()
-            throw error
         }
     }
 
@@ -119,29 +128,7 @@ final class RESPConnection {
         }
     }
 
-    /// RESP framing through hiredis' own formatter, so binary arguments are length-prefixed correctly.
     static func format(_ arguments: [RedisArgument], into payload: inout [UInt8]) {
-        let byteArguments = arguments.map(\.bytes)
-        var pointers: [UnsafePointer<CChar>?] = []
-        var lengths: [Int] = byteArguments.map(\.count)
-        var storage: [UnsafeMutableRawPointer] = []
-        defer { storage.forEach { $0.deallocate() } }
-        for bytes in byteArguments {
-            let copy = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-            bytes.withUnsafeBytes { source in
-                if let base = source.baseAddress { copy.copyMemory(from: base, byteCount: bytes.count) }
-            }
-            storage.append(copy)
-            pointers.append(UnsafePointer(copy.assumingMemoryBound(to: CChar.self)))
-        }
-        var command: UnsafeMutablePointer<CChar>?
-        let length = pointers.withUnsafeMutableBufferPointer { argv in
-            lengths.withUnsafeMutableBufferPointer { lengthBuffer in
-                redisFormatCommandArgv(&command, Int32(argv.count), argv.baseAddress, lengthBuffer.baseAddress)
-            }
-        }
-        guard length > 0, let command else { return }
-        defer { redisFreeCommand(command) }
-        payload.append(contentsOf: UnsafeRawBufferPointer(start: command, count: Int(length)))
+        RedisCommandFormatter.format(arguments, into: &payload)
     }
 }

@@ -1,8 +1,10 @@
 import AdapterModel
 import EventSourceAPI
+import NIOCore
 import Sinks
 
-/// Opens a ready-to-use connection for one adapter: transport, AUTH, SELECT.
+/// Opens a ready-to-use connection for one adapter: transport, AUTH, SELECT. `open` gives the
+/// non-blocking kind adapters use; `connect` the blocking one of tools and tests.
 struct RedisConnector {
     let address: HostAddress
     let db: Int
@@ -65,5 +67,43 @@ struct RedisConnector {
             try connection.command(["SELECT", RedisArgument(db)], timeout: commandTimeout)
         }
         return connection
+    }
+
+    /// A non-blocking connection on `loop` (TLS as a non-blocking OpenSSL session), authenticated
+    /// and on the right database.
+    func open(
+        on loop: EventLoop, severer: ConnectionSeverer? = nil, isolation: isolated (any Actor)? = #isolation
+    ) async throws(RedisError) -> any RedisPipe {
+        var context: TLSClientContext?
+        if let tls {
+            do throws(SocketError) {
+                context = try TLSClientContext(material: tls)
+            } catch {
+                throw RedisError(error)
+            }
+        }
+        let pipe = try await RedisChannelPipe.connect(
+            host: address.host, port: address.port, on: loop, timeout: connectTimeout, tls: context)
+        severer?.register { [channel = pipe.channel] in channel.close(promise: nil) }
+        do throws(RedisError) {
+            if let password {
+                var arguments: [RedisArgument] = ["AUTH"]
+                if let username { arguments.append(RedisArgument(username)) }
+                arguments.append(RedisArgument(bytes: password.bytes))
+                do throws(RedisError) {
+                    try await pipe.command(arguments, timeout: commandTimeout)
+                } catch .server(_, let message) {
+                    // Redis' message names the cause (WRONGPASS, no password configured) and never echoes the password.
+                    throw .authenticationFailed(message)
+                }
+            }
+            if db != 0 {
+                try await pipe.command(["SELECT", RedisArgument(db)], timeout: commandTimeout)
+            }
+        } catch {
+            pipe.close()
+            throw error
+        }
+        return pipe
     }
 }

@@ -1,5 +1,4 @@
 import AdapterModel
-import Foundation
 import Logging
 import Sinks
 import Synchronization
@@ -7,8 +6,9 @@ import Synchronization
 /// Runs one `redisStream` entry: reads its streams through the consumer group, forwards each
 /// entry to the sink and acknowledges it only once the sink took it.
 ///
-/// All Redis and sink I/O happens on the adapter's own thread, never on Swift's cooperative
-/// pool, because XREADGROUP BLOCK and libcurl block the calling thread.
+/// Adapters share a fixed set of event-loop threads (`AdapterEventLoops`): each runs as an actor
+/// on one loop, with a non-blocking Redis connection, never on Swift's cooperative pool and
+/// never with a thread of its own.
 public final class StreamAdapter: Sendable {
     public let configuration: AdapterConfiguration
     public let status: AdapterStatusCell
@@ -29,7 +29,7 @@ public final class StreamAdapter: Sendable {
         var nextWaiter = 0
     }
 
-    /// - Parameter onPhaseChange: called on the adapter's thread whenever its phase or missing
+    /// - Parameter onPhaseChange: called on the adapter's event loop whenever its phase or missing
     ///   streams change, so an owner can react at once instead of polling the status.
     public init(
         configuration: AdapterConfiguration, logger: Logger, statsInterval: Duration = .seconds(5),
@@ -52,25 +52,22 @@ public final class StreamAdapter: Sendable {
             AdapterStatus(consumerGroup: configuration.source.consumerGroup, consumerName: configuration.consumerName))
     }
 
-    /// Starts the adapter's thread; calling it again does nothing.
+    /// Starts the adapter on one of the shared event loops; calling it again does nothing.
     public func start() {
         let alreadyStarted = completion.withLock { state -> Bool in
             defer { state.started = true }
             return state.started
         }
         guard !alreadyStarted else { return }
-        let thread = Thread { [self] in
-            let worker = AdapterWorker(
-                configuration: configuration, status: status, stop: stopSignal, interrupter: interrupter, severer: severer,
-                logger: logger,
-                statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
-                onPhaseChange: onPhaseChange)
-            worker.run()
+        let worker = AdapterWorker(
+            configuration: configuration, loop: AdapterEventLoops.group.next(), status: status, stop: stopSignal,
+            interrupter: interrupter, severer: severer, logger: logger,
+            statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
+            onPhaseChange: onPhaseChange)
+        Task { [self] in
+            await worker.run()
             finish()
         }
-        thread.name = "adapter \(configuration.key)"
-        thread.stackSize = 1 << 20
-        thread.start()
     }
 
     /// Continues the counts of the adapter this one replaces, so a restart (a changed spec, a
@@ -89,9 +86,7 @@ public final class StreamAdapter: Sendable {
     /// acknowledges the deliveries in flight.
     public func requestStop() {
         stopSignal.stop()
-        interrupter.interrupt(
-            connector: RedisConnector(configuration: configuration), patience: configuration.blockTime + .seconds(2),
-            logger: logger)
+        interrupter.interrupt(connector: RedisConnector(configuration: configuration), logger: logger)
     }
 
     /// Stops for good (its entry was removed): like `requestStop`, but if the adapter is still busy
@@ -104,7 +99,7 @@ public final class StreamAdapter: Sendable {
 
     public var isFinished: Bool { completion.withLock { $0.finished } }
 
-    /// Returns once the adapter's thread has ended (at once if it never started), or when the
+    /// Returns once the adapter has ended (at once if it never started), or when the
     /// calling task is cancelled, so a caller can give up waiting on a stuck sink.
     public func waitUntilStopped() async {
         let ticket = completion.withLock { state -> Int in

@@ -50,8 +50,8 @@ public struct CloudEventHTTPMessage: Sendable, Equatable {
     /// Appends the body to `out`, which a caller may reuse from event to event.
     static func writeBody(of event: CloudEvent, mode: SinkSpec.Mode, into out: inout [UInt8]) {
         switch mode {
-        case .binary: JSONWriter.write(event.data, into: &out)
-        case .structured: JSONWriter.write(event.structuredFormat, into: &out)
+        case .binary: event.writeData(into: &out)
+        case .structured: event.writeStructuredFormat(into: &out)
         }
     }
 

@@ -28,7 +28,7 @@ enum JetStreamMessage {
             out.append(UInt8(ascii: ","))
         }
         out.append(contentsOf: #""data":"#.utf8)
-        JSONWriter.write(event.data, into: &out)
+        event.writeData(into: &out)
         out.append(UInt8(ascii: "}"))
     }
 

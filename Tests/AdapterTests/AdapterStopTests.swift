@@ -65,7 +65,8 @@ import TestSupport
     }
 }
 
-/// A sink that holds every delivery until the test lets it go, as a hung receiver would.
+/// A sink that holds every delivery until the test lets it go, as a hung receiver would: its
+/// non-blocking `submit` never answers until then, so the adapter stays stuck awaiting it.
 private final class HangingSink: SynchronousEventSink, Sendable {
     private let released = DispatchSemaphore(value: 0)
     private let entered = Mutex(false)
@@ -77,6 +78,10 @@ private final class HangingSink: SynchronousEventSink, Sendable {
         released.wait()
         released.signal()
         return .delivered
+    }
+
+    func submit(batch events: [CloudEvent], completion: @escaping @Sendable ([DeliveryOutcome?]) -> Void) {
+        DispatchQueue.global().async { [self] in completion(deliver(batch: events)) }
     }
 
     func release() { released.signal() }

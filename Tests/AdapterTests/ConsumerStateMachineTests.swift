@@ -59,7 +59,11 @@ import Testing
         #expect(consumer.missingStreams == ["A", "B"])
         #expect(consumer.sleepFinished() == .prepareGroups(["A": "0", "B": "0"]))
         #expect(consumer.groupsPrepared(["A": .missing, "B": .missing]) == .sleep(.milliseconds(200)))
-        for _ in 0..<20 { _ = consumer.groupsPrepared(["A": .missing, "B": .missing]) }
+        for _ in 0..<20 {
+            _ = consumer.sleepFinished()
+            _ = consumer.groupsPrepared(["A": .missing, "B": .missing])
+        }
+        _ = consumer.sleepFinished()
         #expect(consumer.groupsPrepared(["A": .missing, "B": .missing]) == .sleep(.seconds(5)))
     }
 
@@ -122,7 +126,9 @@ import Testing
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         #expect(consumer.redisFailed(wrongType) == .sleep(.milliseconds(100)))
+        _ = consumer.sleepFinished()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         _ = consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:]))
         #expect(consumer.redisFailed(wrongType) == .prepareGroups(["A": "$", "B": "$"]))
     }
@@ -146,6 +152,7 @@ import Testing
 
     @Test func pendingReplayAdvancesEachStreamsCursorPastWhatItRead() {
         var consumer = machine()
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         let next = consumer.batchFinished(fromStart, .init(entryCount: 3, lastIDs: ["A": "5-0"]))
         #expect(next == .read(.pending(after: ["A": "5-0", "B": "0"]), block: nil))
@@ -153,6 +160,7 @@ import Testing
 
     @Test func anEmptyPendingReadSwitchesToNewEntriesWithBlocking() {
         var consumer = machine()
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
         #expect(consumer.batchFinished(.new, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
@@ -160,6 +168,7 @@ import Testing
 
     @Test func aFailingSinkBacksOffAndReplaysPendingInsteadOfReadingNew() {
         var consumer = machine()
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         let failed = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"], sinkFailed: true)
@@ -172,7 +181,9 @@ import Testing
         let delivered = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"], delivered: 2)
         #expect(consumer.batchFinished(fromStart, delivered) == .read(.pending(after: ["A": "1-0", "B": "0"]), block: nil))
         #expect(consumer.phase == .consuming)
-        #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
+        #expect(
+            consumer.batchFinished(.pending(after: ["A": "1-0", "B": "0"]), .init(entryCount: 0, lastIDs: [:]))
+                == .read(.new, block: .seconds(2)))
         // The delivery backoff started over.
         #expect(consumer.batchFinished(.new, failed) == .sleep(.milliseconds(100)))
     }
@@ -180,6 +191,7 @@ import Testing
     @Test func refusedEntriesAreRetriedLaterWithoutStoppingNewReads() {
         let clock = TestClock()
         var consumer = machine(now: { clock.now })
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         let refused = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], entriesLeftPending: true)
@@ -192,6 +204,7 @@ import Testing
     @Test func eventsFailingWhileOthersGoThroughRetryOnTheirOwnScheduleAndReadsGoOn() {
         let clock = TestClock()
         var consumer = machine(now: { clock.now })
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         let partly = ConsumerStateMachine.BatchResult(
@@ -213,31 +226,41 @@ import Testing
 
     @Test func aBatchThatDeliveredSomethingResetsTheAdapterWideBackoff() {
         var consumer = machine()
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
+        _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         let failed = ConsumerStateMachine.BatchResult(entryCount: 2, lastIDs: ["A": "1-0"], sinkFailed: true)
         #expect(consumer.batchFinished(.new, failed) == .sleep(.milliseconds(100)))
+        _ = consumer.sleepFinished()
         #expect(consumer.batchFinished(fromStart, failed) == .sleep(.milliseconds(200)))
+        _ = consumer.sleepFinished()
         let partly = ConsumerStateMachine.BatchResult(
             entryCount: 2, lastIDs: ["A": "1-0"], entriesLeftPending: true, delivered: 1, retryIn: .milliseconds(300))
         _ = consumer.batchFinished(fromStart, partly)
         #expect(consumer.phase == .consuming)
-        #expect(consumer.batchFinished(.new, failed) == .sleep(.milliseconds(100)))
+        #expect(consumer.batchFinished(.pending(after: ["A": "1-0", "B": "0"]), failed) == .sleep(.milliseconds(100)))
     }
 
     @Test func aBrokenConnectionBacksOffThenReconnects() {
         var consumer = machine()
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         #expect(consumer.redisFailed(.connectionLost("reset")) == .sleep(.milliseconds(100)))
         #expect(consumer.phase == .connecting)
         #expect(consumer.sleepFinished() == .connect)
         #expect(consumer.redisFailed(.connectFailed("refused")) == .sleep(.milliseconds(200)))
+        _ = consumer.sleepFinished()
         #expect(consumer.redisFailed(.connectFailed("refused")) == .sleep(.milliseconds(400)))
     }
 
     @Test func aSuccessfulBatchResetsTheReconnectBackoff() {
         var consumer = machine()
+        _ = consumer.start()
         _ = consumer.redisFailed(.connectFailed("refused"))
+        _ = consumer.sleepFinished()
         _ = consumer.redisFailed(.connectFailed("refused"))
+        _ = consumer.sleepFinished()
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         #expect(consumer.redisFailed(.connectionLost("reset")) == .sleep(.milliseconds(100)))
@@ -245,6 +268,7 @@ import Testing
 
     @Test func otherErrorRepliesBackOffAndReconnect() {
         var consumer = machine()
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready, "B": .ready])
         let denied = RedisError.server(code: "NOPERM", message: "NOPERM this user has no permissions")
         #expect(consumer.redisFailed(denied) == .sleep(.milliseconds(100)))
@@ -270,13 +294,18 @@ import Synchronization
     @Test func aRetryAfterHintLongerThanTheBackoffIsHonouredUpToTheCap() {
         let exact = Backoff(initial: .milliseconds(100), maximum: .seconds(30), jitter: 0)
         var consumer = ConsumerStateMachine(streams: ["A"], reconnectBackoff: exact, deliveryBackoff: exact)
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready])
+        let fromStart = ConsumerStateMachine.ReadMode.pending(after: ["A": "0"])
+        _ = consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:]))
         let throttled = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], sinkFailed: true, retryAfter: .seconds(3))
         #expect(consumer.batchFinished(.new, throttled) == .sleep(.seconds(3)))
+        _ = consumer.sleepFinished()
         let absurd = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], sinkFailed: true, retryAfter: .seconds(86_400))
-        #expect(consumer.batchFinished(.new, absurd) == .sleep(ConsumerStateMachine.maximumRetryAfter))
+        #expect(consumer.batchFinished(fromStart, absurd) == .sleep(ConsumerStateMachine.maximumRetryAfter))
+        _ = consumer.sleepFinished()
         let short = ConsumerStateMachine.BatchResult(entryCount: 1, lastIDs: ["A": "1-0"], sinkFailed: true, retryAfter: .milliseconds(1))
-        #expect(consumer.batchFinished(.new, short) == .sleep(.milliseconds(400)))
+        #expect(consumer.batchFinished(fromStart, short) == .sleep(.milliseconds(400)))
     }
 }
 
@@ -286,6 +315,7 @@ import Synchronization
     @Test func reclaimsOnceConsumingThenEveryIntervalAndReplaysWhatItClaimed() {
         let clock = TestClock()
         var consumer = ConsumerStateMachine(streams: ["A"], reclaimInterval: .seconds(30), now: { clock.now })
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready])
         #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .reclaim)
         #expect(consumer.reclaimFinished(claimed: 2) == .read(fromStart, block: nil))
@@ -299,6 +329,7 @@ import Synchronization
 
     @Test func withoutAnIntervalItNeverReclaims() {
         var consumer = ConsumerStateMachine(streams: ["A"])
+        _ = consumer.connected()
         _ = consumer.groupsPrepared(["A": .ready])
         #expect(consumer.batchFinished(fromStart, .init(entryCount: 0, lastIDs: [:])) == .read(.new, block: .seconds(2)))
     }

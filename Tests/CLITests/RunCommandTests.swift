@@ -86,7 +86,11 @@ import TestSupport
             let first = try CLIRunner.start(["-f", file, "--consumer-name", "pod-a"], captureStandardOutput: false)
             defer { first.stop() }
             try await waitUntil("the adapter stuck writing to the full pipe") { first.isBlockedWritingToAPipe }
-            #expect(try await client.pendingCount("FOO", group: "argo-events-cg") > 0)
+            // The batch being written and the next one, read ahead before that delivery began, are
+            // both assigned to pod-a: the kill comes with a read-ahead batch outstanding.
+            try await waitUntil("the batch in delivery and the batch read ahead both pending") {
+                try await client.pendingCount("FOO", group: "argo-events-cg") == 100
+            }
             first.signal(SIGKILL)
             _ = try await first.waitForExit()
             first.drainStandardOutput()

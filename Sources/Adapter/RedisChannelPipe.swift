@@ -1,0 +1,85 @@
+import CHiredis
+import NIOCore
+import NIOPosix
+
+/// A Redis connection on a NIO channel: non-blocking, on one of the shared event loops.
+final class RedisChannelPipe: RedisPipe {
+    let channel: Channel
+    private let handler: RedisReplyHandler
+    var eventLoop: EventLoop { channel.eventLoop }
+
+    /// Call on the channel's event loop.
+    init(channel: Channel) throws {
+        self.channel = channel
+        handler = try channel.pipeline.syncOperations.handler(type: RedisReplyHandler.self)
+    }
+
+    /// Connects on `loop`. With `tls`, a non-blocking OpenSSL session goes in front of the Redis
+    /// handler; commands written before its handshake ends are held and sent right after it.
+    static func connect(
+        host: String, port: Int, on loop: EventLoop, timeout: Duration, tls: TLSClientContext?,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws(RedisError) -> RedisChannelPipe {
+        let handshakeDeadline = NIODeadline.now() + timeout.timeAmount
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(timeout.timeAmount)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            OpenSSLClientHandler(context: tls, serverName: host, handshakeDeadline: handshakeDeadline))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(RedisReplyHandler())
+                }
+            }
+        let connected = await withCheckedContinuation(isolation: isolation) {
+            (continuation: CheckedContinuation<Result<Channel, any Error>, Never>) in
+            bootstrap.connect(host: host, port: port).whenComplete { continuation.resume(returning: $0) }
+        }
+        switch connected {
+        case .success(let channel):
+            do {
+                return try RedisChannelPipe(channel: channel)
+            } catch {
+                channel.close(promise: nil)
+                throw .connectFailed("\(error)")
+            }
+        case .failure(let error as NIOConnectionError):
+            let reasons = error.connectionErrors.map { "\($0.error)" }
+            throw .connectFailed(reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; "))
+        case .failure(let error as SocketError):
+            throw RedisError(error)
+        case .failure(ChannelError.connectTimeout):
+            throw .connectFailed("no connection within \(timeout)")
+        case .failure(let error):
+            throw .connectFailed("\(error)")
+        }
+    }
+
+    func send<Value: Sendable>(
+        _ arguments: [RedisArgument], timeout: Duration?, errorsAsValues: Bool,
+        decode: @escaping (UnsafePointer<redisReply>) throws(RedisError) -> Value
+    ) -> RedisReplyTicket<Value> {
+        let promise = eventLoop.makePromise(of: Value.self)
+        var payload = channel.allocator.buffer(capacity: 64)
+        RedisCommandFormatter.format(arguments, into: &payload)
+        let waiter: RedisReplyHandler.Waiter = { result in
+            RedisReplyCompletion.complete(promise, with: result, errorsAsValues: errorsAsValues, decode: decode)
+        }
+        let sequence = handler.write(payload, waiters: [waiter], deadline: .now() + (timeout ?? .seconds(3600)).timeAmount)
+        return RedisReplyTicket(future: promise.futureResult, sequence: sequence)
+    }
+
+    func flush() {
+        handler.flush()
+    }
+
+    func isAnswered(_ sequence: Int) -> Bool {
+        handler.answered > sequence
+    }
+
+    func close() {
+        handler.close()
+    }
+}

@@ -1,0 +1,123 @@
+import Adapter
+import Foundation
+import Logging
+import Sinks
+import Synchronization
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Many adapters share a few event-loop threads; a stop does not wait out a BLOCK.
+@Suite struct AdapterScaleTests {
+    /// The process's thread count as the kernel reports it.
+    private func threadCount() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Threads:") })
+        return try #require(Int(line.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces)))
+    }
+
+    /// How many threads carry each name, for the log when the count is off.
+    private func threadNames() -> [String: Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var names: [String: Int] = [:]
+        for task in tasks {
+            let name = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? "?"
+            names[name.trimmingCharacters(in: .whitespacesAndNewlines), default: 0] += 1
+        }
+        return names
+    }
+
+    /// Each adapter holds a connection, and a stop briefly opens a control connection too.
+    private func raiseFileLimit(to needed: rlim_t) throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < needed && limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        try #require(limit.rlim_cur >= needed, "RLIMIT_NOFILE \(limit.rlim_cur) is below the \(needed) this test needs")
+    }
+
+    @Test func twoThousandAdaptersAddFewerThan64Threads() async throws {
+        let count = 2000
+        try raiseFileLimit(to: rlim_t(2 * count + 500))
+        try await AdapterFixture.with(redisArguments: ["--maxclients", "\(2 * count + 200)", "--tcp-backlog", "4096"]) { fixture in
+            let sink = CountingSink()
+            // Other suites run in this process at the same time and have threads of their own (alone,
+            // this test measured 8 threads in all): what is bounded is what the adapters add.
+            let before = try threadCount()
+            var adapters: [StreamAdapter] = []
+            // Started in waves, as a controller's workers would: 2,000 connects at once overflow the listen backlog.
+            for wave in stride(from: 0, to: count, by: 250) {
+                // Creating an adapter registers its metric series, which costs CPU once a Prometheus
+                // registry is installed (other suites in this process install one): off the cooperative pool.
+                adapters += await DedicatedThread.run(name: "start adapters") {
+                    (wave..<(wave + 250)).map { index in
+                        var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
+                        configuration.eventName = "e\(index)"
+                        configuration.blockTime = .seconds(600)
+                        configuration.source.consumerGroup = "g\(index)"
+                        return fixture.startAdapter(configuration) { _ in sink }
+                    }
+                }
+                try await waitUntil("\(adapters.count) adapters consuming", timeout: .seconds(120)) {
+                    adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
+                }
+            }
+            let threads = try threadCount()
+            print("threads with \(count) adapters consuming: \(threads), \(before) before they started: \(threadNames())")
+            #expect(threads - before < 64)
+            // Each adapter's group takes one entry: every one of them reads and acknowledges.
+            for stream in 0..<50 { _ = try await fixture.client.xadd("S\(stream)", [("k", "v")]) }
+            try await waitUntil("one event per adapter", timeout: .seconds(120)) { sink.count == count }
+            #expect(try threadCount() - before < 64)
+            await withTaskGroup(of: Void.self) { group in
+                for adapter in adapters { group.addTask { await adapter.stop() } }
+            }
+            #expect(adapters.allSatisfy { $0.isFinished })
+            #expect(adapters.allSatisfy { $0.status.snapshot.phase == .stopped })
+            for adapter in adapters { adapter.removeMetricSeries() }
+        }
+    }
+
+    @Test func aStopDoesNotWaitOutATenMinuteBlock() async throws {
+        try await AdapterFixture.with { fixture in
+            let sink = CountingSink()
+            var adapters: [StreamAdapter] = []
+            for index in 0..<20 {
+                var configuration = fixture.configuration(consumer: "c\(index)", blockTime: .seconds(600))
+                configuration.eventName = "e\(index)"
+                configuration.source.claimMinIdleSeconds = 3600
+                adapters.append(fixture.startAdapter(configuration) { _ in sink })
+            }
+            try await waitUntil("every adapter blocked in XREADGROUP") {
+                let list = try await fixture.client.command("CLIENT", "LIST").string ?? ""
+                return list.split(separator: "\n").filter { $0.contains("cmd=xreadgroup") }.count == 20
+            }
+            for adapter in adapters { adapter.requestStop() }
+            // A bound, not a speed claim: well below the 10-minute BLOCK each read would otherwise wait out.
+            try await waitUntil("all 20 stopped", timeout: .seconds(60)) { adapters.allSatisfy(\.isFinished) }
+            #expect(sink.count == 0)
+            try await waitUntil("only the test's own connection left", timeout: .seconds(20)) {
+                (try await fixture.client.command("CLIENT", "LIST").string ?? "").split(separator: "\n").count == 1
+            }
+        }
+    }
+}
+
+/// Takes every event and counts them; shared by many adapters.
+final class CountingSink: SynchronousEventSink, Sendable {
+    private let taken = Atomic<Int>(0)
+    var count: Int { taken.load(ordering: .relaxed) }
+
+    func deliver(_ event: CloudEvent) -> DeliveryOutcome {
+        taken.add(1, ordering: .relaxed)
+        return .delivered
+    }
+
+    func close() {}
+}
