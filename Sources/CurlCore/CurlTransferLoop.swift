@@ -100,20 +100,25 @@ public final class CurlTransferLoop: @unchecked Sendable {
     }
 
     private func run() {
-        while true {
-            runJobs()
-            guard let multi else {
-                // Nothing can run; only jobs arrive, and they fail their transfers at `start`.
-                Thread.sleep(forTimeInterval: 0.1)
-                continue
-            }
-            // A failed socket action (a socket libcurl no longer knows, say) leaves the other
-            // transfers running, and libcurl's own timeouts end the affected one.
-            try? multi.drive(waitingAtMost: .seconds(1))
-            while let (easy, result) = multi.nextFinished() {
-                multi.remove(easy)
-                completions.removeValue(forKey: easy)?(result)
-            }
+        while true { turn() }
+    }
+
+    /// One pass of the loop. Kept out of `run` on purpose: with the body inlined into the endless
+    /// loop, Swift 6.3's optimiser (-O) never finishes compiling `run`.
+    @inline(never)
+    private func turn() {
+        runJobs()
+        guard let multi else {
+            // Nothing can run; only jobs arrive, and they fail their transfers at `start`.
+            Thread.sleep(forTimeInterval: 0.1)
+            return
+        }
+        // A failed socket action (a socket libcurl no longer knows, say) leaves the other
+        // transfers running, and libcurl's own timeouts end the affected one.
+        try? multi.drive(waitingAtMost: .seconds(1))
+        while let (easy, result) = multi.nextFinished() {
+            multi.remove(easy)
+            completions.removeValue(forKey: easy)?(result)
         }
     }
 
