@@ -71,7 +71,8 @@ final class CurlMultiSockets {
 
     /// Blocks in poll(2) until a watched socket is ready, the loop is woken, the timer is due,
     /// or `limit` passed;
-    /// returns each ready socket with its CURL_CSELECT_* bits. An interrupted wait returns none.
+    /// returns each ready socket with its CURL_CSELECT_* bits (0: let libcurl look). An
+    /// interrupted wait returns none.
     func waitForReadySockets(limit: Duration) -> [(socket: Int32, events: Int32)] {
         var wait = limit
         if let deadline = timerDeadline { wait = max(.zero, min(wait, deadline - .now)) }
@@ -92,6 +93,13 @@ final class CurlMultiSockets {
             if revents & Int32(POLLIN | POLLHUP | POLLERR) != 0 { events |= CURL_CSELECT_IN }
             if revents & Int32(POLLOUT) != 0 { events |= CURL_CSELECT_OUT }
             if revents & Int32(POLLERR | POLLNVAL) != 0 { events |= CURL_CSELECT_ERR }
+            // Writable only: hand libcurl 0 ("unknown") so it checks both directions itself right
+            // before it acts, as curl_easy_perform does. Told CURL_CSELECT_OUT alone, it only
+            // sends; a server that answered early (413) and closed while the body was still
+            // going out then costs a failed send (CURLE_SEND_ERROR) instead of its answer,
+            // which arrived after this poll. Checking first, libcurl reads the answer, stops
+            // sending and reports it. Costs one poll(2) per write step of a large body only.
+            if events == CURL_CSELECT_OUT { events = 0 }
             ready.append((pollList[index].fd, events))
         }
         return ready
