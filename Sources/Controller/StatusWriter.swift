@@ -64,6 +64,7 @@ public actor StatusWriter {
         var policy = policies[key] ?? StatusWritePolicy(counterInterval: counterInterval)
         policy.observed(current["status"])
         defer { policies[key] = policy }
+        status = Self.carryingTransitionTimes(status, from: policy.lastWritten)
         let now = self.now
         switch policy.decide(status, now: now) {
         case .skip: return .unchanged
@@ -96,6 +97,28 @@ public actor StatusWriter {
         _ = try await client.patch(
             EventSourceResource.eventSources, name: key.name, namespace: key.namespace, .merge(["status": patch]),
             subresource: usesStatusSubresource ? "status" : nil, fieldManager: fieldManager)
+    }
+
+    /// The status was rendered against the cached object, which may not show our last write yet:
+    /// its conditions then got a new transition time, which would look like a transition (written
+    /// at once, outside the counter pacing) and move `lastTransitionTime` with nothing changed.
+    /// What we last wrote is the newer previous state, so unchanged conditions keep its times.
+    private static func carryingTransitionTimes(_ status: JSONValue, from written: JSONValue?) -> JSONValue {
+        let earlier = Condition.list(from: written)
+        guard !earlier.isEmpty, let conditions = status["conditions"]?.arrayValue else { return status }
+        var status = status
+        status["conditions"] = .array(
+            conditions.map { item in
+                guard let time = item["lastTransitionTime"]?.stringValue,
+                    let current = Condition.list(from: ["conditions": .array([item])]).first
+                else { return item }
+                let carried = current.carryingTransitionTime(from: earlier).lastTransitionTime
+                guard carried != time else { return item }
+                var item = item
+                item["lastTransitionTime"] = .string(carried)
+                return item
+            })
+        return status
     }
 
     public func forget(_ key: ObjectKey) {

@@ -46,8 +46,9 @@ public final class LeaderElector: Sendable {
     }
 
     /// Campaigns until it holds the lease, then runs `work` while renewing. Returns when the lease
-    /// is lost (after cancelling `work`) or when `work` returns (releasing the lease). Cancelling
-    /// the calling task stops campaigning and, while leading, cancels `work` and releases the lease.
+    /// is lost (after cancelling `work`) or when `work` returns. Cancelling the calling task stops
+    /// campaigning and, while leading, cancels `work`. Leading ends with the lease released when
+    /// `releaseOnCancel` is set and it still names us.
     public func run(whileLeading work: @escaping @Sendable () async throws -> Void) async throws -> Outcome {
         // client-go waits wait.Jitter(retryPeriod, 1.2) between attempts: a constant period, jittered.
         var pace = Backoff(duration: configuration.retryPeriod, factor: 1, jitter: 1.2)
@@ -70,10 +71,13 @@ public final class LeaderElector: Sendable {
                 return try await group.next() ?? .lostLeadership
             }
         } catch {
-            await stepDown(release: Task.isCancelled && configuration.releaseOnCancel)
+            await stepDown()
             throw error
         }
-        await stepDown(release: outcome == .workFinished && configuration.releaseOnCancel)
+        await stepDown()
+        // On cancellation both children end at once, and the renewer (which returns rather than
+        // throws) may answer first: cancellation is told by the task, not by which child won.
+        if Task.isCancelled { throw CancellationError() }
         if outcome == .lostLeadership { logger.warning("lost leadership") }
         return outcome
     }
@@ -176,26 +180,38 @@ public final class LeaderElector: Sendable {
         }
     }
 
-    private func stepDown(release: Bool) async {
-        let wasLeader = observation.withLock { state in
-            defer { state.isLeader = false }
-            return state.isLeader
-        }
-        guard release && wasLeader else { return }
+    /// As client-go's renew loop ends, whatever ended it (work done, cancellation, a renewal that
+    /// missed its deadline): with `releaseOnCancel`, a Lease that still names us is given up, so a
+    /// standby need not wait for it to expire. A renewal that failed under load may still have
+    /// left the Lease ours; the holder check keeps us from freeing one another has taken.
+    private func stepDown() async {
+        observation.withLock { $0.isLeader = false }
+        guard configuration.releaseOnCancel else { return }
         // The caller's task may be cancelled, which would abort these requests at once; the
         // release runs in a task of its own and is awaited here.
         let client = self.client
         let configuration = self.configuration
         await Task {
-            guard var lease = try? await client.get(.leases, name: configuration.leaseName, namespace: configuration.namespace),
-                lease["spec"]?["holderIdentity"]?.stringValue == configuration.identity
-            else { return }
-            let time = KubeTime.microTime()
-            lease["spec"]?["holderIdentity"] = nil
-            lease["spec"]?["leaseDurationSeconds"] = 1
-            lease["spec"]?["renewTime"] = .string(time)
-            lease["spec"]?["acquireTime"] = .string(time)
-            _ = try? await client.update(.leases, lease, namespace: configuration.namespace)
+            // A renewal cut short by the step-down may still have reached the server after our read:
+            // that is a 409, and the Lease is read again (still ours, it is released).
+            for _ in 0..<3 {
+                guard var lease = try? await client.get(.leases, name: configuration.leaseName, namespace: configuration.namespace),
+                    lease["spec"]?["holderIdentity"]?.stringValue == configuration.identity
+                else { return }
+                let time = KubeTime.microTime()
+                lease["spec"]?["holderIdentity"] = nil
+                lease["spec"]?["leaseDurationSeconds"] = 1
+                lease["spec"]?["renewTime"] = .string(time)
+                lease["spec"]?["acquireTime"] = .string(time)
+                do {
+                    _ = try await client.update(.leases, lease, namespace: configuration.namespace)
+                    return
+                } catch let error as KubeError where error.isConflict {
+                    continue
+                } catch {
+                    return
+                }
+            }
         }.value
     }
 }

@@ -59,6 +59,34 @@ import Testing
         }
     }
 
+    /// The reconciler renders against the cached object, which may not show our last write yet, so
+    /// an unchanged condition comes with a new transition time: that is no transition, the counter
+    /// write still waits, and the time already written stays.
+    @Test func aNewTransitionTimeFromAStaleCacheIsNoTransition() async throws {
+        try await withEventSourceCluster { _, client in
+            let clock = ManualClock()
+            let writer = writer(client, clock: clock)
+            let object = try await created(client)
+            func rendered(at time: String, forwarded: Int64) -> JSONValue {
+                var status = status(phase: "Running", forwarded: forwarded)
+                status["conditions"] = [
+                    ["type": "Ready", "status": "True", "reason": "Running", "lastTransitionTime": .string(time)]
+                ]
+                return status
+            }
+            let first = "2026-11-26T10:00:00Z"
+            #expect(try await writer.submit(rendered(at: first, forwarded: 0), for: key, current: object) == .written)
+            clock.advance(by: .seconds(4))
+            let stale = rendered(at: "2026-11-26T10:00:04Z", forwarded: 5)
+            #expect(try await writer.submit(stale, for: key, current: object) == .deferred(.seconds(6)))
+            clock.advance(by: .seconds(6))
+            #expect(try await writer.submit(stale, for: key, current: object) == .written)
+            let written = try await serverStatus(client)
+            #expect(written?["sources"]?["example"]?["forwarded"] == 5)
+            #expect(written?["conditions"]?.arrayValue?.first?["lastTransitionTime"]?.stringValue == first)
+        }
+    }
+
     @Test func counterWritesShareAGlobalRate() async throws {
         try await withEventSourceCluster { _, client in
             let clock = ManualClock()
