@@ -59,6 +59,8 @@ actor AdapterWorker {
     private var loggedFilterLimits: Set<FilterEvaluationError.Kind> = []
     /// The non-blocking read of new entries sent while the current batch is delivered.
     private var readAhead: RedisReplyTicket<[StreamEntry]>?
+    /// Whether the last batch of new entries was all taken, so a read-ahead behind it may follow.
+    private var lastNewBatchWentThrough = false
     /// XACKs written (maybe not yet flushed) whose replies are checked before the next step.
     private var unsettledAcks: [(stream: String, ids: [RedisArgument], reply: RedisReplyTicket<RESPValue>)] = []
     /// How long an idle read blocks when a stop can unblock it: idle adapters cost nothing.
@@ -120,8 +122,9 @@ actor AdapterWorker {
         logger.info("adapter starting", metadata: ["streams": "\(streams.joined(separator: ","))", "group": "\(group)"])
         loop: while !stop.isStopped {
             if readAhead != nil, !action.readsNew {
-                // The batch before it did not go through (or groups change): its entries stay pending, replayed in order.
-                await setReadAheadAside()
+                // A reclaim, a stream check or a backoff comes first. If the batch before went through,
+                // order allows delivering the read-ahead now; else its entries stay pending, replayed in order.
+                if lastNewBatchWentThrough { await deliverReadAhead() } else { await setReadAheadAside() }
             }
             switch action {
             case .connect:
@@ -168,6 +171,8 @@ actor AdapterWorker {
             } catch {
                 _ = failed(error)
             }
+        } else if readAhead != nil, lastNewBatchWentThrough {
+            await deliverReadAhead()
         }
         // Never abandon a reply: a read-ahead still here stays pending under our name; acks are confirmed.
         await setReadAheadAside()
@@ -216,6 +221,7 @@ actor AdapterWorker {
                 connection.flush()
             }
             let result = try await deliver(entries, mode: mode, over: connection)
+            lastNewBatchWentThrough = mode == .new && !result.sinkFailed && !result.entriesLeftPending
             if ContinuousClock.now >= nextStatsRefresh { try await refreshStats(connection) }
             return machine.batchFinished(mode, result)
         case .reclaim:
@@ -284,6 +290,28 @@ actor AdapterWorker {
         }
         logger.warning("\(error)")
         return machine.redisFailed(error)
+    }
+
+    /// Delivers the read-ahead batch outside the machine's steps, when the next step is not a read
+    /// of new entries: the batch before it went through, so nothing is overtaken. Whatever it
+    /// leaves pending (a failure, a lost connection) the machine replays from the pending list.
+    private func deliverReadAhead() async {
+        guard let ticket = readAhead, let connection else { return }
+        readAhead = nil
+        do throws(RedisError) {
+            let entries = try await connection.reply(ticket)
+            guard !entries.isEmpty else { return }
+            let result = try await deliver(entries, mode: .new, over: connection)
+            if result.sinkFailed || result.entriesLeftPending { machine.readAheadLeftPending() }
+        } catch {
+            machine.readAheadLeftPending()
+            if error.breaksConnection {
+                dropConnection()
+                metrics.connected.record(0)
+            }
+            status.update { $0.lastError = error.description }
+            logger.warning("\(error)")
+        }
     }
 
     /// Collects the read-ahead's reply without delivering it: Redis assigned its entries to this
