@@ -13,14 +13,14 @@ import Glibc
 /// Many adapters share a few event-loop threads; a stop does not wait out a BLOCK.
 @Suite struct AdapterScaleTests {
     /// The process's thread count as the kernel reports it.
-    private func threadCount() throws -> Int {
+    private static func threadCount() throws -> Int {
         let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
         let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Threads:") })
         return try #require(Int(line.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces)))
     }
 
     /// How many threads carry each name, for the log when the count is off.
-    private func threadNames() -> [String: Int] {
+    private static func threadNames() -> [String: Int] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         var names: [String: Int] = [:]
         for task in tasks {
@@ -31,7 +31,7 @@ import Glibc
     }
 
     /// Each adapter holds a connection, and a stop briefly opens a control connection too.
-    private func raiseFileLimit(to needed: rlim_t) throws {
+    private static func raiseFileLimit(to needed: rlim_t) throws {
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         if limit.rlim_cur < needed && limit.rlim_cur < limit.rlim_max {
@@ -44,12 +44,12 @@ import Glibc
 
     @Test func twoThousandAdaptersAddFewerThan64Threads() async throws {
         let count = 2000
-        try raiseFileLimit(to: rlim_t(2 * count + 500))
+        try Self.raiseFileLimit(to: rlim_t(2 * count + 500))
         try await AdapterFixture.with(redisArguments: ["--maxclients", "\(2 * count + 200)", "--tcp-backlog", "4096"]) { fixture in
             let sink = CountingSink()
             // Other suites run in this process at the same time and have threads of their own (alone,
             // this test measured 8 threads in all): what is bounded is what the adapters add.
-            let before = try threadCount()
+            let before = try Self.threadCount()
             var adapters: [StreamAdapter] = []
             // Started in waves, as a controller's workers would: 2,000 connects at once overflow the listen backlog.
             for wave in stride(from: 0, to: count, by: 250) {
@@ -68,19 +68,53 @@ import Glibc
                     adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
                 }
             }
-            let threads = try threadCount()
-            print("threads with \(count) adapters consuming: \(threads), \(before) before they started: \(threadNames())")
+            let threads = try Self.threadCount()
+            print("threads with \(count) adapters consuming: \(threads), \(before) before they started: \(Self.threadNames())")
             #expect(threads - before < 64)
             // Each adapter's group takes one entry: every one of them reads and acknowledges.
             for stream in 0..<50 { _ = try await fixture.client.xadd("S\(stream)", [("k", "v")]) }
             try await waitUntil("one event per adapter", timeout: .seconds(120)) { sink.count == count }
-            #expect(try threadCount() - before < 64)
+            #expect(try Self.threadCount() - before < 64)
             await withTaskGroup(of: Void.self) { group in
                 for adapter in adapters { group.addTask { await adapter.stop() } }
             }
             #expect(adapters.allSatisfy { $0.isFinished })
             #expect(adapters.allSatisfy { $0.status.snapshot.phase == .stopped })
             for adapter in adapters { adapter.removeMetricSeries() }
+        }
+    }
+
+    /// What a test process of its own counts: only this body runs in the child, so every thread
+    /// there is the runtime's or the fixture's, none another suite's.
+    @Test func twoThousandAdaptersRunOnFewerThan64ThreadsInAProcessOfTheirOwn() async {
+        await #expect(processExitsWith: .success) {
+            let count = 2000
+            try Self.raiseFileLimit(to: rlim_t(2 * count + 500))
+            try await AdapterFixture.with(redisArguments: ["--maxclients", "\(2 * count + 200)", "--tcp-backlog", "4096"]) { fixture in
+                let sink = CountingSink()
+                var adapters: [StreamAdapter] = []
+                for wave in stride(from: 0, to: count, by: 250) {
+                    for index in wave..<(wave + 250) {
+                        var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
+                        configuration.eventName = "e\(index)"
+                        configuration.blockTime = .seconds(600)
+                        configuration.source.consumerGroup = "g\(index)"
+                        adapters.append(fixture.startAdapter(configuration) { _ in sink })
+                    }
+                    try await waitUntil("\(adapters.count) adapters consuming", timeout: .seconds(120)) {
+                        adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
+                    }
+                }
+                for stream in 0..<50 { _ = try await fixture.client.xadd("S\(stream)", [("k", "v")]) }
+                try await waitUntil("one event per adapter", timeout: .seconds(120)) { sink.count == count }
+                let threads = try Self.threadCount()
+                print("threads in a process with \(count) adapters consuming: \(threads): \(Self.threadNames())")
+                await withTaskGroup(of: Void.self) { group in
+                    for adapter in adapters { group.addTask { await adapter.stop() } }
+                }
+                // The child's verdict is its exit status.
+                if threads >= 64 || !adapters.allSatisfy({ $0.isFinished }) { exit(1) }
+            }
         }
     }
 
