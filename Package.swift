@@ -118,7 +118,7 @@ let package = Package(
         ),
         // What the bench and the chaos runner share (child processes, installed tools); not
         // TestSupport, since both ship in `-c release`.
-        .target(name: "BenchSupport", swiftSettings: strict),
+        .target(name: "BenchSupport", dependencies: ["ProcessSpawning"], swiftSettings: strict),
         .executableTarget(
             name: "BenchmarkRunner",
             dependencies: [

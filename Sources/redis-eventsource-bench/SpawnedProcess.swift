@@ -12,7 +12,7 @@ import Synchronization
 final class SpawnedProcess: Sendable {
     let pid: pid_t
     let name: String
-    private let exitStatus = Mutex<Int32?>(nil)
+    private let exitStatus: ChildExitStatus
 
     init(_ executable: String, _ arguments: [String], standardOutput: String, standardError: String) throws(BenchError) {
         name = executable.split(separator: "/").last.map(String.init) ?? executable
@@ -28,6 +28,7 @@ final class SpawnedProcess: Sendable {
         case .failure(let error): throw .process("cannot start \(error)")
         }
         ChildRegistry.add(pid)
+        exitStatus = ChildExitStatus(pid: pid)
     }
 
     var isRunning: Bool { reap() == nil }
@@ -35,17 +36,7 @@ final class SpawnedProcess: Sendable {
     /// The exit code, or 128 + the signal that ended it; nil while running.
     var terminationStatus: Int32? { reap() }
 
-    private func reap() -> Int32? {
-        exitStatus.withLock { known in
-            if let known { return known }
-            var status: Int32 = 0
-            guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-            let signal = status & 0x7f
-            known = signal == 0 ? (status >> 8) & 0xff : 128 + signal
-            ChildRegistry.remove(pid)
-            return known
-        }
-    }
+    private func reap() -> Int32? { exitStatus.value }
 
     /// SIGTERM, then SIGKILL after `grace` seconds. Returns the exit status; safe to call twice.
     @discardableResult

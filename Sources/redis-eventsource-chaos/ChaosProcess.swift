@@ -11,7 +11,7 @@ final class ChaosProcess: Sendable {
     let name: String
     let outputPath: String
     let errorPath: String
-    private let exitStatus = Mutex<Int32?>(nil)
+    private let exitStatus: ChildExitStatus
 
     init(_ executable: String, _ arguments: [String], folder: String, label: String) throws {
         name = label
@@ -24,6 +24,7 @@ final class ChaosProcess: Sendable {
         case .failure(let error): throw ChaosError.setup("cannot start \(label): \(error)")
         }
         ChildRegistry.add(pid)
+        exitStatus = ChildExitStatus(pid: pid)
     }
 
     var isRunning: Bool { reap() == nil }
@@ -31,14 +32,7 @@ final class ChaosProcess: Sendable {
     /// The exit code, or 128 + the signal that ended it; nil while running.
     var terminationStatus: Int32? { reap() }
 
-    private func reap() -> Int32? {
-        exitStatus.withLock { known in
-            if let known { return known }
-            known = CleanSignalSpawn.exitStatus(of: pid)
-            if known != nil { ChildRegistry.remove(pid) }
-            return known
-        }
-    }
+    private func reap() -> Int32? { exitStatus.value }
 
     var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
     var errorOutput: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
