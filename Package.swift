@@ -58,8 +58,8 @@ let package = Package(
         .target(
             name: "Adapter",
             dependencies: [
-                "AdapterModel", "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "CHiredis", "COpenSSL",
-                .product(name: "Logging", package: "swift-log"),
+                "AdapterModel", "EventSourceAPI", "StructuredData", "FilterExpression", "Sinks", "Timing", "CHiredis",
+                "COpenSSL", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

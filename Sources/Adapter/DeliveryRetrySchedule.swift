@@ -25,7 +25,7 @@ struct DeliveryRetrySchedule {
     /// replay instead of each causing its own.
     static let earlyOffer = Duration.milliseconds(20)
 
-    static let perEntry = Backoff(initial: .milliseconds(10), maximum: .seconds(30), multiplier: 1.5)
+    static let perEntry = Backoff(initial: .milliseconds(10), maximum: .seconds(30), factor: 1.5)
 
     private let template: Backoff
     private var retries: [String: Retry] = [:]

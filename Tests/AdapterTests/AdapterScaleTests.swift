@@ -42,50 +42,9 @@ import Glibc
         try #require(limit.rlim_cur >= needed, "RLIMIT_NOFILE \(limit.rlim_cur) is below the \(needed) this test needs")
     }
 
-    @Test func twoThousandAdaptersAddFewerThan64Threads() async throws {
-        let count = 2000
-        try Self.raiseFileLimit(to: rlim_t(2 * count + 500))
-        try await AdapterFixture.with(redisArguments: ["--maxclients", "\(2 * count + 200)", "--tcp-backlog", "4096"]) { fixture in
-            let sink = CountingSink()
-            // Other suites run in this process at the same time and have threads of their own (alone,
-            // this test measured 8 threads in all): what is bounded is what the adapters add.
-            let before = try Self.threadCount()
-            var adapters: [StreamAdapter] = []
-            // Started in waves, as a controller's workers would: 2,000 connects at once overflow the listen backlog.
-            for wave in stride(from: 0, to: count, by: 250) {
-                // Creating an adapter registers its metric series, which costs CPU once a Prometheus
-                // registry is installed (other suites in this process install one): off the cooperative pool.
-                adapters += await DedicatedThread.run(name: "start adapters") {
-                    (wave..<(wave + 250)).map { index in
-                        var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
-                        configuration.eventName = "e\(index)"
-                        configuration.blockTime = .seconds(600)
-                        configuration.source.consumerGroup = "g\(index)"
-                        return fixture.startAdapter(configuration) { _ in sink }
-                    }
-                }
-                try await waitUntil("\(adapters.count) adapters consuming", timeout: .seconds(120)) {
-                    adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
-                }
-            }
-            let threads = try Self.threadCount()
-            print("threads with \(count) adapters consuming: \(threads), \(before) before they started: \(Self.threadNames())")
-            #expect(threads - before < 64)
-            // Each adapter's group takes one entry: every one of them reads and acknowledges.
-            for stream in 0..<50 { _ = try await fixture.client.xadd("S\(stream)", [("k", "v")]) }
-            try await waitUntil("one event per adapter", timeout: .seconds(120)) { sink.count == count }
-            #expect(try Self.threadCount() - before < 64)
-            await withTaskGroup(of: Void.self) { group in
-                for adapter in adapters { group.addTask { await adapter.stop() } }
-            }
-            #expect(adapters.allSatisfy { $0.isFinished })
-            #expect(adapters.allSatisfy { $0.status.snapshot.phase == .stopped })
-            for adapter in adapters { adapter.removeMetricSeries() }
-        }
-    }
-
     /// What a test process of its own counts: only this body runs in the child, so every thread
-    /// there is the runtime's or the fixture's, none another suite's.
+    /// there is the runtime's or the fixture's, none another suite's. Run in this process, 2,000
+    /// adapters' metric series would also hold up the other suites' metrics endpoints.
     @Test func twoThousandAdaptersRunOnFewerThan64ThreadsInAProcessOfTheirOwn() async {
         await #expect(processExitsWith: .success) {
             let count = 2000
