@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Checks the `import` lines of every target, and the dependencies Package.swift declares for it,
-# against the module table in README.md's "## Modules" section, so dependencies keep pointing one way. The table is the only source:
+# against the module table in docs/architecture.md's "## Modules" section, so dependencies keep pointing one way. The table is the only source:
 # rows run from the top of the house (test suites, executables) to its bottom (C targets,
 # packages, the toolchain), and a module may import only what its row names, all of which must
-# stand below it. Run by `make test` before the build; README=path checks another copy.
+# stand below it. Run by `make test` before the build; MODULES_DOC=path checks another copy.
 #
 # Columns read, found by their headings: module, folder, may import. Backticks mark names;
 # "any module below" in "may import" allows every module in the rows below; a folder cell
@@ -11,7 +11,7 @@
 # (yet) is noted, not refused, so the table may lead the code while branches merge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-readme=${README:-README.md}
+readme=${MODULES_DOC:-docs/architecture.md}
 [ -f "$readme" ] || { echo "check-imports: $readme not found" >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -70,7 +70,7 @@ function globbed(pattern, dir,    re) {
 }
 function fail(message) { print message > "/dev/stderr"; failures++ }
 BEGIN { rows = 0; header = 0 }
-# README: the module table.
+# docs/architecture.md: the module table.
 FILENAME == readme && /^## / { inside = ($0 ~ /^## Modules[ \t]*$/); next }
 FILENAME == readme && inside && /^\|/ {
     if ($0 ~ /^\|[-: |]+\|[ \t]*$/) next

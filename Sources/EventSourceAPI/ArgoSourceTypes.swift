@@ -46,7 +46,7 @@ enum ArgoSourceTypes {
                 reader.warn(
                     "spec.\(type)",
                     "not run by redis-eventsource, which runs only the redisStream entries; Argo's controller would run "
-                        + "this whole EventSource, redisStream included (see 'Beside Argo Events' in the README)")
+                        + "this whole EventSource, redisStream included (see 'Beside Argo Events' in docs/argo-compatibility.md)")
             }
         }
     }

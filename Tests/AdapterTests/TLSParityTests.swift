@@ -6,7 +6,7 @@ import Sinks
 import Testing
 import TestSupport
 
-/// The `tls` block means what it means in Argo (README "Redis TLS and ACL users", parity lines
+/// The `tls` block means what it means in Argo (docs/redis-deployments.md "Redis TLS and ACL users", parity lines
 /// V14 and V15), from the YAML through secret resolution to a real TLS redis-server that demands
 /// a client certificate.
 @Suite struct TLSParityTests {

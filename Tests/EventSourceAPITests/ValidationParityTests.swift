@@ -3,8 +3,8 @@ import Testing
 import TestSupport
 @testable import EventSourceAPI
 
-/// One case per line of the README's validation parity table ("Validation compared with Argo Events"):
-/// what Argo says, what we say. The README test below keeps the table and these cases in step.
+/// One case per line of docs/argo-compatibility.md's validation parity table ("Validation compared with Argo Events"):
+/// what Argo says, what we say. The table test below keeps the table and these cases in step.
 struct ParityCase: Sendable, CustomTestStringConvertible {
     enum Outcome: Sendable {
         /// Valid; `warning` (a path and a piece of its message) when one is expected.
@@ -142,10 +142,10 @@ extension ParityCase {
         }
     }
 
-    /// The README's table lists exactly the cases above, so no line is without a test.
-    @Test func theReadmeTableHasOneLinePerCase() throws {
+    /// The compatibility page's table lists exactly the cases above, so no line is without a test.
+    @Test func theCompatibilityTableHasOneLinePerCase() throws {
         let readme = try String(
-            contentsOf: BuiltProducts.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+            contentsOf: BuiltProducts.repositoryRoot.appendingPathComponent("docs/argo-compatibility.md"), encoding: .utf8)
         let ids = readme.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("| V"), let end = line.dropFirst(2).firstIndex(of: " ") else { return nil }
             return String(line[line.index(line.startIndex, offsetBy: 2)..<end])
