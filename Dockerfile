@@ -1,5 +1,6 @@
-# The operator's image. Both stages are pinned to exact versions; Package.resolved pins the Swift
-# packages. Build: make docker-build IMG=<registry>/redis-eventsource:<tag>
+# The operator's image. Both stages are pinned to exact versions, and Package.swift pins the Swift
+# packages exactly, so the build resolves them from their repositories (Package.resolved is not
+# copied). Build: make docker-build IMG=<registry>/redis-eventsource:<tag>
 #
 # build:   the Swift toolchain the dependencies need (the one CI builds with), and the C libraries'
 #          development packages from Debian.
@@ -10,7 +11,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
         libhiredis-dev libcurl4-openssl-dev libyaml-dev libssl-dev libnats-dev libpcre2-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY . .
+COPY Package.swift ./
+COPY Sources ./Sources
 RUN swift build -c release --product redis-eventsource --static-swift-stdlib \
     && cp "$(swift build -c release --show-bin-path)/redis-eventsource" /redis-eventsource
 

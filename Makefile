@@ -30,7 +30,8 @@ endif
 test: deps
 	@scripts/check-imports.sh
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@start=$$(date +%s); status=0; $(SWIFT) test --skip-build || status=$$?; \
+	echo "make test: the suites took $$(( $$(date +%s) - start )) s (TEST_TIMEOUT_SCALE=$${TEST_TIMEOUT_SCALE:-1})"; exit $$status
 
 bench: deps
 	@WITH_BENCH_TOOLS=1 scripts/install-deps.sh

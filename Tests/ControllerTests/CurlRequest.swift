@@ -35,7 +35,7 @@ enum CurlRequest {
     {
         let arguments =
             [
-                "--silent", "--show-error", "--noproxy", "*", "--max-time", "10", "--request", method,
+                "--silent", "--show-error", "--noproxy", "*", "--max-time", "\(TestTimeouts.wholeSeconds(TestTimeouts.request))", "--request", method,
                 "--write-out", "\(marker)%{http_code} %{num_connects} %{content_type}\n",
             ] + extraArguments + paths.map { "http://127.0.0.1:\(port)\($0)" }
         let curl = try ChildProcess("curl", arguments)
@@ -65,7 +65,7 @@ enum CurlRequest {
     /// The exit status of a request expected to fail to connect (curl says 7).
     static func exitStatusConnecting(port: Int, path: String = "/healthz") async throws -> Int32 {
         let curl = try ChildProcess(
-            "curl", ["--silent", "--noproxy", "*", "--max-time", "10", "http://127.0.0.1:\(port)\(path)"])
+            "curl", ["--silent", "--noproxy", "*", "--max-time", "\(TestTimeouts.wholeSeconds(TestTimeouts.request))", "http://127.0.0.1:\(port)\(path)"])
         defer { curl.stop() }
         return try await curl.waitForExit()
     }

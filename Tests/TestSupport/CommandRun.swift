@@ -13,7 +13,7 @@ public enum CommandRun {
     }
 
     public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(45)
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(180)
     ) async throws -> Output {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -76,7 +76,7 @@ public final class JetStreamTestReader: @unchecked Sendable {
         }
         defer { natsSubscription_Destroy(subscription) }
         var messages: [JetStreamTestMessage] = []
-        let deadline = ContinuousClock.now + timeout
+        let deadline = ContinuousClock.now + TestTimeouts.scaled(timeout)
         var quietFetches = 0
         while ContinuousClock.now < deadline {
             let waiting = messages.count >= count

@@ -28,7 +28,7 @@ public struct Kubectl: Sendable {
     }
 
     private func fullArguments(_ arguments: [String]) -> [String] {
-        ["--kubeconfig", kubeconfig, "--cache-dir", cacheDirectory, "--request-timeout", "20s"] + arguments
+        ["--kubeconfig", kubeconfig, "--cache-dir", cacheDirectory, "--request-timeout", "\(TestTimeouts.wholeSeconds(TestTimeouts.request))s"] + arguments
     }
 
     /// Runs to completion and returns what it printed.
