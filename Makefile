@@ -43,20 +43,31 @@ chaos: deps
 	$(SWIFT) build -c release
 	@scripts/chaos.sh
 
-# As kubebuilder-made operators do: install/uninstall the CRD alone, deploy/undeploy everything
-# (the kustomize tree in manifests/) with IMG as the controller's image, in the current kubeconfig.
+# As kubebuilder-made operators do: install/uninstall the CRDs alone, deploy/undeploy a whole
+# variant (VARIANT=base, or variants/<name>: a folder under manifests/) with IMG as the
+# controller's image, in the current kubeconfig. All four go through scripts/manifests.sh, which
+# creates a CRD only where none exists and deletes only CRDs it created, so Argo Events' CRDs and
+# EventSources survive every uninstall. undeploy removes what the last deploy from DEPLOY_DIR
+# applied, or VARIANT's folder when VARIANT is given or nothing was deployed from here.
+VARIANT ?= base
+DEPLOY_DIR ?= .run/deploy
 install:
-	$(KUBECTL) apply -k manifests/crds
+	@KUBECTL="$(KUBECTL)" scripts/manifests.sh apply manifests/crds
 
 uninstall:
-	$(KUBECTL) delete -k manifests/crds --ignore-not-found
+	@KUBECTL="$(KUBECTL)" scripts/manifests.sh delete manifests/crds
 
 deploy:
-	@scripts/deploy-overlay.sh "$(IMG)" .run/deploy
-	$(KUBECTL) apply -k .run/deploy
+	@scripts/deploy-overlay.sh "$(IMG)" "$(DEPLOY_DIR)" "manifests/$(VARIANT)"
+	@KUBECTL="$(KUBECTL)" scripts/manifests.sh apply "$(DEPLOY_DIR)"
 
 undeploy:
-	$(KUBECTL) delete -k manifests --ignore-not-found
+ifeq ($(origin VARIANT),command line)
+	@KUBECTL="$(KUBECTL)" scripts/manifests.sh delete "manifests/$(VARIANT)"
+else
+	@if [ -f "$(DEPLOY_DIR)/kustomization.yaml" ]; then folder="$(DEPLOY_DIR)"; else folder="manifests/$(VARIANT)"; fi; \
+	KUBECTL="$(KUBECTL)" scripts/manifests.sh delete "$$folder"
+endif
 
 docker-build:
 	docker build -t $(IMG) .

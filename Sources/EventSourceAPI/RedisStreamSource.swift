@@ -66,8 +66,12 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         FieldSchema.redisStreamEntry.warnAboutUnknownKeys(of: object, at: path, into: &reader)
         let address = readHostAddress(object["hostAddress"], at: "\(path).hostAddress", into: &reader)
 
-        // Argo accepts a negative db, but Redis answers SELECT with "DB index is out of range".
-        let db = reader.integer(object["db"], at: "\(path).db", in: 0...Int(Int32.max)) ?? 0
+        // go-redis, which Argo uses, sends SELECT only when db > 0, so a negative db runs on db 0 in Argo.
+        var db = reader.integer(object["db"], at: "\(path).db", in: int32Range) ?? 0
+        if db < 0 {
+            reader.warn("\(path).db", "negative: runs on db 0, as in Argo (which sends SELECT only for a db above 0)")
+            db = 0
+        }
 
         var streams = reader.stringList(object["streams"], at: "\(path).streams")
         if object["streams"] == nil || object["streams"]?.isNull == true {
@@ -195,7 +199,8 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
             return nil
         }
         do {
-            _ = try FilterProgram.parse(expression, knownVariables: FilterProgram.redisStreamVariables)
+            let program = try FilterProgram.parse(expression, knownVariables: FilterProgram.redisStreamVariables)
+            for unknown in program.unknownNames { reader.warn("\(path).expression", unknown.description) }
         } catch {
             reader.report("\(path).expression", error.description)
         }

@@ -45,6 +45,7 @@ import TestSupport
             #expect(event["context"]?["subject"] == "example")
             #expect(event["context"]?["datacontenttype"] == "application/json")
             #expect(event["context"]?["id"]?.stringValue?.count == 32)
+            #expect(event["context"]?["time"]?.stringValue == EntryTime.rfc3339(entryID: id), "the entry's time, to the millisecond")
             #expect(event["data"] == ["stream": "FOO", "message_id": .string(id), "values": ["message": "hello"]])
             // Only events on stdout; logs are on stderr.
             #expect(child.standardOutputLines.count == 1)

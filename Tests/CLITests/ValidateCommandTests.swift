@@ -12,7 +12,7 @@ import TestSupport
     @Test(arguments: [
         ("streams: [FOO]", "spec.redisStream.example.hostAddress: required"),
         ("hostAddress: 127.0.0.1:6379\n      streams: []", "spec.redisStream.example.streams: must not be empty: Argo accepts [], but Redis then answers every read with a syntax error"),
-        ("hostAddress: 127.0.0.1:6379\n      streams: [FOO]\n      db: one", "spec.redisStream.example.db: must be an integer from 0 to 2147483647, got a string"),
+        ("hostAddress: 127.0.0.1:6379\n      streams: [FOO]\n      db: one", "spec.redisStream.example.db: must be an integer from -2147483648 to 2147483647, got a string"),
         ("hostAddress: 127.0.0.1:99999\n      streams: [FOO]", "spec.redisStream.example.hostAddress: the port must be a number from 1 to 65535, got '99999'"),
         ("hostAddress: 127.0.0.1:6379\n      streams: [FOO]\n      password: {key: p}", "spec.redisStream.example.password.name: required"),
     ])

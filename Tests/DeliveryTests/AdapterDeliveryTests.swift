@@ -45,6 +45,7 @@ import TestSupport
             #expect(request.target == "/events")
             #expect(request.header("ce-id") == builder.eventID(stream: "FOO", messageID: id))
             #expect(request.header("ce-subject") == "example")
+            #expect(request.header("ce-time") == EntryTime.rfc3339(entryID: id), "the entry's time, to the millisecond")
             #expect(request.header("content-type") == "application/json")
             #expect(request.bodyText == #"{"stream":"FOO","message_id":"\#(id)","values":{"message":"hello"}}"#)
             try await waitUntil("an empty PEL") { try await pel(fixture) == 0 }
@@ -55,9 +56,10 @@ import TestSupport
         try await withReceiver { fixture, receiver in
             let adapter = fixture.startAdapter(configuration(fixture, receiver, mode: .structured))
             try await fixture.waitForPhase(adapter, .consuming)
-            _ = try await fixture.client.xadd("FOO", [("message", "hello")])
+            let id = try await fixture.client.xadd("FOO", [("message", "hello")])
             let request = try #require(try await receiver.waitForRequests(1).first)
             #expect(request.header("content-type") == "application/cloudevents+json")
+            #expect(try JSONParser.parse(request.bodyText)["time"]?.stringValue == EntryTime.rfc3339(entryID: id))
             let body = try JSONParser.parse(request.bodyText)
             #expect(body["type"] == "redisStream")
             #expect(body["data"]?["values"] == ["message": "hello"])

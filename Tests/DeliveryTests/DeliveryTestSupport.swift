@@ -6,7 +6,7 @@ import TestSupport
 
 /// An event as the adapter builds it for entry 1700000000000-0 of stream `orders`.
 let sampleEvent = CloudEvent(
-    id: "orders-1700000000000-0", source: "redis-es", subject: "orders", time: "2024-01-02T03:04:05Z",
+    id: "orders-1700000000000-0", source: "redis-es", subject: "orders", time: "2024-01-02T03:04:05.678Z",
     data: [
         "stream": "orders", "message_id": "1700000000000-0",
         "values": ["kind": "created", "note": "say \"hi\"\n", "name": "café"],

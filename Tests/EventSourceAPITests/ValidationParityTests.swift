@@ -45,7 +45,8 @@ extension ParityCase {
         ParityCase(
             "V3", entry(streams: "[A, B, A]"), .accepted(warning: ("spec.redisStream.e.streams[2]", "listed twice")),
             check: { source($0)?.streams == ["A", "B"] }),
-        ParityCase("V4", entry("db: -1"), .rejected(path: "spec.redisStream.e.db", text: "from 0 to 2147483647, got -1")),
+        ParityCase(
+            "V4", entry("db: -1"), .accepted(warning: ("spec.redisStream.e.db", "runs on db 0")), check: { source($0)?.db == 0 }),
         ParityCase(
             "V5", entry("maxMsgCountPerRead: -1"), .accepted(warning: ("spec.redisStream.e.maxMsgCountPerRead", "no COUNT")),
             check: { source($0)?.maxMsgCountPerRead == 10 }),
@@ -110,6 +111,10 @@ extension ParityCase {
         ParityCase(
             "V29", entry(hostAddress: "/var/run/redis.sock"), .rejected(path: "spec.redisStream.e.hostAddress", text: "Unix socket")),
         ParityCase("V30", "webhook: {hook: {port: \"12000\", endpoint: /x}}", .accepted(warning: nil), check: { !$0.hasRedisStream }),
+        ParityCase(
+            "V31", entry("filter: {expression: \"value == nil\"}"),
+            .accepted(warning: ("spec.redisStream.e.filter.expression", "unknown name 'value' reads as nil")),
+            check: { source($0)?.filterExpression == "value == nil" }),
     ]
 }
 

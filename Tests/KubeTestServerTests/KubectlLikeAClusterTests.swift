@@ -29,7 +29,7 @@ struct KubectlLikeAClusterTests {
                 spec:
                   sink: {uri: stdout, mode: sideways}
                   redisStream:
-                    example: {streams: [], db: -1}
+                    example: {streams: [], claimMinIdleSeconds: 0}
                 """)
             let refused = try await kubectl.run(["apply", "-f", invalid])
             #expect(refused.exitCode != 0)
@@ -37,7 +37,7 @@ struct KubectlLikeAClusterTests {
             #expect(message.contains("The EventSource \"bad\" is invalid"), "\(refused)")
             #expect(message.contains("spec.redisStream.example.hostAddress: Required value"), "\(refused)")
             #expect(message.contains(
-                "spec.redisStream.example.db: Invalid value: -1: spec.redisStream.example.db in body should be greater than or equal to 0"))
+                "spec.redisStream.example.claimMinIdleSeconds: Invalid value: 0: spec.redisStream.example.claimMinIdleSeconds in body should be greater than or equal to 1"))
             #expect(message.contains("spec.redisStream.example.streams: Invalid value: 0"))
             #expect(message.contains(#"spec.sink.mode: Unsupported value: "sideways": supported values: "binary", "structured""#))
             #expect(try await kubectl.run(["get", "eventsource", "bad"]).exitCode != 0, "nothing was stored")

@@ -21,7 +21,7 @@ import TestSupport
 
             try await fixture.apply(
                 // Invalid for the controller but not for the CRD's schema, which kube-testserver enforces
-                // as a cluster does (db: -1 would be refused before the controller saw it).
+                // as a cluster does (claimMinIdleSeconds: 0 would be refused before the controller saw it).
                 fixture.eventSourceYAML(name: "typo", entries: [("example", ["FOO"])], extra: "      maxDeliveries: 3"))
             try await waitUntil("SourcesProvided=False") {
                 try await fixture.condition("typo", "SourcesProvided")?["status"] == "False"
