@@ -40,6 +40,10 @@ import TestSupport
         let pasted = block.replacingOccurrences(of: "4222", with: String(natsPort))
             .replacingOccurrences(of: "6379", with: String(redisPort))
             .replacingOccurrences(of: "/tmp/", with: folder.path + "/")
+        // Every client names the port, so none of them reaches a server the test did not start.
+        for line in pasted.split(separator: "\n") where line.hasPrefix("redis-cli") || line.contains(" redis-cli ") {
+            #expect(line.contains("-p \(redisPort)"), "\(line)")
+        }
         // Around the block, as a terminal would be: the shell stays while its jobs run, and on
         // SIGTERM (the test's stop) ends every job it started.
         let script = "trap 'kill $(jobs -p) 2>/dev/null; wait; exit 0' TERM\n" + pasted + "\nwait\n"
@@ -54,9 +58,14 @@ import TestSupport
             guard shell.isRunning else { throw WalkthroughFailed(output: shell.standardOutput + shell.standardError) }
             return await DedicatedThread.run { try? JetStreamTestReader(url: url, user: "argo", password: "s3cret") }
         }
-        try await waitUntil("the walk-through's entry in the stream default") {
-            guard shell.isRunning else { throw WalkthroughFailed(output: shell.standardOutput + shell.standardError) }
-            return await DedicatedThread.run { reader.messageCount() } == 1
+        do {
+            try await waitUntil("the walk-through's entry in the stream default") {
+                guard shell.isRunning else { throw WalkthroughFailed(output: shell.standardOutput + shell.standardError) }
+                return await DedicatedThread.run { reader.messageCount() } == 1
+            }
+        } catch {
+            Issue.record("\(error)\nthe walk-through printed:\n\(shell.standardOutput)\(shell.standardError)")
+            throw error
         }
         let messages = try await DedicatedThread.run {
             Result { try reader.read(subject: "default.redis-stream.example", durable: "walkthrough", count: 1) }
