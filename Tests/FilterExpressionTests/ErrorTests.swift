@@ -99,6 +99,9 @@ import Testing
         ("asFloat(values.kind)", "asFloat(): cannot convert 'created' to a number at column 1"),
         ("sprig.urlParse('http://[::1')", "sprig.urlParse(): unable to parse url: parse \"http://[::1\": missing ']' in host at column 1"),
         ("sprig.urlParse('http://h:x/')", "sprig.urlParse(): unable to parse url: parse \"http://h:x/\": invalid port \":x\" after host at column 1"),
+        ("sprig.urlParse('1a:b')", "sprig.urlParse(): unable to parse url: parse \"1a:b\": first path segment in URL cannot contain colon at column 1"),
+        ("sprig.urlParse(':x')", "sprig.urlParse(): unable to parse url: parse \":x\": missing protocol scheme at column 1"),
+        ("sprig.urlParse('http://h/%zz')", "sprig.urlParse(): unable to parse url: parse \"http://h/%zz\": invalid URL escape \"%zz\" at column 1"),
         ("sprig.urlJoin({host: 1})", "sprig.urlJoin(): unable to parse host key, must be of type string, but int found at column 1"),
     ])
     func evaluationErrorsAreClear(source: String, expected: String) throws {
