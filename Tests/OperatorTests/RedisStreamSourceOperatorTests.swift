@@ -112,7 +112,9 @@ import TestSupport
                     return condition?["reason"] == "InvalidSpec" ? condition : nil
                 }
                 #expect(ready["status"] == "False")
-                #expect(ready["message"]?.stringValue?.contains(item.field + ":") == true, "\(item.name): \(ready)")
+                let sources = try await fixture.redisStreamSourceCondition(item.name, "SourcesProvided")
+                #expect(sources?["reason"] == "InvalidSpec")
+                #expect(sources?["message"]?.stringValue?.contains(item.field + ":") == true, "\(item.name): \(sources ?? .null)")
                 try await waitUntil("an InvalidSpec Event about \(item.name)") {
                     try await fixture.eventReasons(about: item.name).contains("InvalidSpec")
                 }
