@@ -85,6 +85,29 @@ import TestSupport
         }
     }
 
+    /// `--watch both`: an EventSource and a RedisStreamSource, side by side, each run and each with its own status.
+    @Test func watchingBothRunsEachKind() async throws {
+        try await OperatorFixture.with { fixture in
+            try await fixture.kubectl.succeed(["apply", "-f", OperatorFixture.redisStreamSourceCRDPath])
+            try await fixture.client.command("XGROUP", "CREATE", "A", "argo-events-cg", "$", "MKSTREAM")
+            try await fixture.client.command("XGROUP", "CREATE", "B", "argo-events-cg", "$", "MKSTREAM")
+            _ = try fixture.startController(extra: ["--watch", "both"])
+            try await fixture.apply(fixture.argoEventSource("theirs", stream: "A"))
+            try await fixture.apply(
+                fixture.eventSourceYAML(name: "ours", entries: [("example", ["B"])])
+                    .replacingOccurrences(of: "apiVersion: argoproj.io/v1alpha1", with: "apiVersion: redis-eventsource.io/v1alpha1")
+                    .replacingOccurrences(of: "kind: EventSource", with: "kind: RedisStreamSource"))
+            try await fixture.waitForReady("theirs")
+            try await fixture.waitForRedisStreamSourceReady("ours")
+            _ = try await fixture.client.xadd("A", [("to", "theirs")])
+            _ = try await fixture.client.xadd("B", [("to", "ours")])
+            let requests = try await fixture.receiver.waitForRequests(2)
+            #expect(Set(requests.compactMap { $0.header("ce-source") }) == ["theirs", "ours"])
+            #expect(try await fixture.eventSource("ours") == nil, "no EventSource of that name was made")
+            #expect(try await fixture.redisStreamSource("theirs") == nil)
+        }
+    }
+
     /// Each bad input is an InvalidSpec status and Event naming the field, and nothing starts.
     @Test func badRedisStreamSourcesAreReportedByField() async throws {
         try await OperatorFixture.with { fixture in
