@@ -42,6 +42,13 @@ import TestSupport
             try await fixture.installArgoCRDs()
             _ = try await fixture.client.xadd("ARGO", [("for", "argo")])
             try await fixture.apply(fixture.argoEventSource("argo-owned", stream: "ARGO"))
+            // Another EventBus of Argo's (not `default`, so the source still goes to --default-sink).
+            try await fixture.apply("""
+                apiVersion: argoproj.io/v1alpha1
+                kind: EventBus
+                metadata: {name: argo-bus}
+                spec: {jetstream: {version: latest}}
+                """)
             let argoCRDsBefore = try await fixture.kubectl.succeed(["get", "crd", "eventsources.argoproj.io", "eventbus.argoproj.io", "-o", "name"])
 
             _ = try await fixture.kubectl.succeed(["apply", "-k", OperatorFixture.besideArgoVariant])
@@ -74,6 +81,7 @@ import TestSupport
             #expect(try await fixture.kubectl.succeed(["get", "crd", "eventsources.argoproj.io", "eventbus.argoproj.io", "-o", "name"])
                 == argoCRDsBefore)
             #expect(try await fixture.eventSource("argo-owned") != nil, "Argo's EventSource survives")
+            #expect(try await fixture.kubectl.run(["get", "eventbus", "argo-bus"]).exitCode == 0, "Argo's EventBus survives")
             #expect(try await fixture.eventSource("argo-owned")?["spec"]?["redisStream"]?["example"]?["streams"] == ["ARGO"])
         }
     }
