@@ -3,10 +3,13 @@ import EventSourceAPI
 /// Everything one adapter needs, with secrets already resolved. Two equal configurations
 /// run identically, which is what lets the reconciler restart only entries that changed.
 public struct AdapterConfiguration: Sendable, Hashable {
+    /// The kind of resource the entry belongs to; it changes neither the events nor the consumer name,
+    /// so a source moved from one kind to the other resumes its consumer group where it stopped.
+    public var sourceKind: SourceKind = .eventSource
     public var namespace: String
     public var eventSourceName: String
     public var eventName: String
-    public var source: RedisStreamSource
+    public var source: RedisStreamEntry
     public var password: SecretValue?
     public var tls: TLSMaterial?
     public var sink: SinkSpec
@@ -17,7 +20,7 @@ public struct AdapterConfiguration: Sendable, Hashable {
     public var blockTime: Duration
 
     public init(
-        namespace: String, eventSourceName: String, eventName: String, source: RedisStreamSource,
+        namespace: String, eventSourceName: String, eventName: String, source: RedisStreamEntry,
         password: SecretValue? = nil, tls: TLSMaterial? = nil, sink: SinkSpec, eventBus: JetStreamEndpoint? = nil,
         consumerName: String, blockTime: Duration = .seconds(2)
     ) {
@@ -50,7 +53,7 @@ public struct AdapterConfiguration: Sendable, Hashable {
     /// missing, so the names are complete; the first missing one is the error. The adapter's consumer
     /// name is derived from `replicaName` and the entry (see `AdapterConsumerName`).
     public static func resolve(
-        eventSource: EventSource, eventName: String, source: RedisStreamSource, sink: SinkSpec, replicaName: String,
+        eventSource: EventSource, eventName: String, source: RedisStreamEntry, sink: SinkSpec, replicaName: String,
         secrets: SecretStore
     ) -> (configuration: Result<AdapterConfiguration, SecretError>, secretNames: Set<String>) {
         let namespace = eventSource.namespace
@@ -59,11 +62,12 @@ public struct AdapterConfiguration: Sendable, Hashable {
         var material: TLSMaterial?
         if let tls = source.tls, tls.enabled { material = reads.tls(tls) }
         if let error = reads.firstError { return (.failure(error), reads.names) }
-        let configuration = AdapterConfiguration(
+        var configuration = AdapterConfiguration(
             namespace: namespace, eventSourceName: eventSource.name, eventName: eventName, source: source,
             password: password, tls: material, sink: sink,
             consumerName: AdapterConsumerName.make(
                 replica: replicaName, namespace: namespace, eventSource: eventSource.name, event: eventName))
+        configuration.sourceKind = eventSource.sourceKind
         return (.success(configuration), reads.names)
     }
 }

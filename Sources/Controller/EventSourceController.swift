@@ -1,18 +1,19 @@
 import Adapter
 import AdapterModel
+import EventSourceAPI
 import KubeClient
 import Logging
 import Reconciler
 import ServiceLifecycle
 import Sinks
 
-/// The operator: watches EventSources and Secrets into caches, feeds a work queue, runs
+/// The operator: watches EventSources and/or RedisStreamSources (`--watch`), Secrets and EventBuses into caches, feeds a work queue, runs
 /// reconcile workers. It runs as services of one `ServiceGroup` (see `services`), in the order
 /// Lease, adapters, control loop, so graceful shutdown, which goes in reverse, stops watching and
 /// working first, then drains the adapters, then releases the Lease.
 public final class EventSourceController: Sendable {
     public let options: ControllerOptions
-    public let cache = ObjectCache()
+    public let cache: ObjectCache
     public let leadership: Leadership
     private let client: KubeClient
     private let secrets: SecretCache
@@ -37,6 +38,7 @@ public final class EventSourceController: Sendable {
         self.client = client
         self.options = options
         self.logger = logger
+        cache = ObjectCache(watching: options.watch.kinds)
         watchFailures = WatchFailureReporter(logger: logger, metrics: metrics)
         secrets = SecretCache { reference in
             do throws(KubeError) {
@@ -79,9 +81,9 @@ public final class EventSourceController: Sendable {
             leadership: leadership, options: options, logger: logger, requeue: { phaseChangeInput.yield($0) })
     }
 
-    /// `/readyz`: ready once the first full list of EventSources is in the cache.
+    /// `/readyz`: ready once the first full list of every watched kind is in the cache.
     public var readiness: Readiness {
-        cache.hasSynced ? .ready : .notReady(reason: "waiting for the first list of EventSources")
+        cache.hasSynced ? .ready : .notReady(reason: "waiting for the first list of \(options.watch.rawValue)")
     }
 
     /// What `/metrics` reports per adapter, read without waiting for any actor.
@@ -103,11 +105,15 @@ public final class EventSourceController: Sendable {
     func runControlLoop() async {
         logger.info("controller starting", metadata: [
             "namespace": "\(options.namespace ?? "<all>")", "consumer": "\(options.consumerName)",
+            "watch": "\(options.watch.rawValue)",
             "leaderElection": "\(options.leaderElection != nil)",
         ])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.queue.runDelays() }
-            group.addTask { await self.watchEventSources() }
+            // Only the watched kinds are ever listed: in redisstreamsources mode no request names an EventSource.
+            for kind in options.watch.kinds.sorted() {
+                group.addTask { await self.watchSources(of: kind) }
+            }
             group.addTask { await self.watchSecrets() }
             group.addTask { await self.watchEventBuses() }
             group.addTask { await self.resync() }
@@ -144,17 +150,17 @@ public final class EventSourceController: Sendable {
         for key in await cache.keys { await queue.add(key) }
     }
 
-    private func watchEventSources() async {
+    private func watchSources(of kind: SourceKind) async {
         let watcher = client.watcher(
-            EventSourceResource.eventSources, namespace: options.namespace,
+            EventSourceResource.resource(of: kind), namespace: options.namespace,
             options: ResourceWatcher.Options(labelSelector: options.labelSelector, report: watchFailures.handle))
         do {
             for try await update in watcher {
                 if case .replaceAll = update { metrics.watchRestarts.increment() }
-                for key in await cache.apply(update) { await queue.add(key) }
+                for key in await cache.apply(update, kind: kind) { await queue.add(key) }
             }
         } catch {
-            if !(error is CancellationError) { logger.error("EventSource watch ended: \(error)") }
+            if !(error is CancellationError) { logger.error("\(kind) watch ended: \(error)") }
         }
     }
 

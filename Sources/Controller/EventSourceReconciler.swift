@@ -51,7 +51,7 @@ public final class EventSourceReconciler: Sendable {
     /// Reconciles one EventSource; the result may ask for it to be looked at again later.
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard let object = await cache.object(key) else {
-            await stopAll(of: key, reason: "the EventSource was deleted")
+            await stopAll(of: key, reason: "the \(key.kind) was deleted")
             await statusWriter.forget(key)
             await secrets.forget(key)
             await eventBuses.forget(key)
@@ -61,7 +61,8 @@ public final class EventSourceReconciler: Sendable {
             }
             return .done
         }
-        guard object["spec"]?["redisStream"] != nil else {
+        // A RedisStreamSource is ours whatever its spec holds: without entries it is invalid, and says so.
+        guard key.kind == .redisStreamSource || object["spec"]?["redisStream"] != nil else {
             // Not ours: another controller (Argo's own) handles EventSources of other types.
             await stopAll(of: key, reason: "the EventSource has no redisStream entries")
             return .done
@@ -70,7 +71,7 @@ public final class EventSourceReconciler: Sendable {
         switch EventSource.decode(object, defaultNamespace: key.namespace) {
         case .failure(let error):
             if notices.withLock({ $0.transitions.invalidSpec(key, generation: generation ?? 0) }) {
-                logger.warning("EventSource \(key) is invalid: \(error)")
+                logger.warning("\(key.kind) \(key) is invalid: \(error)")
                 await record(object, warning: true, reason: "InvalidSpec", note: error.problems.map(\.description).joined(separator: "; "))
             }
             await announce(error.warnings, of: key, object: object)
@@ -124,7 +125,7 @@ public final class EventSourceReconciler: Sendable {
         let sharing = await supervisor.groupSharing
         var groupSharing: [String: String] = [:]
         for (eventName, _) in eventSource.redisStream {
-            let adapterKey = AdapterKey(namespace: key.namespace, name: key.name, eventName: eventName)
+            let adapterKey = AdapterKey(kind: key.kind, namespace: key.namespace, name: key.name, eventName: eventName)
             groupSharing[eventName] = sharing[adapterKey]
             if let notice = notices.withLock({ $0.transitions.groupSharing(adapterKey, sharing[adapterKey]) }) {
                 logger.warning("\(adapterKey): \(notice.note)")
@@ -194,7 +195,7 @@ public final class EventSourceReconciler: Sendable {
     /// Unknown, misplaced or ignored fields: a Warning Event once per distinct set, and a log line.
     private func announce(_ warnings: [ValidationProblem], of key: ObjectKey, object: JSONValue) async {
         guard let note = notices.withLock({ $0.spec.warningNote(key, warnings) }) else { return }
-        logger.warning("EventSource \(key) has spec warnings: \(note)")
+        logger.warning("\(key.kind) \(key) has spec warnings: \(note)")
         await record(object, warning: true, reason: "SpecWarnings", note: note)
     }
 

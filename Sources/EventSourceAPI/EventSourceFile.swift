@@ -1,6 +1,6 @@
 import StructuredData
 
-/// The EventSources found in one YAML or JSON file (possibly several `---` documents).
+/// The EventSources and RedisStreamSources found in one YAML or JSON file (possibly several `---` documents).
 public struct EventSourceFile: Sendable {
     /// One document that is an EventSource, and what decoding it gave.
     public struct Document: Sendable {
@@ -28,7 +28,7 @@ public struct EventSourceFile: Sendable {
         let values = try YAMLReader.documents(text)
         var documents: [Document] = []
         for (offset, value) in values.enumerated() where !value.isNull {
-            guard value["kind"]?.stringValue == EventSource.kind else { continue }
+            guard SourceKind(kindOf: value) != nil else { continue }
             documents.append(
                 Document(
                     index: offset + 1,

@@ -13,7 +13,7 @@ struct ScaleController {
         executable: String, kubeconfig: String, extraArguments: [String], directory: String
     ) throws(BenchError) -> ScaleController {
         let arguments = [
-            "controller", "--kubeconfig", kubeconfig, "--default-sink", "stdout", "--http-port", "auto",
+            "controller", "--kubeconfig", kubeconfig, "--watch", "eventsources", "--default-sink", "stdout", "--http-port", "auto",
             "--consumer-name", "scale-bench",
         ] + extraArguments
         let logPath = "\(directory)/controller.log"

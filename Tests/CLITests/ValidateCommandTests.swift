@@ -71,7 +71,7 @@ import TestSupport
         let file = try CLIRunner.manifest("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
         let result = try await CLIRunner.run(["validate", "-f", file])
         #expect(result.status == 1)
-        #expect(result.standardOutput.contains("no argoproj.io/v1alpha1 EventSource found"))
+        #expect(result.standardOutput.contains("no argoproj.io/v1alpha1 EventSource or redis-eventsource.io/v1alpha1 RedisStreamSource found"))
     }
 
     @Test func versionPrintsTheVersion() async throws {

@@ -44,9 +44,9 @@ import TestSupport
         let source = eventSource.redisStream[0].source
         #expect(eventSource.namespace == "team-a")
         #expect(source.hostAddress == HostAddress(host: "redis", port: 6379))
-        #expect(source.consumerGroup == RedisStreamSource.defaultConsumerGroup)
+        #expect(source.consumerGroup == RedisStreamEntry.defaultConsumerGroup)
         #expect(source.maxMsgCountPerRead == 10)
-        #expect(source.claimMinIdleSeconds == RedisStreamSource.defaultClaimMinIdleSeconds)
+        #expect(source.claimMinIdleSeconds == RedisStreamEntry.defaultClaimMinIdleSeconds)
         #expect(source.metadata.isEmpty)
         #expect(source.tls == nil)
     }

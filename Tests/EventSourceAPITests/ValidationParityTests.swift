@@ -35,7 +35,7 @@ struct ParityCase: Sendable, CustomTestStringConvertible {
         return lines.joined(separator: "\n")
     }
 
-    static func source(_ eventSource: EventSource) -> RedisStreamSource? { eventSource.redisStream.first?.source }
+    static func source(_ eventSource: EventSource) -> RedisStreamEntry? { eventSource.redisStream.first?.source }
 }
 
 extension ParityCase {

@@ -87,6 +87,8 @@ import TestSupport
         let args = container["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(args.first == "controller")
         #expect(args.contains("--leader-elect"))
+        // The base installs Argo's EventSource CRD and acts on EventSources; the binary's default would not.
+        #expect(args.contains("--watch=eventsources"))
         #expect(args.contains("--http-address=0.0.0.0"))
         #expect(args.contains("--metrics-port=8080"))
         #expect(container["image"] == "redis-eventsource:0.1.0")

@@ -68,13 +68,15 @@ final class OperatorFixture: Sendable {
     }
 
     /// Starts the controller with `sinkArguments` (none: no `--default-sink`) instead of the receiver.
+    /// It watches EventSources, as these suites were written for, unless `extra` gives `--watch`.
     @discardableResult
     func startController(consumer: String = "controller-a", httpPort: String = "0", sinkArguments: [String], extra: [String] = [])
         throws -> ChildProcess
     {
+        let watch = extra.contains { $0 == "--watch" || $0.hasPrefix("--watch=") } ? [] : ["--watch", "eventsources"]
         let child = try ChildProcess(
             BuiltProducts.path("redis-eventsource"),
-            ["controller", "--kubeconfig", kube.kubeconfigPath] + sinkArguments + [
+            ["controller", "--kubeconfig", kube.kubeconfigPath] + watch + sinkArguments + [
                 "--http-port", httpPort, "--consumer-name", consumer, "--status-interval", "1",
             ] + extra)
         controllers.withLock { $0.append(child) }

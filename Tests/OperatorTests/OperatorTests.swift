@@ -168,7 +168,10 @@ import TestSupport
         try await OperatorFixture.with { fixture in
             let controller = try ChildProcess(
                 BuiltProducts.path("redis-eventsource"),
-                ["controller", "--kubeconfig", fixture.kube.kubeconfigPath, "--http-port", "0", "--resync-interval", "0.3"])
+                [
+                    "controller", "--kubeconfig", fixture.kube.kubeconfigPath, "--watch", "eventsources", "--http-port", "0",
+                    "--resync-interval", "0.3",
+                ])
             defer { controller.stop() }
             try await fixture.apply(fixture.eventSourceYAML(name: "sinkless", entries: [("example", ["FOO"])]))
             try await waitUntil("Deployed=False NoSink") {

@@ -2,7 +2,9 @@ import FilterExpression
 import StructuredData
 
 /// One entry of `spec.redisStream`: Argo's `RedisStreamEventSource`, plus our delivery extensions.
-public struct RedisStreamSource: Sendable, Equatable, Hashable {
+/// Named for the entry, not the kind: `RedisStreamSource` is the whole resource of our own API group
+/// (see `SourceKind`), which holds a map of these.
+public struct RedisStreamEntry: Sendable, Equatable, Hashable {
     public static let defaultConsumerGroup = "argo-events-cg"
     public static let defaultMaxMessageCountPerRead = 10
     public static let defaultClaimMinIdleSeconds = 60
@@ -58,7 +60,7 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
     /// Argo's `int32` fields: larger values do not even decode in Argo.
     static let int32Range = Int(Int32.min)...Int(Int32.max)
 
-    static func read(_ value: JSONValue, at path: String, into reader: inout FieldReader) -> RedisStreamSource? {
+    static func read(_ value: JSONValue, at path: String, into reader: inout FieldReader) -> RedisStreamEntry? {
         guard let object = reader.object(value, at: path) else {
             reader.report(path, "expected a map, got null")
             return nil
@@ -153,7 +155,7 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         let createStreams = reader.boolean(object["createStreams"], at: "\(path).createStreams") ?? true
 
         guard let address, let streams else { return nil }
-        return RedisStreamSource(
+        return RedisStreamEntry(
             hostAddress: address, db: db, password: password, username: username, streams: streams,
             maxMsgCountPerRead: count, consumerGroup: group, tls: tls, metadata: metadata,
             filterExpression: expression, deadLetterStream: deadLetter, maxDeliveries: maxDeliveries,
