@@ -91,6 +91,11 @@ final class NATSConnection: @unchecked Sendable {
                     "cannot connect to \(key.redactedURL): the server offers no TLS, but a CA certificate is pinned for it",
                     status: NATS_SECURE_CONNECTION_WANTED)
             }
+            if status == NATS_SSL_ERROR, let tls, tls.caCertificate != nil, !tls.insecureSkipVerify {
+                throw JetStreamError(
+                    "cannot connect to \(key.redactedURL): its certificate does not verify against the CA given for it (the bus's tls.caCertSecret, its \(EventBus.caCertSecretAnnotation) annotation, or --eventbus-ca-file): \(error.description)",
+                    status: status)
+            }
             throw error
         }
         return NATSConnection(pointer: connection, key: key)
