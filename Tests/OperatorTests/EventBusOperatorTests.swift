@@ -5,8 +5,10 @@ import TestSupport
 
 /// The controller publishing to an Argo EventBus end to end: kube-testserver with Argo's CRDs,
 /// kubectl, redis-server, nats-server with JetStream and the controller process, with Argo's own
-/// example EventSource (no spec.sink) and a jetstreamExotic EventBus with basic auth. The stream
-/// is read back the way a Sensor reads it: a durable JetStream consumer on default.<es>.<event>.
+/// example EventSource (no spec.sink) and Argo's native JetStream EventBus as its installer and
+/// controller leave it (`ArgoJetStreamBus`: TLS with a self-signed CA, no tls block in the status).
+/// The stream is read back the way a Sensor reads it: over TLS, a durable JetStream consumer on
+/// default.<es>.<event>.
 @Suite(.serialized) struct EventBusOperatorTests {
     static let subject = "default.redis-stream.example"
 
@@ -292,11 +294,13 @@ import TestSupport
         }
     }
 
+    /// Argo's controller moving a bus (a new URL and login in its status), a wrong login, an
+    /// unreachable server and a deleted bus, on Argo's TLS buses.
     @Test func editingOrDeletingTheEventBusMovesOrStopsTheEntries() async throws {
         try await OperatorFixture.with { fixture in
-            let first = try await NatsServer(user: "argo", password: "pw-first")
+            let first = try await ArgoJetStreamBus.start()
             defer { first.stop() }
-            let second = try await NatsServer(user: "argo", password: "pw-second")
+            let second = try await ArgoJetStreamBus.start()
             defer { second.stop() }
             try await applyArgoCRDs(fixture)
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
@@ -306,33 +310,38 @@ import TestSupport
             try await fixture.waitForReady("redis-stream", false)
             #expect(try await fixture.condition("redis-stream", "Deployed")?["reason"] == "NoSink")
 
-            try await fixture.apply(Self.authSecret(password: "pw-first"))
-            try await fixture.apply(Self.eventBus(url: first.url))
+            try await applyArgoBus(fixture, first)
             try await fixture.waitForReady("redis-stream")
             _ = try await fixture.client.xadd("FOO", [("to", "first")])
-            let onFirst = try await reader(first, password: "pw-first")
+            let onFirst = try await sensorReader(first)
             try await waitUntil("the event on the first bus") { await count(onFirst) == 1 }
 
             // New URL and new credentials: the entry moves to the second bus.
-            try await fixture.apply(Self.authSecret(password: "pw-second"))
-            try await fixture.apply(Self.eventBus(url: second.url))
+            try await applyArgoBus(fixture, second)
             try await waitUntil("the sink in status to name the second bus") {
                 try await source(fixture)?["sink"] == .string("eventbus default (\(second.url))")
             }
             try await fixture.waitForReady("redis-stream")
             _ = try await fixture.client.xadd("FOO", [("to", "second")])
-            let onSecond = try await reader(second, password: "pw-second")
+            let onSecond = try await sensorReader(second)
             try await waitUntil("the event on the second bus") { await count(onSecond) == 1 }
             #expect(await count(onFirst) == 1)
 
             // Wrong credentials: reported in status, no crash, no password anywhere.
             let restarts = try await fixture.eventReasons(about: "redis-stream").filter { $0 == "AdapterRestarted" }.count
-            try await fixture.apply(Self.authSecret(password: "wrong-pw-42"))
+            let wrongAuth = Data("username: \(second.user)\npassword: wrong-pw-42".utf8).base64EncodedString()
+            try await fixture.apply(
+                """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: eventbus-default-js-client-auth}
+                data: {client-auth: \(wrongAuth)}
+                """)
             try await waitUntil("the restart with the new credentials") {
                 try await fixture.eventReasons(about: "redis-stream").filter { $0 == "AdapterRestarted" }.count > restarts
             }
             _ = try await fixture.client.xadd("FOO", [("to", "nobody")])
-            try await waitUntil("the login failure in status", timeout: .seconds(60)) {
+            try await waitUntil("the login failure in status") {
                 let error = try await source(fixture)?["lastError"]?.stringValue?.lowercased() ?? ""
                 return error.contains("authori") || error.contains("authentic")
             }
@@ -342,8 +351,11 @@ import TestSupport
             #expect(controller.isRunning)
 
             // An unreachable bus is reported the same way (the failed entry is still pending).
-            try await fixture.apply(Self.eventBus(url: "nats://127.0.0.1:1"))
-            try await waitUntil("the unreachable bus in status", timeout: .seconds(60)) {
+            try await fixture.kubectl.succeed([
+                "patch", "eventbus", "default", "--subresource=status", "--type=merge", "-p",
+                second.statusPatch(url: "nats://127.0.0.1:1"),
+            ])
+            try await waitUntil("the unreachable bus in status") {
                 try await source(fixture)?["lastError"]?.stringValue?.contains("127.0.0.1:1") == true
             }
             #expect(controller.isRunning)
