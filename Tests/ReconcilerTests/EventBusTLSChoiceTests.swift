@@ -8,7 +8,7 @@ import Testing
 /// Which TLS an EventBus gets, and how its bad inputs read in status: a reason naming the field or
 /// the Secret, never a password.
 @Suite struct EventBusTLSChoiceTests {
-    private let eventSource: EventSource = {
+    private func eventSource() throws -> EventSource {
         let yaml = """
             apiVersion: argoproj.io/v1alpha1
             kind: EventSource
@@ -17,8 +17,8 @@ import Testing
               redisStream:
                 a: {hostAddress: "127.0.0.1:6379", streams: [FOO]}
             """
-        return try! EventSourceFile.parse(yaml).documents[0].result.get()
-    }()
+        return try EventSourceFile.parse(yaml).documents[0].result.get()
+    }
 
     private func lookup(_ yaml: String) throws -> EventBusLookup {
         let object = try #require(try YAMLReader.documents(yaml).first)
@@ -59,7 +59,7 @@ import Testing
 
     private func build(_ bus: String, secrets: SecretSnapshot, pinnedCA: SecretValue? = nil) throws -> DesiredState {
         DesiredState.build(
-            eventSource, secrets: secrets, defaultSink: nil, replicaName: "pod", eventBus: try lookup(bus), eventBusCA: pinnedCA)
+            try eventSource(), secrets: secrets, defaultSink: nil, replicaName: "pod", eventBus: try lookup(bus), eventBusCA: pinnedCA)
     }
 
     @Test func aBusWithoutTLSBlockIsReachedAsArgoReachesIt() throws {
