@@ -185,7 +185,11 @@ public final class EventSourceController: Sendable {
     /// and until then every EventSource simply has no EventBus.
     private func watchEventBuses() async {
         let watcher = client.watcher(
-            EventSourceResource.eventBuses, namespace: options.namespace, options: .init(report: watchFailures.handle))
+            EventSourceResource.eventBuses, namespace: options.namespace,
+            options: .init(report: { [eventBuses, watchFailures] report in
+                if case .failed(let failure) = report { eventBuses.listRefused(failure) }
+                watchFailures.handle(report)
+            }))
         do {
             for try await update in watcher {
                 for key in await eventBuses.apply(update) { await queue.add(key) }

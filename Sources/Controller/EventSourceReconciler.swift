@@ -26,6 +26,8 @@ public final class EventSourceReconciler: Sendable {
     private struct Notices: ~Copyable {
         var transitions = TransitionEvents()
         var spec = SpecNotices()
+        /// Buses (namespace/name and URL) already said to be reached with an unverified certificate.
+        var unverifiedBuses: Set<String> = []
     }
     private let notices = Mutex(Notices())
     /// Asks for another EventSource to be reconciled (it now shares a group with one of ours).
@@ -103,18 +105,24 @@ public final class EventSourceReconciler: Sendable {
         let busName = eventSource.sink == nil ? eventSource.eventBusName : nil
         await eventBuses.recordReference(of: key, to: busName)
         var eventBus: EventBusLookup?
+        if busName != nil, !eventBuses.hasSynced {
+            // Its bus may exist but not be listed yet: judging now would report a false NoSink. The
+            // first list requeues it; asking again soon covers a list that is slow to come.
+            return .again(after: .milliseconds(500))
+        }
         if let busName { eventBus = await eventBuses.lookup(namespace: key.namespace, name: busName) }
         var desired = DesiredState.build(
             eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, replicaName: options.consumerName,
-            eventBus: eventBus)
+            eventBus: eventBus, eventBusCA: options.sinkOptions.eventBusTLS?.caCertificate)
         // The Secrets it read are fetched if the cache did not hold them yet; then it is built again
         // with them, which may read more (an EventBus's credentials first, then the entries' Secrets).
         // Each round fetches a Secret not held before, so it ends.
         while try await secrets.recordReferences(of: key, to: desired.secretNames) {
             desired = DesiredState.build(
                 eventSource, secrets: await secrets.current, defaultSink: options.defaultSink,
-                replicaName: options.consumerName, eventBus: eventBus)
+                replicaName: options.consumerName, eventBus: eventBus, eventBusCA: options.sinkOptions.eventBusTLS?.caCertificate)
         }
+        announceUnverifiedTLS(desired)
         let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))
         if !plan.isEmpty {
             for change in await supervisor.apply(plan) {
@@ -163,6 +171,18 @@ public final class EventSourceReconciler: Sendable {
         } catch where error.isNotFound {
             // Deleted meanwhile; the watch will tell us and the next reconcile stops its adapters.
             return .done
+        }
+    }
+
+    /// Argo's clients reach a bus without a `tls` block over TLS without verifying it, and say
+    /// nothing; we do the same and say so, once per bus.
+    private func announceUnverifiedTLS(_ desired: DesiredState) {
+        for configuration in desired.adapters.values {
+            guard let endpoint = configuration.eventBus, endpoint.connection.tls == nil else { continue }
+            let bus = "\(configuration.namespace)/\(endpoint.busName ?? "") \(endpoint.connection.redactedURL)"
+            guard notices.withLock({ $0.unverifiedBuses.insert(bus).inserted }) else { continue }
+            logger.info(
+                "EventBus \(configuration.namespace)/\(endpoint.busName ?? "?"): its server certificate is not verified, because the bus gives no CA (no tls block); connecting as Argo's clients do. Set --eventbus-ca-file or the \(EventBus.caCertSecretAnnotation) annotation to verify it")
         }
     }
 

@@ -103,6 +103,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("replica name \(consumer); consumer names \(consumer):<namespace>/<eventsource>/<event>")
         for configuration in configurations { logger.info("\(configuration.key) publishes to \(configuration.sinkDescription)") }
+        let natsURLs = Set(configurations.filter { $0.eventBus == nil && $0.sink.kind == .eventBus }.map(\.sink.uri))
+        for url in natsURLs.sorted() where sinkOptions.endpoint(forURL: url).connection.tls == nil {
+            logger.info(
+                "NATS \(NATSServerList.redacted(url)): its server certificate is not verified, because no CA is given (as Argo's clients do); --eventbus-ca-file verifies it")
+        }
         var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
             services.append(HealthServer(host: healthServer.httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger))
