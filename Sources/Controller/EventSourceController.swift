@@ -37,7 +37,9 @@ public final class EventSourceController: Sendable {
         self.client = client
         self.options = options
         self.logger = logger
-        watchFailures = WatchFailureReporter(logger: logger, metrics: metrics)
+        watchFailures = WatchFailureReporter(
+            logger: logger, metrics: metrics,
+            resources: [EventSourceResource.eventSources.plural, KubeResource.secrets.plural, EventSourceResource.eventBuses.plural])
         secrets = SecretCache { reference in
             do throws(KubeError) {
                 return try await client.get(.secrets, name: reference.name, namespace: reference.namespace)
