@@ -74,7 +74,7 @@ struct KubectlLikeAClusterTests {
             let explained = try await kubectl.succeed(["explain", "eventsource.spec.redisStream"])
             #expect(explained.contains("KIND:       EventSource"), "\(explained)")
             #expect(explained.contains("FIELD: redisStream"))
-            #expect(explained.contains("Event name to Redis Streams source."))
+            #expect(explained.contains("Redis Streams sources, by event name"))
             #expect(explained.contains("hostAddress") && explained.contains("streams") && explained.contains("<[]string>"))
             let top = try await kubectl.succeed(["explain", "eventsources"])
             #expect(top.contains("metadata") && top.contains("spec") && top.contains("status"))
@@ -225,6 +225,7 @@ struct KubectlLikeAClusterTests {
                             port: {type: string}
                             path: {type: string}
                             interval: {type: string}
+                            honorLabels: {type: boolean}
 
         """
 }

@@ -2,7 +2,7 @@ import Foundation
 import StructuredData
 import TestSupport
 
-/// A real `prometheus` on 127.0.0.1 scraping one target every second, with its configuration and
+/// A real `prometheus` on 127.0.0.1 scraping one target every 2 seconds, with its configuration and
 /// storage in a temporary folder. Prometheus cannot report a port the kernel picked, so, as for
 /// redis-server, a port below the ephemeral range is chosen and another tried if it was taken.
 final class PrometheusServer: Sendable {
@@ -21,7 +21,7 @@ final class PrometheusServer: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = directory.appendingPathComponent("prometheus.yml")
         try """
-        global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s}
+        global: {scrape_interval: 2s, evaluation_interval: 2s, scrape_timeout: 2s}
         scrape_configs:
           - job_name: redis-eventsource
             static_configs: [{targets: ["\(target)"]}]
@@ -35,7 +35,7 @@ final class PrometheusServer: Sendable {
                     "--web.listen-address", "127.0.0.1:\(port)", "--log.level", "warn",
                 ])
             do {
-                try await waitUntil("prometheus to listen on port \(port)", timeout: TestTimeouts.wait) {
+                try await waitUntil("prometheus to listen on port \(port)", timeout: .seconds(120)) {
                     guard child.isRunning else {
                         throw PrometheusServerError.exited(child.standardError)
                     }
@@ -65,7 +65,7 @@ final class PrometheusServer: Sendable {
         ]
         for (name, value) in parameters { arguments += ["--data-urlencode", "\(name)=\(value)"] }
         arguments.append("http://127.0.0.1:\(port)/api/v1/\(path)")
-        let result = try await CommandRun.run("/usr/bin/curl", arguments, timeout: TestTimeouts.command)
+        let result = try await CommandRun.run("/usr/bin/curl", arguments)
         guard result.status == 0 else { throw PrometheusServerError.request(path, result.standardError) }
         let answer = try JSONParser.parse(result.standardOutput)
         guard answer["status"]?.stringValue == "success", let data = answer["data"] else {
