@@ -2,7 +2,10 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build run test bench chaos clean install uninstall deploy undeploy docker-build
+.PHONY: all deps test-deps build run test bench chaos clean install uninstall deploy undeploy docker-build install-bin
+
+# Where `make install-bin` puts the release binary: $(PREFIX)/bin/redis-eventsource.
+PREFIX ?= /usr/local
 
 # The image `deploy` runs and `docker-build` builds, e.g. IMG=registry.example.com/team/redis-eventsource:0.1.0
 IMG ?= redis-eventsource:0.1.0
@@ -13,21 +16,26 @@ all: build
 deps:
 	@scripts/install-deps.sh
 
+# What only the tests use on top (Prometheus and promtool, the Python Kubernetes client).
+test-deps:
+	@WITH_TEST_TOOLS=1 scripts/install-deps.sh
+
 build: deps
 	$(SWIFT) build
 
 # The main job on embedded defaults: a local Redis and Kubernetes API, the example EventSource
 # applied with kubectl, the controller in the foreground with events on stdout.
 # RUN_DIR=folder runs a second one beside the first; SKIP_BUILD=1 uses what is built.
+# Standard output carries events only: the build's output goes to standard error.
 run: deps
 ifndef SKIP_BUILD
-	$(SWIFT) build --product redis-eventsource
-	$(SWIFT) build --product kube-testserver
+	@$(SWIFT) build --product redis-eventsource >&2
+	@$(SWIFT) build --product kube-testserver >&2
 endif
 	@scripts/run.sh
 
 # Everything: unit tests and the end-to-end tests against real redis-server, HTTP receivers and kubectl.
-test: deps
+test: test-deps
 	@scripts/check-imports.sh
 	$(SWIFT) build --build-tests
 	@start=$$(date +%s); status=0; $(SWIFT) test --skip-build || status=$$?; \
@@ -71,6 +79,12 @@ endif
 
 docker-build:
 	docker build -t $(IMG) .
+
+# The release binary into $(PREFIX)/bin (default /usr/local/bin); DESTDIR stages it for packaging.
+install-bin:
+	$(SWIFT) build -c release --product redis-eventsource
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/redis-eventsource" "$(DESTDIR)$(PREFIX)/bin/redis-eventsource"
 
 clean:
 	rm -rf .build .run

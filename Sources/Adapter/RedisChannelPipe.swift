@@ -46,14 +46,15 @@ final class RedisChannelPipe: RedisPipe {
                 throw .connectFailed("\(error)")
             }
         case .failure(let error as NIOConnectionError):
-            let reasons = error.connectionErrors.map { "\($0.error)" }
-            throw .connectFailed(reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; "))
+            // Worded as TCPSocket words it: "127.0.0.1:6379: Connection refused", not NIO's IOError text.
+            let reasons = Set(error.connectionErrors.map { SocketError.reason(for: $0.error) }).sorted()
+            throw .connectFailed("\(host):\(port): " + (reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; ")))
         case .failure(let error as SocketError):
             throw RedisError(error)
         case .failure(ChannelError.connectTimeout):
-            throw .connectFailed("no connection within \(timeout)")
+            throw .connectFailed("\(host):\(port): no connection within \(timeout)")
         case .failure(let error):
-            throw .connectFailed("\(error)")
+            throw .connectFailed("\(host):\(port): \(SocketError.reason(for: error))")
         }
     }
 

@@ -39,7 +39,9 @@ public final class EventSourceController: Sendable {
         self.options = options
         self.logger = logger
         cache = ObjectCache(watching: options.watch.kinds)
-        watchFailures = WatchFailureReporter(logger: logger, metrics: metrics)
+        watchFailures = WatchFailureReporter(
+            logger: logger, metrics: metrics,
+            resources: options.watch.kinds.sorted().map(\.plural) + [KubeResource.secrets.plural, EventSourceResource.eventBuses.plural])
         secrets = SecretCache { reference in
             do throws(KubeError) {
                 return try await client.get(.secrets, name: reference.name, namespace: reference.namespace)

@@ -63,13 +63,19 @@ public final class EventSourceReconciler: Sendable {
             }
             return .done
         }
+        let generation = object["metadata"]?["generation"]?.intValue
         // A RedisStreamSource is ours whatever its spec holds: without entries it is invalid, and says so.
         guard key.kind == .redisStreamSource || object["spec"]?["redisStream"] != nil else {
-            // Not ours: another controller (Argo's own) handles EventSources of other types.
             await stopAll(of: key, reason: "the EventSource has no redisStream entries")
+            // A misspelled `redisStream` is ours to explain, since no controller would run it.
+            if let misspelled = EventSource.misspelledRedisStream(in: object) {
+                let status = EventSourceStatus(
+                    generation: generation, specProblems: [misspelled], eventNames: [], desired: DesiredState(), adapters: [:])
+                return try await write(status, for: key, object: object)
+            }
+            // Not ours: another controller (Argo's own) handles EventSources of other types.
             return .done
         }
-        let generation = object["metadata"]?["generation"]?.intValue
         switch EventSource.decode(object, defaultNamespace: key.namespace) {
         case .failure(let error):
             if notices.withLock({ $0.transitions.invalidSpec(key, generation: generation ?? 0) }) {

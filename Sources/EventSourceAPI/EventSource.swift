@@ -76,7 +76,9 @@ public struct EventSource: Sendable, Equatable {
             }
         }
         var entries: [(String, RedisStreamEntry)] = []
-        if let redis = reader.object(spec?["redisStream"], at: "spec.redisStream") {
+        if let redis = reader.object(spec?["redisStream"], at: "spec.redisStream"),
+            !FieldSchema.reportEntryFieldsIndentedTooShallow(in: redis, into: &reader)
+        {
             for (eventName, value) in redis {
                 let path = "spec.redisStream.\(eventName)"
                 if eventName.isEmpty { reader.report(path, "the event name must not be empty") }

@@ -40,6 +40,25 @@ enum FieldSchema: String, CaseIterable {
         }
     }
 
+    /// An entry's field (`streams: [FOO]`) written directly under `spec.redisStream`, one level too
+    /// shallow, reads as an event named "streams" that is not a map, and leaves the entry above it
+    /// without that field. Reports that one real problem per such field, and returns true, so the
+    /// caller skips the entries' own problems, which are only its consequences.
+    static func reportEntryFieldsIndentedTooShallow(in redis: JSONObject, into reader: inout FieldReader) -> Bool {
+        let misplaced = redis.filter { key, value in
+            redisStreamEntry.fields.contains(key) && value.objectValue == nil
+        }
+        guard !misplaced.isEmpty else { return false }
+        let events = redis.filter { $0.value.objectValue != nil }.map(\.key)
+        let under = events.first.map { "under the event name '\($0)'" } ?? "under an event name"
+        for (key, _) in misplaced {
+            reader.report(
+                "spec.redisStream.\(key)",
+                "'\(key)' is a field of an entry, not an event name: indent it one level deeper, \(under)")
+        }
+        return true
+    }
+
     /// Argo fields that have no meaning here because one process runs every adapter.
     static let ignoredArgoFields: Set<String> = ["template", "service", "replicas"]
 

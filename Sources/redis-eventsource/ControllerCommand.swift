@@ -120,6 +120,7 @@ struct ControllerCommand: AsyncParsableCommand {
         // The health server comes first so it is the last to stop: probes and metrics answer while the adapters drain.
         var services: [any Service] = []
         let metrics = MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports })
+            .adding(LeadershipMetrics.collector(controller.leadership))
         var healthEndpoints = Set(HealthServer.Endpoint.allCases)
         if metricsPort != 0 {
             healthEndpoints.remove(.metrics)

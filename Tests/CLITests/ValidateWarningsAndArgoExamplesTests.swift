@@ -88,9 +88,9 @@ import TestSupport
         #expect(result.status == 0)
         #expect(
             result.standardOutput.split(separator: "\n") == [
-                "warning: spec.replicas: ignored: one redis-eventsource process runs every adapter, so Argo's per-EventSource pod settings do not apply",
-                "warning: spec.redisStream.example.maxMsgCountPerReed: unknown field, ignored; did you mean 'maxMsgCountPerRead'?",
-                "warning: spec.redisStream.example.consumerGruop: unknown field, ignored; did you mean 'consumerGroup'?",
+                "warning: spec.replicas: ignored: one redis-eventsource process runs every adapter, so Argo's per-EventSource pod settings do not apply (line 5, column 3)",
+                "warning: spec.redisStream.example.maxMsgCountPerReed: unknown field, ignored; did you mean 'maxMsgCountPerRead'? (line 10, column 7)",
+                "warning: spec.redisStream.example.consumerGruop: unknown field, ignored; did you mean 'consumerGroup'? (line 11, column 7)",
             ])
     }
 

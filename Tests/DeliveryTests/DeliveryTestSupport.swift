@@ -13,7 +13,8 @@ let sampleEvent = CloudEvent(
     ])
 
 /// Short, so a hanging receiver costs the test little; generous enough for a loaded machine.
-let testOptions = HTTPSinkOptions(connectTimeout: .seconds(5), requestTimeout: .seconds(10))
+/// Connect and request timeouts from TestTimeouts: a request under load must not fail before the wait around it.
+let testOptions = HTTPSinkOptions(connectTimeout: TestTimeouts.request, requestTimeout: TestTimeouts.request)
 
 /// Starts a receiver, runs `body`, and stops the receiver whether or not `body` threw.
 func withReceiver<T>(

@@ -8,6 +8,10 @@ import Testing
 /// many sinks in flight at once add no thread each.
 @Suite struct SubmitThreadTests {
     @Test func threeHundredSinksInFlightShareOneTransferThread() async throws {
+        try await HeavyFixtureLimit.shared.run { try await threeHundredSinks() }
+    }
+
+    private func threeHundredSinks() async throws {
         try await withReceiver { receiver in
             // Starts the shared transfer loop, so the baseline counts it.
             #expect(await deliver(to: receiver.url) == .delivered)
@@ -24,6 +28,7 @@ import Testing
             for sink in sinks {
                 sink.submit(batch: batch) { outcomes in
                     counts.delivered.add(outcomes.filter { $0 == .delivered }.count, ordering: .relaxed)
+                    counts.record(outcomes)
                     counts.completed.add(1, ordering: .relaxed)
                 }
             }
@@ -32,7 +37,9 @@ import Testing
                 peak = max(peak, try ProcessThreadCount.current())
                 return counts.completed.load(ordering: .relaxed) == sinkCount
             }
-            #expect(counts.delivered.load(ordering: .relaxed) == sinkCount * batch.count)
+            #expect(
+                counts.delivered.load(ordering: .relaxed) == sinkCount * batch.count,
+                "not delivered: \(counts.failures.withLock { $0 }.sorted { $0.value > $1.value }.prefix(5))")
             // A thread per sink would add 300; the other suites of the process, running meanwhile, add dozens.
             #expect(peak - baseline < sinkCount / 2, "threads went from \(baseline) to \(peak)")
         }
@@ -86,6 +93,16 @@ private final class SubmitBatches: Sendable {
 private final class SubmitCounts: Sendable {
     let completed = Atomic<Int>(0)
     let delivered = Atomic<Int>(0)
+    /// Why events were not delivered, with how often: "never started" when a failed first request stopped the batch.
+    let failures = Mutex<[String: Int]>([:])
+
+    func record(_ outcomes: [DeliveryOutcome?]) {
+        failures.withLock { failures in
+            for outcome in outcomes where outcome != .delivered {
+                failures[outcome.map { $0.reason ?? "\($0)" } ?? "never started", default: 0] += 1
+            }
+        }
+    }
 }
 
 private final class SubmitResult: Sendable {

@@ -21,7 +21,12 @@ final class OperatorFixture: Sendable {
         kubectl = Kubectl(kubeconfig: kube.kubeconfigPath, cacheDirectory: kube.directory.appendingPathComponent("cache").path)
     }
 
+    /// Runs under `HeavyFixtureLimit`: each fixture is a kube-testserver, a redis-server and controllers.
     static func with(kubeArguments: [String] = [], _ body: (OperatorFixture) async throws -> Void) async throws {
+        try await HeavyFixtureLimit.shared.run { try await withoutLimit(kubeArguments: kubeArguments, body) }
+    }
+
+    private static func withoutLimit(kubeArguments: [String], _ body: (OperatorFixture) async throws -> Void) async throws {
         let kube = try await KubeTestServerProcess(arguments: kubeArguments)
         let redis: RedisServer
         do {

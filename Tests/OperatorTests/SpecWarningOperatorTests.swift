@@ -36,4 +36,24 @@ import TestSupport
             #expect(try JSONParser.parse(request.bodyText)["message_id"]?.stringValue == id)
         }
     }
+
+    /// A misspelled source type (`redisStreams:`) is no source Argo or we run; instead of leaving the
+    /// EventSource without any status, the controller says what is wrong in its conditions.
+    @Test func aMisspelledSourceTypeGetsAConditionSayingSo() async throws {
+        try await OperatorFixture.with { fixture in
+            try fixture.startController()
+            let yaml = fixture.eventSourceYAML(name: "misspelled", entries: [("example", ["FOO"])])
+                .replacingOccurrences(of: "redisStream:", with: "redisStreams:")
+            try await fixture.apply(yaml)
+            let condition = try await waitForValue("SourcesProvided on the misspelled EventSource") {
+                try await fixture.condition("misspelled", "SourcesProvided")
+            }
+            #expect(condition["status"] == "False")
+            #expect(condition["reason"] == "InvalidSpec")
+            #expect(
+                condition["message"]?.stringValue
+                    == "spec.redisStreams: unknown source type; did you mean 'redisStream'? Nothing runs until it is spelled so")
+            try await waitUntil("Ready=False") { try await fixture.condition("misspelled", "Ready")?["status"] == "False" }
+        }
+    }
 }

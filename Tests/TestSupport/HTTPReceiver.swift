@@ -44,7 +44,9 @@ public final class HTTPReceiver: Sendable {
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 256)
+                // Load tests open hundreds of connections at once (300 sinks); past the accept queue the
+                // kernel drops SYNs, and each client waits 1 s, then 3 s, then 7 s to try again.
+                .serverChannelOption(.backlog, value: 4096)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
