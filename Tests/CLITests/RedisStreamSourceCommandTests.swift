@@ -23,15 +23,15 @@ import TestSupport
 
     @Test(arguments: [
         ("name: rss", "redisStream: {example: {hostAddress: 127.0.0.1:6379, streams: [FOO]}}\n  webhook: {hook: {port: \"12000\", endpoint: /x, method: POST}}",
-         "spec.webhook: a RedisStreamSource runs redisStream entries only; another source type belongs in an Argo EventSource"),
-        ("name: rss", "redisStream: {}", "spec.redisStream: must have at least one entry"),
-        ("name: rss", "eventBusName: default", "spec.redisStream: required: a RedisStreamSource needs at least one entry"),
+         "spec.webhook: a RedisStreamSource runs redisStream entries only; another source type belongs in an Argo EventSource (line 6, column 3)"),
+        ("name: rss", "redisStream: {}", "spec.redisStream: must have at least one entry (line 5, column 3)"),
+        ("name: rss", "eventBusName: default", "spec.redisStream: required: a RedisStreamSource needs at least one entry (line 4, column 1)"),
         ("name: not.one.token", "redisStream: {example: {hostAddress: 127.0.0.1:6379, streams: [FOO]}}",
-         "metadata.name: 'not.one.token' is not a valid EventBus subject token (it holds '.'); events are published on default.<name>.<event>, so each must be one token"),
+         "metadata.name: 'not.one.token' is not a valid EventBus subject token (it holds '.'); events are published on default.<name>.<event>, so each must be one token (line 3, column 12)"),
         ("name: rss", "redisStream: {\"a.b\": {hostAddress: 127.0.0.1:6379, streams: [FOO]}}",
-         "spec.redisStream.a.b: the event name 'a.b' is not a valid EventBus subject token (it holds '.'); events are published on default.<name>.<event>, so each must be one token"),
+         "spec.redisStream.a.b: the event name 'a.b' is not a valid EventBus subject token (it holds '.'); events are published on default.<name>.<event>, so each must be one token (line 5, column 17)"),
         ("name: rss", "redisStream: {example: {hostAddress: 127.0.0.1:6379, streams: [FOO]}}\n  template: {}",
-         "spec.template: not a field of a RedisStreamSource, whose spec holds only redisStream, eventBusName and sink"),
+         "spec.template: not a field of a RedisStreamSource, whose spec holds only redisStream, eventBusName and sink (line 6, column 3)"),
     ])
     func badInputNamesTheField(metadata: String, spec: String, expected: String) async throws {
         let file = try CLIRunner.manifest(
@@ -58,7 +58,7 @@ import TestSupport
             """)
         let result = try await CLIRunner.run(["validate", "-f", file])
         #expect(result.status == 1)
-        #expect(result.standardOutput == "apiVersion: must be redis-eventsource.io/v1alpha1\n")
+        #expect(result.standardOutput == "apiVersion: must be redis-eventsource.io/v1alpha1 (line 1, column 1)\n")
     }
 
     @Test func runTakesBothKindsFromOneFile() async throws {

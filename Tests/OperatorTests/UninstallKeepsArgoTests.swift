@@ -104,19 +104,35 @@ import TestSupport
     @Test(arguments: variants.filter { $0 != "variants/with-argo-events" })
     func crdsOurInstallCreatedGoWithUndeploy(variant: String) async throws {
         try await Self.withCluster { kubectl, make, server in
+            let crds = try await Self.crdNames(in: variant, kubectl)
+            #expect(!crds.isEmpty, "\(variant) installs no CRD")
             try await make.succeed("deploy", ["VARIANT=\(variant)"])
-            let crd = try JSONParser.parse(try await kubectl.succeed(["get", "crd", "eventsources.argoproj.io", "-o", "json"]))
-            #expect(crd["metadata"]?["labels"]?["redis-eventsource/created-by-install"] == "true")
+            for name in crds {
+                let crd = try JSONParser.parse(try await kubectl.succeed(["get", "crd", name, "-o", "json"]))
+                #expect(crd["metadata"]?["labels"]?["redis-eventsource/created-by-install"] == "true", "\(name)")
+            }
             try await make.succeed("deploy", ["VARIANT=\(variant)"])  // a re-deploy (an upgrade) keeps the mark
-            let again = try JSONParser.parse(try await kubectl.succeed(["get", "crd", "eventsources.argoproj.io", "-o", "json"]))
-            #expect(again["metadata"]?["labels"]?["redis-eventsource/created-by-install"] == "true")
+            for name in crds {
+                let again = try JSONParser.parse(try await kubectl.succeed(["get", "crd", name, "-o", "json"]))
+                #expect(again["metadata"]?["labels"]?["redis-eventsource/created-by-install"] == "true", "\(name)")
+            }
 
             try await make.succeed("undeploy")
-            for name in ["eventsources.argoproj.io", "eventbus.argoproj.io"] {
+            for name in crds {
                 let result = try await kubectl.run(["get", "crd", name, "-o", "name"])
                 #expect(result.exitCode != 0, "\(name), created by make deploy, outlived make undeploy")
             }
         }
+    }
+
+    /// The CRDs a variant's rendered manifests hold, by name.
+    private static func crdNames(in variant: String, _ kubectl: Kubectl) async throws -> [String] {
+        let folder = BuiltProducts.repositoryRoot.appendingPathComponent("manifests/\(variant)").path
+        let rendered = try await kubectl.succeed(["kustomize", folder])
+        return rendered.components(separatedBy: "\n---\n").filter { $0.contains("\nkind: CustomResourceDefinition\n") }
+            .compactMap { document in
+                document.split(separator: "\n").first { $0.hasPrefix("  name: ") }.map { String($0.dropFirst(8)) }
+            }
     }
 
     @Test func installThenUninstallRemovesTheCRDsItCreatedAndOnlyThose() async throws {
