@@ -66,11 +66,15 @@ public struct ConsumerStateMachine: Sendable {
         /// When the earliest entry left pending is due again, by its own backoff; nil uses the
         /// adapter's delivery backoff.
         public var retryIn: Duration?
+        /// With `sinkFailed`: every entry tried had failed before, so after the backoff new
+        /// entries are read to probe the sink instead of replaying the same ones (they may be poison).
+        public var probeNew: Bool
 
         public init(
             entryCount: Int, lastIDs: [String: String], sinkFailed: Bool = false, entriesLeftPending: Bool = false,
-            retryAfter: Duration? = nil, delivered: Int = 0, retryIn: Duration? = nil
+            retryAfter: Duration? = nil, delivered: Int = 0, retryIn: Duration? = nil, probeNew: Bool = false
         ) {
+            self.probeNew = probeNew
             self.entryCount = entryCount
             self.lastIDs = lastIDs
             self.sinkFailed = sinkFailed
@@ -122,12 +126,16 @@ public struct ConsumerStateMachine: Sendable {
     /// How often to look for other consumers' abandoned entries; nil turns reclaiming off.
     public let reclaimInterval: Duration?
     private var reclaimDue: ContinuousClock.Instant?
+    /// What each delivery outcome means: acknowledge, dead-letter, leave pending; sink health.
+    public var delivery: DeliveryDecisions
 
     public init(
         streams: [String], blockTime: Duration = .seconds(2), startFrom: GroupStart = .newest,
         reconnectBackoff: Backoff = .redisReconnect, deliveryBackoff: Backoff = .delivery, reclaimInterval: Duration? = nil,
+        delivery: DeliveryDecisions = DeliveryDecisions(keepsOrder: false, maxDeliveries: nil),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
+        self.delivery = delivery
         self.reclaimInterval = reclaimInterval
         self.streams = streams
         self.startFrom = startFrom
@@ -245,7 +253,8 @@ public struct ConsumerStateMachine: Sendable {
         } else {
             prepareDue = now() + streamWaitBackoff.next()
         }
-        if phase != .retrying { phase = settledPhase }
+        // A reconnect does not make a failing sink healthy.
+        phase = delivery.sinkFailing ? .retrying : (phase == .retrying ? .retrying : settledPhase)
         // Look for abandoned entries at once: a replica that died just before we started left them.
         if reclaimInterval != nil && reclaimDue == nil { reclaimDue = now() }
         let replay = streams.filter(newlyReady.contains)
@@ -291,6 +300,13 @@ public struct ConsumerStateMachine: Sendable {
             phase = .retrying
             var delay = deliveryBackoff.next()
             if let hint = result.retryAfter { delay = max(delay, min(hint, Self.maximumRetryAfter)) }
+            if result.probeNew, readyStreams.count > 0 {
+                if let wait = result.retryIn {
+                    let due = now() + wait
+                    pendingRetryDue = min(pendingRetryDue ?? due, due)
+                }
+                return sleep(delay, then: .read(.new, block: nil))
+            }
             return sleep(delay, then: .read(replayFromStart, block: nil))
         }
         if result.delivered > 0 {
@@ -338,7 +354,8 @@ public struct ConsumerStateMachine: Sendable {
             }
             return .read(.new, block: min(wait, block))
         }
-        if phase == .retrying { phase = settledPhase }
+        // The phase says Retrying until the sink takes an event again, probes included.
+        if phase == .retrying && !delivery.sinkFailing { phase = settledPhase }
         return .read(.new, block: block)
     }
 

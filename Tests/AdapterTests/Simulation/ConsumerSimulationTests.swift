@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import Adapter
+
+/// The consumer's core under seeded faults (see `ConsumerSimulation`). `make test` runs 2,000
+/// seeds; `SIMULATION_SEEDS=100000` (as `make chaos` sets) runs more, and `SIMULATION_SEED=<n>`
+/// replays one.
+@Suite struct ConsumerSimulationTests {
+    static var seeds: ClosedRange<UInt64> {
+        let environment = ProcessInfo.processInfo.environment
+        if let one = environment["SIMULATION_SEED"].flatMap(UInt64.init) { return one...one }
+        let count = environment["SIMULATION_SEEDS"].flatMap(UInt64.init) ?? 2_000
+        return 1...max(1, count)
+    }
+
+    /// Runs `seeds` on every core; returns the first failures (at most three per chunk).
+    static func failures(in seeds: ClosedRange<UInt64>) async -> [String] {
+        let chunks = UInt64(max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let size = (UInt64(seeds.count) + chunks - 1) / chunks
+        return await withTaskGroup(of: [String].self) { group in
+            for chunk in 0..<chunks {
+                let low = seeds.lowerBound + chunk * size
+                guard low <= seeds.upperBound else { break }
+                let high = min(seeds.upperBound, low + size - 1)
+                group.addTask {
+                    var failures: [String] = []
+                    for seed in low...high {
+                        var simulation = ConsumerSimulation(seed: seed)
+                        do throws(ConsumerSimulation.Failure) {
+                            try simulation.run()
+                        } catch {
+                            failures.append("\(error)")
+                            if failures.count >= 3 { break }
+                        }
+                    }
+                    return failures
+                }
+            }
+            var all: [String] = []
+            for await failures in group { all += failures }
+            return all
+        }
+    }
+
+    @Test func everySeedKeepsTheInvariants() async {
+        let started = ContinuousClock.now
+        let failures = await Self.failures(in: Self.seeds)
+        for failure in failures { Issue.record("\(failure)") }
+        print("consumer simulation: \(Self.seeds.count) seeds in \(ContinuousClock.now - started), \(failures.count) failing")
+    }
+
+    /// The simulation is worth something only if it catches a broken core: here the ack rule
+    /// acknowledges a retryable failure as if it were delivered.
+    @Test func catchesAnAckRuleThatAcknowledgesRetryableFailures() {
+        let started = ContinuousClock.now
+        var caught: ConsumerSimulation.Failure?
+        var tried = 0
+        for seed in UInt64(1)...2_000 {
+            tried += 1
+            var simulation = ConsumerSimulation(seed: seed, ackRule: .alsoRetryable)
+            do throws(ConsumerSimulation.Failure) {
+                try simulation.run()
+            } catch {
+                caught = error
+                break
+            }
+        }
+        #expect(caught?.message.contains("acknowledged, but the sink never took it") == true, "\(caught.map { "\($0)" } ?? "not caught")")
+        print("consumer simulation: the broken ack rule was caught after \(tried) seed(s) in \(ContinuousClock.now - started): \(caught?.message ?? "-")")
+    }
+
+    @Test func aSeedReplaysExactly() {
+        for seed in UInt64(1)...20 {
+            var first = ConsumerSimulation(seed: seed)
+            var second = ConsumerSimulation(seed: seed)
+            let firstError = Result { () throws(ConsumerSimulation.Failure) in try first.run() }
+            let secondError = Result { () throws(ConsumerSimulation.Failure) in try second.run() }
+            #expect(first.fingerprint == second.fingerprint)
+            #expect((try? firstError.get()) == nil ? (try? secondError.get()) == nil : true)
+        }
+    }
+}
