@@ -181,10 +181,12 @@ public struct DeliveryDecisions: Sendable {
         let attempted = settlement.delivered + settlement.failures
         let holdsBack = (health == .failing && attempted > 0) || (keepsOrder && retryableHere)
         settlement.sinkFailed = holdsBack
-        // Every entry tried, and each had failed before: no news about the sink. They may all be
-        // poison, so after the backoff new entries probe it; these wait on their own schedules.
+        // Every entry tried was refused, and each had been before: no news about the sink. They
+        // may all be poison (a 413, a payload over the limit), so after the backoff new entries
+        // probe it while these wait on their own schedules. Retryable failures (down, timing out)
+        // are the sink's: no probe, the adapter holds no more than the batch it has.
         settlement.probeNew =
-            holdsBack && health == .failing && freshFailures == 0 && !outcomes.contains { $0 == nil }
+            holdsBack && health == .failing && freshFailures == 0 && !retryableHere && !outcomes.contains { $0 == nil }
         let scheduleEach = !holdsBack || settlement.probeNew
         for ((entry, deliveries), outcome) in zip(offered, outcomes) {
             settlement.verdicts.append(verdict(entry, deliveries, outcome, scheduleEach: scheduleEach, now: now, &settlement))
