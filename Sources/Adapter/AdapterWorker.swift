@@ -515,10 +515,9 @@ actor AdapterWorker {
             case .pending(let wait):
                 if outcome == nil {
                     untried.append(entry)
-                } else if let wait {
-                    logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry it alone in \(wait)")
                 } else {
-                    logger.warning("delivery of \(entry.stream) \(entry.id) failed; the sink is failing, backing off")
+                    let how = wait.map { "will retry it alone in \($0)" } ?? "the sink is failing, backing off"
+                    logger.warning("delivery of \(entry.stream) \(entry.id) failed, \(how): \(outcome?.reason ?? "")")
                 }
             }
             switch outcome {
@@ -668,6 +667,16 @@ actor AdapterWorker {
             $0.pending = infos.mapValues(\.pending)
             $0.lag = infos.mapValues(\.lag)
             $0.groupEntriesRead = infos.compactMapValues(\.entriesRead)
+        }
+    }
+}
+
+extension DeliveryOutcome {
+    /// Why the sink did not take the event; nil when it did.
+    var reason: String? {
+        switch self {
+        case .delivered: nil
+        case .retryable(let reason, _), .rejected(let reason): reason
         }
     }
 }
