@@ -171,13 +171,11 @@ actor AdapterWorker {
         // Never abandon a reply: a read-ahead still here stays pending under our name; acks are confirmed.
         await setReadAheadAside()
         if let connection { try? await settleAcknowledgements(over: connection) }
-        connection?.close()
+        dropConnection()
         sink.close()
-        metrics.connected.record(0)
         status.update {
             // A failed entry keeps showing why until it is changed or deleted.
             if $0.phase != .failed { $0.phase = .stopped }
-            $0.connected = false
         }
         onPhaseChange?()
         logger.info("adapter stopped")
@@ -246,11 +244,8 @@ actor AdapterWorker {
                 canBeUnblocked = false
                 machine.blockTime = configuration.blockTime
             }
-            status.update {
-                $0.connected = true
-                $0.lastError = nil
-            }
-            metrics.connected.record(1)
+            setConnected(true)
+            status.update { $0.lastError = nil }
             logger.info("connected to Redis at \(configuration.source.hostAddress)")
             return machine.connected()
         } catch .unusableTLSMaterial(let reason) {
@@ -269,19 +264,20 @@ actor AdapterWorker {
         machine.blockTime = configuration.blockTime
         readAhead = nil
         unsettledAcks = []
+        setConnected(false)
+    }
+
+    /// The one place the connection state is recorded, so the status and the gauge never disagree.
+    private func setConnected(_ connected: Bool) {
+        metrics.connected.record(connected ? 1 : 0)
+        status.update { $0.connected = connected }
     }
 
     private func failed(_ error: RedisError) -> ConsumerStateMachine.Action {
         // Our own close (a stop): no failure to report; the loop ends on the stop.
         if case .cancelled = error { return machine.redisFailed(error) }
-        if error.breaksConnection {
-            dropConnection()
-            metrics.connected.record(0)
-        }
-        status.update {
-            $0.lastError = error.description
-            if error.breaksConnection { $0.connected = false }
-        }
+        if error.breaksConnection { dropConnection() }
+        status.update { $0.lastError = error.description }
         logger.warning("\(error)")
         return machine.redisFailed(error)
     }
@@ -299,10 +295,7 @@ actor AdapterWorker {
             if result.sinkFailed || result.entriesLeftPending { machine.readAheadLeftPending() }
         } catch {
             machine.readAheadLeftPending()
-            if error.breaksConnection {
-                dropConnection()
-                metrics.connected.record(0)
-            }
+            if error.breaksConnection { dropConnection() }
             status.update { $0.lastError = error.description }
             logger.warning("\(error)")
         }
