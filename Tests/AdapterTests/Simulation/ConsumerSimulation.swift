@@ -63,7 +63,7 @@ struct ConsumerSimulation {
     }
 
     /// A faulty stretch, then a healed one in which everything not poison must arrive.
-    mutating func run(faultySteps: Int = 300, healingSteps: Int = 600) throws(Failure) {
+    mutating func run(faultySteps: Int = 250, healingSteps: Int = 500) throws(Failure) {
         var action = machine.start()
         var phaseLeft = 0
         while step < faultySteps {

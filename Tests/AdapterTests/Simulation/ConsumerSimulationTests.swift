@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Adapter
 
 /// The consumer's core under seeded faults (see `ConsumerSimulation`). `make test` runs 2,000
@@ -13,32 +14,21 @@ import Testing
         return 1...max(1, count)
     }
 
-    /// Runs `seeds` on every core; returns the first failures (at most three per chunk).
+    /// Runs `seeds` on a thread of its own, never on the cooperative pool the other suites' async
+    /// tests need; returns the first three failures.
     static func failures(in seeds: ClosedRange<UInt64>) async -> [String] {
-        let chunks = UInt64(max(1, ProcessInfo.processInfo.activeProcessorCount))
-        let size = (UInt64(seeds.count) + chunks - 1) / chunks
-        return await withTaskGroup(of: [String].self) { group in
-            for chunk in 0..<chunks {
-                let low = seeds.lowerBound + chunk * size
-                guard low <= seeds.upperBound else { break }
-                let high = min(seeds.upperBound, low + size - 1)
-                group.addTask {
-                    var failures: [String] = []
-                    for seed in low...high {
-                        var simulation = ConsumerSimulation(seed: seed)
-                        do throws(ConsumerSimulation.Failure) {
-                            try simulation.run()
-                        } catch {
-                            failures.append("\(error)")
-                            if failures.count >= 3 { break }
-                        }
-                    }
-                    return failures
+        await DedicatedThread.run(name: "consumer-simulation") {
+            var failures: [String] = []
+            for seed in seeds {
+                var simulation = ConsumerSimulation(seed: seed)
+                do throws(ConsumerSimulation.Failure) {
+                    try simulation.run()
+                } catch {
+                    failures.append("\(error)")
+                    if failures.count >= 3 { break }
                 }
             }
-            var all: [String] = []
-            for await failures in group { all += failures }
-            return all
+            return failures
         }
     }
 
