@@ -66,12 +66,15 @@ public struct DeliveryDecisions: Sendable {
         public var entriesLeftPending: Bool { retryIn != nil }
     }
 
-    /// Which outcomes may be acknowledged. Only `.deliveredOnly` is correct; the other exists so
-    /// the simulation can show it catches a broken ack rule (a seeded mutation).
+    /// Which outcomes may be acknowledged. Only `.deliveredOnly` is correct; the others exist so
+    /// the simulation can show it catches a broken ack rule (seeded mutations).
     enum AckRule: Sendable {
         case deliveredOnly
         /// Mutation: a retryable failure is acknowledged as if delivered.
         case alsoRetryable
+        /// Mutation: an exhausted entry is dead-lettered whatever the sink's health (the rule
+        /// that emptied a stream into the dead-letter stream behind a misconfigured sink).
+        case deadLetterWhileSinkFails
     }
 
     /// What the outcomes so far say about the sink as a whole.
@@ -238,7 +241,9 @@ public struct DeliveryDecisions: Sendable {
 
     /// Poison: it used up its deliveries while the sink takes others.
     private mutating func deadLetterIfExhausted(_ entry: EntryRef, _ deliveries: Int, _ reason: String) -> Verdict? {
-        guard let maxDeliveries, deliveries >= maxDeliveries, health == .taking else { return nil }
+        guard let maxDeliveries, deliveries >= maxDeliveries, health == .taking || ackRule == .deadLetterWhileSinkFails else {
+            return nil
+        }
         return .deadLetter(deliveries: deliveries, reason: reason)
     }
 

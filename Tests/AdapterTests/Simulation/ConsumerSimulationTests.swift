@@ -39,15 +39,19 @@ import TestSupport
         print("consumer simulation: \(Self.seeds.count) seeds in \(ContinuousClock.now - started), \(failures.count) failing")
     }
 
-    /// The simulation is worth something only if it catches a broken core: here the ack rule
-    /// acknowledges a retryable failure as if it were delivered.
-    @Test func catchesAnAckRuleThatAcknowledgesRetryableFailures() {
+    /// The simulation is worth something only if it catches a broken core: each mutation breaks
+    /// one rule, and some seed must find it (the report says which and how fast).
+    @Test(arguments: [
+        (DeliveryDecisions.AckRule.alsoRetryable, "acknowledged, but the sink never took it"),
+        (DeliveryDecisions.AckRule.deadLetterWhileSinkFails, "although the sink never took another entry"),
+    ])
+    func catchesABrokenAckRule(mutation: DeliveryDecisions.AckRule, finding: String) {
         let started = ContinuousClock.now
         var caught: ConsumerSimulation.Failure?
         var tried = 0
         for seed in UInt64(1)...2_000 {
             tried += 1
-            var simulation = ConsumerSimulation(seed: seed, ackRule: .alsoRetryable)
+            var simulation = ConsumerSimulation(seed: seed, ackRule: mutation)
             do throws(ConsumerSimulation.Failure) {
                 try simulation.run()
             } catch {
@@ -55,8 +59,8 @@ import TestSupport
                 break
             }
         }
-        #expect(caught?.message.contains("acknowledged, but the sink never took it") == true, "\(caught.map { "\($0)" } ?? "not caught")")
-        print("consumer simulation: the broken ack rule was caught after \(tried) seed(s) in \(ContinuousClock.now - started): \(caught?.message ?? "-")")
+        #expect(caught?.message.contains(finding) == true, "\(caught.map { "\($0)" } ?? "not caught")")
+        print("consumer simulation: mutation \(mutation) caught after \(tried) seed(s) in \(ContinuousClock.now - started): \(caught?.message ?? "-")")
     }
 
     @Test func aSeedReplaysExactly() {
