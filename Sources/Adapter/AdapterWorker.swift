@@ -107,7 +107,7 @@ actor AdapterWorker {
         machine = ConsumerStateMachine(
             streams: configuration.source.streams, blockTime: configuration.blockTime,
             startFrom: configuration.source.startFrom,
-            reclaimInterval: max(.seconds(1), claimIdle / 2),
+            reclaimInterval: max(.seconds(1), claimIdle / 2), idleBlock: Self.idleBlock,
             delivery: DeliveryDecisions(keepsOrder: keepsOrder, maxDeliveries: DeadLetterPolicy(source: configuration.source)?.maxDeliveries))
     }
 
@@ -239,10 +239,10 @@ actor AdapterWorker {
                     canBeUnblocked = true
                 }
                 // With a stop able to unblock it, an idle read waits long: an idle adapter costs nothing.
-                machine.blockTime = canBeUnblocked ? max(configuration.blockTime, Self.idleBlock) : configuration.blockTime
+                machine.stopCanUnblockReads(canBeUnblocked)
             } catch .server {
                 canBeUnblocked = false
-                machine.blockTime = configuration.blockTime
+                machine.stopCanUnblockReads(false)
             }
             setConnected(true)
             status.update { $0.lastError = nil }
@@ -261,7 +261,7 @@ actor AdapterWorker {
         connection = nil
         clientID = nil
         canBeUnblocked = false
-        machine.blockTime = configuration.blockTime
+        machine.stopCanUnblockReads(false)
         readAhead = nil
         unsettledAcks = []
         setConnected(false)

@@ -89,9 +89,12 @@ public struct ConsumerStateMachine: Sendable {
     public static let maximumRetryAfter = Duration.seconds(300)
 
     public let streams: [String]
-    /// How long a read of new entries may block when nothing else is due sooner; the adapter
-    /// lengthens it once it knows a stop can unblock the read.
-    public var blockTime: Duration
+    /// How long a read of new entries may block when nothing else is due sooner: the configured
+    /// time, or `idleBlock` while a stop can unblock the read (`stopCanUnblockReads`).
+    public private(set) var blockTime: Duration
+    private let configuredBlockTime: Duration
+    /// How long an idle read may block when a stop can unblock it: idle adapters cost nothing.
+    private let idleBlock: Duration
     /// Where a group starts that this adapter creates for the first time.
     public let startFrom: GroupStart
     private(set) public var phase: AdapterPhase = .connecting
@@ -132,7 +135,7 @@ public struct ConsumerStateMachine: Sendable {
     public init(
         streams: [String], blockTime: Duration = .seconds(2), startFrom: GroupStart = .newest,
         reconnectBackoff: Backoff = .redisReconnect, deliveryBackoff: Backoff = .delivery, reclaimInterval: Duration? = nil,
-        delivery: DeliveryDecisions = DeliveryDecisions(keepsOrder: false, maxDeliveries: nil),
+        idleBlock: Duration = .zero, delivery: DeliveryDecisions = DeliveryDecisions(keepsOrder: false, maxDeliveries: nil),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.delivery = delivery
@@ -140,6 +143,8 @@ public struct ConsumerStateMachine: Sendable {
         self.streams = streams
         self.startFrom = startFrom
         self.blockTime = blockTime
+        configuredBlockTime = blockTime
+        self.idleBlock = max(blockTime, idleBlock)
         self.reconnectBackoff = reconnectBackoff
         var streamWait = reconnectBackoff
         streamWait.maximum = min(reconnectBackoff.maximum, .seconds(5))
@@ -207,6 +212,12 @@ public struct ConsumerStateMachine: Sendable {
 
     private func prepare(_ names: [String]) -> Action {
         .prepareGroups(Dictionary(uniqueKeysWithValues: names.map { ($0, startID(for: $0)) }))
+    }
+
+    /// Whether the connection lets a stop unblock a read (CLIENT UNBLOCK): only then may an idle
+    /// read block long. A new connection starts without (the executor finds out after connecting).
+    public mutating func stopCanUnblockReads(_ can: Bool) {
+        blockTime = can ? idleBlock : configuredBlockTime
     }
 
     /// A new connection: every group is checked again (cheap: BUSYGROUP), since one may have
