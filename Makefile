@@ -46,8 +46,12 @@ bench: deps
 	$(SWIFT) build -c release
 	@status=0; scripts/bench.sh || status=$$?; scripts/bench-controller.sh || status=$$?; scripts/bench-summary.sh; exit $$status
 
-# Fault scenarios and fuzzing against the release build (a few minutes); records RELIABILITY.md.
+# The consumer core's simulation (100,000 seeds), then fault scenarios and fuzzing against the
+# release build (a few minutes); records RELIABILITY.md.
+# SIMULATION_SEEDS sets how many seeds the consumer core's deterministic simulation runs first.
 chaos: deps
+	$(SWIFT) build --build-tests
+	SIMULATION_SEEDS=$${SIMULATION_SEEDS:-100000} $(SWIFT) test --skip-build --filter ConsumerSimulationTests
 	$(SWIFT) build -c release
 	@scripts/chaos.sh
 

@@ -19,6 +19,8 @@ struct AdapterMetrics: Sendable {
     let deadLettered: Counter
     let filteredOut: Counter
     let reclaimed: Counter
+    /// Pending entries found trimmed from their stream, acknowledged without delivery.
+    let trimmed: Counter
     let connected: Gauge
 
     init(namespace: String, eventSourceName: String, eventName: String) {
@@ -31,12 +33,13 @@ struct AdapterMetrics: Sendable {
         deadLettered = Counter(label: "redis_eventsource_dead_lettered_total", dimensions: labels)
         filteredOut = Counter(label: "redis_eventsource_filtered_out_total", dimensions: labels)
         reclaimed = Counter(label: "redis_eventsource_reclaimed_total", dimensions: labels)
+        trimmed = Counter(label: "redis_eventsource_trimmed_pending_total", dimensions: labels)
         connected = Gauge(label: "redis_eventsource_connected", dimensions: labels)
     }
 
     /// Takes the adapter's series out of `/metrics`.
     func remove() {
-        for counter in [sent, sendFailed, processingFailed, deadLettered, filteredOut, reclaimed] { counter.destroy() }
+        for counter in [sent, sendFailed, processingFailed, deadLettered, filteredOut, reclaimed, trimmed] { counter.destroy() }
         processingDuration.destroy()
         connected.destroy()
     }

@@ -11,6 +11,8 @@ public struct AdapterStatus: Sendable, Equatable {
     public var filterErrors: Int64 = 0
     public var deadLettered: Int64 = 0
     public var reclaimed: Int64 = 0
+    /// Pending entries found trimmed from their stream (XTRIM/XDEL) and acknowledged undelivered.
+    public var trimmed: Int64 = 0
     public var connectAttempts: Int64 = 0
     /// Milliseconds since the epoch of the last entry forwarded.
     public var lastEventTime: Int64?
@@ -35,6 +37,7 @@ public struct AdapterStatus: Sendable, Equatable {
         filterErrors += previous.filterErrors
         deadLettered += previous.deadLettered
         reclaimed += previous.reclaimed
+        trimmed += previous.trimmed
         connectAttempts += previous.connectAttempts
         lastEventTime = lastEventTime ?? previous.lastEventTime
     }

@@ -145,7 +145,10 @@ public struct EventSourceStatus: Sendable {
         object["forwarded"] = .int(adapter.forwarded)
         object["failed"] = .int(adapter.failed)
         object["filtered"] = .int(adapter.filtered)
+        object["filterErrors"] = .int(adapter.filterErrors)
         object["deadLettered"] = .int(adapter.deadLettered)
+        // Only when it happened: pending entries trimmed from under the group are rare and worth seeing.
+        if adapter.trimmed > 0 { object["trimmed"] = .int(adapter.trimmed) }
         if !adapter.pending.isEmpty {
             object["pending"] = .object(JSONObject(adapter.pending.keys.sorted().map { ($0, .int(adapter.pending[$0]!)) }))
         }
@@ -179,7 +182,7 @@ public struct EventSourceStatus: Sendable {
             for (name, value) in sources {
                 guard case .object(var source) = value else { continue }
                 for field in [
-                    "forwarded", "failed", "filtered", "deadLettered", "pending", "lag", "groupEntriesRead", "lastEventTime",
+                    "forwarded", "failed", "filtered", "filterErrors", "deadLettered", "trimmed", "pending", "lag", "groupEntriesRead", "lastEventTime",
                     "lastError",
                 ] {
                     source[field] = nil

@@ -159,6 +159,32 @@ import TestSupport
         await client.close()
     }
 
+    /// Issue 19: one entry over NATS' max_payload (1 MB by default) is refused on its own and
+    /// stays pending; the entries behind it reach the bus (it stalled the whole adapter before).
+    @Test func anEntryOverMaxPayloadStaysPendingAndTheRestFlowOn() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let nats = try await NatsServer()
+        defer { nats.stop() }
+        let client = RedisTestClient(port: redis.port)
+        try await client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+        for index in 0..<5 { _ = try await client.xadd("FOO", [("n", "\(index)")]) }
+        let oversized = try await client.xadd("FOO", [("blob", String(repeating: "x", count: 2 * 1024 * 1024))])
+        for index in 5..<205 { _ = try await client.xadd("FOO", [("n", "\(index)")]) }
+        let child = try start(["-f", try manifest(redisPort: redis.port), "--sink", nats.url])
+        defer { child.stop() }
+        let bus = try await reader(nats)
+        try await waitUntil("every other entry on the bus and acknowledged", timeout: .seconds(90)) {
+            let onBus = await count(bus)
+            return try await client.pendingCount("FOO", group: "argo-events-cg") == 1 && onBus >= 205
+        }
+        let pending = try await client.command("XPENDING", "FOO", "argo-events-cg", "-", "+", "10")
+        #expect(pending.array?.first?.array?.first?.string == oversized)
+        #expect(await count(bus) == 205)
+        #expect(child.isRunning)
+        await client.close()
+    }
+
     @Test func wrongCredentialsAreReportedWithoutThePassword() async throws {
         let redis = try await RedisServer()
         defer { redis.stop() }

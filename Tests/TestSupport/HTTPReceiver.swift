@@ -111,6 +111,12 @@ public final class HTTPReceiver: Sendable {
         enqueue(.closeConnection, times: times)
     }
 
+    /// Every request whose header `name` (one name per receiver) is `value` gets `reaction`,
+    /// ahead of the script: a receiver that refuses particular events (say by `ce-id`).
+    public func answer(_ reaction: Reaction, whenHeader name: String, is value: String) {
+        state.answer(reaction, whenHeader: name, is: value)
+    }
+
     /// The reaction once the script is used up.
     public func setDefault(_ reaction: Reaction) {
         state.setDefault(reaction)
