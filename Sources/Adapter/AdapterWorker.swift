@@ -236,7 +236,7 @@ actor AdapterWorker {
         dropConnection()
         status.update { $0.connectAttempts += 1 }
         do throws(RedisError) {
-            let opened = try await connector.open(on: loop, severer: severer)
+            let (opened, server) = try await connector.openNamingServer(on: loop, severer: severer)
             connection = opened
             // Lets a stop unblock our reads; a user without the right to ask simply waits out BLOCK.
             do throws(RedisError) {
@@ -252,12 +252,17 @@ actor AdapterWorker {
                 canBeUnblocked = false
                 machine.blockTime = configuration.blockTime
             }
-            status.update {
-                $0.connected = true
-                $0.lastError = nil
+            let now = WallClock.millisecondsSinceEpoch()
+            let newFailovers = status.update { current -> Int64 in
+                let before = current.failovers
+                current.connected = true
+                current.lastError = nil
+                current.connected(to: server, atMillisecondsSinceEpoch: now)
+                return current.failovers - before
             }
             metrics.connected.record(1)
-            logger.info("connected to Redis at \(configuration.source.hostAddress)")
+            metrics.noteServer(server, failovers: newFailovers, atMillisecondsSinceEpoch: now)
+            logger.info("connected to Redis at \(server)")
             return machine.connected()
         } catch .unusableTLSMaterial(let reason) {
             return machine.cannotRun("TLS material unusable: \(reason)")
