@@ -75,3 +75,21 @@ public final class RedisSentinel: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 }
+
+extension RedisSentinel {
+    /// Whether this Sentinel sees the replica on `port` of master `name` up, with its link to the master up:
+    /// a replica it may promote.
+    public func seesHealthyReplica(_ name: String, port: Int) async throws -> Bool {
+        let answer = try await CommandRun.run("/usr/bin/redis-cli", ["-p", String(self.port), "SENTINEL", "replicas", name])
+            .standardOutput
+        let lines = answer.split(separator: "\n").map(String.init)
+        var replicas: [[String: String]] = []
+        var index = 0
+        while index + 1 < lines.count {
+            if lines[index] == "name" { replicas.append([:]) }
+            if !replicas.isEmpty { replicas[replicas.count - 1][lines[index]] = lines[index + 1] }
+            index += 2
+        }
+        return replicas.contains { $0["port"] == String(port) && $0["flags"] == "slave" && $0["master-link-status"] == "ok" }
+    }
+}
