@@ -2,7 +2,7 @@
 # Installs the Debian packages the build, the tests and `make run` need, once.
 set -euo pipefail
 
-packages=(redis-server redis-tools libhiredis-dev libcurl4-openssl-dev libyaml-dev libssl-dev libpcre2-dev openssl socat libnats-dev nats-server)
+packages=(redis-server redis-sentinel redis-tools libhiredis-dev libcurl4-openssl-dev libyaml-dev libssl-dev libpcre2-dev openssl socat libnats-dev nats-server)
 # Commands the tests and scripts call; any provider will do, so only install when absent.
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 command -v curl >/dev/null 2>&1 || packages+=(curl)
@@ -34,7 +34,7 @@ fi
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing Debian packages: ${missing[*]}" >&2
     echo "This machine has no apt-get: install their equivalents with your package manager (hiredis, libcurl," >&2
-    echo "libyaml, OpenSSL and PCRE2 development files; redis-server and redis-cli; socat; kubectl; curl; python3), then run make again." >&2
+    echo "libyaml, OpenSSL and PCRE2 development files; redis-server, redis-sentinel and redis-cli; socat; kubectl; curl; python3), then run make again." >&2
     exit 1
 fi
 
@@ -44,8 +44,9 @@ echo "Installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-# Debian's package starts a system redis-server on 6379; our tests and `make run` start their own.
+# Debian's packages start a system redis-server on 6379 and a Sentinel on 26379; our tests and `make run` start their own.
 if [ -n "$(command -v systemctl || true)" ] && [ "$(id -u)" -eq 0 ]; then
     systemctl disable --now redis-server >/dev/null 2>&1 || true
+    systemctl disable --now redis-sentinel >/dev/null 2>&1 || true
 fi
 install_python_client

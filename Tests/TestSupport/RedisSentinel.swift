@@ -1,6 +1,6 @@
 import Foundation
 
-/// A real Redis Sentinel (`redis-server --sentinel`, the binary Debian's `redis-sentinel` runs) on a
+/// A real Redis Sentinel (Debian's `redis-sentinel`, else `redis-server --sentinel`) on a
 /// free 127.0.0.1 port, with its own config file (a Sentinel rewrites it as it learns). It monitors
 /// the named masters with quorum `quorum` and notices a dead master after `downAfter`.
 public final class RedisSentinel: @unchecked Sendable {
@@ -32,7 +32,11 @@ public final class RedisSentinel: @unchecked Sendable {
                 ]
             }
             try (lines.joined(separator: "\n") + "\n").write(to: config, atomically: true, encoding: .utf8)
-            let child = try ChildProcess(RedisServer.executable, [config.path, "--sentinel"])
+            // Debian's redis-sentinel (scripts/install-deps.sh) is redis-server in Sentinel mode.
+            let child =
+                FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-sentinel")
+                ? try ChildProcess("/usr/bin/redis-sentinel", [config.path])
+                : try ChildProcess(RedisServer.executable, [config.path, "--sentinel"])
             self.child = child
             do {
                 try await waitUntil("redis-sentinel on port \(port) to answer", timeout: .seconds(45), interval: .milliseconds(50)) {
