@@ -165,4 +165,45 @@ import TestSupport
         }
         for adapter in adapters { await adapter.stop() }
     }
+
+    /// A cluster node given as a plain `hostAddress`, with streams in two slots: Redis answers the
+    /// read with CROSSSLOT. The reason shows, the adapter keeps retrying, nothing is acknowledged.
+    @Test func aCrossSlotReplyShowsItsReasonAndNothingIsAcknowledged() async throws {
+        let cluster = try await RedisClusterNodes()
+        defer { cluster.stop() }
+        let node = try #require(try await cluster.describe().first { $0.isMaster })
+        var streams: [String] = []
+        for index in 0..<500 where streams.count < 2 {
+            let name = "plain\(index)"
+            if try await cluster.ownerPort(ofSlot: RedisHashSlot.slot(of: name)) == node.port,
+                !streams.contains(where: { RedisHashSlot.slot(of: $0) == RedisHashSlot.slot(of: name) })
+            {
+                streams.append(name)
+            }
+        }
+        #expect(streams.count == 2)
+        let client = RedisTestClient(port: node.port)
+        defer { Task { await client.close() } }
+        let source = RedisStreamSource(hostAddress: HostAddress(host: "127.0.0.1", port: node.port), streams: streams, startFrom: .beginning)
+        let configuration = AdapterConfiguration(
+            namespace: "test", eventSourceName: "cluster", eventName: "crossslot", source: source, sink: SinkSpec(uri: "stdout"),
+            consumerName: "crossslot-consumer", blockTime: .milliseconds(200))
+        let sink = RecordingSink()
+        let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test")) { _ in sink }
+        adapter.start()
+        do {
+            _ = try await client.xadd(streams[0], [("k", "v")])
+            try await waitUntil("the CROSSSLOT reason") { adapter.status.snapshot.lastError?.contains("CROSSSLOT") == true }
+            let attempts = adapter.status.snapshot.connectAttempts
+            try await waitUntil("a retry") { adapter.status.snapshot.connectAttempts > attempts }
+            #expect(adapter.status.snapshot.phase != .consuming)
+            #expect(sink.events.isEmpty)
+            #expect(try await client.pendingCount(streams[0], group: "argo-events-cg") == 0)
+            #expect(try await client.command("XLEN", streams[0]) == .integer(1))
+        } catch {
+            await adapter.stop()
+            throw error
+        }
+        await adapter.stop()
+    }
 }
