@@ -63,27 +63,9 @@ import TestSupport
         defer { first.stop() }
         let second = try await RedisServer(arguments: ["--replicaof", "127.0.0.1", String(first.port)])
         defer { second.stop() }
-        try await waitUntil("the replica in sync") { try await Self.linkIsUp(replicaPort: second.port) }
-        var sentinels: [RedisSentinel] = []
+        let sentinels = try await Self.sentinels(master: first, replica: second)
         defer { for sentinel in sentinels { sentinel.stop() } }
-        for _ in 0..<3 {
-            sentinels.append(try await RedisSentinel(monitoring: [(Self.masterName, first.port)], quorum: 2))
-        }
-        try await waitUntil("the Sentinels to know each other and the replica") {
-            for sentinel in sentinels {
-                guard try await sentinel.masterField(Self.masterName, "num-other-sentinels") == "2",
-                    try await sentinel.seesHealthyReplica(Self.masterName, port: second.port)
-                else { return false }
-            }
-            return true
-        }
-
-        let spec = SentinelSpec(
-            masterName: Self.masterName, addresses: sentinels.map { HostAddress(host: "127.0.0.1", port: $0.port) })
-        let source = RedisStreamSource(endpoint: .sentinel(spec), streams: ["events"], startFrom: .beginning)
-        let configuration = AdapterConfiguration(
-            namespace: "test", eventSourceName: "sentinel", eventName: "failover", source: source,
-            sink: SinkSpec(uri: "stdout"), consumerName: "sentinel-consumer", blockTime: .milliseconds(200))
+        let configuration = Self.configuration(sentinels)
         let sink = RecordingSink()
         let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
         adapter.start()
@@ -133,6 +115,83 @@ import TestSupport
             let duplicates = delivered.count - Set(delivered).count
             // At most what was in flight at each switch: a read batch (10) and its read-ahead, per failover, twice over.
             #expect(duplicates <= 80, "duplicates: \(duplicates)")
+        } catch {
+            producer.stop()
+            await producing.value
+            await adapter.stop()
+            throw error
+        }
+        await adapter.stop()
+    }
+
+    /// Three Sentinels (quorum 2) watching `master`, once they know each other and the replica in sync.
+    static func sentinels(master: RedisServer, replica: RedisServer) async throws -> [RedisSentinel] {
+        try await waitUntil("the replica in sync") { try await Self.linkIsUp(replicaPort: replica.port) }
+        var sentinels: [RedisSentinel] = []
+        do {
+            for _ in 0..<3 {
+                sentinels.append(try await RedisSentinel(monitoring: [(Self.masterName, master.port)], quorum: 2))
+            }
+            try await waitUntil("the Sentinels to know each other and the replica") {
+                for sentinel in sentinels {
+                    guard try await sentinel.masterField(Self.masterName, "num-other-sentinels") == "2",
+                        try await sentinel.seesHealthyReplica(Self.masterName, port: replica.port)
+                    else { return false }
+                }
+                return true
+            }
+        } catch {
+            for sentinel in sentinels { sentinel.stop() }
+            throw error
+        }
+        return sentinels
+    }
+
+    static func configuration(_ sentinels: [RedisSentinel]) -> AdapterConfiguration {
+        let spec = SentinelSpec(
+            masterName: Self.masterName, addresses: sentinels.map { HostAddress(host: "127.0.0.1", port: $0.port) })
+        let source = RedisStreamSource(endpoint: .sentinel(spec), streams: ["events"], startFrom: .beginning)
+        return AdapterConfiguration(
+            namespace: "test", eventSourceName: "sentinel", eventName: "failover", source: source,
+            sink: SinkSpec(uri: "stdout"), consumerName: "sentinel-consumer", blockTime: .milliseconds(200))
+    }
+
+    /// A manual failover (`SENTINEL FAILOVER`): the old master lives on, demoted to a replica. The
+    /// adapter's reads there end (UNBLOCKED, READONLY); it asks the Sentinels again and follows.
+    @Test func aManualFailoverMovesReadingToTheNewMasterWithTheOldOneAlive() async throws {
+        let first = try await RedisServer()
+        defer { first.stop() }
+        let second = try await RedisServer(arguments: ["--replicaof", "127.0.0.1", String(first.port)])
+        defer { second.stop() }
+        let sentinels = try await Self.sentinels(master: first, replica: second)
+        defer { for sentinel in sentinels { sentinel.stop() } }
+        let sink = RecordingSink()
+        let adapter = StreamAdapter(configuration: Self.configuration(sentinels), logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
+        adapter.start()
+        let producer = ConfirmingProducer(sentinels: sentinels)
+        let producing = Task { await producer.run() }
+        do {
+            try await waitUntil("consuming from the first master") {
+                adapter.status.snapshot.phase == .consuming && adapter.status.snapshot.server == "127.0.0.1:\(first.port)"
+            }
+            try await waitUntil("entries confirmed") { producer.confirmed.count >= 20 }
+            let answer = try await CommandRun.run(
+                "/usr/bin/redis-cli", ["-p", String(sentinels[0].port), "SENTINEL", "FAILOVER", Self.masterName]
+            ).standardOutput
+            #expect(answer.contains("OK"), "SENTINEL FAILOVER: \(answer)")
+            try await waitUntil("reading from the promoted replica", timeout: .seconds(120)) {
+                adapter.status.snapshot.server == "127.0.0.1:\(second.port)" && adapter.status.snapshot.phase == .consuming
+            }
+            let before = producer.confirmed.count
+            // The demoted master becomes the new one's replica, so WAIT confirms again.
+            try await waitUntil("entries confirmed after the switch", timeout: .seconds(120)) { producer.confirmed.count >= before + 20 }
+            producer.stop()
+            await producing.value
+            let confirmed = producer.confirmed
+            try await waitUntil("every confirmed entry delivered", timeout: .seconds(120)) {
+                confirmed.isSubset(of: Set(sink.events.compactMap { $0.data["message_id"]?.stringValue }))
+            }
+            #expect(adapter.status.snapshot.failovers == 1)
         } catch {
             producer.stop()
             await producing.value
