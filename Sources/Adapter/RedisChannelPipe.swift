@@ -91,6 +91,20 @@ final class RedisChannelPipe: RedisPipe {
         handler.flush()
     }
 
+    /// Waits for the next message the server sends unasked (after SUBSCRIBE): writes nothing and
+    /// queues a waiter for the next reply. No reply within `timeout` ends the connection.
+    /// Call on the channel's event loop.
+    func nextMessage(timeout: Duration, isolation: isolated (any Actor)? = #isolation) async throws(RedisError) -> RESPValue {
+        let promise = eventLoop.makePromise(of: RESPValue.self)
+        let waiter: RedisReplyHandler.Waiter = { result in
+            RedisReplyCompletion.complete(promise, with: result, errorsAsValues: false) { reply throws(RedisError) in
+                RESPValue(reply: reply)
+            }
+        }
+        let sequence = handler.write(channel.allocator.buffer(capacity: 0), waiters: [waiter], deadline: .now() + timeout.timeAmount)
+        return try await reply(RedisReplyTicket(future: promise.futureResult, sequence: sequence))
+    }
+
     func isAnswered(_ sequence: Int) -> Bool {
         handler.answered > sequence
     }

@@ -201,6 +201,42 @@ import TestSupport
         await adapter.stop()
     }
 
+    /// The master hangs (SIGSTOP) rather than dies: no connection breaks and nothing answers READONLY.
+    /// The Sentinels' `+switch-master` makes the adapter leave the hung master for the promoted one.
+    @Test func aHungMasterIsLeftWhenTheSentinelsAnnounceTheSwitch() async throws {
+        let first = try await RedisServer()
+        defer { first.stop() }
+        let second = try await RedisServer(arguments: ["--replicaof", "127.0.0.1", String(first.port)])
+        defer { second.stop() }
+        let sentinels = try await Self.sentinels(master: first, replica: second)
+        defer { for sentinel in sentinels { sentinel.stop() } }
+        let sink = RecordingSink()
+        let adapter = StreamAdapter(configuration: Self.configuration(sentinels), logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
+        adapter.start()
+        let pid = try #require(first.pid)
+        do {
+            try await waitUntil("consuming from the first master") {
+                adapter.status.snapshot.phase == .consuming && adapter.status.snapshot.server == "127.0.0.1:\(first.port)"
+            }
+            kill(pid, SIGSTOP)
+            try await waitUntil("reading from the promoted replica while the old master hangs", timeout: .seconds(120)) {
+                adapter.status.snapshot.server == "127.0.0.1:\(second.port)" && adapter.status.snapshot.phase == .consuming
+            }
+            kill(pid, SIGCONT)
+            let client = RedisTestClient(port: second.port)
+            let id = try await client.xadd("events", [("after", "switch")])
+            await client.close()
+            try await waitUntil("the entry written to the new master") {
+                sink.events.contains { $0.data["message_id"]?.stringValue == id }
+            }
+        } catch {
+            kill(pid, SIGCONT)
+            await adapter.stop()
+            throw error
+        }
+        await adapter.stop()
+    }
+
     static func linkIsUp(replicaPort: Int) async throws -> Bool {
         let info = try await CommandRun.run("/usr/bin/redis-cli", ["-p", String(replicaPort), "INFO", "replication"]).standardOutput
         return info.contains("role:slave") && info.contains("master_link_status:up")
