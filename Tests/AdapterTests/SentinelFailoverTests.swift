@@ -156,9 +156,11 @@ import TestSupport
             sink: SinkSpec(uri: "stdout"), consumerName: "sentinel-consumer", blockTime: .milliseconds(200))
     }
 
-    /// A manual failover (`SENTINEL FAILOVER`): the old master lives on, demoted to a replica. The
-    /// adapter's reads there end (UNBLOCKED, READONLY); it asks the Sentinels again and follows.
-    @Test func aManualFailoverMovesReadingToTheNewMasterWithTheOldOneAlive() async throws {
+    /// A master, its replica, three Sentinels and an adapter reading through them, consuming from
+    /// the master when `body` starts; everything is stopped after it.
+    static func withFailoverSetup(
+        _ body: (_ first: RedisServer, _ second: RedisServer, _ sentinels: [RedisSentinel], StreamAdapter, RecordingSink) async throws -> Void
+    ) async throws {
         let first = try await RedisServer()
         defer { first.stop() }
         let second = try await RedisServer(arguments: ["--replicaof", "127.0.0.1", String(first.port)])
@@ -168,73 +170,69 @@ import TestSupport
         let sink = RecordingSink()
         let adapter = StreamAdapter(configuration: Self.configuration(sentinels), logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
         adapter.start()
-        let producer = ConfirmingProducer(sentinels: sentinels)
-        let producing = Task { await producer.run() }
         do {
             try await waitUntil("consuming from the first master") {
                 adapter.status.snapshot.phase == .consuming && adapter.status.snapshot.server == "127.0.0.1:\(first.port)"
             }
-            try await waitUntil("entries confirmed") { producer.confirmed.count >= 20 }
-            let answer = try await CommandRun.run(
-                "/usr/bin/redis-cli", ["-p", String(sentinels[0].port), "SENTINEL", "FAILOVER", Self.masterName]
-            ).standardOutput
-            #expect(answer.contains("OK"), "SENTINEL FAILOVER: \(answer)")
-            try await waitUntil("reading from the promoted replica", timeout: .seconds(120)) {
-                adapter.status.snapshot.server == "127.0.0.1:\(second.port)" && adapter.status.snapshot.phase == .consuming
-            }
-            let before = producer.confirmed.count
-            // The demoted master becomes the new one's replica, so WAIT confirms again.
-            try await waitUntil("entries confirmed after the switch", timeout: .seconds(120)) { producer.confirmed.count >= before + 20 }
-            producer.stop()
-            await producing.value
-            let confirmed = producer.confirmed
-            try await waitUntil("every confirmed entry delivered", timeout: .seconds(120)) {
-                confirmed.isSubset(of: Set(sink.events.compactMap { $0.data["message_id"]?.stringValue }))
-            }
-            #expect(adapter.status.snapshot.failovers == 1)
+            try await body(first, second, sentinels, adapter, sink)
         } catch {
-            producer.stop()
-            await producing.value
             await adapter.stop()
             throw error
         }
         await adapter.stop()
     }
 
-    /// The master hangs (SIGSTOP) rather than dies: no connection breaks and nothing answers READONLY.
-    /// The Sentinels' `+switch-master` makes the adapter leave the hung master for the promoted one.
-    @Test func aHungMasterIsLeftWhenTheSentinelsAnnounceTheSwitch() async throws {
-        let first = try await RedisServer()
-        defer { first.stop() }
-        let second = try await RedisServer(arguments: ["--replicaof", "127.0.0.1", String(first.port)])
-        defer { second.stop() }
-        let sentinels = try await Self.sentinels(master: first, replica: second)
-        defer { for sentinel in sentinels { sentinel.stop() } }
-        let sink = RecordingSink()
-        let adapter = StreamAdapter(configuration: Self.configuration(sentinels), logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
-        adapter.start()
-        let pid = try #require(first.pid)
-        do {
-            try await waitUntil("consuming from the first master") {
-                adapter.status.snapshot.phase == .consuming && adapter.status.snapshot.server == "127.0.0.1:\(first.port)"
+    /// A manual failover (`SENTINEL FAILOVER`): the old master lives on, demoted to a replica. The
+    /// adapter's reads there end (UNBLOCKED, READONLY); it asks the Sentinels again and follows.
+    @Test func aManualFailoverMovesReadingToTheNewMasterWithTheOldOneAlive() async throws {
+        try await Self.withFailoverSetup { _, second, sentinels, adapter, sink in
+            let producer = ConfirmingProducer(sentinels: sentinels)
+            let producing = Task { await producer.run() }
+            do {
+                try await waitUntil("entries confirmed") { producer.confirmed.count >= 20 }
+                let answer = try await CommandRun.run(
+                    "/usr/bin/redis-cli", ["-p", String(sentinels[0].port), "SENTINEL", "FAILOVER", Self.masterName]
+                ).standardOutput
+                #expect(answer.contains("OK"), "SENTINEL FAILOVER: \(answer)")
+                try await waitUntil("reading from the promoted replica", timeout: .seconds(120)) {
+                    adapter.status.snapshot.server == "127.0.0.1:\(second.port)" && adapter.status.snapshot.phase == .consuming
+                }
+                let before = producer.confirmed.count
+                // The demoted master becomes the new one's replica, so WAIT confirms again.
+                try await waitUntil("entries confirmed after the switch", timeout: .seconds(120)) { producer.confirmed.count >= before + 20 }
+                producer.stop()
+                await producing.value
+                let confirmed = producer.confirmed
+                try await waitUntil("every confirmed entry delivered", timeout: .seconds(120)) {
+                    confirmed.isSubset(of: Set(sink.events.compactMap { $0.data["message_id"]?.stringValue }))
+                }
+                #expect(adapter.status.snapshot.failovers == 1)
+            } catch {
+                producer.stop()
+                await producing.value
+                throw error
             }
+        }
+    }
+
+    /// The master hangs (SIGSTOP) rather than dies: no connection breaks and nothing answers READONLY,
+    /// and an idle read blocks for minutes. The Sentinels' `+switch-master` makes the adapter leave
+    /// the hung master for the promoted one.
+    @Test func aHungMasterIsLeftWhenTheSentinelsAnnounceTheSwitch() async throws {
+        try await Self.withFailoverSetup { first, second, _, adapter, sink in
+            let pid = try #require(first.pid)
             kill(pid, SIGSTOP)
+            defer { kill(pid, SIGCONT) }
             try await waitUntil("reading from the promoted replica while the old master hangs", timeout: .seconds(120)) {
                 adapter.status.snapshot.server == "127.0.0.1:\(second.port)" && adapter.status.snapshot.phase == .consuming
             }
-            kill(pid, SIGCONT)
             let client = RedisTestClient(port: second.port)
             let id = try await client.xadd("events", [("after", "switch")])
             await client.close()
             try await waitUntil("the entry written to the new master") {
                 sink.events.contains { $0.data["message_id"]?.stringValue == id }
             }
-        } catch {
-            kill(pid, SIGCONT)
-            await adapter.stop()
-            throw error
         }
-        await adapter.stop()
     }
 
     static func linkIsUp(replicaPort: Int) async throws -> Bool {
