@@ -14,7 +14,7 @@ if [ "${WITH_TEST_TOOLS:-0}" = 1 ]; then
     python3 -c 'import ensurepip' >/dev/null 2>&1 || packages+=(python3-venv)
 fi
 if [ "${WITH_BENCH_TOOLS:-0}" = 1 ]; then packages+=(wrk); fi
-if [ "${WITH_TEST_TOOLS:-0}" = 1 ]; then packages+=(prometheus); fi
+if [ "${WITH_TEST_TOOLS:-0}" = 1 ]; then packages+=(prometheus redis-sentinel); fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -40,7 +40,7 @@ fi
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing Debian packages: ${missing[*]}" >&2
     echo "This machine has no apt-get: install their equivalents with your package manager (hiredis, libcurl," >&2
-    echo "libyaml, OpenSSL and PCRE2 development files; redis-server and redis-cli; socat; kubectl; curl; python3), then run make again." >&2
+    echo "libyaml, OpenSSL and PCRE2 development files; redis-server, redis-sentinel and redis-cli; socat; kubectl; curl; python3), then run make again." >&2
     exit 1
 fi
 
@@ -50,10 +50,11 @@ echo "Installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-# Debian's package starts a system redis-server on 6379; our tests and `make run` start their own.
+# Debian's packages start a system redis-server on 6379 and a Sentinel on 26379; our tests and `make run` start their own.
 if [ -n "$(command -v systemctl || true)" ] && [ "$(id -u)" -eq 0 ]; then
     systemctl disable --now redis-server >/dev/null 2>&1 || true
     # Likewise Debian's prometheus (and its node exporter): the tests run their own on a port they reserve.
     systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+    systemctl disable --now redis-sentinel >/dev/null 2>&1 || true
 fi
 install_python_client

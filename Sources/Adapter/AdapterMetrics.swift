@@ -22,6 +22,9 @@ struct AdapterMetrics: Sendable {
     /// Pending entries found trimmed from their stream, acknowledged without delivery.
     let trimmed: Counter
     let connected: Gauge
+    /// Changes of server under a running adapter (Sentinel failover, cluster slot moved), and when last.
+    let failovers: Counter
+    let lastFailover: Gauge
 
     init(namespace: String, eventSourceName: String, eventName: String) {
         let labels = [("namespace", namespace), ("eventsource_name", eventSourceName), ("event_name", eventName)]
@@ -35,12 +38,22 @@ struct AdapterMetrics: Sendable {
         reclaimed = Counter(label: "redis_eventsource_reclaimed_total", dimensions: labels)
         trimmed = Counter(label: "redis_eventsource_trimmed_pending_total", dimensions: labels)
         connected = Gauge(label: "redis_eventsource_connected", dimensions: labels)
+        failovers = Counter(label: "redis_eventsource_failovers_total", dimensions: labels)
+        lastFailover = Gauge(label: "redis_eventsource_last_failover_timestamp_seconds", dimensions: labels)
     }
 
     /// Takes the adapter's series out of `/metrics`.
     func remove() {
-        for counter in [sent, sendFailed, processingFailed, deadLettered, filteredOut, reclaimed, trimmed] { counter.destroy() }
+        for counter in [sent, sendFailed, processingFailed, deadLettered, filteredOut, reclaimed, trimmed, failovers] { counter.destroy() }
         processingDuration.destroy()
         connected.destroy()
+        lastFailover.destroy()
+    }
+
+    /// Counts a change of server seen at a reconnect.
+    func noteServer(_ server: String, failovers count: Int64, atMillisecondsSinceEpoch now: Int64) {
+        guard count > 0 else { return }
+        failovers.increment(by: count)
+        lastFailover.record(Double(now) / 1000)
     }
 }

@@ -228,7 +228,7 @@ actor AdapterWorker {
         dropConnection()
         status.update { $0.connectAttempts += 1 }
         do throws(RedisError) {
-            let opened = try await connector.open(on: loop, severer: severer)
+            let (opened, server) = try await connector.openNamingServer(on: loop, severer: severer)
             connection = opened
             // Lets a stop unblock our reads; a user without the right to ask simply waits out BLOCK.
             do throws(RedisError) {
@@ -245,8 +245,15 @@ actor AdapterWorker {
                 machine.stopCanUnblockReads(false)
             }
             setConnected(true)
-            status.update { $0.lastError = nil }
-            logger.info("connected to Redis at \(configuration.source.hostAddress)")
+            let now = WallClock.millisecondsSinceEpoch()
+            let newFailovers = status.update { current -> Int64 in
+                let before = current.failovers
+                current.lastError = nil
+                current.connected(to: server, atMillisecondsSinceEpoch: now)
+                return current.failovers - before
+            }
+            metrics.noteServer(server, failovers: newFailovers, atMillisecondsSinceEpoch: now)
+            logger.info("connected to Redis at \(server)")
             return machine.connected()
         } catch .unusableTLSMaterial(let reason) {
             return machine.cannotRun("TLS material unusable: \(reason)")

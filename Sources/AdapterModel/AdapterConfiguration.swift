@@ -12,6 +12,11 @@ public struct AdapterConfiguration: Sendable, Hashable {
     public var source: RedisStreamEntry
     public var password: SecretValue?
     public var tls: TLSMaterial?
+    /// The URL read from `urlSecret`, its password moved to `urlPassword`.
+    public var urlFromSecret: RedisURL?
+    public var urlPassword: SecretValue?
+    /// The Sentinels' own password (`sentinel.password`).
+    public var sentinelPassword: SecretValue?
     public var sink: SinkSpec
     /// The Argo EventBus to publish to, when the entry's sink is one; it takes precedence over `sink`.
     public var eventBus: JetStreamEndpoint?
@@ -34,6 +39,34 @@ public struct AdapterConfiguration: Sendable, Hashable {
         self.eventBus = eventBus
         self.consumerName = consumerName
         self.blockTime = blockTime
+    }
+
+    /// How the adapter reaches Redis: the entry's endpoint with the URL's user, database and TLS applied.
+    public var redis: RedisTarget {
+        var target = RedisTarget(topology: .server(.unix(path: "")), db: source.db, username: source.username, password: password, tls: tls)
+        var url: RedisURL?
+        switch source.endpoint {
+        case .server(let address): target.topology = .server(address)
+        case .url(let given): url = given
+        case .urlSecret: url = urlFromSecret
+        case .sentinel(let sentinel):
+            target.topology = .sentinel(
+                masterName: sentinel.masterName, sentinels: sentinel.addresses, username: sentinel.username,
+                password: sentinelPassword)
+        case .cluster(let cluster): target.topology = .cluster(seeds: cluster.addresses)
+        }
+        if let url {
+            target.topology = .server(url.address)
+            target.db = url.db ?? target.db
+            target.username = url.username ?? target.username
+            target.password = urlPassword ?? target.password
+            if url.usesTLS || url.skipVerify {
+                var material = target.tls ?? TLSMaterial()
+                if url.skipVerify { material.insecureSkipVerify = true }
+                target.tls = material
+            }
+        }
+        return target
     }
 
     /// The sink in use, for status and logs, without credentials: `stdout`, the URL, or
@@ -61,6 +94,26 @@ public struct AdapterConfiguration: Sendable, Hashable {
         let password = source.password.map { reads.value(of: $0) }
         var material: TLSMaterial?
         if let tls = source.tls, tls.enabled { material = reads.tls(tls) }
+        var sentinelPassword: SecretValue?
+        if case .sentinel(let sentinel) = source.endpoint { sentinelPassword = sentinel.password.map { reads.value(of: $0) } }
+        var secretURL: (url: RedisURL, password: SecretValue?)?
+        if case .urlSecret(let selector) = source.endpoint {
+            let text = reads.value(of: selector)
+            if reads.firstError == nil {
+                // A URL never ends in whitespace; Secrets written from files end with "\n".
+                var urlText = Substring(text.text)
+                while urlText.last?.isWhitespace == true { urlText = urlText.dropLast() }
+                switch RedisURL.parse(String(urlText)) {
+                case .success(var url):
+                    secretURL = (url, url.password.map { SecretValue($0) })
+                    url.password = nil
+                    secretURL?.url = url
+                case .failure(let error):
+                    // The message never repeats the URL, which holds the password.
+                    return (.failure(SecretError(selector: selector, reason: "urlSecret: not a Redis URL: \(error.message)")), reads.names)
+                }
+            }
+        }
         if let error = reads.firstError { return (.failure(error), reads.names) }
         var configuration = AdapterConfiguration(
             namespace: namespace, eventSourceName: eventSource.name, eventName: eventName, source: source,
@@ -68,6 +121,9 @@ public struct AdapterConfiguration: Sendable, Hashable {
             consumerName: AdapterConsumerName.make(
                 replica: replicaName, namespace: namespace, eventSource: eventSource.name, event: eventName))
         configuration.sourceKind = eventSource.sourceKind
+        configuration.urlFromSecret = secretURL?.url
+        configuration.urlPassword = secretURL?.password
+        configuration.sentinelPassword = sentinelPassword
         return (.success(configuration), reads.names)
     }
 }

@@ -12,6 +12,8 @@ enum FieldSchema: String, CaseIterable {
     case secretKeySelector
     case filter
     case sink
+    case sentinel
+    case cluster
 
     var fields: Set<String> {
         switch self {
@@ -20,11 +22,14 @@ enum FieldSchema: String, CaseIterable {
             return [
                 "hostAddress", "password", "db", "streams", "maxMsgCountPerRead", "consumerGroup", "tls", "metadata", "filter",
                 "username", "deadLetterStream", "maxDeliveries", "claimMinIdleSeconds", "startFrom", "createStreams",
+                "url", "urlSecret", "sentinel", "cluster",
             ]
         case .tls: return ["caCertSecret", "clientCertSecret", "clientKeySecret", "insecureSkipVerify", "enabled"]
         case .secretKeySelector: return ["name", "key", "optional"]
         case .filter: return ["expression"]
         case .sink: return ["uri", "mode"]
+        case .sentinel: return ["masterName", "addresses", "username", "password"]
+        case .cluster: return ["addresses"]
         }
     }
 
@@ -37,6 +42,8 @@ enum FieldSchema: String, CaseIterable {
         case .secretKeySelector: return "a Secret reference (password, caCertSecret, ...)"
         case .filter: return "an entry's filter"
         case .sink: return "spec.sink"
+        case .sentinel: return "an entry's sentinel"
+        case .cluster: return "an entry's cluster"
         }
     }
 

@@ -140,6 +140,9 @@ public struct EventSourceStatus: Sendable {
             object["sink"] = .string(configuration.sinkDescription)
         }
         object["consumerName"] = .string(adapter.consumerName)
+        if let server = adapter.server { object["server"] = .string(server) }
+        if adapter.failovers > 0 { object["failovers"] = .int(adapter.failovers) }
+        if let time = adapter.lastFailoverTime { object["lastFailoverTime"] = .string(KubeTime.time(millisecondsSinceEpoch: time)) }
         if let note = groupSharing[name] { object["groupShared"] = .string(note) }
         if !adapter.missingStreams.isEmpty { object["missingStreams"] = .array(adapter.missingStreams.map { .string($0) }) }
         object["forwarded"] = .int(adapter.forwarded)

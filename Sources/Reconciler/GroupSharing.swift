@@ -5,8 +5,7 @@ import AdapterModel
 /// silently; we keep the semantics but say so on both sides.
 public enum GroupSharing {
     private struct Place: Hashable {
-        var host: String
-        var port: Int
+        var server: String
         var db: Int
         var stream: String
         var group: String
@@ -19,7 +18,7 @@ public enum GroupSharing {
             let source = configuration.source
             for stream in source.streams {
                 let place = Place(
-                    host: source.hostAddress.host, port: source.hostAddress.port, db: source.db, stream: stream,
+                    server: source.endpoint.identity, db: source.db, stream: stream,
                     group: source.consumerGroup)
                 readers[place, default: []].insert(configuration.adapterKey)
             }

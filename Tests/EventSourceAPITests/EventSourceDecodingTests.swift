@@ -149,7 +149,7 @@ import TestSupport
             """)
         #expect(
             Set(found) == [
-                "spec.redisStream.example.hostAddress: required",
+                "spec.redisStream.example.hostAddress: required: give one way to reach Redis: hostAddress, url, urlSecret, sentinel or cluster",
                 "spec.redisStream.example.db: must be an integer from -2147483648 to 2147483647, got a string",
                 "spec.redisStream.example.streams: must not be empty: Argo accepts [], but Redis then answers every read with a syntax error",
                 "spec.redisStream.example.password.key: required",

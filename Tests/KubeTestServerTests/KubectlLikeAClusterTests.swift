@@ -29,13 +29,13 @@ struct KubectlLikeAClusterTests {
                 spec:
                   sink: {uri: stdout, mode: sideways}
                   redisStream:
-                    example: {streams: [], claimMinIdleSeconds: 0}
+                    example: {streams: [], claimMinIdleSeconds: 0, sentinel: {addresses: []}}
                 """)
             let refused = try await kubectl.run(["apply", "-f", invalid])
             #expect(refused.exitCode != 0)
             let message = refused.errorOutput
             #expect(message.contains("The EventSource \"bad\" is invalid"), "\(refused)")
-            #expect(message.contains("spec.redisStream.example.hostAddress: Required value"), "\(refused)")
+            #expect(message.contains("spec.redisStream.example.sentinel.masterName: Required value"), "\(refused)")
             #expect(message.contains(
                 "spec.redisStream.example.claimMinIdleSeconds: Invalid value: 0: spec.redisStream.example.claimMinIdleSeconds in body should be greater than or equal to 1"))
             #expect(message.contains("spec.redisStream.example.streams: Invalid value: 0"))
