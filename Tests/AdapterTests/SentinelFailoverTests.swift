@@ -150,7 +150,7 @@ import TestSupport
     static func configuration(_ sentinels: [RedisSentinel]) -> AdapterConfiguration {
         let spec = SentinelSpec(
             masterName: Self.masterName, addresses: sentinels.map { HostAddress(host: "127.0.0.1", port: $0.port) })
-        let source = RedisStreamSource(endpoint: .sentinel(spec), streams: ["events"], startFrom: .beginning)
+        let source = RedisStreamEntry(endpoint: .sentinel(spec), streams: ["events"], startFrom: .beginning)
         return AdapterConfiguration(
             namespace: "test", eventSourceName: "sentinel", eventName: "failover", source: source,
             sink: SinkSpec(uri: "stdout"), consumerName: "sentinel-consumer", blockTime: .milliseconds(200))
