@@ -64,13 +64,13 @@ final class RedisChannelPipe: RedisPipe {
         case .failure(let error as NIOConnectionError):
             // Worded as TCPSocket words it: "127.0.0.1:6379: Connection refused", not NIO's IOError text.
             let reasons = Set(error.connectionErrors.map { SocketError.reason(for: $0.error) }).sorted()
-            throw .connectFailed("\(host):\(port): " + (reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; ")))
+            throw .connectFailed("\(address): " + (reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; ")))
         case .failure(let error as SocketError):
             throw RedisError(error)
         case .failure(ChannelError.connectTimeout):
-            throw .connectFailed("\(host):\(port): no connection within \(timeout)")
+            throw .connectFailed("\(address): no connection within \(timeout)")
         case .failure(let error):
-            throw .connectFailed("\(host):\(port): \(SocketError.reason(for: error))")
+            throw .connectFailed("\(address): \(SocketError.reason(for: error))")
         }
     }
 
