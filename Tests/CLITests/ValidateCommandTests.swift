@@ -11,7 +11,7 @@ import TestSupport
 
     @Test(arguments: [
         // A missing field is placed at the map that lacks it.
-        ("streams: [FOO]", "spec.redisStream.example.hostAddress: required (line 6, column 5)"),
+        ("streams: [FOO]", "spec.redisStream.example.hostAddress: required: give one way to reach Redis: hostAddress, url, urlSecret, sentinel or cluster (line 6, column 5)"),
         ("hostAddress: 127.0.0.1:6379\n      streams: []", "spec.redisStream.example.streams: must not be empty: Argo accepts [], but Redis then answers every read with a syntax error (line 8, column 7)"),
         ("hostAddress: 127.0.0.1:6379\n      streams: [FOO]\n      db: one", "spec.redisStream.example.db: must be an integer from -2147483648 to 2147483647, got a string (line 9, column 7)"),
         ("hostAddress: 127.0.0.1:99999\n      streams: [FOO]", "spec.redisStream.example.hostAddress: the port must be a number from 1 to 65535, got '99999' (line 7, column 7)"),
@@ -48,7 +48,7 @@ import TestSupport
         #expect(result.status == 1)
         #expect(
             result.standardOutput.split(separator: "\n") == [
-                "spec.redisStream.example.hostAddress: required (line 7, column 5)",
+                "spec.redisStream.example.hostAddress: required: give one way to reach Redis: hostAddress, url, urlSecret, sentinel or cluster (line 7, column 5)",
                 "spec.redisStream.example.streams: must not be empty: Argo accepts [], but Redis then answers every read with a syntax error (line 7, column 15)",
                 "spec.sink.uri: must be stdout, an http:// or https:// URL, or a nats:// or tls:// EventBus URL, got 'nowhere' (line 5, column 10)",
             ])
