@@ -17,9 +17,12 @@ public final class RedisClusterNodes: Sendable {
         var started: [RedisServer] = []
         do {
             for _ in 0..<(masters * 2) {
+                // The bus port defaults to the port + 10000, which can land in the ephemeral range and
+                // be taken by any client's connection; a free one below that range is chosen instead.
                 started.append(
                     try await RedisServer(arguments: [
                         "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000",
+                        "--cluster-port", String(FreePort.belowEphemeralRange()),
                     ]))
             }
             let create = try await CommandRun.run(
