@@ -56,19 +56,7 @@ import TestSupport
     }
 
     @Test func theComponentRendersTheRuleAndTheDashboardForGrafanasSidecar() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("overlay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // kustomize takes relative paths only: up from the overlay to /, then down to manifests/.
-        let up = String(repeating: "../", count: folder.standardizedFileURL.pathComponents.count - 1)
-        let manifests = up + BuiltProducts.repositoryRoot.appendingPathComponent("manifests").path.dropFirst()
-        try """
-        apiVersion: kustomize.config.k8s.io/v1beta1
-        kind: Kustomization
-        resources: [\(manifests)/base]
-        components: [\(manifests)/components/servicemonitor, \(manifests)/components/monitoring]
-        """.write(to: folder.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
-        let result = try await CommandRun.run(Kubectl.executable, ["kustomize", folder.path])
+        let result = try await KustomizeOverlay.render(components: ["components/servicemonitor", "components/monitoring"])
         try #require(result.status == 0, "\(result.standardError)")
         let objects = try YAMLReader.documents(result.standardOutput)
         #expect(objects.contains { $0["kind"]?.stringValue == "PrometheusRule" })
