@@ -156,7 +156,7 @@ final class ClusterReadCoordinator: Sendable {
             seeds: seeds, username: target.username, password: target.password, tls: target.tls, timeout: .seconds(5))
         let map: ClusterSlotMap
         do throws(RedisError) {
-            map = try await lookup.map(on: loop)
+            map = try await ClusterSlotMapReader(lookup: lookup, loop: loop).read()
         } catch {
             logger.debug("cluster slot map not readable now: \(error)")
             return
