@@ -7,6 +7,21 @@ import Synchronization
 import Testing
 import TestSupport
 
+/// Takes every event but those whose field `k` is `poison`, which it refuses.
+private final class PoisonRefusingSink: SynchronousEventSink, Sendable {
+    private let delivered = Mutex(0)
+    var keepsOrder: Bool { false }
+    var deliveredCount: Int { delivered.withLock { $0 } }
+
+    func deliver(_ event: CloudEvent) -> DeliveryOutcome {
+        if event.data["values"]?["k"]?.stringValue == "poison" { return .rejected(reason: "poison") }
+        delivered.withLock { $0 += 1 }
+        return .delivered
+    }
+
+    func close() {}
+}
+
 /// Three masters with a replica each, all real. One entry reads streams on two masters while a
 /// producer writes on, counting an entry only once `WAIT 1` confirmed a replica has it. One
 /// stream's slot migrates live; then a master is killed and its replica promoted. Every confirmed
@@ -175,6 +190,61 @@ import TestSupport
             throw error
         }
         await adapter.stop()
+    }
+
+    /// The streams on two masters, the dead-letter stream on the third: each rejected entry is
+    /// dead-lettered on the node owning the dead-letter stream, and only then acknowledged.
+    @Test func deadLettersGoToTheNodeOwningTheDeadLetterStream() async throws {
+        try await HeavyFixtureLimit.shared.run {
+            let cluster = try await RedisClusterNodes()
+            defer { cluster.stop() }
+            try await Self.deadLetterOnItsOwnNode(cluster)
+        }
+    }
+
+    static func deadLetterOnItsOwnNode(_ cluster: RedisClusterNodes) async throws {
+        let (first, second) = try await Self.streamsOnTwoMasters(cluster)
+        let firstOwner = try #require(try await cluster.ownerPort(ofSlot: RedisHashSlot.slot(of: first)))
+        let secondOwner = try #require(try await cluster.ownerPort(ofSlot: RedisHashSlot.slot(of: second)))
+        var deadLetter: String?
+        for index in 0..<500 where deadLetter == nil {
+            let name = "{dead\(index)}.dlq"
+            let owner = try await cluster.ownerPort(ofSlot: RedisHashSlot.slot(of: name))
+            if let owner, owner != firstOwner, owner != secondOwner { deadLetter = name }
+        }
+        let deadLetterStream = try #require(deadLetter)
+        let deadLetterOwner = try #require(try await cluster.ownerPort(ofSlot: RedisHashSlot.slot(of: deadLetterStream)))
+        var configuration = Self.configuration([first, second], seeds: cluster.nodes.map(\.port), event: "dead")
+        configuration.source.deadLetterStream = deadLetterStream
+        configuration.source.maxDeliveries = 1
+        let sink = PoisonRefusingSink()
+        let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
+        adapter.start()
+        let clients = [RedisTestClient(port: firstOwner), RedisTestClient(port: secondOwner), RedisTestClient(port: deadLetterOwner)]
+        do {
+            // A good entry first on each stream, so the sink is seen taking events and the poison
+            // ones count as poison rather than as a sink that is down.
+            _ = try await clients[0].xadd(first, [("k", "good")])
+            _ = try await clients[1].xadd(second, [("k", "good")])
+            try await waitUntil("the good entries delivered") { sink.deliveredCount == 2 }
+            _ = try await clients[0].xadd(first, [("k", "poison")])
+            _ = try await clients[1].xadd(second, [("k", "poison")])
+            try await waitUntil("both poison entries dead-lettered") { adapter.status.snapshot.deadLettered == 2 }
+            #expect(try await clients[2].command("XLEN", deadLetterStream) == .integer(2))
+            try await waitUntil("every entry acknowledged, the poison ones once dead-lettered") {
+                let firstPending = try await clients[0].pendingCount(first, group: "argo-events-cg")
+                let secondPending = try await clients[1].pendingCount(second, group: "argo-events-cg")
+                return firstPending == 0 && secondPending == 0
+            }
+            #expect(sink.deliveredCount == 2)
+        } catch {
+            Issue.record("status at the failure: \(adapter.status.snapshot)")
+            await adapter.stop()
+            for client in clients { await client.close() }
+            throw error
+        }
+        await adapter.stop()
+        for client in clients { await client.close() }
     }
 
     /// A cluster node given as a plain `hostAddress`, with streams in two slots: Redis answers the
