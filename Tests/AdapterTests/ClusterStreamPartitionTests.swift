@@ -1,4 +1,5 @@
 import AdapterModel
+import Sinks
 import EventSourceAPI
 import Testing
 @testable import Adapter
@@ -96,5 +97,48 @@ import Testing
         #expect(ClusterStatusMerge.phase(of: [.consuming, .stopped]) == .connecting)
         #expect(ClusterStatusMerge.phase(of: [.stopped, .stopped]) == .stopped)
         #expect(ClusterStatusMerge.phase(of: [.consuming, .consuming]) == .consuming)
+    }
+}
+
+/// When the coordinator restarts a slot's reader: only once it has read from a node other than
+/// the slot's owner for a while (a reconnect in progress settles by itself), and which errors make
+/// it read the slot map again.
+@Suite struct ClusterReadMemberTests {
+    static func member() -> ClusterReadMember {
+        let source = RedisStreamEntry(
+            endpoint: .cluster(ClusterSpec(addresses: [HostAddress(host: "127.0.0.1", port: 7000)])), streams: ["a"])
+        let configuration = AdapterConfiguration(
+            namespace: "n", eventSourceName: "e", eventName: "x", source: source, sink: SinkSpec(uri: "stdout"), consumerName: "c")
+        return ClusterReadMember(
+            group: .init(slot: RedisHashSlot.slot(of: "a"), streams: ["a"]), configuration: configuration,
+            initial: AdapterStatus(consumerGroup: "g", consumerName: "c"))
+    }
+
+    @Test func aMisplacedReaderIsRestartedOnlyAfterItStayedMisplaced() {
+        let member = Self.member()
+        let start = ContinuousClock.now
+        #expect(!member.noteMisplaced(true, at: start, restartAfter: .seconds(5)))
+        #expect(!member.noteMisplaced(true, at: start + .seconds(4), restartAfter: .seconds(5)))
+        #expect(member.noteMisplaced(true, at: start + .seconds(5), restartAfter: .seconds(5)))
+        // Back in place: the clock starts again.
+        #expect(!member.noteMisplaced(false, at: start + .seconds(6), restartAfter: .seconds(5)))
+        #expect(!member.noteMisplaced(true, at: start + .seconds(7), restartAfter: .seconds(5)))
+        #expect(!member.noteMisplaced(true, at: start + .seconds(11), restartAfter: .seconds(5)))
+    }
+
+    @Test func aStoppedMemberStartsNoFurtherRun() {
+        let member = Self.member()
+        let first = member.beginRun()
+        #expect(first?.number == 1)
+        #expect(member.beginRun()?.number == 2)
+        member.stopForGood(connector: RedisConnector(configuration: member.configuration), logger: .init(label: "test"))
+        #expect(member.beginRun() == nil)
+    }
+
+    @Test func redirectsAndLostConnectionsAskForTheSlotMapAgain() {
+        #expect(ClusterReadCoordinator.suggestsTopologyChange("Redis replied: MOVED 3999 127.0.0.1:7001"))
+        #expect(ClusterReadCoordinator.suggestsTopologyChange("Redis replied: ASK 3999 127.0.0.1:7001"))
+        #expect(ClusterReadCoordinator.suggestsTopologyChange("connection to Redis lost: reset by peer"))
+        #expect(!ClusterReadCoordinator.suggestsTopologyChange("sink rejected an event: poison"))
     }
 }
