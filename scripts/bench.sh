@@ -4,7 +4,8 @@
 # Extra arguments go to the bench, e.g. `scripts/bench.sh --entries 50000`.
 # `scripts/bench.sh --partial-only [--partial-rounds 5 --partial-failure-percents 30]` runs only
 # the partly-failing-receiver figure, alternating healthy and failing runs, and prints it without
-# touching BENCHMARKS.md (one figure alone is not a run of the whole bench).
+# touching BENCHMARKS.md (one figure alone is not a run of the whole bench). `--cluster-only`
+# likewise runs only the cluster figure (4 streams over 3 masters, stdout sink vs raw loops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/benchmarks-block.sh
@@ -15,7 +16,7 @@ for program in redis-eventsource redis-eventsource-bench; do
 done
 
 for argument in "$@"; do
-    if [ "$argument" = --partial-only ]; then
+    if [ "$argument" = --partial-only ] || [ "$argument" = --cluster-only ]; then
         echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
         status=0
         "$bin/redis-eventsource-bench" --product "$bin/redis-eventsource" "$@" || status=$?

@@ -436,7 +436,7 @@ actor AdapterWorker {
     private func deliver(
         _ entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: any RedisPipe
     ) async throws(RedisError) -> ConsumerStateMachine.BatchResult {
-        let deadLetter = DeadLetterPolicy(source: configuration.source)
+        let deadLetter = DeadLetterPolicy(configuration: configuration)
         let attempts = try await deadLetter == nil ? [:] : queries.deliveryCounts(of: entries, mode: mode, over: connection)
         let now = ContinuousClock.now
         var acknowledged: [String: [RedisArgument]] = [:]

@@ -2,7 +2,7 @@ import AdapterModel
 import EventSourceAPI
 import NIOCore
 
-/// Finds the master serving a hash slot by asking seed nodes, in order, for `CLUSTER SLOTS`. Asked
+/// Finds which master serves which slot by asking seed nodes, in order, for `CLUSTER SLOTS`. Asked
 /// on every connect: after a MOVED or ASK reply, a failover or any error the adapter reconnects and
 /// so reaches the slot's new owner. Failures name `cluster.addresses` when a seed is not in cluster
 /// mode (a standalone server given as a cluster) or none answers.
@@ -14,6 +14,13 @@ struct ClusterSlotLookup {
     let timeout: Duration
 
     func owner(ofSlot slot: Int, on loop: EventLoop, isolation: isolated (any Actor)? = #isolation) async throws(RedisError) -> HostAddress {
+        try await map(on: loop, covering: slot).owner(ofSlot: slot)!
+    }
+
+    /// The first seed's answer that serves `slot` (any answer when nil).
+    func map(
+        on loop: EventLoop, covering slot: Int? = nil, isolation: isolated (any Actor)? = #isolation
+    ) async throws(RedisError) -> ClusterSlotMap {
         var failures: [String] = []
         var standalone: [String] = []
         var uncovered = false
@@ -24,9 +31,16 @@ struct ClusterSlotLookup {
             do throws(RedisError) {
                 let pipe = try await connector.open(on: loop)
                 defer { pipe.close() }
-                let reply = try await pipe.command(["CLUSTER", "SLOTS"], timeout: timeout)
-                if let owner = Self.owner(of: slot, in: reply, seed: seed) { return owner }
-                uncovered = true
+                let map = ClusterSlotMap(reply: try await pipe.command(["CLUSTER", "SLOTS"], timeout: timeout), seed: seed)
+                if let slot, map.owner(ofSlot: slot) == nil {
+                    uncovered = true
+                    continue
+                }
+                if slot == nil, map.ranges.isEmpty {
+                    uncovered = true
+                    continue
+                }
+                return map
             } catch .server(_, let message) where message.contains("cluster support disabled") {
                 standalone.append(seed.description)
             } catch {
@@ -38,21 +52,9 @@ struct ClusterSlotLookup {
                 "cluster.addresses: \(standalone.joined(separator: ", ")) not in cluster mode (cluster support disabled); "
                     + "a standalone server belongs in hostAddress")
         }
-        if uncovered { throw .connectFailed("cluster: no node serves slot \(slot) yet (is the cluster still being set up?)") }
-        throw .connectFailed("cluster.addresses: no seed node answered (\(failures.joined(separator: "; ")))")
-    }
-
-    /// `CLUSTER SLOTS` rows are `[first, last, [host, port, id, …], replicas…]`; an empty or `?` host
-    /// means "the address you reached me at".
-    static func owner(of slot: Int, in reply: RESPValue, seed: HostAddress) -> HostAddress? {
-        for row in reply.array ?? [] {
-            guard let items = row.array, items.count >= 3, let first = items[0].integer, let last = items[1].integer,
-                (first...last).contains(Int64(slot)), let master = items[2].array, master.count >= 2,
-                let port = master[1].integer, (1...65535).contains(port)
-            else { continue }
-            let host = master[0].string ?? ""
-            return HostAddress(host: host.isEmpty || host == "?" ? seed.host : host, port: Int(port))
+        if uncovered {
+            throw .connectFailed("cluster: no node serves slot \(slot.map(String.init) ?? "any") yet (is the cluster still being set up?)")
         }
-        return nil
+        throw .connectFailed("cluster.addresses: no seed node answered (\(failures.joined(separator: "; ")))")
     }
 }

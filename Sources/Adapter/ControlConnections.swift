@@ -69,7 +69,8 @@ actor ControlConnection {
         do throws(RedisError) {
             return try await pipe.command(arguments, timeout: timeout)
         } catch {
-            if error.breaksConnection, self.pipe === pipe {
+            // A redirect: the next command looks the key's node up again.
+            if error.breaksConnection || error.isClusterRedirect, self.pipe === pipe {
                 pipe.close()
                 self.pipe = nil
             }

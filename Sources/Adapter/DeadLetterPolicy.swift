@@ -1,3 +1,4 @@
+import AdapterModel
 import EventSourceAPI
 
 /// Where an entry goes once the sink failed it `maxDeliveries` times, so that one poison entry
@@ -6,12 +7,24 @@ struct DeadLetterPolicy {
     let stream: String
     let maxDeliveries: Int
     let group: String
+    /// With `cluster`: the dead-letter stream may hash to another node than the entry's streams,
+    /// so it is written through the shared connection to the node serving its own slot.
+    let cluster: RedisTarget?
 
     init?(source: RedisStreamEntry) {
         guard let stream = source.deadLetterStream, let maxDeliveries = source.maxDeliveries else { return nil }
         self.stream = stream
         self.maxDeliveries = maxDeliveries
         group = source.consumerGroup
+        cluster = nil
+    }
+
+    init?(configuration: AdapterConfiguration) {
+        guard let plain = DeadLetterPolicy(source: configuration.source) else { return nil }
+        stream = plain.stream
+        maxDeliveries = plain.maxDeliveries
+        group = plain.group
+        if case .cluster = configuration.redis.topology { cluster = configuration.redis } else { cluster = nil }
     }
 
     func isExhausted(_ deliveries: Int) -> Bool {
@@ -39,9 +52,14 @@ struct DeadLetterPolicy {
         _ entry: StreamEntry, deliveries: Int, lastError: String, over connection: any RedisPipe,
         isolation: isolated (any Actor)? = #isolation
     ) async throws(RedisError) {
-        try await connection.command(
-            ["XADD", RedisArgument(stream), "*"]
-                + Self.fields(of: entry, group: group, deliveries: deliveries, lastError: lastError),
-            timeout: .seconds(10))
+        let command: [RedisArgument] =
+            ["XADD", RedisArgument(stream), "*"] + Self.fields(of: entry, group: group, deliveries: deliveries, lastError: lastError)
+        if let cluster {
+            // A MOVED or ASK here leaves the entry pending (a `.server` error) and makes the next try look the node up again.
+            let route = RedisConnector(target: cluster, routingKey: stream, connectTimeout: .seconds(5), commandTimeout: .seconds(10))
+            _ = try await ControlConnections.shared.connection(for: route).command(command, timeout: .seconds(10))
+        } else {
+            try await connection.command(command, timeout: .seconds(10))
+        }
     }
 }

@@ -31,6 +31,12 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A cluster's MOVED or ASK: another node serves the key now.
+    public var isClusterRedirect: Bool {
+        if case .server(let code, _) = self { return code == "MOVED" || code == "ASK" }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .connectFailed(let reason): return "cannot connect to Redis: \(reason)"

@@ -23,6 +23,8 @@ public final class StreamAdapter: Sendable {
     private let metrics: AdapterMetrics
     /// With `sentinel`: cuts the connection when the Sentinels announce a new master.
     private let switchWatch: SentinelSwitchWatch?
+    /// With `cluster` and streams in several slots: one worker per slot, on the node serving it.
+    private let clusterCoordinator: ClusterReadCoordinator?
 
     private struct Completion: ~Copyable {
         var started = false
@@ -53,6 +55,14 @@ public final class StreamAdapter: Sendable {
         status = AdapterStatusCell(
             AdapterStatus(consumerGroup: configuration.source.consumerGroup, consumerName: configuration.consumerName))
         switchWatch = SentinelSwitchWatch(target: configuration.redis, loop: AdapterEventLoops.group.next())
+        let partition = ClusterStreamPartition(streams: configuration.source.streams)
+        if case .cluster = configuration.redis.topology, partition.groups.count > 1 {
+            clusterCoordinator = ClusterReadCoordinator(
+                configuration: configuration, partition: partition, status: status, stop: stopSignal, logger: logger,
+                statsInterval: statsInterval, metrics: metrics, onPhaseChange: onPhaseChange, makeSink: makeSink)
+        } else {
+            clusterCoordinator = nil
+        }
     }
 
     /// Starts the adapter on one of the shared event loops; calling it again does nothing.
@@ -62,11 +72,25 @@ public final class StreamAdapter: Sendable {
             return state.started
         }
         guard !alreadyStarted else { return }
+        if let clusterCoordinator {
+            Task { [self] in
+                await clusterCoordinator.run()
+                finish()
+            }
+            return
+        }
+        let streams = configuration.source.streams
         let worker = AdapterWorker(
             configuration: configuration, loop: AdapterEventLoops.group.next(), status: status, stop: stopSignal,
             interrupter: interrupter, severer: severer, logger: logger,
             statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
-            onPhaseChange: onPhaseChange)
+            onPhaseChange: { [status, onPhaseChange] in
+                // Every (re)connect moves the phase on: the place to note which server the streams are read from now.
+                status.update { current in
+                    current.streamServers = current.server.map { server in Dictionary(streams.map { ($0, server) }) { first, _ in first } } ?? [:]
+                }
+                onPhaseChange?()
+            })
         if let switchWatch {
             Task { [severer] in await switchWatch.run { severer.sever() } }
         }
@@ -94,6 +118,10 @@ public final class StreamAdapter: Sendable {
     public func requestStop() {
         stopSignal.stop()
         switchWatch?.cancel()
+        if let clusterCoordinator {
+            clusterCoordinator.requestStop()
+            return
+        }
         interrupter.interrupt(connector: RedisConnector(configuration: configuration), logger: logger)
     }
 
@@ -103,6 +131,7 @@ public final class StreamAdapter: Sendable {
     public func requestFinalStop(grace: Duration = .seconds(1)) {
         requestStop()
         severer.sever(after: grace) { [self] in isFinished }
+        clusterCoordinator?.sever(after: grace) { [self] in isFinished }
     }
 
     public var isFinished: Bool { completion.withLock { $0.finished } }

@@ -16,6 +16,9 @@ public struct AdapterStatus: Sendable, Equatable {
     public var connectAttempts: Int64 = 0
     /// The server the streams are read from now (for Sentinel the master, for Cluster the node).
     public var server: String?
+    /// The server or node each stream is read from; with a cluster entry over several slots each
+    /// slot's streams have their own node.
+    public var streamServers: [String: String] = [:]
     /// How often the server changed under a running adapter (a failover, a slot moved), and when last.
     public var failovers: Int64 = 0
     /// Milliseconds since the epoch of the last change of server.

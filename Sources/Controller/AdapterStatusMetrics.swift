@@ -11,6 +11,8 @@ public enum AdapterStatusMetrics {
     public static let pendingEntries = "redis_eventsource_pending_entries"
     public static let groupLag = "redis_eventsource_group_lag"
     public static let phase = "redis_eventsource_adapter_phase"
+    /// 1 per stream and the server or cluster node it is read from now.
+    public static let streamServer = "redis_eventsource_stream_server"
     public static let adaptersRunning = "redis_eventsource_adapters_running"
     /// Argo's: running event services (here adapters) per EventSource, labelled `namespace` and
     /// `eventsource_name` only.
@@ -27,6 +29,8 @@ public enum AdapterStatusMetrics {
         var lag = GaugeFamily(
             name: groupLag,
             help: "Entries in the stream not yet delivered to the consumer group, per stream; absent when Redis cannot tell.")
+        var servers = GaugeFamily(
+            name: streamServer, help: "1 for each stream and the Redis server or cluster node it is read from now.")
         var phases = GaugeFamily(
             name: phase, help: "1 for the phase the adapter is in, 0 for the others.")
         var running = GaugeFamily(name: adaptersRunning, help: "Adapters whose thread has not stopped.")
@@ -50,6 +54,9 @@ public enum AdapterStatusMetrics {
                 guard let value else { continue }
                 lag.samples.append(.init(labels: identity + [("stream", stream)], value: Double(value)))
             }
+            for (stream, server) in report.status.streamServers.sorted(by: { $0.key < $1.key }) {
+                servers.samples.append(.init(labels: identity + [("stream", stream), ("server", server)], value: 1))
+            }
             for candidate in allPhases {
                 let current = candidate == report.status.phase ? 1.0 : 0.0
                 phases.samples.append(.init(labels: identity + [("phase", candidate.rawValue)], value: current))
@@ -61,7 +68,7 @@ public enum AdapterStatusMetrics {
         running.samples = [.init(value: Double(runningCount))]
         services.samples = servicesPerSource.sorted { ($0.key.namespace, $0.key.name) < ($1.key.namespace, $1.key.name) }
             .map { .init(labels: [("namespace", $0.key.namespace), ("eventsource_name", $0.key.name)], value: Double($0.value)) }
-        return [pending, lag, phases, running, services]
+        return [pending, lag, servers, phases, running, services]
     }
 
     private static let allPhases: [AdapterPhase] = [

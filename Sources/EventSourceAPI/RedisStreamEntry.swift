@@ -183,16 +183,7 @@ public struct RedisStreamEntry: Sendable, Equatable, Hashable {
 
         if case .cluster? = endpoint {
             if db != 0 { reader.report("\(path).db", "must be 0 with cluster: a Redis Cluster has only database 0") }
-            let keys = (streams ?? []) + (deadLetter.map { [$0] } ?? [])
-            let slots = Dictionary(grouping: keys, by: RedisHashSlot.slot(of:))
-            if slots.count > 1 {
-                let listed = slots.keys.sorted().map { "slot \($0): \(slots[$0]!.joined(separator: ", "))" }.joined(separator: "; ")
-                reader.report(
-                    "\(path).cluster",
-                    "the streams\(deadLetter == nil ? "" : " and deadLetterStream") hash to different slots (\(listed)); "
-                        + "one entry reads one slot: give them a common hash tag ({orders}.created, {orders}.paid), "
-                        + "or use one entry per slot")
-            }
+            // Streams in several slots are fine: each slot's streams are read on the node serving it.
         }
         if case .url(let url)? = endpoint {
             if url.db != nil, object["db"] != nil, !(object["db"]?.isNull ?? true) {

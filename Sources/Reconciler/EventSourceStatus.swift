@@ -141,6 +141,12 @@ public struct EventSourceStatus: Sendable {
         }
         object["consumerName"] = .string(adapter.consumerName)
         if let server = adapter.server { object["server"] = .string(server) }
+        // Only when the streams are read from several servers (a cluster entry over slots on several
+        // nodes); otherwise `server` says it for all of them.
+        if Set(adapter.streamServers.values).count > 1 {
+            object["streamServers"] = .object(
+                JSONObject(adapter.streamServers.keys.sorted().map { ($0, .string(adapter.streamServers[$0]!)) }))
+        }
         if adapter.failovers > 0 { object["failovers"] = .int(adapter.failovers) }
         if let time = adapter.lastFailoverTime { object["lastFailoverTime"] = .string(KubeTime.time(millisecondsSinceEpoch: time)) }
         if let note = groupSharing[name] { object["groupShared"] = .string(note) }

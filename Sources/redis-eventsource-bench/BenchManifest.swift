@@ -1,5 +1,6 @@
-/// The EventSource file the product runs in each phase: one redisStream entry on one stream,
-/// reading 100 entries per XREADGROUP like the raw loop it is compared with.
+/// The EventSource file the product runs in each phase: one redisStream entry on one stream (or,
+/// with `clusterPorts`, on a Redis Cluster over `stream` and `moreStreams`), reading 100 entries
+/// per XREADGROUP like the raw loop it is compared with.
 struct BenchManifest {
     let namespace = "bench"
     let eventSourceName = "bench"
@@ -8,6 +9,14 @@ struct BenchManifest {
     let stream: String
     let group: String
     let count: Int
+    /// Seed nodes: the entry reaches a cluster through them instead of `hostAddress`.
+    var clusterPorts: [Int] = []
+    var moreStreams: [String] = []
+
+    private var endpoint: String {
+        guard !clusterPorts.isEmpty else { return "hostAddress: 127.0.0.1:\(redisPort)" }
+        return "cluster: {addresses: [\(clusterPorts.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", "))]}"
+    }
 
     var yaml: String {
         """
@@ -19,11 +28,10 @@ struct BenchManifest {
         spec:
           redisStream:
             \(eventName):
-              hostAddress: 127.0.0.1:\(redisPort)
+              \(endpoint)
               maxMsgCountPerRead: \(count)
               consumerGroup: \(group)
-              streams:
-                - \(stream)
+              streams: [\(([stream] + moreStreams).map { "\"\($0)\"" }.joined(separator: ", "))]
 
         """
     }

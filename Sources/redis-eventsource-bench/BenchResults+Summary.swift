@@ -29,6 +29,10 @@ extension BenchResults {
             ratioRow(
                 "JetStream sink vs raw libnats (kept from issue 8)", product: productJetStream?.rate, raw: rawJetStream?.rate,
                 unit: "messages/s", aim: Self.jetStreamAim))
+        rows.append(
+            ratioRow(
+                "stdout sink, \(clusterLoad), vs raw hiredis loops on the same masters (issue 18)", product: clusterProduct?.rate,
+                raw: clusterRaw?.rate, unit: "entries/s", aim: Self.clusterAim))
         if settings.partialEntries > 0 {
             let share = partialShare(at: 0.3)
             rows.append(

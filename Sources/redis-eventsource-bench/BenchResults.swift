@@ -21,6 +21,11 @@ struct BenchResults: Sendable {
     var busBodyBytes = 0
     /// Healthy first, then each failure rate (issue 13).
     var partialFailures: [PartialFailureFigure] = []
+    /// (d) One cluster entry over streams on several masters, and raw loops on the same masters (issue 18).
+    var clusterRawRounds: [ThroughputFigure] = []
+    var clusterProductRounds: [ThroughputFigure] = []
+    var clusterStreams = 0
+    var clusterMasters = 0
 
     /// Issue 10's aims, each against its raw figure in the same run.
     static let stdoutAim = 0.8
@@ -28,6 +33,8 @@ struct BenchResults: Sendable {
     static let wrkAim = 0.6
     /// The JetStream figure keeps the earlier aim (issues 3 and 8): half of raw libnats.
     static let jetStreamAim = 0.5
+    /// Issue 18: the stdout sink reading streams over several cluster masters, against raw loops on them.
+    static let clusterAim = 0.7
 
     var rawRedis: ThroughputFigure? { Self.median(rawRedisRounds) }
     var productStdout: ThroughputFigure? { Self.median(productStdoutRounds) }
@@ -45,6 +52,10 @@ struct BenchResults: Sendable {
     }
 
     var stdoutRatio: Double? { ratio(productStdout?.rate, rawRedis?.rate) }
+    var clusterRaw: ThroughputFigure? { Self.median(clusterRawRounds) }
+    var clusterProduct: ThroughputFigure? { Self.median(clusterProductRounds) }
+    var clusterRatio: Double? { ratio(clusterProduct?.rate, clusterRaw?.rate) }
+    var clusterLoad: String { "\(clusterStreams) streams over \(clusterMasters) cluster masters" }
     var rawJetStream: ThroughputFigure? { Self.median(rawJetStreamRounds) }
     var productJetStream: ThroughputFigure? { Self.median(productJetStreamRounds) }
     var jetStreamRatio: Double? { ratio(productJetStream?.rate, rawJetStream?.rate) }
@@ -91,6 +102,18 @@ struct BenchResults: Sendable {
         return parts.joined(separator: ", ")
     }
 
+    /// (d), also printed alone by `--cluster-only`.
+    var clusterText: [String] {
+        [
+            "(d) stdout sink, \(clusterLoad)  \(Self.number(clusterProduct?.rate)) events/s   "
+                + "(median of \(Self.rates(clusterProductRounds)); \(Self.note(clusterProduct)))",
+            "    raw hiredis loops, one per stream at once \(Self.number(clusterRaw?.rate)) entries/s  "
+                + "(median of \(Self.rates(clusterRawRounds)); \(Self.note(clusterRaw)))",
+            "    ratio \(Self.percent(clusterRatio))  \(Self.verdict(clusterRatio, aim: Self.clusterAim)): "
+                + (clusterRatio.map { $0 >= Self.clusterAim ? "met" : "missed" } ?? "not measured"),
+        ]
+    }
+
     var text: String {
         var lines = [
             "",
@@ -119,7 +142,7 @@ struct BenchResults: Sendable {
                 + "(median of \(Self.rates(rawJetStreamRounds)); window \(settings.jetStreamWindow), \(busBodyBytes)-byte bodies)",
             "    ratio \(Self.percent(jetStreamRatio))  \(Self.verdict(jetStreamRatio, aim: Self.jetStreamAim))",
             "",
-        ]
+        ] + clusterText + [""]
         for figure in latencies {
             let head = "latency XADD -> receiver at \(figure.load.rate)/s (\(figure.load.label), sent at \(Self.number(figure.sentRate))/s) for \(figure.load.seconds) s: "
             guard let latency = figure.summary else {
@@ -152,6 +175,9 @@ struct BenchResults: Sendable {
             "| (c) JetStream sink → nats-server on 127.0.0.1 | \(Self.number(productJetStream?.rate)) events/s | "
                 + "\(Self.number(rawJetStream?.rate)) messages/s (libnats js_PublishMsgAsync, window \(settings.jetStreamWindow), "
                 + "\(busBodyBytes)-byte bodies, a Nats-Msg-Id each) | **\(Self.percent(jetStreamRatio))** | ≥ 50% |",
+            "| (d) stdout sink, one cluster entry, \(clusterLoad) | \(Self.number(clusterProduct?.rate)) events/s | "
+                + "\(Self.number(clusterRaw?.rate)) entries/s (a hiredis XREADGROUP+XACK loop per stream, all at once, same masters) | "
+                + "**\(Self.percent(clusterRatio))** | ≥ 70% |",
             "",
         ]
         for figure in latencies {

@@ -40,6 +40,8 @@ struct BenchRun: Sendable {
             log("(a) round \(round)/\(rounds) product: \(Int(product.rate)) events/s")
         }
 
+        try await measureCluster(into: &results)
+
         let receiver = try await BenchReceiver.start(threads: 1)
         do {
             try await measureHTTP(receiver: receiver, into: &results)
@@ -53,6 +55,24 @@ struct BenchRun: Sendable {
         defer { nats.stop() }
         try await measureJetStream(url: nats.url, into: &results)
         return results
+    }
+
+    /// (d) alone, for `--cluster-only`.
+    func runClusterOnly() async throws -> BenchResults {
+        var results = BenchResults(settings: settings)
+        try await measureCluster(into: &results)
+        return results
+    }
+
+    private func measureCluster(into results: inout BenchResults) async throws {
+        let cluster = try BenchCluster.start(in: settings.workDirectory)
+        do {
+            try await ClusterStdoutBench(settings: settings, cluster: cluster).run(into: &results)
+        } catch {
+            cluster.stop()
+            throw error
+        }
+        cluster.stop()
     }
 
     /// (c) The product publishing to a local nats-server against raw libnats publishing the same

@@ -45,6 +45,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Flag(help: "Run only the partial-failure figure (issue 19's 30% 503s), printing it; no other figure.")
     var partialOnly = false
 
+    @Flag(help: "Run only the cluster figure (issue 18: 4 streams over 3 cluster masters, stdout sink vs raw loops), printing it.")
+    var clusterOnly = false
+
     @Option(help: "Also write the results as Markdown to this file.")
     var markdown: String?
 
@@ -90,7 +93,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         let results: BenchResults
         do {
             let run = BenchRun(settings: settings, redisPort: redis.port)
-            results = try await partialOnly ? run.runPartialFailuresOnly() : run.run()
+            results = try await partialOnly ? run.runPartialFailuresOnly() : clusterOnly ? run.runClusterOnly() : run.run()
         } catch {
             // The signal handler is stopping the children and will end the process; a phase
             // that failed because its child was stopped is not worth reporting.
@@ -100,7 +103,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
             throw error
         }
         redis.stop()
-        Console.out(partialOnly ? results.partialFailureText.joined(separator: "\n") : results.text)
+        Console.out(
+            partialOnly ? results.partialFailureText.joined(separator: "\n") : clusterOnly ? results.clusterText.joined(separator: "\n") : results.text)
         if let markdown { try TextFile.write(results.markdown, to: markdown) }
         if let summary { try TextFile.write(SummaryRow.markdown(results.summaryRows), to: summary) }
         if keepWorkDirectory {

@@ -7,7 +7,22 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// Three masters with a replica each, all real. Two entries read streams on two masters while a
+/// Takes every event but those whose field `k` is `poison`, which it refuses.
+private final class PoisonRefusingSink: SynchronousEventSink, Sendable {
+    private let delivered = Mutex(0)
+    var keepsOrder: Bool { false }
+    var deliveredCount: Int { delivered.withLock { $0 } }
+
+    func deliver(_ event: CloudEvent) -> DeliveryOutcome {
+        if event.data["values"]?["k"]?.stringValue == "poison" { return .rejected(reason: "poison") }
+        delivered.withLock { $0 += 1 }
+        return .delivered
+    }
+
+    func close() {}
+}
+
+/// Three masters with a replica each, all real. One entry reads streams on two masters while a
 /// producer writes on, counting an entry only once `WAIT 1` confirmed a replica has it. One
 /// stream's slot migrates live; then a master is killed and its replica promoted. Every confirmed
 /// entry must reach the sinks.
@@ -87,30 +102,37 @@ import TestSupport
         }
     }
 
-    static func configuration(_ stream: String, seeds: [Int], event: String) -> AdapterConfiguration {
+    static func configuration(_ streams: [String], seeds: [Int], event: String) -> AdapterConfiguration {
         let source = RedisStreamEntry(
             endpoint: .cluster(ClusterSpec(addresses: seeds.map { HostAddress(host: "127.0.0.1", port: $0) })),
-            streams: [stream], startFrom: .beginning)
+            streams: streams, startFrom: .beginning)
         return AdapterConfiguration(
             namespace: "test", eventSourceName: "cluster", eventName: event, source: source, sink: SinkSpec(uri: "stdout"),
             consumerName: "cluster-consumer", blockTime: .milliseconds(200))
     }
 
-    static func delivered(_ sink: RecordingSink) -> [String] { sink.events.compactMap { $0.data["message_id"]?.stringValue } }
+    static func delivered(_ sink: RecordingSink, stream: String) -> [String] {
+        sink.events.filter { $0.data["stream"]?.stringValue == stream }.compactMap { $0.data["message_id"]?.stringValue }
+    }
 
+    /// One entry reads two streams that live on two masters: one read per slot, each on the node serving it.
     @Test func everyConfirmedEntryIsDeliveredThroughASlotMigrationAndAMasterFailover() async throws {
-        let cluster = try await RedisClusterNodes()
-        defer { cluster.stop() }
+        try await HeavyFixtureLimit.shared.run {
+            let cluster = try await RedisClusterNodes()
+            defer { cluster.stop() }
+            try await Self.readThroughMigrationAndFailover(cluster)
+        }
+    }
+
+    static func readThroughMigrationAndFailover(_ cluster: RedisClusterNodes) async throws {
         let (migrating, failing) = try await Self.streamsOnTwoMasters(cluster)
         let seeds = cluster.nodes.map(\.port)
-        let sinks = [RecordingSink(), RecordingSink()]
-        let adapters = [
-            StreamAdapter(configuration: Self.configuration(migrating, seeds: seeds, event: "migrating"), logger: .init(label: "test"),
-                          statsInterval: .milliseconds(100)) { _ in sinks[0] },
-            StreamAdapter(configuration: Self.configuration(failing, seeds: seeds, event: "failing"), logger: .init(label: "test"),
-                          statsInterval: .milliseconds(100)) { _ in sinks[1] },
-        ]
-        for adapter in adapters { adapter.start() }
+        let sink = RecordingSink()
+        let adapter = StreamAdapter(
+            configuration: Self.configuration([migrating, failing], seeds: seeds, event: "both"), logger: .init(label: "test"),
+            statsInterval: .milliseconds(100)
+        ) { _ in sink }
+        adapter.start()
         let producer = ClusterProducer(cluster: cluster, streams: [migrating, failing])
         let producing = Task { await producer.run() }
         do {
@@ -118,10 +140,10 @@ import TestSupport
             let failingSlot = RedisHashSlot.slot(of: failing)
             let firstOwner = try #require(try await cluster.ownerPort(ofSlot: migratingSlot))
             let failingOwner = try #require(try await cluster.ownerPort(ofSlot: failingSlot))
-            try await waitUntil("both entries consuming from their masters") {
-                adapters[0].status.snapshot.phase == .consuming && adapters[1].status.snapshot.phase == .consuming
-                    && adapters[0].status.snapshot.server == "127.0.0.1:\(firstOwner)"
-                    && adapters[1].status.snapshot.server == "127.0.0.1:\(failingOwner)"
+            try await waitUntil("the entry consuming both streams, each from its master") {
+                let snapshot = adapter.status.snapshot
+                return snapshot.phase == .consuming
+                    && snapshot.streamServers == [migrating: "127.0.0.1:\(firstOwner)", failing: "127.0.0.1:\(failingOwner)"]
             }
             try await waitUntil("entries confirmed on both streams") {
                 producer.confirmed(migrating).count >= 20 && producer.confirmed(failing).count >= 20
@@ -132,9 +154,11 @@ import TestSupport
             let target = try #require(nodes.first { $0.isMaster && $0.port != firstOwner && $0.port != failingOwner })
             try await Self.migrate(slot: migratingSlot, to: target, in: cluster)
             try await waitUntil("the migrated stream read from its new master", timeout: .seconds(120)) {
-                adapters[0].status.snapshot.server == "127.0.0.1:\(target.port)" && adapters[0].status.snapshot.phase == .consuming
+                let snapshot = adapter.status.snapshot
+                return snapshot.streamServers[migrating] == "127.0.0.1:\(target.port)" && snapshot.phase == .consuming
             }
-            #expect(adapters[0].status.snapshot.failovers == 1)
+            #expect(adapter.status.snapshot.failovers >= 1)
+            #expect(adapter.status.snapshot.streamServers[failing] == "127.0.0.1:\(failingOwner)")
             let afterMigration = producer.confirmed(migrating).count
             try await waitUntil("entries confirmed after the migration") { producer.confirmed(migrating).count >= afterMigration + 20 }
 
@@ -143,34 +167,97 @@ import TestSupport
             let victim = try #require(cluster.nodes.first { $0.port == failingOwner })
             try await victim.kill()
             try await waitUntil("the failing stream read from the promoted replica", timeout: .seconds(120)) {
-                adapters[1].status.snapshot.server == "127.0.0.1:\(replica.port)" && adapters[1].status.snapshot.phase == .consuming
+                let snapshot = adapter.status.snapshot
+                return snapshot.streamServers[failing] == "127.0.0.1:\(replica.port)" && snapshot.phase == .consuming
             }
-            #expect(adapters[1].status.snapshot.failovers == 1)
+            #expect(adapter.status.snapshot.failovers >= 2)
+            // The promoted replica has no replica of its own, so WAIT 1 confirms nothing written after the failover.
             producer.stop()
             await producing.value
 
-            for (index, stream) in [migrating, failing].enumerated() {
+            for stream in [migrating, failing] {
                 let confirmed = producer.confirmed(stream)
                 try await waitUntil("every confirmed entry of \(stream) delivered", timeout: .seconds(120)) {
-                    confirmed.isSubset(of: Set(Self.delivered(sinks[index])))
+                    confirmed.isSubset(of: Set(Self.delivered(sink, stream: stream)))
                 }
-                let delivered = Self.delivered(sinks[index])
+                let delivered = Self.delivered(sink, stream: stream)
                 #expect(delivered.count - Set(delivered).count <= 40, "duplicates on \(stream)")
             }
         } catch {
             producer.stop()
             await producing.value
-            for adapter in adapters { await adapter.stop() }
+            await adapter.stop()
             throw error
         }
-        for adapter in adapters { await adapter.stop() }
+        await adapter.stop()
+    }
+
+    /// The streams on two masters, the dead-letter stream on the third: each rejected entry is
+    /// dead-lettered on the node owning the dead-letter stream, and only then acknowledged.
+    @Test func deadLettersGoToTheNodeOwningTheDeadLetterStream() async throws {
+        try await HeavyFixtureLimit.shared.run {
+            let cluster = try await RedisClusterNodes()
+            defer { cluster.stop() }
+            try await Self.deadLetterOnItsOwnNode(cluster)
+        }
+    }
+
+    static func deadLetterOnItsOwnNode(_ cluster: RedisClusterNodes) async throws {
+        let (first, second) = try await Self.streamsOnTwoMasters(cluster)
+        let firstOwner = try #require(try await cluster.ownerPort(ofSlot: RedisHashSlot.slot(of: first)))
+        let secondOwner = try #require(try await cluster.ownerPort(ofSlot: RedisHashSlot.slot(of: second)))
+        var deadLetter: String?
+        for index in 0..<500 where deadLetter == nil {
+            let name = "{dead\(index)}.dlq"
+            let owner = try await cluster.ownerPort(ofSlot: RedisHashSlot.slot(of: name))
+            if let owner, owner != firstOwner, owner != secondOwner { deadLetter = name }
+        }
+        let deadLetterStream = try #require(deadLetter)
+        let deadLetterOwner = try #require(try await cluster.ownerPort(ofSlot: RedisHashSlot.slot(of: deadLetterStream)))
+        var configuration = Self.configuration([first, second], seeds: cluster.nodes.map(\.port), event: "dead")
+        configuration.source.deadLetterStream = deadLetterStream
+        configuration.source.maxDeliveries = 1
+        let sink = PoisonRefusingSink()
+        let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
+        adapter.start()
+        let clients = [RedisTestClient(port: firstOwner), RedisTestClient(port: secondOwner), RedisTestClient(port: deadLetterOwner)]
+        do {
+            // A good entry first on each stream, so the sink is seen taking events and the poison
+            // ones count as poison rather than as a sink that is down.
+            _ = try await clients[0].xadd(first, [("k", "good")])
+            _ = try await clients[1].xadd(second, [("k", "good")])
+            try await waitUntil("the good entries delivered") { sink.deliveredCount == 2 }
+            _ = try await clients[0].xadd(first, [("k", "poison")])
+            _ = try await clients[1].xadd(second, [("k", "poison")])
+            try await waitUntil("both poison entries dead-lettered") { adapter.status.snapshot.deadLettered == 2 }
+            #expect(try await clients[2].command("XLEN", deadLetterStream) == .integer(2))
+            try await waitUntil("every entry acknowledged, the poison ones once dead-lettered") {
+                let firstPending = try await clients[0].pendingCount(first, group: "argo-events-cg")
+                let secondPending = try await clients[1].pendingCount(second, group: "argo-events-cg")
+                return firstPending == 0 && secondPending == 0
+            }
+            #expect(sink.deliveredCount == 2)
+        } catch {
+            Issue.record("status at the failure: \(adapter.status.snapshot)")
+            await adapter.stop()
+            for client in clients { await client.close() }
+            throw error
+        }
+        await adapter.stop()
+        for client in clients { await client.close() }
     }
 
     /// A cluster node given as a plain `hostAddress`, with streams in two slots: Redis answers the
     /// read with CROSSSLOT. The reason shows, the adapter keeps retrying, nothing is acknowledged.
     @Test func aCrossSlotReplyShowsItsReasonAndNothingIsAcknowledged() async throws {
-        let cluster = try await RedisClusterNodes()
-        defer { cluster.stop() }
+        try await HeavyFixtureLimit.shared.run {
+            let cluster = try await RedisClusterNodes()
+            defer { cluster.stop() }
+            try await Self.crossSlot(cluster)
+        }
+    }
+
+    static func crossSlot(_ cluster: RedisClusterNodes) async throws {
         let node = try #require(try await cluster.describe().first { $0.isMaster })
         var streams: [String] = []
         for index in 0..<500 where streams.count < 2 {

@@ -144,7 +144,8 @@ extension ParityCase {
             .rejected(path: "spec.redisStream.e.db", text: "only database 0")),
         ParityCase(
             "V38", reaching("cluster: {addresses: [\"10.0.0.5:6379\"]}", streams: "[orders, payments]"),
-            .rejected(path: "spec.redisStream.e.cluster", text: "hash tag")),
+            .accepted(warning: nil),
+            check: { source($0)?.streams == ["orders", "payments"] }),
         ParityCase(
             "V39", reaching("url: unix:///var/run/redis.sock?db=3&pool_size=4"),
             .accepted(warning: ("spec.redisStream.e.url", "pool_size")),

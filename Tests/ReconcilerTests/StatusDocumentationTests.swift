@@ -41,7 +41,8 @@ import Testing
         adapter.groupEntriesRead = ["FOO": 1]
         adapter.lastEventTime = 1_700_000_000_000
         adapter.lastError = "x"
-        adapter.server = "10.0.0.1:6379"
+        adapter.server = "10.0.0.1:6379, 10.0.0.2:6379"
+        adapter.streamServers = ["FOO": "10.0.0.1:6379", "{x}.BAR": "10.0.0.2:6379"]
         (adapter.failovers, adapter.lastFailoverTime) = (1, 1_700_000_000_000)
         let status = EventSourceStatus(
             generation: 1, specProblems: [], eventNames: ["example"], desired: DesiredState(), adapters: ["example": adapter])
