@@ -56,7 +56,7 @@ public actor StatusWriter {
             // observedGeneration would change the status again with each write, for ever.
             status["observedGeneration"] = nil
         }
-        guard leadership.isLeader else {
+        guard leadership.writesStatus(of: key) else {
             // A new leader starts from what the server holds, not from what it last wrote itself.
             policies[key] = nil
             return .notLeader
