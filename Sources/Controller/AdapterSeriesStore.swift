@@ -97,7 +97,7 @@ final class AdapterSeriesStore: Sendable {
                 case let counter as AdapterCounter:
                     buffer.append(contentsOf: "\(name){\(labels)} \(counter.value)\n".utf8)
                 case let gauge as AdapterGauge:
-                    buffer.append(contentsOf: "\(name){\(labels)} \(Self.number(gauge.value))\n".utf8)
+                    buffer.append(contentsOf: "\(name){\(labels)} \(gauge.value)\n".utf8)
                 case let histogram as AdapterHistogram:
                     histogram.render(name: name, labels: labels, into: &buffer)
                 default:
@@ -105,10 +105,6 @@ final class AdapterSeriesStore: Sendable {
                 }
             }
         }
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded(.towardZero) && abs(value) < 1e15 ? "\(Int64(value))" : "\(value)"
     }
 
     /// `name="value"` pairs, escaped as the text format wants (backslash, quote, newline).
