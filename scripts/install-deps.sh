@@ -9,7 +9,8 @@ command -v curl >/dev/null 2>&1 || packages+=(curl)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 # Debian's python3 makes virtual environments only with python3-venv (for the Python client tests).
 python3 -c 'import ensurepip' >/dev/null 2>&1 || packages+=(python3-venv)
-if [ "${WITH_BENCH_TOOLS:-0}" = 1 ]; then packages+=(wrk); fi
+# wrk drives the HTTP load; perf (Debian's linux-perf) profiles the 10,000-EventSource run (BENCHMARKS.md).
+if [ "${WITH_BENCH_TOOLS:-0}" = 1 ]; then packages+=(wrk linux-perf); fi
 
 missing=()
 for package in "${packages[@]}"; do
