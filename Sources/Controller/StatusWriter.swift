@@ -25,6 +25,8 @@ public actor StatusWriter {
     private let fieldManager: String
     private var policies: [ObjectKey: StatusWritePolicy] = [:]
     private var bucket: TokenBucket
+    /// Counter writes waiting for the bucket, each with the slot it reserved.
+    private var reservations: [ObjectKey: ContinuousClock.Instant] = [:]
     public private(set) var writes = 0
     /// False once a `/status` write came back 404 for an object that exists: the CRD has no status
     /// subresource (Argo Events' own CRD, for one), so status goes through the main endpoint.
@@ -59,6 +61,7 @@ public actor StatusWriter {
         guard leadership.writesStatus(of: key) else {
             // A new leader starts from what the server holds, not from what it last wrote itself.
             policies[key] = nil
+            reservations[key] = nil
             return .notLeader
         }
         var policy = policies[key] ?? StatusWritePolicy(counterInterval: counterInterval)
@@ -70,7 +73,17 @@ public actor StatusWriter {
         case .skip: return .unchanged
         case .later(let wait): return .deferred(wait)
         case .writeCounters:
-            if let wait = bucket.take(now: now) { return .deferred(wait) }
+            // One rate-limited queue for every EventSource: a write that must wait holds a slot.
+            if let slot = reservations[key] {
+                if now < slot { return .deferred(now.duration(to: slot)) }
+                reservations[key] = nil
+            } else {
+                let wait = bucket.reserve(now: now)
+                if wait > .zero {
+                    reservations[key] = now + wait
+                    return .deferred(wait)
+                }
+            }
         case .writeTransition: break
         }
         // Diff against our own last write: the cache may not have caught up with it yet.
@@ -123,5 +136,6 @@ public actor StatusWriter {
 
     public func forget(_ key: ObjectKey) {
         policies[key] = nil
+        reservations[key] = nil
     }
 }
