@@ -54,14 +54,7 @@ public final class EventSourceReconciler: Sendable {
     /// Reconciles one EventSource; the result may ask for it to be looked at again later.
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard let object = await cache.object(key) else {
-            await stopAll(of: key, reason: "the EventSource was deleted")
-            await statusWriter.forget(key)
-            await secrets.forget(key)
-            await eventBuses.forget(key)
-            notices.withLock {
-                $0.transitions.forget(key)
-                $0.spec.forget(key)
-            }
+            await letGo(of: key, reason: "the EventSource was deleted")
             return .done
         }
         guard object["spec"]?["redisStream"] != nil else {
@@ -183,7 +176,12 @@ public final class EventSourceReconciler: Sendable {
     /// Another replica owns it now: this one drains its adapters (finishing the batches in flight)
     /// and forgets its Secrets and status; the new owner reclaims whatever is left pending.
     private func release(_ key: ObjectKey, to owners: [String]) async {
-        await stopAll(of: key, reason: "it is owned by \(owners.joined(separator: ", ")) now")
+        await letGo(of: key, reason: "it is owned by \(owners.joined(separator: ", ")) now")
+    }
+
+    /// Deleted or owned elsewhere: its adapters drain and everything held about it goes.
+    private func letGo(of key: ObjectKey, reason: String) async {
+        await stopAll(of: key, reason: reason)
         await statusWriter.forget(key)
         await secrets.forget(key)
         await eventBuses.forget(key)
