@@ -7,6 +7,10 @@ import TestSupport
 /// `--shard-by lease` end to end: real controller processes against kube-testserver, a real
 /// redis-server and an HTTP receiver, with entries flowing into every stream throughout.
 @Suite(.serialized) struct ShardingOperatorTests {
+    /// What the last look found missing, for the timeout's message.
+    private final class LastSeen: Sendable { let text = Mutex("") }
+    private let lastUnsettled = LastSeen()
+
     /// 300 EventSources, one stream each, as the issue asks; every phase waits for all of them.
     static let sourceCount = 300
     /// Short Leases, so expiry after a kill -9 takes seconds.
@@ -28,25 +32,39 @@ import TestSupport
     private func settled(
         _ fixture: OperatorFixture, _ replicas: [String: Replica], perSource: Int = 1, count: Int = sourceCount
     ) async throws -> Bool {
+        let reason = try await unsettled(fixture, replicas, perSource: perSource, count: count)
+        lastUnsettled.text.withLock { $0 = reason ?? "" }
+        return reason == nil
+    }
+
+    /// Why it is not settled yet (nil: it is), so a timeout says what it was waiting for.
+    private func unsettled(
+        _ fixture: OperatorFixture, _ replicas: [String: Replica], perSource: Int, count: Int
+    ) async throws -> String? {
         let listed = try await fixture.kubectl.run(["get", "eventsources", "-o", "json"])
-        guard listed.exitCode == 0 else { return false }
+        guard listed.exitCode == 0 else { return "kubectl get failed" }
         let items = try JSONParser.parse(listed.output)["items"]?.arrayValue ?? []
-        guard items.count == count else { return false }
+        guard items.count == count else { return "\(items.count) EventSources" }
         var owned: [String: Int] = [:]
         for item in items {
+            let name = item["metadata"]?["name"]?.stringValue ?? "?"
             let ready = item["status"]?["conditions"]?.arrayValue?.first { $0["type"] == "Ready" }?["status"]
-            guard ready == "True", let runningOn = item["status"]?["runningOn"]?.stringValue else { return false }
+            guard ready == "True", let runningOn = item["status"]?["runningOn"]?.stringValue else {
+                return "\(name): Ready \(ready?.stringValue ?? "none"), runningOn \(item["status"]?["runningOn"]?.stringValue ?? "none")"
+            }
             let owners = runningOn.split(separator: ",").map(String.init)
             guard owners.count == min(perSource, replicas.count), Set(owners).count == owners.count,
                 owners.allSatisfy({ replicas[$0] != nil })
-            else { return false }
+            else { return "\(name) runs on \(runningOn), live: \(replicas.keys.sorted())" }
             for owner in owners { owned[owner, default: 0] += 1 }
         }
         for (name, replica) in replicas {
-            guard try await fixture.metric("redis_eventsource_adapters_running", port: replica.port) == Double(owned[name] ?? 0)
-            else { return false }
+            let running = try await fixture.metric("redis_eventsource_adapters_running", port: replica.port)
+            guard running == Double(owned[name] ?? 0) else {
+                return "\(name) runs \(running.map { "\(Int($0))" } ?? "?") adapters, statuses name it on \(owned[name] ?? 0)"
+            }
         }
-        return true
+        return nil
     }
 
     private func ownedCounts(_ fixture: OperatorFixture) async throws -> [String: Int] {
@@ -87,6 +105,16 @@ import TestSupport
 
     @Test func sourcesSplitAndMoveOnAJoinAKillAGracefulLeaveAndARollingRestartWithEveryEntryDelivered() async throws {
         try await OperatorFixture.with { fixture in
+            do {
+                try await splitJoinKillLeaveAndRestart(fixture)
+            } catch let error as DeadlineExceeded {
+                Issue.record("\(error); last seen: \(lastUnsettled.text.withLock { $0 })")
+            }
+        }
+    }
+
+    private func splitJoinKillLeaveAndRestart(_ fixture: OperatorFixture) async throws {
+        do {
             var replicas: [String: Replica] = [:]
             for name in ["replica-a", "replica-b"] { replicas[name] = try await start(name, fixture) }
             try await applySources(fixture)
