@@ -2,6 +2,9 @@
 # `make bench`: runs redis-eventsource-bench against the release build and records the figures,
 # the machine and the date in BENCHMARKS.md, between the bench:results markers.
 # Extra arguments go to the bench, e.g. `scripts/bench.sh --entries 50000`.
+# `scripts/bench.sh --partial-only [--partial-rounds 5 --partial-failure-percents 30]` runs only
+# the partly-failing-receiver figure, alternating healthy and failing runs, and prints it without
+# touching BENCHMARKS.md (one figure alone is not a run of the whole bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/benchmarks-block.sh
@@ -9,6 +12,16 @@ cd "$(dirname "$0")/.."
 bin="$(swift build -c release --show-bin-path)"
 for program in redis-eventsource redis-eventsource-bench; do
     [ -x "$bin/$program" ] || { echo "no $bin/$program; run: swift build -c release" >&2; exit 1; }
+done
+
+for argument in "$@"; do
+    if [ "$argument" = --partial-only ]; then
+        echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+        status=0
+        "$bin/redis-eventsource-bench" --product "$bin/redis-eventsource" "$@" || status=$?
+        echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+        exit "$status"
+    fi
 done
 
 results="$(mktemp)"

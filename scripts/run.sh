@@ -93,8 +93,8 @@ cat >&2 <<TXT
 
 TXT
 [ "$stopping" = 0 ] || exit 0
-"$bin/redis-eventsource" controller --kubeconfig "$kubeconfig" --default-sink stdout --http-port "$http_port" \
-    --consumer-name make-run 9>&- &
+"$bin/redis-eventsource" controller --kubeconfig "$kubeconfig" --watch eventsources --default-sink stdout \
+    --http-port "$http_port" --consumer-name make-run 9>&- &
 controller=$!
 echo "${servers[*]} $controller" > "$state/pids"
 

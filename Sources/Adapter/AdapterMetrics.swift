@@ -19,7 +19,12 @@ struct AdapterMetrics: Sendable {
     let deadLettered: Counter
     let filteredOut: Counter
     let reclaimed: Counter
+    /// Pending entries found trimmed from their stream, acknowledged without delivery.
+    let trimmed: Counter
     let connected: Gauge
+    /// Changes of server under a running adapter (Sentinel failover, cluster slot moved), and when last.
+    let failovers: Counter
+    let lastFailover: Gauge
 
     init(namespace: String, eventSourceName: String, eventName: String) {
         let labels = [("namespace", namespace), ("eventsource_name", eventSourceName), ("event_name", eventName)]
@@ -31,13 +36,24 @@ struct AdapterMetrics: Sendable {
         deadLettered = Counter(label: "redis_eventsource_dead_lettered_total", dimensions: labels)
         filteredOut = Counter(label: "redis_eventsource_filtered_out_total", dimensions: labels)
         reclaimed = Counter(label: "redis_eventsource_reclaimed_total", dimensions: labels)
+        trimmed = Counter(label: "redis_eventsource_trimmed_pending_total", dimensions: labels)
         connected = Gauge(label: "redis_eventsource_connected", dimensions: labels)
+        failovers = Counter(label: "redis_eventsource_failovers_total", dimensions: labels)
+        lastFailover = Gauge(label: "redis_eventsource_last_failover_timestamp_seconds", dimensions: labels)
     }
 
     /// Takes the adapter's series out of `/metrics`.
     func remove() {
-        for counter in [sent, sendFailed, processingFailed, deadLettered, filteredOut, reclaimed] { counter.destroy() }
+        for counter in [sent, sendFailed, processingFailed, deadLettered, filteredOut, reclaimed, trimmed, failovers] { counter.destroy() }
         processingDuration.destroy()
         connected.destroy()
+        lastFailover.destroy()
+    }
+
+    /// Counts a change of server seen at a reconnect.
+    func noteServer(_ server: String, failovers count: Int64, atMillisecondsSinceEpoch now: Int64) {
+        guard count > 0 else { return }
+        failovers.increment(by: count)
+        lastFailover.record(Double(now) / 1000)
     }
 }

@@ -41,14 +41,6 @@ actor AdapterWorker {
     /// Why this entry cannot run at all, found while setting up.
     private var setupProblem: String?
     private var machine: ConsumerStateMachine
-    private var retries = DeliveryRetrySchedule()
-    /// Retryable failures since the sink last answered, across batches.
-    private var failuresInARow = 0
-    /// Whether the sink ever took or refused an event: until then a failure means it is unreachable.
-    private var sinkAnswered = false
-    /// So many failures in a row mean the sink is down, not flaky (random 30 % failures make such
-    /// a run about once in 15,000 events): the whole adapter backs off.
-    private static let failuresInARowForBackoff = 8
     private var nextStatsRefresh = ContinuousClock.now
     /// Whether the group's figures changed (deliveries, acks) since XINFO last looked: an idle
     /// adapter asks once when it goes idle, then never while nothing happens.
@@ -76,6 +68,7 @@ actor AdapterWorker {
         logger: Logger,
         statsInterval: Duration, sink: sending EventSink, metrics: AdapterMetrics, onPhaseChange: (@Sendable () -> Void)? = nil
     ) {
+        let keepsOrder = sink.keepsOrder
         self.loop = loop
         self.metrics = metrics
         self.onPhaseChange = onPhaseChange
@@ -114,7 +107,8 @@ actor AdapterWorker {
         machine = ConsumerStateMachine(
             streams: configuration.source.streams, blockTime: configuration.blockTime,
             startFrom: configuration.source.startFrom,
-            reclaimInterval: max(.seconds(1), claimIdle / 2))
+            reclaimInterval: max(.seconds(1), claimIdle / 2), idleBlock: Self.idleBlock,
+            delivery: DeliveryDecisions(keepsOrder: keepsOrder, maxDeliveries: DeadLetterPolicy(source: configuration.source)?.maxDeliveries))
     }
 
     func run() async {
@@ -177,13 +171,11 @@ actor AdapterWorker {
         // Never abandon a reply: a read-ahead still here stays pending under our name; acks are confirmed.
         await setReadAheadAside()
         if let connection { try? await settleAcknowledgements(over: connection) }
-        connection?.close()
+        dropConnection()
         sink.close()
-        metrics.connected.record(0)
         status.update {
             // A failed entry keeps showing why until it is changed or deleted.
             if $0.phase != .failed { $0.phase = .stopped }
-            $0.connected = false
         }
         onPhaseChange?()
         logger.info("adapter stopped")
@@ -214,7 +206,7 @@ actor AdapterWorker {
         case .read(let mode, let block):
             let entries = try await read(connection, mode: mode, block: block)
             try await settleAcknowledgements(over: connection)
-            if case .new = mode, !entries.isEmpty, !stop.isStopped, sinkAnswered, failuresInARow == 0 {
+            if case .new = mode, !entries.isEmpty, !stop.isStopped, machine.delivery.allowsReadAhead {
                 // The next batch travels while this one is delivered; non-blocking, so the XACKs behind it are not held up.
                 // Only while the sink takes events: a failing or never-reached sink holds no more than the batch it has.
                 readAhead = sendRead(connection, mode: .new, block: nil)
@@ -236,7 +228,7 @@ actor AdapterWorker {
         dropConnection()
         status.update { $0.connectAttempts += 1 }
         do throws(RedisError) {
-            let opened = try await connector.open(on: loop, severer: severer)
+            let (opened, server) = try await connector.openNamingServer(on: loop, severer: severer)
             connection = opened
             // Lets a stop unblock our reads; a user without the right to ask simply waits out BLOCK.
             do throws(RedisError) {
@@ -247,17 +239,21 @@ actor AdapterWorker {
                     canBeUnblocked = true
                 }
                 // With a stop able to unblock it, an idle read waits long: an idle adapter costs nothing.
-                machine.blockTime = canBeUnblocked ? max(configuration.blockTime, Self.idleBlock) : configuration.blockTime
+                machine.stopCanUnblockReads(canBeUnblocked)
             } catch .server {
                 canBeUnblocked = false
-                machine.blockTime = configuration.blockTime
+                machine.stopCanUnblockReads(false)
             }
-            status.update {
-                $0.connected = true
-                $0.lastError = nil
+            setConnected(true)
+            let now = WallClock.millisecondsSinceEpoch()
+            let newFailovers = status.update { current -> Int64 in
+                let before = current.failovers
+                current.lastError = nil
+                current.connected(to: server, atMillisecondsSinceEpoch: now)
+                return current.failovers - before
             }
-            metrics.connected.record(1)
-            logger.info("connected to Redis at \(configuration.source.hostAddress)")
+            metrics.noteServer(server, failovers: newFailovers, atMillisecondsSinceEpoch: now)
+            logger.info("connected to Redis at \(server)")
             return machine.connected()
         } catch .unusableTLSMaterial(let reason) {
             return machine.cannotRun("TLS material unusable: \(reason)")
@@ -272,22 +268,23 @@ actor AdapterWorker {
         connection = nil
         clientID = nil
         canBeUnblocked = false
-        machine.blockTime = configuration.blockTime
+        machine.stopCanUnblockReads(false)
         readAhead = nil
         unsettledAcks = []
+        setConnected(false)
+    }
+
+    /// The one place the connection state is recorded, so the status and the gauge never disagree.
+    private func setConnected(_ connected: Bool) {
+        metrics.connected.record(connected ? 1 : 0)
+        status.update { $0.connected = connected }
     }
 
     private func failed(_ error: RedisError) -> ConsumerStateMachine.Action {
         // Our own close (a stop): no failure to report; the loop ends on the stop.
         if case .cancelled = error { return machine.redisFailed(error) }
-        if error.breaksConnection {
-            dropConnection()
-            metrics.connected.record(0)
-        }
-        status.update {
-            $0.lastError = error.description
-            if error.breaksConnection { $0.connected = false }
-        }
+        if error.breaksConnection { dropConnection() }
+        status.update { $0.lastError = error.description }
         logger.warning("\(error)")
         return machine.redisFailed(error)
     }
@@ -305,10 +302,7 @@ actor AdapterWorker {
             if result.sinkFailed || result.entriesLeftPending { machine.readAheadLeftPending() }
         } catch {
             machine.readAheadLeftPending()
-            if error.breaksConnection {
-                dropConnection()
-                metrics.connected.record(0)
-            }
+            if error.breaksConnection { dropConnection() }
             status.update { $0.lastError = error.description }
             logger.warning("\(error)")
         }
@@ -437,106 +431,105 @@ actor AdapterWorker {
     }
 
     /// Delivers a batch and acknowledges what the sink accepted (or the filter dropped, or went to
-    /// the dead-letter stream) in one pipelined XACK per stream. Failed and untried entries stay
-    /// pending: each retries on its own backoff while the sink takes the others, and only a sink
-    /// that takes nothing, or that keeps order, holds back the whole adapter.
+    /// the dead-letter stream) in one pipelined XACK per stream. What each outcome means is the
+    /// core's decision (`DeliveryDecisions`); this only carries it out.
     private func deliver(
         _ entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: any RedisPipe
     ) async throws(RedisError) -> ConsumerStateMachine.BatchResult {
         let deadLetter = DeadLetterPolicy(source: configuration.source)
         let attempts = try await deadLetter == nil ? [:] : queries.deliveryCounts(of: entries, mode: mode, over: connection)
         let now = ContinuousClock.now
-        var batch = DeliveredBatch()
+        var acknowledged: [String: [RedisArgument]] = [:]
+        var lastIDs: [String: String] = [:]
+        var retryIn: Duration?
+        func acknowledge(_ entry: StreamEntry) { acknowledged[entry.stream, default: []].append(RedisArgument(entry.id)) }
+        func leavePending(_ wait: Duration) { retryIn = min(retryIn ?? wait, wait) }
         /// Read (so counted by Redis) but never offered to the sink.
         var untried: [StreamEntry] = []
         var outgoing: [(entry: StreamEntry, event: CloudEvent)] = []
         outgoing.reserveCapacity(entries.count)
+        var trimmed: Int64 = 0
         // The whole batch is in flight once read: a stop request lets it finish and be acknowledged.
         for entry in entries {
-            batch.lastIDs[entry.stream] = entry.id
-            guard entry.fields != nil else {
-                // Trimmed from the stream while pending: there is nothing left to deliver.
-                logger.warning("entry \(entry.id) of \(entry.stream) was deleted before delivery; acknowledging it")
-                batch.acknowledge(entry, &retries)
+            lastIDs[entry.stream] = entry.id
+            let ref = DeliveryDecisions.EntryRef(stream: entry.stream, id: entry.id)
+            switch machine.delivery.offer(ref, trimmed: entry.fields == nil, replayed: mode != .new, now: now) {
+            case .acknowledgeTrimmed:
+                trimmed += 1
+                acknowledge(entry)
                 continue
-            }
-            if case .pending = mode, !retries.isDue(entry, now: now) {
-                // Its own backoff has not run out: not offered, and so not an attempt.
-                batch.leavePending(retryIn: retries.wait(for: entry, now: now))
+            case .wait(let wait):
+                leavePending(wait)
                 untried.append(entry)
                 continue
+            case .deadLetter(let deliveries, let lastError):
+                // Its sink attempts were used up before; only the dead-letter write is repeated.
+                untried.append(entry)
+                guard let deadLetter else { continue }
+                if let wait = try await writeDeadLetter(entry, ref, deliveries, lastError, deadLetter, over: connection) {
+                    leavePending(wait)
+                } else {
+                    acknowledge(entry)
+                }
+                continue
+            case .offer:
+                break
             }
             let event = builder.event(for: entry)
             if let filter, !passes(filter, event, entry) {
                 // Argo acknowledges what its filter drops, and so do we: the entry was handled.
-                batch.acknowledge(entry, &retries)
+                machine.delivery.filtered(ref)
+                acknowledge(entry)
                 continue
             }
             outgoing.append((entry, event))
         }
+        if trimmed > 0 { recordTrimmed(trimmed) }
         let started = ContinuousClock.now
         let outcomes = outgoing.isEmpty ? [] : await submit(outgoing.map(\.event))
         if !outgoing.isEmpty {
             let perEvent = (ContinuousClock.now - started) / outgoing.count
             for _ in outgoing { metrics.processingDuration.record(duration: perEvent) }
         }
-        // The sink as a whole is failing when failures run on across batches, or while it never got
-        // an answer at all (unreachable from the start); else the failures are the events' own.
-        for outcome in outcomes {
-            switch outcome {
-            case .retryable?: failuresInARow += 1
-            case nil: break
-            default:
-                sinkAnswered = true
-                failuresInARow = 0
-            }
-        }
-        let holdsBack = sink.keepsOrder || !sinkAnswered || failuresInARow >= Self.failuresInARowForBackoff
+        let offered = outgoing.map { (DeliveryDecisions.EntryRef(stream: $0.entry.stream, id: $0.entry.id), attempts[$0.entry.id] ?? 1) }
+        let settlement = machine.delivery.settle(offered, outcomes: outcomes, now: ContinuousClock.now)
         var forwarded: Int64 = 0
         var lastForwardedTime: Int64?
-        for ((entry, _), outcome) in zip(outgoing, outcomes) {
+        for (index, verdict) in settlement.verdicts.enumerated() {
+            let entry = outgoing[index].entry
+            let outcome = outcomes[index]
+            switch verdict {
+            case .acknowledge:
+                acknowledge(entry)
+                if case .delivered? = outcome {
+                    forwarded += 1
+                    lastForwardedTime = entry.milliseconds ?? lastForwardedTime
+                }
+            case .deadLetter(let deliveries, let reason):
+                guard let deadLetter else { break }
+                if let wait = try await writeDeadLetter(entry, offered[index].0, deliveries, reason, deadLetter, over: connection) {
+                    leavePending(wait)
+                } else {
+                    acknowledge(entry)
+                }
+            case .pending(let wait):
+                if outcome == nil {
+                    untried.append(entry)
+                } else {
+                    let how = wait.map { "will retry it alone in \($0)" } ?? "the sink is failing, backing off"
+                    logger.warning("delivery of \(entry.stream) \(entry.id) failed, \(how): \(outcome?.reason ?? "")")
+                }
+            }
             switch outcome {
-            case nil:
-                untried.append(entry)
-                // Not tried: due again at once, unless the whole adapter backs off anyway.
-                if !holdsBack { batch.leavePending(retryIn: .zero) }
-            case .delivered?:
-                batch.acknowledge(entry, &retries)
-                forwarded += 1
-                lastForwardedTime = entry.milliseconds ?? lastForwardedTime
-            case .retryable(let reason, let hint)?:
-                batch.failures += 1
-                let dead = try await deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection)
-                if holdsBack {
-                    // The sink as a whole is failing, whether or not this entry was used up: back off
-                    // and replay, so the entries behind it are offered again.
-                    batch.sinkFailed = true
-                    batch.retryAfter = max(batch.retryAfter ?? .zero, hint ?? .zero)
-                    if !dead {
-                        retries.forget(entry)
-                        logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry: \(reason)")
-                    }
-                } else if !dead {
-                    batch.leavePending(retryIn: retries.failed(entry, retryAfter: hint, now: now))
-                    logger.warning("delivery of \(entry.stream) \(entry.id) failed, will retry it alone: \(reason)")
-                }
-                recordFailure("delivery failed, will retry: \(reason)")
-            case .rejected(let reason)?:
-                batch.failures += 1
-                if try await !deadLettered(entry, attempts, deadLetter, reason, &batch, over: connection) {
-                    logger.warning("sink rejected \(entry.stream) \(entry.id); it stays pending: \(reason)")
-                    batch.leavePending(retryIn: retries.failed(entry, retryAfter: nil, refused: true, now: now))
-                }
-                recordFailure("sink rejected an event: \(reason)")
+            case .retryable(let reason, _)?: recordFailure("delivery failed, will retry: \(reason)")
+            case .rejected(let reason)?: recordFailure("sink rejected an event: \(reason)")
+            default: break
             }
         }
-        if outcomes.contains(where: { $0 == nil }) && !batch.sinkFailed {
-            // Untried entries with no backoff to replay them: offer them again at once.
-            batch.leavePending(retryIn: .zero)
-        }
+        if let wait = settlement.retryIn { leavePending(wait) }
         if forwarded > 0 {
             metrics.sent.increment(by: forwarded)
-            let recovered = batch.failures == 0
+            let recovered = settlement.failures == 0
             status.update {
                 $0.forwarded += forwarded
                 if let lastForwardedTime { $0.lastEventTime = lastForwardedTime }
@@ -544,13 +537,17 @@ actor AdapterWorker {
                 if recovered { $0.lastError = nil }
             }
         }
-        acknowledge(batch.acknowledged, over: connection)
-        if !batch.acknowledged.isEmpty { statsStale = true }
+        self.acknowledge(acknowledged, over: connection)
+        if !acknowledged.isEmpty { statsStale = true }
         if deadLetter != nil && !untried.isEmpty {
             // The read counted a delivery the sink never saw; only real attempts may dead-letter.
             try await queries.uncountReads(of: untried, deliveryCounts: attempts, over: connection)
         }
-        return batch.result(entryCount: entries.count, delivered: Int(forwarded))
+        return ConsumerStateMachine.BatchResult(
+            entryCount: lastIDs.isEmpty ? 0 : entries.count, lastIDs: lastIDs, sinkFailed: settlement.sinkFailed,
+            entriesLeftPending: retryIn != nil && !settlement.sinkFailed,
+            retryAfter: settlement.sinkFailed ? settlement.retryAfter.flatMap { $0 > .zero ? $0 : nil } : nil,
+            delivered: Int(forwarded), retryIn: retryIn, probeNew: settlement.probeNew)
     }
 
     /// Hands the batch to the sink without blocking the loop; the sink answers on any thread.
@@ -592,23 +589,36 @@ actor AdapterWorker {
         }
     }
 
-    /// Dead-letters a failed entry once it used up its deliveries; true when it did.
-    private func deadLettered(
-        _ entry: StreamEntry, _ attempts: [String: Int], _ policy: DeadLetterPolicy?, _ reason: String,
-        _ batch: inout DeliveredBatch, over connection: any RedisPipe
-    ) async throws(RedisError) -> Bool {
-        let deliveries = attempts[entry.id] ?? 1
-        guard let policy, policy.isExhausted(deliveries) else { return false }
-        try await policy.write(entry, deliveries: deliveries, lastError: reason, over: connection)
-        batch.acknowledge(entry, &retries)
-        recordDeadLetter(entry, policy, deliveries: deliveries)
-        return true
-    }
-
-    private func recordDeadLetter(_ entry: StreamEntry, _ policy: DeadLetterPolicy, deliveries: Int) {
+    /// Writes a used-up entry to the dead-letter stream; nil when it is there, else how long it
+    /// stays pending. A write Redis refuses (out of memory, say) is tried again when due: it is
+    /// neither a lost connection nor one more attempt at the sink.
+    private func writeDeadLetter(
+        _ entry: StreamEntry, _ ref: DeliveryDecisions.EntryRef, _ deliveries: Int, _ reason: String,
+        _ policy: DeadLetterPolicy, over connection: any RedisPipe
+    ) async throws(RedisError) -> Duration? {
+        do throws(RedisError) {
+            try await policy.write(entry, deliveries: deliveries, lastError: reason, over: connection)
+        } catch {
+            guard case .server = error else { throw error }
+            let wait = machine.delivery.deadLetterFailed(ref, deliveries: deliveries, lastError: reason, now: ContinuousClock.now)
+            let message = "could not write \(entry.stream) \(entry.id) to the dead-letter stream \(policy.stream), it stays pending: \(error)"
+            status.update { $0.lastError = message }
+            logger.warning("\(message); trying again in \(wait)")
+            return wait
+        }
+        machine.delivery.deadLettered(ref)
         metrics.deadLettered.increment()
         status.update { $0.deadLettered += 1 }
         logger.warning("dead-lettered \(entry.stream) \(entry.id) to \(policy.stream) after \(deliveries) failed deliveries")
+        return nil
+    }
+
+    /// Entries trimmed from the stream while pending: nothing is left to deliver, so they are
+    /// acknowledged, and counted rather than logged one line each.
+    private func recordTrimmed(_ count: Int64) {
+        metrics.trimmed.increment(by: count)
+        status.update { $0.trimmed += count }
+        logger.warning("\(count) pending entries were trimmed from the stream before delivery; acknowledging them")
     }
 
     /// Moves other consumers' abandoned entries into this consumer's pending list; returns how many.
@@ -657,6 +667,16 @@ actor AdapterWorker {
             $0.pending = infos.mapValues(\.pending)
             $0.lag = infos.mapValues(\.lag)
             $0.groupEntriesRead = infos.compactMapValues(\.entriesRead)
+        }
+    }
+}
+
+extension DeliveryOutcome {
+    /// Why the sink did not take the event; nil when it did.
+    var reason: String? {
+        switch self {
+        case .delivered: nil
+        case .retryable(let reason, _), .rejected(let reason): reason
         }
     }
 }

@@ -66,11 +66,15 @@ public struct ConsumerStateMachine: Sendable {
         /// When the earliest entry left pending is due again, by its own backoff; nil uses the
         /// adapter's delivery backoff.
         public var retryIn: Duration?
+        /// With `sinkFailed`: every entry tried had failed before, so after the backoff new
+        /// entries are read to probe the sink instead of replaying the same ones (they may be poison).
+        public var probeNew: Bool
 
         public init(
             entryCount: Int, lastIDs: [String: String], sinkFailed: Bool = false, entriesLeftPending: Bool = false,
-            retryAfter: Duration? = nil, delivered: Int = 0, retryIn: Duration? = nil
+            retryAfter: Duration? = nil, delivered: Int = 0, retryIn: Duration? = nil, probeNew: Bool = false
         ) {
+            self.probeNew = probeNew
             self.entryCount = entryCount
             self.lastIDs = lastIDs
             self.sinkFailed = sinkFailed
@@ -85,9 +89,12 @@ public struct ConsumerStateMachine: Sendable {
     public static let maximumRetryAfter = Duration.seconds(300)
 
     public let streams: [String]
-    /// How long a read of new entries may block when nothing else is due sooner; the adapter
-    /// lengthens it once it knows a stop can unblock the read.
-    public var blockTime: Duration
+    /// How long a read of new entries may block when nothing else is due sooner: the configured
+    /// time, or `idleBlock` while a stop can unblock the read (`stopCanUnblockReads`).
+    public private(set) var blockTime: Duration
+    private let configuredBlockTime: Duration
+    /// How long an idle read may block when a stop can unblock it: idle adapters cost nothing.
+    private let idleBlock: Duration
     /// Where a group starts that this adapter creates for the first time.
     public let startFrom: GroupStart
     private(set) public var phase: AdapterPhase = .connecting
@@ -122,16 +129,22 @@ public struct ConsumerStateMachine: Sendable {
     /// How often to look for other consumers' abandoned entries; nil turns reclaiming off.
     public let reclaimInterval: Duration?
     private var reclaimDue: ContinuousClock.Instant?
+    /// What each delivery outcome means: acknowledge, dead-letter, leave pending; sink health.
+    public var delivery: DeliveryDecisions
 
     public init(
         streams: [String], blockTime: Duration = .seconds(2), startFrom: GroupStart = .newest,
         reconnectBackoff: Backoff = .redisReconnect, deliveryBackoff: Backoff = .delivery, reclaimInterval: Duration? = nil,
+        idleBlock: Duration = .zero, delivery: DeliveryDecisions = DeliveryDecisions(keepsOrder: false, maxDeliveries: nil),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
+        self.delivery = delivery
         self.reclaimInterval = reclaimInterval
         self.streams = streams
         self.startFrom = startFrom
         self.blockTime = blockTime
+        configuredBlockTime = blockTime
+        self.idleBlock = max(blockTime, idleBlock)
         self.reconnectBackoff = reconnectBackoff
         var streamWait = reconnectBackoff
         streamWait.maximum = min(reconnectBackoff.maximum, .seconds(5))
@@ -201,6 +214,12 @@ public struct ConsumerStateMachine: Sendable {
         .prepareGroups(Dictionary(uniqueKeysWithValues: names.map { ($0, startID(for: $0)) }))
     }
 
+    /// Whether the connection lets a stop unblock a read (CLIENT UNBLOCK): only then may an idle
+    /// read block long. A new connection starts without (the executor finds out after connecting).
+    public mutating func stopCanUnblockReads(_ can: Bool) {
+        blockTime = can ? idleBlock : configuredBlockTime
+    }
+
     /// A new connection: every group is checked again (cheap: BUSYGROUP), since one may have
     /// vanished meanwhile, with its stream or with a Redis restart.
     public mutating func connected() -> Action {
@@ -245,7 +264,8 @@ public struct ConsumerStateMachine: Sendable {
         } else {
             prepareDue = now() + streamWaitBackoff.next()
         }
-        if phase != .retrying { phase = settledPhase }
+        // A reconnect does not make a failing sink healthy.
+        phase = delivery.sinkFailing ? .retrying : (phase == .retrying ? .retrying : settledPhase)
         // Look for abandoned entries at once: a replica that died just before we started left them.
         if reclaimInterval != nil && reclaimDue == nil { reclaimDue = now() }
         let replay = streams.filter(newlyReady.contains)
@@ -291,6 +311,13 @@ public struct ConsumerStateMachine: Sendable {
             phase = .retrying
             var delay = deliveryBackoff.next()
             if let hint = result.retryAfter { delay = max(delay, min(hint, Self.maximumRetryAfter)) }
+            if result.probeNew, readyStreams.count > 0 {
+                if let wait = result.retryIn {
+                    let due = now() + wait
+                    pendingRetryDue = min(pendingRetryDue ?? due, due)
+                }
+                return sleep(delay, then: .read(.new, block: nil))
+            }
             return sleep(delay, then: .read(replayFromStart, block: nil))
         }
         if result.delivered > 0 {
@@ -338,7 +365,8 @@ public struct ConsumerStateMachine: Sendable {
             }
             return .read(.new, block: min(wait, block))
         }
-        if phase == .retrying { phase = settledPhase }
+        // The phase says Retrying until the sink takes an event again, probes included.
+        if phase == .retrying && !delivery.sinkFailing { phase = settledPhase }
         return .read(.new, block: block)
     }
 

@@ -12,19 +12,15 @@ import Synchronization
 final class ControlConnections: Sendable {
     static let shared = ControlConnections()
 
+    /// A Sentinel or cluster target is looked up again whenever its control connection is (re)opened.
     struct Key: Hashable, Sendable {
-        let address: HostAddress
-        let db: Int
-        let username: String?
-        let password: SecretValue?
-        let tls: TLSMaterial?
+        let target: RedisTarget
+        let routingKey: String?
 
         init(_ connector: RedisConnector) {
-            address = connector.address
-            db = connector.db
-            username = connector.username
-            password = connector.password
-            tls = connector.tls
+            target = connector.target
+            // Only a cluster connection depends on the key's slot.
+            if case .cluster = connector.target.topology { routingKey = connector.routingKey } else { routingKey = nil }
         }
     }
 

@@ -7,7 +7,7 @@ struct DeadLetterPolicy {
     let maxDeliveries: Int
     let group: String
 
-    init?(source: RedisStreamSource) {
+    init?(source: RedisStreamEntry) {
         guard let stream = source.deadLetterStream, let maxDeliveries = source.maxDeliveries else { return nil }
         self.stream = stream
         self.maxDeliveries = maxDeliveries

@@ -7,9 +7,9 @@
 /// receiver is protected by the sink's request window and, once nothing gets through at all, by
 /// the adapter-wide backoff. An entry refused every time still ends up retried every 30 s.
 ///
-/// Kept in memory by the adapter's thread. Losing it (a restart) only makes the next replay
+/// Kept in memory by the consumer's core (`DeliveryDecisions`). Losing it (a restart) only makes the next replay
 /// offer the pending entries at once, as after any restart.
-struct DeliveryRetrySchedule {
+struct DeliveryRetrySchedule: Sendable {
     private struct Retry {
         var backoff: Backoff
         var due: ContinuousClock.Instant
@@ -28,45 +28,44 @@ struct DeliveryRetrySchedule {
     static let perEntry = Backoff(initial: .milliseconds(10), maximum: .seconds(30), factor: 1.5)
 
     private let template: Backoff
-    private var retries: [String: Retry] = [:]
+    private let refusedTemplate: Backoff
+    private var retries: [DeliveryDecisions.EntryRef: Retry] = [:]
 
-    init(backoff: Backoff = Self.perEntry) {
+    init(backoff: Backoff = Self.perEntry, refused: Backoff = .delivery) {
         template = backoff
+        refusedTemplate = refused
     }
 
     var count: Int { retries.count }
 
     /// Whether `entry` may be offered to the sink at `now` (or is due within `earlyOffer`).
-    func isDue(_ entry: StreamEntry, now: ContinuousClock.Instant) -> Bool {
-        guard let retry = retries[Self.key(entry)] else { return true }
+    func isDue(_ entry: DeliveryDecisions.EntryRef, now: ContinuousClock.Instant) -> Bool {
+        guard let retry = retries[entry] else { return true }
         return retry.due <= now + Self.earlyOffer
     }
 
     /// How long until `entry` is due, zero when it is.
-    func wait(for entry: StreamEntry, now: ContinuousClock.Instant) -> Duration {
-        guard let retry = retries[Self.key(entry)] else { return .zero }
+    func wait(for entry: DeliveryDecisions.EntryRef, now: ContinuousClock.Instant) -> Duration {
+        guard let retry = retries[entry] else { return .zero }
         return max(.zero, now.duration(to: retry.due))
     }
 
     /// Records a failed attempt and returns how long the entry now waits. An entry the receiver
     /// refused (4xx) is not a chance failure: it waits as the adapter-wide delivery backoff would.
     mutating func failed(
-        _ entry: StreamEntry, retryAfter: Duration?, refused: Bool = false, now: ContinuousClock.Instant
+        _ entry: DeliveryDecisions.EntryRef, retryAfter: Duration?, refused: Bool = false, now: ContinuousClock.Instant
     ) -> Duration {
         if retries.count >= Self.capacity { retries.removeAll() }
-        let key = Self.key(entry)
-        var retry = retries[key] ?? Retry(backoff: refused ? .delivery : template, due: now)
+                var retry = retries[entry] ?? Retry(backoff: refused ? refusedTemplate : template, due: now)
         var delay = retry.backoff.next()
         if let hint = retryAfter { delay = max(delay, min(hint, Self.maximumRetryAfter)) }
         retry.due = now + delay
-        retries[key] = retry
+        retries[entry] = retry
         return delay
     }
 
     /// The entry is done with (delivered, dropped or dead-lettered).
-    mutating func forget(_ entry: StreamEntry) {
-        retries[Self.key(entry)] = nil
+    mutating func forget(_ entry: DeliveryDecisions.EntryRef) {
+        retries[entry] = nil
     }
-
-    private static func key(_ entry: StreamEntry) -> String { entry.stream + " " + entry.id }
 }

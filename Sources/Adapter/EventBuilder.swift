@@ -72,16 +72,19 @@ public struct EventBuilder: Sendable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// The entry's own timestamp (the millisecond part of its id), in RFC 3339 UTC at second
-    /// precision like the seed's example; the same entry therefore always yields the same event.
+    /// The entry's own timestamp (the millisecond part of its id), in RFC 3339 UTC with its
+    /// milliseconds, always three digits (`2026-12-07T13:49:44.123Z`): entries of one second keep
+    /// their order, and the same entry always yields the same event (Argo stamps the publish time
+    /// instead, which differs on every redelivery).
     public static func rfc3339(milliseconds: Int64) -> String {
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let millisecond = milliseconds - seconds * 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = CivilCalendar.date(daysSinceEpoch: days)
         if (0...9999).contains(year) {
-            // Every stream entry's time: twenty bytes written in place, no buffer in between.
-            return String(unsafeUninitializedCapacity: 20) { out in
+            // Every stream entry's time: twenty-four bytes written in place, no buffer in between.
+            return String(unsafeUninitializedCapacity: 24) { out in
                 func put(_ value: Int64, at position: Int, width: Int) {
                     var rest = value
                     for offset in stride(from: width - 1, through: 0, by: -1) {
@@ -95,17 +98,19 @@ public struct EventBuilder: Sendable {
                 put(secondOfDay / 3600, at: 11, width: 2)
                 put(secondOfDay % 3600 / 60, at: 14, width: 2)
                 put(secondOfDay % 60, at: 17, width: 2)
+                put(millisecond, at: 20, width: 3)
                 out[4] = UInt8(ascii: "-")
                 out[7] = UInt8(ascii: "-")
                 out[10] = UInt8(ascii: "T")
                 out[13] = UInt8(ascii: ":")
                 out[16] = UInt8(ascii: ":")
-                out[19] = UInt8(ascii: "Z")
-                return 20
+                out[19] = UInt8(ascii: ".")
+                out[23] = UInt8(ascii: "Z")
+                return 24
             }
         }
         var text: [UInt8] = []
-        text.reserveCapacity(20)
+        text.reserveCapacity(24)
         func digits(_ value: Int64, _ width: Int) {
             var divisor: Int64 = 1
             for _ in 1..<width { divisor *= 10 }
@@ -127,6 +132,8 @@ public struct EventBuilder: Sendable {
         digits(secondOfDay % 3600 / 60, 2)
         text.append(UInt8(ascii: ":"))
         digits(secondOfDay % 60, 2)
+        text.append(UInt8(ascii: "."))
+        digits(millisecond, 3)
         text.append(UInt8(ascii: "Z"))
         return String(decoding: text, as: UTF8.self)
     }

@@ -1,4 +1,5 @@
 import CHiredis
+import EventSourceAPI
 import NIOCore
 import NIOPosix
 
@@ -20,22 +21,37 @@ final class RedisChannelPipe: RedisPipe {
         host: String, port: Int, on loop: EventLoop, timeout: Duration, tls: TLSClientContext?,
         isolation: isolated (any Actor)? = #isolation
     ) async throws(RedisError) -> RedisChannelPipe {
+        try await connect(to: .tcp(HostAddress(host: host, port: port)), on: loop, timeout: timeout, tls: tls)
+    }
+
+    /// Connects to a TCP address or a Unix socket (go-redis dials a socket for a path starting with '/').
+    static func connect(
+        to address: RedisServerAddress, on loop: EventLoop, timeout: Duration, tls: TLSClientContext?,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws(RedisError) -> RedisChannelPipe {
         let handshakeDeadline = NIODeadline.now() + timeout.timeAmount
-        let bootstrap = ClientBootstrap(group: loop)
+        // A socket has no host name to verify; a certificate for localhost is what such a server would have.
+        let serverName = address.host ?? "localhost"
+        var bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout.timeAmount)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(
-                            OpenSSLClientHandler(context: tls, serverName: host, handshakeDeadline: handshakeDeadline))
+                            OpenSSLClientHandler(context: tls, serverName: serverName, handshakeDeadline: handshakeDeadline))
                     }
                     try channel.pipeline.syncOperations.addHandler(RedisReplyHandler())
                 }
             }
+        if case .tcp = address { bootstrap = bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1) }
         let connected = await withCheckedContinuation(isolation: isolation) {
             (continuation: CheckedContinuation<Result<Channel, any Error>, Never>) in
-            bootstrap.connect(host: host, port: port).whenComplete { continuation.resume(returning: $0) }
+            let future: EventLoopFuture<Channel>
+            switch address {
+            case .tcp(let hostAddress): future = bootstrap.connect(host: hostAddress.host, port: hostAddress.port)
+            case .unix(let path): future = bootstrap.connect(unixDomainSocketPath: path)
+            }
+            future.whenComplete { continuation.resume(returning: $0) }
         }
         switch connected {
         case .success(let channel):
@@ -46,14 +62,15 @@ final class RedisChannelPipe: RedisPipe {
                 throw .connectFailed("\(error)")
             }
         case .failure(let error as NIOConnectionError):
-            let reasons = error.connectionErrors.map { "\($0.error)" }
-            throw .connectFailed(reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; "))
+            // Worded as TCPSocket words it: "127.0.0.1:6379: Connection refused", not NIO's IOError text.
+            let reasons = Set(error.connectionErrors.map { SocketError.reason(for: $0.error) }).sorted()
+            throw .connectFailed("\(address): " + (reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; ")))
         case .failure(let error as SocketError):
             throw RedisError(error)
         case .failure(ChannelError.connectTimeout):
-            throw .connectFailed("no connection within \(timeout)")
+            throw .connectFailed("\(address): no connection within \(timeout)")
         case .failure(let error):
-            throw .connectFailed("\(error)")
+            throw .connectFailed("\(address): \(SocketError.reason(for: error))")
         }
     }
 
@@ -73,6 +90,20 @@ final class RedisChannelPipe: RedisPipe {
 
     func flush() {
         handler.flush()
+    }
+
+    /// Waits for the next message the server sends unasked (after SUBSCRIBE): writes nothing and
+    /// queues a waiter for the next reply. No reply within `timeout` ends the connection.
+    /// Call on the channel's event loop.
+    func nextMessage(timeout: Duration, isolation: isolated (any Actor)? = #isolation) async throws(RedisError) -> RESPValue {
+        let promise = eventLoop.makePromise(of: RESPValue.self)
+        let waiter: RedisReplyHandler.Waiter = { result in
+            RedisReplyCompletion.complete(promise, with: result, errorsAsValues: false) { reply throws(RedisError) in
+                RESPValue(reply: reply)
+            }
+        }
+        let sequence = handler.write(channel.allocator.buffer(capacity: 0), waiters: [waiter], deadline: .now() + timeout.timeAmount)
+        return try await reply(RedisReplyTicket(future: promise.futureResult, sequence: sequence))
     }
 
     func isAnswered(_ sequence: Int) -> Bool {

@@ -3,39 +3,50 @@ import EventSourceAPI
 import NIOCore
 import Sinks
 
-/// Opens a ready-to-use connection for one adapter: transport, AUTH, SELECT. `open` gives the
-/// non-blocking kind adapters use; `connect` the blocking one of tools and tests.
+/// Opens a ready-to-use connection for one adapter: finds the server (asking the Sentinels or the
+/// cluster when the entry names them), then transport, AUTH, SELECT. `open` gives the non-blocking
+/// kind adapters use; `connect` the blocking one of tools and tests. Every open finds the server
+/// anew, so an adapter that reconnects after a failover or a slot move reaches the new one.
 struct RedisConnector {
-    let address: HostAddress
-    let db: Int
-    let username: String?
-    let password: SecretValue?
-    let tls: TLSMaterial?
+    let target: RedisTarget
+    /// A key of the entry's (all hash to one slot): a cluster connection goes to the node serving it.
+    let routingKey: String?
     let connectTimeout: Duration
     let commandTimeout: Duration
+
+    var db: Int { target.db }
+    var username: String? { target.username }
+    var password: SecretValue? { target.password }
+    var tls: TLSMaterial? { target.tls }
+
+    init(target: RedisTarget, routingKey: String? = nil, connectTimeout: Duration, commandTimeout: Duration) {
+        self.target = target
+        self.routingKey = routingKey
+        self.connectTimeout = connectTimeout
+        self.commandTimeout = commandTimeout
+    }
 
     init(
         address: HostAddress, db: Int, username: String?, password: SecretValue?, tls: TLSMaterial?,
         connectTimeout: Duration, commandTimeout: Duration
     ) {
-        self.address = address
-        self.db = db
-        self.username = username
-        self.password = password
-        self.tls = tls
-        self.connectTimeout = connectTimeout
-        self.commandTimeout = commandTimeout
+        self.init(
+            target: RedisTarget(topology: .server(.tcp(address)), db: db, username: username, password: password, tls: tls),
+            connectTimeout: connectTimeout, commandTimeout: commandTimeout)
     }
 
     init(configuration: AdapterConfiguration, connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(10)) {
         self.init(
-            address: configuration.source.hostAddress, db: configuration.source.db,
-            username: configuration.source.username, password: configuration.password, tls: configuration.tls,
-            connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+            target: configuration.redis, routingKey: configuration.source.streams.first, connectTimeout: connectTimeout,
+            commandTimeout: commandTimeout)
     }
 
+    /// Blocking, for tools and tests: a TCP server only.
     /// - Parameter severer: lets a stop that is not honoured in time cut this connection.
     func connect(stop: StopSignal, severer: ConnectionSeverer? = nil) throws(RedisError) -> RESPConnection {
+        guard case .server(.tcp(let address)) = target.topology else {
+            throw .connectFailed("the blocking client reaches a TCP server only, not \(target)")
+        }
         let deadline = ContinuousClock.now + connectTimeout
         let transport: ByteTransport
         do throws(SocketError) {
@@ -74,6 +85,42 @@ struct RedisConnector {
     func open(
         on loop: EventLoop, severer: ConnectionSeverer? = nil, isolation: isolated (any Actor)? = #isolation
     ) async throws(RedisError) -> any RedisPipe {
+        try await openNamingServer(on: loop, severer: severer).pipe
+    }
+
+    /// Like `open`, also naming the server it reached (for status: which master or node the streams are read from).
+    func openNamingServer(
+        on loop: EventLoop, severer: ConnectionSeverer? = nil, isolation: isolated (any Actor)? = #isolation
+    ) async throws(RedisError) -> (pipe: any RedisPipe, server: String) {
+        switch target.topology {
+        case .server(let address):
+            return (try await openServer(address, on: loop, severer: severer), address.description)
+        case .sentinel(let masterName, let sentinels, let sentinelUser, let sentinelPassword):
+            let lookup = SentinelMasterLookup(
+                masterName: masterName, sentinels: sentinels, username: sentinelUser, password: sentinelPassword,
+                tls: tls, timeout: connectTimeout)
+            let master = try await lookup.master(on: loop)
+            let pipe = try await openServer(.tcp(master), on: loop, severer: severer)
+            do throws(RedisError) {
+                try await SentinelMasterLookup.confirmMaster(pipe, at: master, name: masterName, timeout: commandTimeout)
+            } catch {
+                pipe.close()
+                throw error
+            }
+            return (pipe, master.description)
+        case .cluster(let seeds):
+            let lookup = ClusterSlotLookup(
+                seeds: seeds, username: username, password: password, tls: tls, timeout: connectTimeout)
+            let slot = RedisHashSlot.slot(of: routingKey ?? "")
+            let node = try await lookup.owner(ofSlot: slot, on: loop)
+            return (try await openServer(.tcp(node), on: loop, severer: severer), node.description)
+        }
+    }
+
+    private func openServer(
+        _ address: RedisServerAddress, on loop: EventLoop, severer: ConnectionSeverer?,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws(RedisError) -> any RedisPipe {
         var context: TLSClientContext?
         if let tls {
             do throws(SocketError) {
@@ -82,8 +129,7 @@ struct RedisConnector {
                 throw RedisError(error)
             }
         }
-        let pipe = try await RedisChannelPipe.connect(
-            host: address.host, port: address.port, on: loop, timeout: connectTimeout, tls: context)
+        let pipe = try await RedisChannelPipe.connect(to: address, on: loop, timeout: connectTimeout, tls: context)
         severer?.register { [channel = pipe.channel] in channel.close(promise: nil) }
         do throws(RedisError) {
             if let password {

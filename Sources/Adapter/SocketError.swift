@@ -1,3 +1,8 @@
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Everything that can go wrong carrying bytes to a server, plain or TLS, without knowing the
 /// protocol on top. The Redis side turns it into `RedisError` in one place, `RedisError.init(_:)`.
 enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -47,6 +52,15 @@ enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tls(let failure): return "TLS failed: \(failure)"
         case .cancelled: return "stopped"
         }
+    }
+}
+
+extension SocketError {
+    /// The operating system's words for a failed connect ("Connection refused"), as TCPSocket
+    /// reports them; NIO's IOError text ("connection reset (error set): …(errno: 111)") is not for users.
+    static func reason(for error: any Error) -> String {
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        return "\(error)"
     }
 }
 

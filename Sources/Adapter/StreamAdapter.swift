@@ -21,6 +21,8 @@ public final class StreamAdapter: Sendable {
     private let statsInterval: Duration
     private let onPhaseChange: (@Sendable () -> Void)?
     private let metrics: AdapterMetrics
+    /// With `sentinel`: cuts the connection when the Sentinels announce a new master.
+    private let switchWatch: SentinelSwitchWatch?
 
     private struct Completion: ~Copyable {
         var started = false
@@ -50,6 +52,7 @@ public final class StreamAdapter: Sendable {
             eventName: configuration.eventName)
         status = AdapterStatusCell(
             AdapterStatus(consumerGroup: configuration.source.consumerGroup, consumerName: configuration.consumerName))
+        switchWatch = SentinelSwitchWatch(target: configuration.redis, loop: AdapterEventLoops.group.next())
     }
 
     /// Starts the adapter on one of the shared event loops; calling it again does nothing.
@@ -64,8 +67,12 @@ public final class StreamAdapter: Sendable {
             interrupter: interrupter, severer: severer, logger: logger,
             statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
             onPhaseChange: onPhaseChange)
+        if let switchWatch {
+            Task { [severer] in await switchWatch.run { severer.sever() } }
+        }
         Task { [self] in
             await worker.run()
+            switchWatch?.cancel()
             finish()
         }
     }
@@ -86,6 +93,7 @@ public final class StreamAdapter: Sendable {
     /// acknowledges the deliveries in flight.
     public func requestStop() {
         stopSignal.stop()
+        switchWatch?.cancel()
         interrupter.interrupt(connector: RedisConnector(configuration: configuration), logger: logger)
     }
 

@@ -3,12 +3,20 @@ import EventSourceAPI
 /// Everything one adapter needs, with secrets already resolved. Two equal configurations
 /// run identically, which is what lets the reconciler restart only entries that changed.
 public struct AdapterConfiguration: Sendable, Hashable {
+    /// The kind of resource the entry belongs to; it changes neither the events nor the consumer name,
+    /// so a source moved from one kind to the other resumes its consumer group where it stopped.
+    public var sourceKind: SourceKind = .eventSource
     public var namespace: String
     public var eventSourceName: String
     public var eventName: String
-    public var source: RedisStreamSource
+    public var source: RedisStreamEntry
     public var password: SecretValue?
     public var tls: TLSMaterial?
+    /// The URL read from `urlSecret`, its password moved to `urlPassword`.
+    public var urlFromSecret: RedisURL?
+    public var urlPassword: SecretValue?
+    /// The Sentinels' own password (`sentinel.password`).
+    public var sentinelPassword: SecretValue?
     public var sink: SinkSpec
     /// The Argo EventBus to publish to, when the entry's sink is one; it takes precedence over `sink`.
     public var eventBus: JetStreamEndpoint?
@@ -17,7 +25,7 @@ public struct AdapterConfiguration: Sendable, Hashable {
     public var blockTime: Duration
 
     public init(
-        namespace: String, eventSourceName: String, eventName: String, source: RedisStreamSource,
+        namespace: String, eventSourceName: String, eventName: String, source: RedisStreamEntry,
         password: SecretValue? = nil, tls: TLSMaterial? = nil, sink: SinkSpec, eventBus: JetStreamEndpoint? = nil,
         consumerName: String, blockTime: Duration = .seconds(2)
     ) {
@@ -31,6 +39,34 @@ public struct AdapterConfiguration: Sendable, Hashable {
         self.eventBus = eventBus
         self.consumerName = consumerName
         self.blockTime = blockTime
+    }
+
+    /// How the adapter reaches Redis: the entry's endpoint with the URL's user, database and TLS applied.
+    public var redis: RedisTarget {
+        var target = RedisTarget(topology: .server(.unix(path: "")), db: source.db, username: source.username, password: password, tls: tls)
+        var url: RedisURL?
+        switch source.endpoint {
+        case .server(let address): target.topology = .server(address)
+        case .url(let given): url = given
+        case .urlSecret: url = urlFromSecret
+        case .sentinel(let sentinel):
+            target.topology = .sentinel(
+                masterName: sentinel.masterName, sentinels: sentinel.addresses, username: sentinel.username,
+                password: sentinelPassword)
+        case .cluster(let cluster): target.topology = .cluster(seeds: cluster.addresses)
+        }
+        if let url {
+            target.topology = .server(url.address)
+            target.db = url.db ?? target.db
+            target.username = url.username ?? target.username
+            target.password = urlPassword ?? target.password
+            if url.usesTLS || url.skipVerify {
+                var material = target.tls ?? TLSMaterial()
+                if url.skipVerify { material.insecureSkipVerify = true }
+                target.tls = material
+            }
+        }
+        return target
     }
 
     /// The sink in use, for status and logs, without credentials: `stdout`, the URL, or
@@ -50,7 +86,7 @@ public struct AdapterConfiguration: Sendable, Hashable {
     /// missing, so the names are complete; the first missing one is the error. The adapter's consumer
     /// name is derived from `replicaName` and the entry (see `AdapterConsumerName`).
     public static func resolve(
-        eventSource: EventSource, eventName: String, source: RedisStreamSource, sink: SinkSpec, replicaName: String,
+        eventSource: EventSource, eventName: String, source: RedisStreamEntry, sink: SinkSpec, replicaName: String,
         secrets: SecretStore
     ) -> (configuration: Result<AdapterConfiguration, SecretError>, secretNames: Set<String>) {
         let namespace = eventSource.namespace
@@ -58,12 +94,36 @@ public struct AdapterConfiguration: Sendable, Hashable {
         let password = source.password.map { reads.value(of: $0) }
         var material: TLSMaterial?
         if let tls = source.tls, tls.enabled { material = reads.tls(tls) }
+        var sentinelPassword: SecretValue?
+        if case .sentinel(let sentinel) = source.endpoint { sentinelPassword = sentinel.password.map { reads.value(of: $0) } }
+        var secretURL: (url: RedisURL, password: SecretValue?)?
+        if case .urlSecret(let selector) = source.endpoint {
+            let text = reads.value(of: selector)
+            if reads.firstError == nil {
+                // A URL never ends in whitespace; Secrets written from files end with "\n".
+                var urlText = Substring(text.text)
+                while urlText.last?.isWhitespace == true { urlText = urlText.dropLast() }
+                switch RedisURL.parse(String(urlText)) {
+                case .success(var url):
+                    secretURL = (url, url.password.map { SecretValue($0) })
+                    url.password = nil
+                    secretURL?.url = url
+                case .failure(let error):
+                    // The message never repeats the URL, which holds the password.
+                    return (.failure(SecretError(selector: selector, reason: "urlSecret: not a Redis URL: \(error.message)")), reads.names)
+                }
+            }
+        }
         if let error = reads.firstError { return (.failure(error), reads.names) }
-        let configuration = AdapterConfiguration(
+        var configuration = AdapterConfiguration(
             namespace: namespace, eventSourceName: eventSource.name, eventName: eventName, source: source,
             password: password, tls: material, sink: sink,
             consumerName: AdapterConsumerName.make(
                 replica: replicaName, namespace: namespace, eventSource: eventSource.name, event: eventName))
+        configuration.sourceKind = eventSource.sourceKind
+        configuration.urlFromSecret = secretURL?.url
+        configuration.urlPassword = secretURL?.password
+        configuration.sentinelPassword = sentinelPassword
         return (.success(configuration), reads.names)
     }
 }

@@ -11,7 +11,15 @@ public struct AdapterStatus: Sendable, Equatable {
     public var filterErrors: Int64 = 0
     public var deadLettered: Int64 = 0
     public var reclaimed: Int64 = 0
+    /// Pending entries found trimmed from their stream (XTRIM/XDEL) and acknowledged undelivered.
+    public var trimmed: Int64 = 0
     public var connectAttempts: Int64 = 0
+    /// The server the streams are read from now (for Sentinel the master, for Cluster the node).
+    public var server: String?
+    /// How often the server changed under a running adapter (a failover, a slot moved), and when last.
+    public var failovers: Int64 = 0
+    /// Milliseconds since the epoch of the last change of server.
+    public var lastFailoverTime: Int64?
     /// Milliseconds since the epoch of the last entry forwarded.
     public var lastEventTime: Int64?
     public var lastError: String?
@@ -27,6 +35,15 @@ public struct AdapterStatus: Sendable, Equatable {
         self.consumerName = consumerName
     }
 
+    /// Records the server a (re)connect reached; a different one than before is a failover.
+    package mutating func connected(to newServer: String, atMillisecondsSinceEpoch now: Int64) {
+        if let server, server != newServer {
+            failovers += 1
+            lastFailoverTime = now
+        }
+        server = newServer
+    }
+
     /// Adds the counters of the adapter this one replaced (and its last event time, if none yet).
     package mutating func addCounts(of previous: AdapterStatus) {
         forwarded += previous.forwarded
@@ -35,7 +52,10 @@ public struct AdapterStatus: Sendable, Equatable {
         filterErrors += previous.filterErrors
         deadLettered += previous.deadLettered
         reclaimed += previous.reclaimed
+        trimmed += previous.trimmed
         connectAttempts += previous.connectAttempts
+        failovers += previous.failovers
+        lastFailoverTime = lastFailoverTime ?? previous.lastFailoverTime
         lastEventTime = lastEventTime ?? previous.lastEventTime
     }
 }

@@ -33,14 +33,8 @@ public struct NATSConnectionKey: Sendable, Hashable {
         self.tls = tls
     }
 
-    /// The URL without any `user:password@` part.
-    public var redactedURL: String {
-        let parts = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count >= 3, parts[1].isEmpty, let at = parts[2].lastIndex(of: "@") else { return url }
-        var redacted = parts
-        redacted[2] = parts[2][parts[2].index(after: at)...]
-        return redacted.joined(separator: "/")
-    }
+    /// The URL without any `user:password@` part, in every server of a list.
+    public var redactedURL: String { NATSServerList.redacted(url) }
 }
 
 /// Basic auth for NATS, as Argo reads it from the EventBus accessSecret (`auth.yaml`).

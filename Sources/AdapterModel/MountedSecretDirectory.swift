@@ -27,10 +27,8 @@ public struct MountedSecretDirectory: SecretStore {
         guard let data = FileManager.default.contents(atPath: resolved) else {
             throw SecretError(selector: selector, reason: "cannot read \(file)")
         }
-        var bytes = Array(data)
-        // Files written by `echo` end in a newline that is not part of the secret.
-        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
-        return SecretValue(bytes)
+        // Raw bytes: `SecretReads` drops the trailing newline, as for a Secret from the API.
+        return SecretValue(Array(data))
     }
 
     /// The path with every symlink, `.` and `..` resolved, or nil when it does not exist.

@@ -6,6 +6,9 @@ import Sinks
 public struct ControllerOptions: Sendable {
     /// Watch one namespace; nil watches all.
     public var namespace: String?
+    /// Which kinds to act on. Here an EventSource controller by default, as the in-process callers
+    /// expect; the `controller` command's own default is `WatchedKinds.safeDefault`.
+    public var watch: WatchedKinds
     /// For EventSources without `spec.sink`; nil means such entries do not start.
     public var defaultSink: SinkSpec?
     /// This replica's name in every consumer group.
@@ -31,13 +34,14 @@ public struct ControllerOptions: Sendable {
     public var sinkOptions: SinkOptions
 
     public init(
-        namespace: String? = nil, defaultSink: SinkSpec? = nil, consumerName: String, labelSelector: String? = nil,
+        namespace: String? = nil, watch: WatchedKinds = .eventSources, defaultSink: SinkSpec? = nil, consumerName: String, labelSelector: String? = nil,
         leaderElection: LeaderElectionOptions? = nil, sharding: ShardingOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(300),
         statusCounterInterval: Duration = .seconds(10), statusWritesPerSecond: Double = 20,
         shutdownTimeout: Duration = .seconds(20), sinkOptions: SinkOptions = SinkOptions()
     ) {
         self.sinkOptions = sinkOptions
         self.namespace = namespace
+        self.watch = watch
         self.defaultSink = defaultSink
         self.consumerName = consumerName
         self.labelSelector = labelSelector

@@ -1,18 +1,19 @@
 import Adapter
 import AdapterModel
+import EventSourceAPI
 import KubeClient
 import Logging
 import Reconciler
 import ServiceLifecycle
 import Sinks
 
-/// The operator: watches EventSources and Secrets into caches, feeds a work queue, runs
+/// The operator: watches EventSources and/or RedisStreamSources (`--watch`), Secrets and EventBuses into caches, feeds a work queue, runs
 /// reconcile workers. It runs as services of one `ServiceGroup` (see `services`), in the order
 /// Lease, adapters, control loop, so graceful shutdown, which goes in reverse, stops watching and
 /// working first, then drains the adapters, then releases the Lease.
 public final class EventSourceController: Sendable {
     public let options: ControllerOptions
-    public let cache = ObjectCache()
+    public let cache: ObjectCache
     public let leadership: Leadership
     private let client: KubeClient
     private let secrets: SecretCache
@@ -39,7 +40,10 @@ public final class EventSourceController: Sendable {
         self.client = client
         self.options = options
         self.logger = logger
-        watchFailures = WatchFailureReporter(logger: logger, metrics: metrics)
+        cache = ObjectCache(watching: options.watch.kinds)
+        watchFailures = WatchFailureReporter(
+            logger: logger, metrics: metrics,
+            resources: options.watch.kinds.sorted().map(\.plural) + [KubeResource.secrets.plural, EventSourceResource.eventBuses.plural])
         secrets = SecretCache { reference in
             do throws(KubeError) {
                 return try await client.get(.secrets, name: reference.name, namespace: reference.namespace)
@@ -88,9 +92,9 @@ public final class EventSourceController: Sendable {
             leadership: leadership, shards: shards, options: options, logger: logger, requeue: { phaseChangeInput.yield($0) })
     }
 
-    /// `/readyz`: ready once the first full list of EventSources is in the cache.
+    /// `/readyz`: ready once the first full list of every watched kind is in the cache.
     public var readiness: Readiness {
-        cache.hasSynced ? .ready : .notReady(reason: "waiting for the first list of EventSources")
+        cache.hasSynced ? .ready : .notReady(reason: "waiting for the first list of \(options.watch.rawValue)")
     }
 
     /// What `/metrics` reports per adapter, read without waiting for any actor.
@@ -119,12 +123,16 @@ public final class EventSourceController: Sendable {
     func runControlLoop() async {
         logger.info("controller starting", metadata: [
             "namespace": "\(options.namespace ?? "<all>")", "consumer": "\(options.consumerName)",
+            "watch": "\(options.watch.rawValue)",
             "leaderElection": "\(options.leaderElection != nil)",
             "sharding": "\(options.sharding.map { "lease, \($0.replicasPerSource) replica(s) per source" } ?? "none")",
         ])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.queue.runDelays() }
-            group.addTask { await self.watchEventSources() }
+            // Only the watched kinds are ever listed: in redisstreamsources mode no request names an EventSource.
+            for kind in options.watch.kinds.sorted() {
+                group.addTask { await self.watchSources(of: kind) }
+            }
             group.addTask { await self.watchSecrets() }
             group.addTask { await self.watchEventBuses() }
             group.addTask { await self.resync() }
@@ -162,17 +170,17 @@ public final class EventSourceController: Sendable {
         for key in await cache.keys { await queue.add(key) }
     }
 
-    private func watchEventSources() async {
+    private func watchSources(of kind: SourceKind) async {
         let watcher = client.watcher(
-            EventSourceResource.eventSources, namespace: options.namespace,
+            EventSourceResource.resource(of: kind), namespace: options.namespace,
             options: ResourceWatcher.Options(labelSelector: options.labelSelector, report: watchFailures.handle))
         do {
             for try await update in watcher {
                 if case .replaceAll = update { metrics.watchRestarts.increment() }
-                for key in await cache.apply(update) { await queue.add(key) }
+                for key in await cache.apply(update, kind: kind) { await queue.add(key) }
             }
         } catch {
-            if !(error is CancellationError) { logger.error("EventSource watch ended: \(error)") }
+            if !(error is CancellationError) { logger.error("\(kind) watch ended: \(error)") }
         }
     }
 
@@ -197,7 +205,11 @@ public final class EventSourceController: Sendable {
     /// and until then every EventSource simply has no EventBus.
     private func watchEventBuses() async {
         let watcher = client.watcher(
-            EventSourceResource.eventBuses, namespace: options.namespace, options: .init(report: watchFailures.handle))
+            EventSourceResource.eventBuses, namespace: options.namespace,
+            options: .init(report: { [eventBuses, watchFailures] report in
+                if case .failed(let failure) = report { eventBuses.listRefused(failure) }
+                watchFailures.handle(report)
+            }))
         do {
             for try await update in watcher {
                 for key in await eventBuses.apply(update) { await queue.add(key) }

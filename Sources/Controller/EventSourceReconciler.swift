@@ -28,6 +28,8 @@ public final class EventSourceReconciler: Sendable {
     private struct Notices: ~Copyable {
         var transitions = TransitionEvents()
         var spec = SpecNotices()
+        /// Buses (namespace/name and URL) already said to be reached with an unverified certificate.
+        var unverifiedBuses: Set<String> = []
     }
     private let notices = Mutex(Notices())
     /// Asks for another EventSource to be reconciled (it now shares a group with one of ours).
@@ -54,12 +56,20 @@ public final class EventSourceReconciler: Sendable {
     /// Reconciles one EventSource; the result may ask for it to be looked at again later.
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard let object = await cache.object(key) else {
-            await letGo(of: key, reason: "the EventSource was deleted")
+            await letGo(of: key, reason: "the \(key.kind) was deleted")
             return .done
         }
-        guard object["spec"]?["redisStream"] != nil else {
-            // Not ours: another controller (Argo's own) handles EventSources of other types.
+        let generation = object["metadata"]?["generation"]?.intValue
+        // A RedisStreamSource is ours whatever its spec holds: without entries it is invalid, and says so.
+        guard key.kind == .redisStreamSource || object["spec"]?["redisStream"] != nil else {
             await stopAll(of: key, reason: "the EventSource has no redisStream entries")
+            // A misspelled `redisStream` is ours to explain, since no controller would run it.
+            if let misspelled = EventSource.misspelledRedisStream(in: object) {
+                let status = EventSourceStatus(
+                    generation: generation, specProblems: [misspelled], eventNames: [], desired: DesiredState(), adapters: [:])
+                return try await write(status, for: key, object: object)
+            }
+            // Not ours: another controller (Argo's own) handles EventSources of other types.
             return .done
         }
         var runningOn: [String]?
@@ -72,11 +82,10 @@ public final class EventSourceReconciler: Sendable {
             }
             runningOn = owners
         }
-        let generation = object["metadata"]?["generation"]?.intValue
         switch EventSource.decode(object, defaultNamespace: key.namespace) {
         case .failure(let error):
             if notices.withLock({ $0.transitions.invalidSpec(key, generation: generation ?? 0) }) {
-                logger.warning("EventSource \(key) is invalid: \(error)")
+                logger.warning("\(key.kind) \(key) is invalid: \(error)")
                 await record(object, warning: true, reason: "InvalidSpec", note: error.problems.map(\.description).joined(separator: "; "))
             }
             await announce(error.warnings, of: key, object: object)
@@ -109,18 +118,24 @@ public final class EventSourceReconciler: Sendable {
         let busName = eventSource.sink == nil ? eventSource.eventBusName : nil
         await eventBuses.recordReference(of: key, to: busName)
         var eventBus: EventBusLookup?
+        if busName != nil, !eventBuses.hasSynced {
+            // Its bus may exist but not be listed yet: judging now would report a false NoSink. The
+            // first list requeues it; asking again soon covers a list that is slow to come.
+            return .again(after: .milliseconds(500))
+        }
         if let busName { eventBus = await eventBuses.lookup(namespace: key.namespace, name: busName) }
         var desired = DesiredState.build(
             eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, replicaName: options.consumerName,
-            eventBus: eventBus)
+            eventBus: eventBus, eventBusCA: options.sinkOptions.eventBusTLS?.caCertificate)
         // The Secrets it read are fetched if the cache did not hold them yet; then it is built again
         // with them, which may read more (an EventBus's credentials first, then the entries' Secrets).
         // Each round fetches a Secret not held before, so it ends.
         while try await secrets.recordReferences(of: key, to: desired.secretNames) {
             desired = DesiredState.build(
                 eventSource, secrets: await secrets.current, defaultSink: options.defaultSink,
-                replicaName: options.consumerName, eventBus: eventBus)
+                replicaName: options.consumerName, eventBus: eventBus, eventBusCA: options.sinkOptions.eventBusTLS?.caCertificate)
         }
+        announceUnverifiedTLS(desired)
         let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))
         if !plan.isEmpty {
             for change in await supervisor.apply(plan) {
@@ -131,7 +146,7 @@ public final class EventSourceReconciler: Sendable {
         let sharing = await supervisor.groupSharing
         var groupSharing: [String: String] = [:]
         for (eventName, _) in eventSource.redisStream {
-            let adapterKey = AdapterKey(namespace: key.namespace, name: key.name, eventName: eventName)
+            let adapterKey = AdapterKey(kind: key.kind, namespace: key.namespace, name: key.name, eventName: eventName)
             groupSharing[eventName] = sharing[adapterKey]
             if let notice = notices.withLock({ $0.transitions.groupSharing(adapterKey, sharing[adapterKey]) }) {
                 logger.warning("\(adapterKey): \(notice.note)")
@@ -191,6 +206,18 @@ public final class EventSourceReconciler: Sendable {
         }
     }
 
+    /// Argo's clients reach a bus without a `tls` block over TLS without verifying it, and say
+    /// nothing; we do the same and say so, once per bus.
+    private func announceUnverifiedTLS(_ desired: DesiredState) {
+        for configuration in desired.adapters.values {
+            guard let endpoint = configuration.eventBus, endpoint.connection.tls == nil else { continue }
+            let bus = "\(configuration.namespace)/\(endpoint.busName ?? "") \(endpoint.connection.redactedURL)"
+            guard notices.withLock({ $0.unverifiedBuses.insert(bus).inserted }) else { continue }
+            logger.info(
+                "EventBus \(configuration.namespace)/\(endpoint.busName ?? "?"): its server certificate is not verified, because the bus gives no CA (no tls block); connecting as Argo's clients do. Set --eventbus-ca-file or the \(EventBus.caCertSecretAnnotation) annotation to verify it")
+        }
+    }
+
     private func stopAll(of key: ObjectKey, reason: String) async {
         let running = await supervisor.configurations(of: key)
         guard !running.isEmpty else { return }
@@ -220,7 +247,7 @@ public final class EventSourceReconciler: Sendable {
     /// Unknown, misplaced or ignored fields: a Warning Event once per distinct set, and a log line.
     private func announce(_ warnings: [ValidationProblem], of key: ObjectKey, object: JSONValue) async {
         guard let note = notices.withLock({ $0.spec.warningNote(key, warnings) }) else { return }
-        logger.warning("EventSource \(key) has spec warnings: \(note)")
+        logger.warning("\(key.kind) \(key) has spec warnings: \(note)")
         await record(object, warning: true, reason: "SpecWarnings", note: note)
     }
 

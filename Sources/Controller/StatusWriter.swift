@@ -108,7 +108,7 @@ public actor StatusWriter {
 
     private func write(_ patch: JSONValue, _ key: ObjectKey) async throws(KubeError) {
         _ = try await client.patch(
-            EventSourceResource.eventSources, name: key.name, namespace: key.namespace, .merge(["status": patch]),
+            EventSourceResource.resource(of: key.kind), name: key.name, namespace: key.namespace, .merge(["status": patch]),
             subresource: usesStatusSubresource ? "status" : nil, fieldManager: fieldManager)
     }
 

@@ -11,9 +11,14 @@ final class WatchFailureReporter: Sendable {
     private let logger: Logger
     private let metrics: ControllerMetrics
 
-    init(logger: Logger, metrics: ControllerMetrics) {
+    /// `resources`: the plurals the controller watches. Their error counters exist from the start,
+    /// at zero for every reason, so a `rate()` over them works on a fresh install.
+    init(logger: Logger, metrics: ControllerMetrics, resources: [String] = []) {
         self.logger = logger
         self.metrics = metrics
+        for resource in resources {
+            for reason in WatchFailureReason.allCases { _ = metrics.watchErrors(resource: resource, reason: reason.rawValue) }
+        }
     }
 
     func handle(_ report: WatcherReport) {

@@ -51,3 +51,18 @@ enum ArgoSourceTypes {
         }
     }
 }
+
+extension EventSource {
+    /// An EventSource with no source type at all whose spec has a key close to `redisStream`
+    /// (`redisStreams`, `RedisStream`): meant for us, but misspelled. Argo's controller ignores it
+    /// too, so without this it would sit there with no status; the controller reports this instead.
+    public static func misspelledRedisStream(in object: JSONValue) -> ValidationProblem? {
+        guard let spec = object["spec"]?.objectValue, !spec.keys.contains(where: ArgoSourceTypes.all.contains) else { return nil }
+        for key in spec.keys where FieldSchema.nearest(to: key, among: ["redisStream"]) != nil {
+            return ValidationProblem(
+                path: "spec.\(key.count > 64 ? key.prefix(64) + "…" : key)",
+                message: "unknown source type; did you mean 'redisStream'? Nothing runs until it is spelled so")
+        }
+        return nil
+    }
+}

@@ -16,6 +16,12 @@ public struct EventBus: Sendable, Equatable {
     public var name: String
     public var namespace: String
     public var connection: Connection
+    /// The CA to verify a bus without a `tls` block with, from the annotation
+    /// `redis-eventsource/ca-cert-secret: <secret>/<key>` (Argo's own bus keeps its CA in
+    /// `eventbus-<name>-js-server/ca-cert`). Argo's clients verify nothing on such a bus.
+    public var caCertSecret: SecretKeySelector?
+
+    public static let caCertSecretAnnotation = "redis-eventsource/ca-cert-secret"
 
     /// Argo's EventSource pods use `status.config.jetstream`, which Argo's controller fills from
     /// `spec.jetstream` or `spec.jetstreamExotic`. Without Argo's controller the status is empty,
@@ -27,6 +33,16 @@ public struct EventBus: Sendable, Equatable {
         if name.isEmpty { reader.report("metadata.name", "required") }
         var namespace = reader.string(metadata?["namespace"], at: "metadata.namespace") ?? defaultNamespace
         if namespace.isEmpty { namespace = defaultNamespace }
+        var caCertSecret: SecretKeySelector?
+        let annotationPath = "metadata.annotations[\(caCertSecretAnnotation)]"
+        if let text = reader.string(metadata?["annotations"]?[caCertSecretAnnotation], at: annotationPath) {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 2, KubernetesName.secretNameProblem(parts[0]) == nil, KubernetesName.secretKeyProblem(parts[1]) == nil {
+                caCertSecret = SecretKeySelector(name: parts[0], key: parts[1])
+            } else {
+                reader.report(annotationPath, "must be <secret name>/<key>, got '\(text)'")
+            }
+        }
         let spec = reader.object(object["spec"], at: "spec")
         let statusConfig = reader.object(object["status"]?["config"], at: "status.config")
         let connection: Connection
@@ -47,7 +63,7 @@ public struct EventBus: Sendable, Equatable {
             connection = .unusable("the EventBus has no JetStream configuration (spec.jetstreamExotic)")
         }
         guard reader.problems.isEmpty else { return .failure(ValidationError(problems: reader.problems)) }
-        return .success(EventBus(name: name, namespace: namespace, connection: connection))
+        return .success(EventBus(name: name, namespace: namespace, connection: connection, caCertSecret: caCertSecret))
     }
 
     private static func present(_ value: JSONValue?) -> Bool {
@@ -76,8 +92,8 @@ public struct JetStreamBusConfig: Sendable, Hashable {
         let url = reader.string(object["url"], at: "\(path).url") ?? ""
         if url.isEmpty {
             reader.report("\(path).url", "required")
-        } else if SinkSpec.kind(ofURI: url) != .eventBus {
-            reader.report("\(path).url", "must be a nats:// or tls:// URL, got '\(url)'")
+        } else if let problem = NATSServerList.problem(in: url) {
+            reader.report("\(path).url", problem)
         }
         let accessSecret = reader.secretKeySelector(object["accessSecret"], at: "\(path).accessSecret")
         let tls = TLSConfig.read(object["tls"], at: "\(path).tls", into: &reader)

@@ -12,6 +12,8 @@ enum FieldSchema: String, CaseIterable {
     case secretKeySelector
     case filter
     case sink
+    case sentinel
+    case cluster
 
     var fields: Set<String> {
         switch self {
@@ -20,11 +22,14 @@ enum FieldSchema: String, CaseIterable {
             return [
                 "hostAddress", "password", "db", "streams", "maxMsgCountPerRead", "consumerGroup", "tls", "metadata", "filter",
                 "username", "deadLetterStream", "maxDeliveries", "claimMinIdleSeconds", "startFrom", "createStreams",
+                "url", "urlSecret", "sentinel", "cluster",
             ]
         case .tls: return ["caCertSecret", "clientCertSecret", "clientKeySecret", "insecureSkipVerify", "enabled"]
         case .secretKeySelector: return ["name", "key", "optional"]
         case .filter: return ["expression"]
         case .sink: return ["uri", "mode"]
+        case .sentinel: return ["masterName", "addresses", "username", "password"]
+        case .cluster: return ["addresses"]
         }
     }
 
@@ -37,7 +42,28 @@ enum FieldSchema: String, CaseIterable {
         case .secretKeySelector: return "a Secret reference (password, caCertSecret, ...)"
         case .filter: return "an entry's filter"
         case .sink: return "spec.sink"
+        case .sentinel: return "an entry's sentinel"
+        case .cluster: return "an entry's cluster"
         }
+    }
+
+    /// An entry's field (`streams: [FOO]`) written directly under `spec.redisStream`, one level too
+    /// shallow, reads as an event named "streams" that is not a map, and leaves the entry above it
+    /// without that field. Reports that one real problem per such field, and returns true, so the
+    /// caller skips the entries' own problems, which are only its consequences.
+    static func reportEntryFieldsIndentedTooShallow(in redis: JSONObject, into reader: inout FieldReader) -> Bool {
+        let misplaced = redis.filter { key, value in
+            redisStreamEntry.fields.contains(key) && value.objectValue == nil
+        }
+        guard !misplaced.isEmpty else { return false }
+        let events = redis.filter { $0.value.objectValue != nil }.map(\.key)
+        let under = events.first.map { "under the event name '\($0)'" } ?? "under an event name"
+        for (key, _) in misplaced {
+            reader.report(
+                "spec.redisStream.\(key)",
+                "'\(key)' is a field of an entry, not an event name: indent it one level deeper, \(under)")
+        }
+        return true
     }
 
     /// Argo fields that have no meaning here because one process runs every adapter.

@@ -63,19 +63,22 @@ public struct SinkSpec: Sendable, Equatable, Hashable {
         if uri == "stdout" {
             return expected == nil || expected == .standardOutput ? nil : "'\(uri)' is not \(expected.map(describe) ?? "")"
         }
+        // Messages show the URI without any user:password@, which may be a real password.
+        let shown = NATSServerList.redacted(uri)
         guard let kind = kind(ofURI: uri) else {
-            return "must be stdout, an http:// or https:// URL, or a nats:// or tls:// EventBus URL, got '\(uri)'"
+            return "must be stdout, an http:// or https:// URL, or a nats:// or tls:// EventBus URL, got '\(shown)'"
         }
-        if let expected, kind != expected { return "'\(uri)' is not \(describe(expected))" }
+        if let expected, kind != expected { return "'\(shown)' is not \(describe(expected))" }
+        // NATS takes a comma-separated server list, each entry checked on its own.
+        if kind == .eventBus { return NATSServerList.problem(in: uri) }
         let rest = uri.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
         guard rest.count >= 3, !rest[2].isEmpty, !rest[2].contains(" ") else {
-            return "'\(uri)' has no host"
+            return "'\(shown)' has no host"
         }
         if uri.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
-            return "'\(uri)' contains white space"
+            return "'\(shown)' contains white space"
         }
-        // NATS takes a comma-separated server list, which has a port per server; HTTP has one.
-        if kind == .http, let problem = portProblem(authority: rest[2]) { return "'\(uri)' \(problem)" }
+        if let problem = portProblem(authority: rest[2]) { return "'\(shown)' \(problem)" }
         return nil
     }
 

@@ -14,6 +14,8 @@ struct FilterParser {
     private var boundNames: [String] = []
     /// Regular expressions written as literals, compiled once here.
     private(set) var patterns: [String: FilterRegex] = [:]
+    /// Top-level names outside `knownVariables`, in the order written.
+    private(set) var unknownNames: [FilterProgram.UnknownName] = []
 
     init(tokens: [FilterToken], knownVariables: Set<String>?, maximumDepth: Int) {
         self.tokens = tokens
@@ -23,13 +25,13 @@ struct FilterParser {
 
     static func parse(
         _ source: String, knownVariables: Set<String>?, maximumDepth: Int
-    ) throws(FilterSyntaxError) -> (FilterNode, [String: FilterRegex]) {
+    ) throws(FilterSyntaxError) -> (FilterNode, [String: FilterRegex], [FilterProgram.UnknownName]) {
         let tokens = try FilterTokenizer.tokens(of: source)
         if tokens.count == 1 { throw FilterSyntaxError("empty expression", column: 1) }
         var parser = FilterParser(tokens: tokens, knownVariables: knownVariables, maximumDepth: maximumDepth)
         let root = try parser.expression(minimumPrecedence: 0)
         guard parser.current.isEnd else { throw parser.unexpected(parser.current) }
-        return (root, parser.patterns)
+        return (root, parser.patterns, parser.unknownNames)
     }
 
     private var current: FilterToken { tokens[position] }
@@ -309,8 +311,7 @@ struct FilterParser {
             return try call(name, token: token)
         }
         if let knownVariables, !knownVariables.contains(name), !boundNames.contains(name) {
-            let known = knownVariables.sorted().joined(separator: ", ")
-            throw FilterSyntaxError("unknown name '\(name)' (known: \(known))", column: token.column)
+            unknownNames.append(FilterProgram.UnknownName(name: name, column: token.column, known: knownVariables))
         }
         return FilterNode(.variable(name), column: token.column)
     }

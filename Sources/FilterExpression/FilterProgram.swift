@@ -35,16 +35,32 @@ public struct FilterProgram: Sendable {
     private let root: FilterNode
     /// Regular expressions written as literals, compiled once at parse time.
     private let patterns: [String: FilterRegex]
+    /// Top-level names the environment does not define; each reads as nil, as in Argo.
+    public let unknownNames: [UnknownName]
 
-    /// - Parameter knownVariables: when given, a name outside this set is a syntax error,
-    ///   so a typo such as `value.x` for `values.x` is caught by validation instead of
-    ///   reading as nil for every event.
+    /// A top-level name outside the known variables: most likely a typo (`value.x` for
+    /// `values.x`). Argo runs such a filter with the name as nil, and so do we; validation
+    /// warns about it so the typo does not silently read as nil for every event.
+    public struct UnknownName: Sendable, CustomStringConvertible {
+        public let name: String
+        public let column: Int
+        let known: Set<String>
+        public var description: String {
+            "unknown name '\(name)' reads as nil, as in Argo (known: \(known.sorted().joined(separator: ", "))) at column \(column)"
+        }
+    }
+
+    /// - Parameter knownVariables: when given, names outside this set are listed in `unknownNames`.
     public static func parse(_ source: String, knownVariables: Set<String>? = nil) throws(FilterSyntaxError)
         -> FilterProgram
     {
-        let (root, patterns) = try FilterParser.parse(source, knownVariables: knownVariables, maximumDepth: maximumDepth)
-        return FilterProgram(source: source, root: root, patterns: patterns)
+        let (root, patterns, unknownNames) = try FilterParser.parse(
+            source, knownVariables: knownVariables, maximumDepth: maximumDepth)
+        return FilterProgram(source: source, root: root, patterns: patterns, unknownNames: unknownNames)
     }
+
+    /// The `sprig.<name>` functions a filter may call.
+    public static var sprigFunctionNames: Set<String> { Set(SprigFunctions.all.keys) }
 
     /// The variables Argo gives a Redis stream filter.
     public static let redisStreamVariables: Set<String> = ["stream", "message_id", "values", "metadata"]

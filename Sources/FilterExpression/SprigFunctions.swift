@@ -7,7 +7,9 @@
 enum SprigFunctions {
     static let all: [String: FilterFunction] = {
         var table: [String: FilterFunction] = [:]
-        for function in SprigStringFunctions.all + SprigCollectionFunctions.all + SprigValueFunctions.all + checks {
+        for function in SprigStringFunctions.all + SprigCollectionFunctions.all + SprigValueFunctions.all
+            + SprigURLFunctions.all + checks
+        {
             table[function.name] = FilterFunction(
                 "sprig." + function.name, function.arity, pattern: function.patternArgument, function.body)
         }
@@ -17,21 +19,30 @@ enum SprigFunctions {
             let must = "must" + name.prefix(1).uppercased() + name.dropFirst()
             table[must] = FilterFunction("sprig." + must, plain.arity, pattern: plain.patternArgument, plain.body)
         }
+        for (alias, name) in aliases {
+            let original = table[name]!
+            table[alias] = FilterFunction("sprig." + alias, original.arity, pattern: original.patternArgument, original.body)
+        }
         return table
     }()
+
+    /// Sprig names that do here exactly what another does: on Linux Go's `filepath` is `path`, so
+    /// `osBase` is `base`; `trimall` is `trimAll` (sprig keeps both spellings); and no value a
+    /// filter sees is a pointer, so `typeIsLike` (`T` or `*T`) is `typeIs`.
+    private static let aliases = [
+        "osBase": "base", "osClean": "clean", "osDir": "dir", "osExt": "ext", "osIsAbs": "isAbs",
+        "trimall": "trimAll", "typeIsLike": "typeIs",
+    ]
 
     private static let mustVariants = [
         "first", "last", "rest", "initial", "append", "push", "prepend", "reverse", "uniq", "without", "has", "compact",
         "slice", "chunk", "regexFind", "regexFindAll", "regexReplaceAll", "regexReplaceAllLiteral", "regexSplit",
-        "merge", "mergeOverwrite", "deepCopy", "toPrettyJson", "toRawJson", "dig",
+        "merge", "mergeOverwrite", "deepCopy", "toPrettyJson", "toRawJson", "regexMatch",
     ]
 
     private static let checks: [FilterFunction] = [
         FilterFunction("fail", 1) { call throws(FilterEvaluationError) in throw call.fail(SprigFunctions.text(call[0])) },
-        FilterFunction("required", 2) { call throws(FilterEvaluationError) in
-            guard call[1] != .null, call[1] != .string("") else { throw call.fail(SprigFunctions.text(call[0])) }
-            return call[1]
-        },
+        FilterFunction("hello", 0) { _ throws(FilterEvaluationError) in .string("Hello!") },
     ]
 
     /// Sprig's `strval`: text as is, anything else as Go's `%v` prints it.

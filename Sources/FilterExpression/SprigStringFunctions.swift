@@ -54,6 +54,13 @@ enum SprigStringFunctions {
             if width < 4 || scalars.count <= width { return .string(text) }
             return .string(String(String.UnicodeScalarView(scalars[..<(width - 3)])) + "...")
         },
+        FilterFunction("abbrevboth", 3) { c throws(FilterEvaluationError) in
+            let left = Int(clamping: SprigFunctions.int64(c[0]))
+            let right = Int(clamping: SprigFunctions.int64(c[1]))
+            let text = try c.string(2)
+            if right < 4 || left > 0 && right < 7 { return .string(text) }
+            return .string(abbreviate(Array(text.utf8), offset: left, width: right))
+        },
         FilterFunction("initials", 1) { c throws(FilterEvaluationError) in
             let words = try c.string(0).unicodeScalars.split(whereSeparator: GoStrings.isSpace)
             return .string(String(String.UnicodeScalarView(words.compactMap(\.first))))
@@ -248,6 +255,20 @@ enum SprigStringFunctions {
             index = cursor
         }
         return output
+    }
+
+    /// goutils' AbbreviateFull, which sprig's `abbrevboth` calls: in bytes, as Go slices strings;
+    /// the width is at least 4 here, and at least 7 when the offset is above 4.
+    static func abbreviate(_ bytes: [UInt8], offset: Int, width: Int) -> String {
+        let text = { (part: ArraySlice<UInt8>) in String(decoding: part, as: UTF8.self) }
+        if bytes.count <= width { return text(bytes[...]) }
+        var offset = min(offset, bytes.count)
+        if bytes.count - offset < width - 3 { offset = bytes.count - (width - 3) }
+        if offset <= 4 { return text(bytes[..<(width - 3)]) + "..." }
+        if offset + width - 3 < bytes.count {
+            return "..." + abbreviate(Array(bytes[offset...]), offset: 0, width: width - 3)
+        }
+        return "..." + text(bytes[(bytes.count - (width - 3))...])
     }
 
     /// Go's `%q`: double quotes with Go escapes.

@@ -14,6 +14,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var bodyTooLarge = false
     /// An answer was sent before the request ended, and the connection is closing.
     private var closingEarly = false
+    /// How long a connection answered early (413 before its body) keeps draining before it closes.
+    private static let lingerBeforeClose: TimeAmount = .seconds(2)
     private var certificateIdentity: ClientIdentity?
     private var watch: WatchSession?
 
@@ -119,7 +121,15 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         buffer.writeBytes(body)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         if closeAfter {
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            // A lingering close, as Go's net/http does before closing on an unread body: closing at
+            // once with the client's upload still arriving makes the kernel answer with a reset,
+            // which can destroy the answer before the client reads it. So end our side only, keep
+            // discarding what arrives, and close when the client does or after a bounded linger.
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+                channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
+                channel.eventLoop.scheduleTask(in: Self.lingerBeforeClose) { channel.close(promise: nil) }
+            }
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }

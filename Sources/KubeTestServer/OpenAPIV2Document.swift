@@ -5,7 +5,10 @@ import StructuredData
 /// asked for (kubectl asks only for protobuf) and JSON otherwise, so such clients validate nothing
 /// on their side and leave it to the server.
 enum OpenAPIV2Document {
-    static let protobufType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"
+    /// What a real server answers with, whichever of the two spellings kubectl asked for: the old
+    /// `…spec.v2@v1.0+protobuf` is not a valid media type ('@' ends the subtype), and kubectl's
+    /// parser fails on it with "mime: unexpected content after media subtype".
+    static let protobufType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
 
     static func response(accept: String) -> APIResponse {
         if accept.contains("protobuf") {

@@ -35,5 +35,7 @@ public struct AdapterPlan: Sendable, Equatable {
 }
 
 extension AdapterConfiguration {
-    public var adapterKey: AdapterKey { AdapterKey(namespace: namespace, name: eventSourceName, eventName: eventName) }
+    public var adapterKey: AdapterKey {
+        AdapterKey(kind: sourceKind, namespace: namespace, name: eventSourceName, eventName: eventName)
+    }
 }

@@ -52,7 +52,7 @@ public struct DesiredState: Sendable, Equatable {
     /// entry does not start and says why.
     public static func build(
         _ eventSource: EventSource, secrets: SecretStore, defaultSink: SinkSpec?, replicaName: String,
-        eventBus: EventBusLookup? = nil
+        eventBus: EventBusLookup? = nil, eventBusCA: SecretValue? = nil
     ) -> DesiredState {
         var state = DesiredState()
         var endpoint: JetStreamEndpoint?
@@ -60,7 +60,7 @@ public struct DesiredState: Sendable, Equatable {
         if let specSink = eventSource.sink {
             sink = specSink
         } else if let eventBus {
-            let bus = eventBus.endpoint(secrets: secrets, namespace: eventSource.namespace)
+            let bus = eventBus.endpoint(secrets: secrets, namespace: eventSource.namespace, pinnedCA: eventBusCA)
             state.secretNames = bus.secretNames
             switch bus.endpoint {
             case .success(let resolved):

@@ -9,8 +9,13 @@ public enum EventBusLookup: Sendable, Equatable {
     /// The endpoint to publish to, with the bus's credentials and TLS material read from its
     /// Secrets in `namespace`, or why the bus cannot be used; and the names of the Secrets it read,
     /// found or not.
+    ///
+    /// TLS: the bus's `tls` block when it has one, verified as it says. Without one, Argo's clients
+    /// use TLS and verify nothing; here the bus's CA annotation, else `pinnedCA` (the controller's
+    /// `--eventbus-ca-file`), verifies the server instead, and with neither the connection is
+    /// Argo's (`tls` nil: unverified TLS, plain text only when the server offers no TLS).
     public func endpoint(
-        secrets: SecretStore, namespace: String
+        secrets: SecretStore, namespace: String, pinnedCA: SecretValue? = nil
     ) -> (endpoint: Result<JetStreamEndpoint, EntryProblem>, secretNames: Set<String>) {
         let bus: EventBus
         switch self {
@@ -27,8 +32,10 @@ public enum EventBusLookup: Sendable, Equatable {
         var tls: TLSMaterial?
         if let settings = config.tls, settings.enabled {
             tls = reads.tls(settings)
-        } else if config.url.lowercased().hasPrefix("tls://") {
-            tls = TLSMaterial()
+        } else if let annotated = bus.caCertSecret {
+            tls = TLSMaterial(caCertificate: reads.value(of: annotated))
+        } else if let pinnedCA {
+            tls = TLSMaterial(caCertificate: pinnedCA)
         }
         // Problems in the order they used to stop the reading: the access Secret, its contents, TLS.
         if let accessError { return (.failure(.secret(accessError)), reads.names) }

@@ -144,12 +144,18 @@ public struct EventSourceStatus: Sendable {
             object["sink"] = .string(configuration.sinkDescription)
         }
         object["consumerName"] = .string(adapter.consumerName)
+        if let server = adapter.server { object["server"] = .string(server) }
+        if adapter.failovers > 0 { object["failovers"] = .int(adapter.failovers) }
+        if let time = adapter.lastFailoverTime { object["lastFailoverTime"] = .string(KubeTime.time(millisecondsSinceEpoch: time)) }
         if let note = groupSharing[name] { object["groupShared"] = .string(note) }
         if !adapter.missingStreams.isEmpty { object["missingStreams"] = .array(adapter.missingStreams.map { .string($0) }) }
         object["forwarded"] = .int(adapter.forwarded)
         object["failed"] = .int(adapter.failed)
         object["filtered"] = .int(adapter.filtered)
+        object["filterErrors"] = .int(adapter.filterErrors)
         object["deadLettered"] = .int(adapter.deadLettered)
+        // Only when it happened: pending entries trimmed from under the group are rare and worth seeing.
+        if adapter.trimmed > 0 { object["trimmed"] = .int(adapter.trimmed) }
         if !adapter.pending.isEmpty {
             object["pending"] = .object(JSONObject(adapter.pending.keys.sorted().map { ($0, .int(adapter.pending[$0]!)) }))
         }
@@ -183,7 +189,7 @@ public struct EventSourceStatus: Sendable {
             for (name, value) in sources {
                 guard case .object(var source) = value else { continue }
                 for field in [
-                    "forwarded", "failed", "filtered", "deadLettered", "pending", "lag", "groupEntriesRead", "lastEventTime",
+                    "forwarded", "failed", "filtered", "filterErrors", "deadLettered", "trimmed", "pending", "lag", "groupEntriesRead", "lastEventTime",
                     "lastError",
                 ] {
                     source[field] = nil

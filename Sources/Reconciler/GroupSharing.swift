@@ -5,8 +5,7 @@ import AdapterModel
 /// silently; we keep the semantics but say so on both sides.
 public enum GroupSharing {
     struct Place: Hashable, Sendable {
-        var host: String
-        var port: Int
+        var server: String
         var db: Int
         var stream: String
         var group: String
@@ -23,9 +22,7 @@ public enum GroupSharing {
     static func places(of configuration: AdapterConfiguration) -> [Place] {
         let source = configuration.source
         return source.streams.map { stream in
-            Place(
-                host: source.hostAddress.host, port: source.hostAddress.port, db: source.db, stream: stream,
-                group: source.consumerGroup)
+            Place(server: source.endpoint.identity, db: source.db, stream: stream, group: source.consumerGroup)
         }
     }
 

@@ -7,8 +7,8 @@ import EventSourceAPI
 /// The events of one batch are posted in order but answered in any order, so they may arrive
 /// out of order (`keepsOrder` is false); each gets its own outcome. How many requests are in
 /// flight follows the receiver's answers like TCP's congestion window (`HTTPSinkWindow`): a
-/// retryable outcome (receiver busy or timing out) halves the window and fails only its own
-/// event, so a receiver that refuses a few requests keeps its pace. Once the window is down to
+/// retryable outcome (receiver busy or timing out) halves the window, at most once per round
+/// trip as TCP does, and fails only its own event, so a receiver that refuses a few requests keeps its pace. Once the window is down to
 /// one request, a failure of that probe stops the batch: the rest is reported as not tried, and
 /// only the requests already in flight finish. So a down receiver costs one failed request per
 /// attempt, not one per connection or per event.

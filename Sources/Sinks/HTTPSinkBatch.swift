@@ -14,6 +14,8 @@ struct HTTPSinkBatch {
     private let transferCount: Int
     private var nextEvent = 0
     private var eventInSlot: [Int?]
+    /// Each slot's request as the window numbered it, so its failure cuts at most once per round trip.
+    private var requestInSlot: [HTTPSinkWindow.RequestNumber]
     private var freeSlots: [Int]
     private var stopped = false
 
@@ -22,6 +24,7 @@ struct HTTPSinkBatch {
         self.window = window
         self.transferCount = transferCount
         eventInSlot = Array(repeating: nil, count: transferCount)
+        requestInSlot = Array(repeating: 0, count: transferCount)
         freeSlots = Array((0..<transferCount).reversed())
     }
 
@@ -37,6 +40,7 @@ struct HTTPSinkBatch {
         let event = nextEvent
         nextEvent += 1
         eventInSlot[slot] = event
+        requestInSlot[slot] = window.started()
         return (event, slot)
     }
 
@@ -47,7 +51,7 @@ struct HTTPSinkBatch {
         freeSlots.append(slot)
         outcomes[event] = outcome
         if case .retryable = outcome {
-            if window.failed() { stopped = true }
+            if window.failed(started: requestInSlot[slot]) { stopped = true }
         } else {
             window.answered()
         }

@@ -10,12 +10,16 @@ struct HTTPSinkResponse {
     var bodyPrefix: [UInt8] = []
 
     static let bodyPrefixLimit = 512
+    /// How much of a response body is read at all; the rest is not waited for.
+    static let bodyLimit = 64 * 1024
+    var bodyLength = 0
 
     mutating func reset() {
         self = HTTPSinkResponse()
     }
 
     mutating func record(body chunk: UnsafeRawBufferPointer) {
+        bodyLength += chunk.count
         let room = Self.bodyPrefixLimit - bodyPrefix.count
         if room > 0 { bodyPrefix.append(contentsOf: chunk.prefix(room)) }
     }

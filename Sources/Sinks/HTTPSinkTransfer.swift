@@ -51,8 +51,11 @@ final class HTTPSinkTransfer {
             let length = size * count
             guard let data, let box else { return length }
             let bytes = UnsafeRawBufferPointer(start: data, count: length)
-            Unmanaged<ResponseBox>.fromOpaque(box).takeUnretainedValue().value.record(body: bytes)
-            return length
+            let response = Unmanaged<ResponseBox>.fromOpaque(box).takeUnretainedValue()
+            response.value.record(body: bytes)
+            // The status line is the answer: a body that never ends must not hold the event, so
+            // past a small bound the transfer stops (a write error) and the status decides.
+            return response.value.bodyLength > HTTPSinkResponse.bodyLimit ? 0 : length
         })
         try easy.set(CURLOPT_WRITEDATA, pointer: Unmanaged.passUnretained(response).toOpaque())
     }
@@ -84,6 +87,16 @@ final class HTTPSinkTransfer {
     /// What the finished transfer means for its event.
     func outcome(_ result: CURLcode) -> DeliveryOutcome {
         guard result == CURLE_OK else {
+            let answered = easy.responseCode()
+            if (200..<300).contains(answered) {
+                // A 2xx arrived; what the body did after it (endless, hung, cut off) does not undo it.
+                return .delivered
+            }
+            if result == CURLE_WRITE_ERROR, answered > 0 {
+                // Stopped reading an overlong body: the status line still says what happened.
+                response.value.status = answered
+                return response.value.outcome(url: url)
+            }
             let error = easy.failure(result)
             return .retryable(reason: "POST to \(url) \(error.isTimeout ? "timed out" : "failed"): \(error)")
         }

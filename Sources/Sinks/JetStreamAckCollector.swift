@@ -151,13 +151,19 @@ final class JetStreamAckCollector: Sendable {
                 batch.withLock { batch in
                     batch.publishing = false
                     guard status != NATS_OK else { return }
-                    // Not published: this event fails, the rest of the batch is not tried.
                     batch.unanswered[event.id]?.removeAll { $0 == index }
                     if batch.unanswered[event.id]?.isEmpty == true { batch.unanswered[event.id] = nil }
                     batch.inFlight -= 1
+                    let error = JetStreamError.nats("publishing to \(publisher.subject) failed", status)
+                    guard status != NATS_MAX_PAYLOAD else {
+                        // This event alone is over the server's max_payload: no retry sends it, and
+                        // the events behind it are not held up (as an HTTP 413).
+                        batch.outcomes[index] = .rejected(reason: error.description)
+                        return
+                    }
+                    // Not published: this event fails, the rest of the batch is not tried.
                     batch.stopped = true
-                    batch.outcomes[index] = .retryable(
-                        reason: JetStreamError.nats("publishing to \(publisher.subject) failed", status).description)
+                    batch.outcomes[index] = .retryable(reason: error.description)
                 }
             }
         }

@@ -1,6 +1,7 @@
 import AdapterModel
 import CNats
 import EventSourceAPI
+import Foundation
 import Synchronization
 
 /// Owns one `natsConnection`, shared by every adapter that publishes to the same NATS server
@@ -27,7 +28,23 @@ final class NATSConnection: @unchecked Sendable {
     /// Connects once; afterwards libnats reconnects on its own, for ever, with jittered waits,
     /// buffering publishes meanwhile. Its subscriptions (one per adapter, for PubAcks) share
     /// libnats' global delivery threads instead of one thread each.
+    ///
+    /// Without TLS settings (an EventBus with no `tls` block) it connects as Argo's clients do: TLS,
+    /// the server's certificate not verified, since the bus gives no CA to verify it with. A server
+    /// that offers no TLS at all gets plain text, which Argo's clients would refuse, unless a server
+    /// of the list is a `tls://` URL.
     static func connect(_ key: NATSConnectionKey) throws(JetStreamError) -> NATSConnection {
+        guard key.tls == nil else { return try connect(key, tls: key.tls) }
+        do {
+            return try connect(key, tls: TLSMaterial(insecureSkipVerify: true))
+        } catch let error where error.serverOffersNoTLS {
+            let wantsTLS = NATSServerList.servers(in: key.url).contains { $0.lowercased().hasPrefix("tls://") }
+            guard !wantsTLS else { throw error }
+            return try connect(key, tls: nil)
+        }
+    }
+
+    private static func connect(_ key: NATSConnectionKey, tls: TLSMaterial?) throws(JetStreamError) -> NATSConnection {
         var options: OpaquePointer?
         var status = natsOptions_Create(&options)
         guard status == NATS_OK, let options else { throw .nats("cannot create NATS options", status) }
@@ -35,7 +52,15 @@ final class NATSConnection: @unchecked Sendable {
         func check(_ status: natsStatus, _ what: String) throws(JetStreamError) {
             guard status == NATS_OK else { throw .nats(what, status) }
         }
-        try check(natsOptions_SetURL(options, key.url), "invalid NATS URL \(key.redactedURL)")
+        // nats.go (Argo) splits a comma-separated URL into servers; libnats wants them one by one.
+        let servers = NATSServerList.servers(in: key.url)
+        if let problem = NATSServerList.problem(in: key.url) {
+            throw JetStreamError("invalid NATS URL \(key.redactedURL): \(problem)")
+        }
+        let serverCount = Int32(servers.count)
+        try withCStrings(servers) { (pointers: inout [UnsafePointer<CChar>?]) throws(JetStreamError) in
+            try check(natsOptions_SetServers(options, &pointers, serverCount), "invalid NATS URL \(key.redactedURL)")
+        }
         try check(natsOptions_SetTimeout(options, 5000), "NATS options")
         try check(natsOptions_SetMaxReconnect(options, -1), "NATS options")
         try check(natsOptions_SetReconnectWait(options, 500), "NATS options")
@@ -45,7 +70,7 @@ final class NATSConnection: @unchecked Sendable {
             try check(
                 natsOptions_SetUserInfo(options, credentials.username, credentials.password.text), "NATS credentials")
         }
-        if let tls = key.tls {
+        if let tls {
             try check(natsOptions_SetSecure(options, true), "NATS TLS")
             if let ca = tls.caCertificate {
                 try check(natsOptions_SetCATrustedCertificates(options, ca.text), "NATS TLS CA certificate")
@@ -60,9 +85,30 @@ final class NATSConnection: @unchecked Sendable {
         var connection: OpaquePointer?
         status = natsConnection_Connect(&connection, options)
         guard status == NATS_OK, let connection else {
-            throw .nats("cannot connect to \(key.redactedURL)", status)
+            let error = JetStreamError.nats("cannot connect to \(key.redactedURL)", status)
+            if error.serverOffersNoTLS, tls?.caCertificate != nil {
+                throw JetStreamError(
+                    "cannot connect to \(key.redactedURL): the server offers no TLS, but a CA certificate is pinned for it",
+                    status: NATS_SECURE_CONNECTION_WANTED)
+            }
+            if status == NATS_SSL_ERROR, let tls, tls.caCertificate != nil, !tls.insecureSkipVerify {
+                throw JetStreamError(
+                    "cannot connect to \(key.redactedURL): its certificate does not verify against the CA given for it (the bus's tls.caCertSecret, its \(EventBus.caCertSecretAnnotation) annotation, or --eventbus-ca-file): \(error.description)",
+                    status: status)
+            }
+            throw error
         }
         return NATSConnection(pointer: connection, key: key)
+    }
+
+    /// Calls `body` with C copies of `strings`, freed afterwards.
+    private static func withCStrings(
+        _ strings: [String], _ body: (inout [UnsafePointer<CChar>?]) throws(JetStreamError) -> Void
+    ) throws(JetStreamError) {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        var pointers = copies.map { UnsafePointer($0) }
+        try body(&pointers)
     }
 
     /// Creates the `default` stream when it is missing, with `settings`; an existing stream is

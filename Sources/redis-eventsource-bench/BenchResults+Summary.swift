@@ -29,6 +29,13 @@ extension BenchResults {
             ratioRow(
                 "JetStream sink vs raw libnats (kept from issue 8)", product: productJetStream?.rate, raw: rawJetStream?.rate,
                 unit: "messages/s", aim: Self.jetStreamAim))
+        if settings.partialEntries > 0 {
+            let share = partialShare(at: 0.3)
+            rows.append(
+                SummaryRow(
+                    figure: "HTTP sink with 30% 503s vs healthy (issue 19)", measured: share.map { Self.percent($0) } ?? "not measured",
+                    aim: "≥ \(Self.percent(Self.thirtyPercentAim))", met: share.map { $0 >= Self.thirtyPercentAim }))
+        }
         return rows
     }
 

@@ -23,6 +23,9 @@ struct BenchSettings: Sendable {
     var partialEntries = 20_000
     /// The receiver's 503 rates for the partial-failure figure, each against a healthy run.
     var failureRates = [0.05, 0.10, 0.30]
+    /// Rounds of the partial-failure figure; each round runs healthy, then every failure rate,
+    /// so on a loaded machine each failing run has a healthy one beside it.
+    var partialRounds = 1
     /// The most any one phase may take before its figure is reported as partial.
     var phaseTimeout = 90.0
     var workDirectory: String

@@ -36,6 +36,15 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Entries per run of the partial-failure figure (receiver answering 503 at random); 0 skips it.")
     var partialEntries = 20_000
 
+    @Option(help: "Rounds of the partial-failure figure; each runs healthy, then every failure rate (shares are medians).")
+    var partialRounds = 1
+
+    @Option(help: "The receiver's 503 rates, in percent, for the partial-failure figure.")
+    var partialFailurePercents: [Double] = [5, 10, 30]
+
+    @Flag(help: "Run only the partial-failure figure (issue 19's 30% 503s), printing it; no other figure.")
+    var partialOnly = false
+
     @Option(help: "Also write the results as Markdown to this file.")
     var markdown: String?
 
@@ -74,11 +83,14 @@ struct BenchmarkCommand: AsyncParsableCommand {
             productExecutable: executable, entries: entries, stdoutRounds: max(1, rounds), wrkSeconds: wrkSeconds, latencyRate: latencyRate,
             latencySeconds: latencySeconds, partialEntries: max(0, partialEntries), workDirectory: workDirectory)
         settings.httpConnections = max(1, httpConnections)
+        settings.partialRounds = max(1, partialRounds)
+        settings.failureRates = partialFailurePercents.filter { $0 > 0 && $0 <= 100 }.map { $0 / 100 }
 
         let redis = try RedisProcess.start(in: workDirectory)
         let results: BenchResults
         do {
-            results = try await BenchRun(settings: settings, redisPort: redis.port).run()
+            let run = BenchRun(settings: settings, redisPort: redis.port)
+            results = try await partialOnly ? run.runPartialFailuresOnly() : run.run()
         } catch {
             // The signal handler is stopping the children and will end the process; a phase
             // that failed because its child was stopped is not worth reporting.
@@ -88,7 +100,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             throw error
         }
         redis.stop()
-        Console.out(results.text)
+        Console.out(partialOnly ? results.partialFailureText.joined(separator: "\n") : results.text)
         if let markdown { try TextFile.write(results.markdown, to: markdown) }
         if let summary { try TextFile.write(SummaryRow.markdown(results.summaryRows), to: summary) }
         if keepWorkDirectory {

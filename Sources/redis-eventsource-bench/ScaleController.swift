@@ -13,7 +13,7 @@ struct ScaleController {
         executable: String, kubeconfig: String, extraArguments: [String], directory: String, consumerName: String = "scale-bench"
     ) throws(BenchError) -> ScaleController {
         let arguments = [
-            "controller", "--kubeconfig", kubeconfig, "--default-sink", "stdout", "--http-port", "auto",
+            "controller", "--kubeconfig", kubeconfig, "--watch", "eventsources", "--default-sink", "stdout", "--http-port", "auto",
             "--consumer-name", consumerName,
         ] + extraArguments
         let logPath = consumerName == "scale-bench" ? "\(directory)/controller.log" : "\(directory)/controller-\(consumerName).log"

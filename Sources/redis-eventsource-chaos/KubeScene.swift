@@ -49,7 +49,7 @@ final class KubeScene {
         try session.start(
             session.context.product,
             [
-                "controller", "--kubeconfig", kubeconfig, "--default-sink", session.receiver.url, "--http-port", "0",
+                "controller", "--kubeconfig", kubeconfig, "--watch", "eventsources", "--default-sink", session.receiver.url, "--http-port", "0",
                 "--consumer-name", consumer, "--resync-interval", "1", "--status-interval", "1", "--log-level", "notice",
             ], label: label)
     }

@@ -45,7 +45,7 @@ final class ScenarioSession {
     }
 
     /// The consumer group at the start of the stream, so entries added before the product starts count.
-    func createGroup(stream: String, group: String = RedisStreamSource.defaultConsumerGroup) {
+    func createGroup(stream: String, group: String = RedisStreamEntry.defaultConsumerGroup) {
         redisCommand("XGROUP", "CREATE", stream, group, "0", "MKSTREAM")
     }
 
@@ -118,7 +118,7 @@ final class ScenarioSession {
         return produced.map {
             ExpectedEvent(
                 stream: $0.stream, entryID: $0.id, eventID: builder.eventID(stream: $0.stream, messageID: $0.id),
-                group: RedisStreamSource.defaultConsumerGroup)
+                group: RedisStreamEntry.defaultConsumerGroup)
         }
     }
 

@@ -10,7 +10,7 @@ import Sinks
 struct ControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "controller",
-        abstract: "Runs the operator: EventSources applied to Kubernetes become running adapters, and their status flows back."
+        abstract: "Runs the operator: EventSources or RedisStreamSources applied to Kubernetes become running adapters, and their status flows back."
     )
 
     @Option(help: "The kubeconfig to use. Default: $KUBECONFIG, else the in-cluster configuration when in a pod, else ~/.kube/config.")
@@ -21,6 +21,12 @@ struct ControllerCommand: AsyncParsableCommand {
 
     @Option(help: "Watch one namespace; all namespaces when absent.")
     var namespace: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Which kinds to act on: eventsources (argoproj.io EventSources, in Argo's place), redisstreamsources (redis-eventsource.io RedisStreamSources only, safe beside a cluster-wide Argo Events), or both.",
+            valueName: "eventsources|redisstreamsources|both"))
+    var watch: WatchedKinds = .safeDefault
 
     @Option(help: "Sink for EventSources with neither spec.sink nor an EventBus: 'stdout', an http(s) URL or a nats:// URL. Without it such entries do not start.")
     var defaultSink: String?
@@ -128,7 +134,7 @@ struct ControllerCommand: AsyncParsableCommand {
                 leaseName: leaseName, leaseDuration: .seconds(leaseDuration), renewPeriod: .seconds(retryPeriod))
         }
         let options = ControllerOptions(
-            namespace: namespace, defaultSink: defaultSink.map { SinkSpec(uri: $0) }, consumerName: consumer,
+            namespace: namespace, watch: watch, defaultSink: defaultSink.map { SinkSpec(uri: $0) }, consumerName: consumer,
             labelSelector: selector, leaderElection: election, sharding: sharding, resyncInterval: .seconds(resyncInterval),
             statusCounterInterval: .seconds(statusInterval), statusWritesPerSecond: statusWritesPerSecond,
             sinkOptions: try sinkFlags.makeOptions())
@@ -136,6 +142,7 @@ struct ControllerCommand: AsyncParsableCommand {
         // The health server comes first so it is the last to stop: probes and metrics answer while the adapters drain.
         var services: [any Service] = []
         let metrics = MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports })
+            .adding(LeadershipMetrics.collector(controller.leadership))
         var healthEndpoints = Set(HealthServer.Endpoint.allCases)
         if metricsPort != 0 {
             healthEndpoints.remove(.metrics)

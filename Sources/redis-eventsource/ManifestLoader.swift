@@ -25,7 +25,10 @@ enum ManifestLoader {
         let prefixed = file.documents.count > 1
         return file.documents.flatMap { document -> [String] in
             guard case .failure(let error) = document.result else { return [] }
-            return error.problems.map { prefixed ? "document \(document.index): \($0)" : $0.description }
+            return error.problems.map { problem in
+                let at = document.position(of: problem).map { " (\($0))" } ?? ""
+                return (prefixed ? "document \(document.index): " : "") + problem.description + at
+            }
         }
     }
 
@@ -38,7 +41,10 @@ enum ManifestLoader {
             case .success(let eventSource): warnings = eventSource.warnings
             case .failure(let error): warnings = error.warnings
             }
-            return warnings.map { (prefixed ? "document \(document.index): " : "") + "warning: \($0)" }
+            return warnings.map { warning in
+                let at = document.position(of: warning).map { " (\($0))" } ?? ""
+                return (prefixed ? "document \(document.index): " : "") + "warning: \(warning)" + at
+            }
         }
     }
 

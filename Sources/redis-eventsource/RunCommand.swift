@@ -11,10 +11,10 @@ import Sinks
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Runs every redisStream entry of every EventSource in a file, without Kubernetes, until SIGTERM or SIGINT."
+        abstract: "Runs every redisStream entry of every EventSource and RedisStreamSource in a file, without Kubernetes, until SIGTERM or SIGINT."
     )
 
-    @Option(name: .shortAndLong, help: "The EventSource YAML or JSON file.")
+    @Option(name: .shortAndLong, help: "The EventSource or RedisStreamSource YAML or JSON file.")
     var file: String
 
     @Option(help: "Where events go: 'stdout', an http(s) URL, or a nats:// JetStream URL (Argo's EventBus stream). Overrides spec.sink.uri; default stdout.")
@@ -73,7 +73,8 @@ struct RunCommand: AsyncParsableCommand {
             withSink.sink = Self.effectiveSink(override: sink, spec: eventSource.sink)
             let desired = DesiredState.build(withSink, secrets: secrets, defaultSink: nil, replicaName: consumer)
             for (eventName, _) in eventSource.redisStream {
-                let key = AdapterKey(namespace: eventSource.namespace, name: eventSource.name, eventName: eventName)
+                let key = AdapterKey(
+                    kind: eventSource.sourceKind, namespace: eventSource.namespace, name: eventSource.name, eventName: eventName)
                 if let configuration = desired.adapters[key] { configurations.append(configuration) }
                 switch desired.problems[eventName] {
                 case .secret(let error)?: failures.append("spec.redisStream.\(eventName): \(error)")
@@ -87,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         guard !configurations.isEmpty else {
-            ManifestLoader.printError("error: \(file) has no EventSource with redisStream entries")
+            ManifestLoader.printError("error: \(file) has no EventSource or RedisStreamSource with redisStream entries")
             throw ExitCode(1)
         }
         for (key, note) in GroupSharing.notes(configurations).sorted(by: { $0.key < $1.key }) {
@@ -102,6 +103,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("replica name \(consumer); consumer names \(consumer):<namespace>/<eventsource>/<event>")
         for configuration in configurations { logger.info("\(configuration.key) publishes to \(configuration.sinkDescription)") }
+        let natsURLs = Set(configurations.filter { $0.eventBus == nil && $0.sink.kind == .eventBus }.map(\.sink.uri))
+        for url in natsURLs.sorted() where sinkOptions.endpoint(forURL: url).connection.tls == nil {
+            logger.info(
+                "NATS \(NATSServerList.redacted(url)): its server certificate is not verified, because no CA is given (as Argo's clients do); --eventbus-ca-file verifies it")
+        }
         var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
             services.append(HealthServer(host: healthServer.httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger))

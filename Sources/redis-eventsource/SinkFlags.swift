@@ -14,7 +14,10 @@ struct SinkFlags: ParsableArguments {
     @Option(help: "Argo's auth.yaml (username, password) for a nats:// sink given by URL. An EventBus brings its own.")
     var eventbusAuthFile: String?
 
-    @Option(help: "CA certificates (PEM) to verify a TLS NATS server of a sink given by URL; turns TLS on.")
+    @Option(
+        help:
+            "CA certificates (PEM) that verify a nats:// sink given by URL and, in the controller, every EventBus without a tls block or CA annotation; TLS is then required."
+    )
     var eventbusCaFile: String?
 
     @Option(help: "JetStream publishes in flight, per adapter, awaiting their PubAck.")

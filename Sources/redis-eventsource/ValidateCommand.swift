@@ -4,7 +4,7 @@ import EventSourceAPI
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Checks an EventSource file.",
+        abstract: "Checks an EventSource or RedisStreamSource file.",
         discussion: """
             Exit 0: valid; warnings ('warning: path: message': unknown, misspelled or misplaced fields, fields \
             ignored as Argo ignores them) and notes do not change that. Exit 1: invalid, one 'path: problem' line \
@@ -12,7 +12,7 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .shortAndLong, help: "The EventSource YAML or JSON file (several documents allowed).")
+    @Option(name: .shortAndLong, help: "The EventSource or RedisStreamSource YAML or JSON file (several documents allowed).")
     var file: String?
 
     @Argument(help: "The file, given without -f.")
@@ -30,7 +30,9 @@ struct ValidateCommand: ParsableCommand {
         let file = (file ?? positionalFile)!
         let manifest = try ManifestLoader.load(file)
         guard !manifest.documents.isEmpty else {
-            print("\(file): no \(EventSource.apiVersion) \(EventSource.kind) found")
+            print(
+                "\(file): no \(SourceKind.eventSource.apiVersion) \(SourceKind.eventSource.kind) or "
+                    + "\(SourceKind.redisStreamSource.apiVersion) \(SourceKind.redisStreamSource.kind) found")
             throw ExitCode(1)
         }
         let lines = ManifestLoader.problemLines(manifest)

@@ -13,14 +13,14 @@ import Glibc
 /// Many adapters share a few event-loop threads; a stop does not wait out a BLOCK.
 @Suite struct AdapterScaleTests {
     /// The process's thread count as the kernel reports it.
-    private static func threadCount() throws -> Int {
+    fileprivate static func threadCount() throws -> Int {
         let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
         let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Threads:") })
         return try #require(Int(line.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces)))
     }
 
     /// How many threads carry each name, for the log when the count is off.
-    private static func threadNames() -> [String: Int] {
+    fileprivate static func threadNames() -> [String: Int] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         var names: [String: Int] = [:]
         for task in tasks {
@@ -31,7 +31,7 @@ import Glibc
     }
 
     /// Each adapter holds a connection, and a stop briefly opens a control connection too.
-    private static func raiseFileLimit(to needed: rlim_t) throws {
+    fileprivate static func raiseFileLimit(to needed: rlim_t) throws {
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         if limit.rlim_cur < needed && limit.rlim_cur < limit.rlim_max {
@@ -40,43 +40,6 @@ import Glibc
         }
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         try #require(limit.rlim_cur >= needed, "RLIMIT_NOFILE \(limit.rlim_cur) is below the \(needed) this test needs")
-    }
-
-    /// What a test process of its own counts: only this body runs in the child, so every thread
-    /// there is the runtime's or the fixture's, none another suite's. Run in this process, 2,000
-    /// adapters' metric series would also hold up the other suites' metrics endpoints.
-    @Test func twoThousandAdaptersRunOnFewerThan64ThreadsInAProcessOfTheirOwn() async {
-        await #expect(processExitsWith: .success) {
-            let count = 2000
-            try Self.raiseFileLimit(to: rlim_t(2 * count + 500))
-            var verdict = false
-            try await AdapterFixture.with(redisArguments: ["--maxclients", "\(2 * count + 200)", "--tcp-backlog", "4096"]) { fixture in
-                let sink = CountingSink()
-                var adapters: [StreamAdapter] = []
-                for wave in stride(from: 0, to: count, by: 250) {
-                    for index in wave..<(wave + 250) {
-                        var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
-                        configuration.eventName = "e\(index)"
-                        configuration.blockTime = .seconds(600)
-                        configuration.source.consumerGroup = "g\(index)"
-                        adapters.append(fixture.startAdapter(configuration) { _ in sink })
-                    }
-                    try await waitUntil("\(adapters.count) adapters consuming", timeout: .seconds(120)) {
-                        adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
-                    }
-                }
-                for stream in 0..<50 { _ = try await fixture.client.xadd("S\(stream)", [("k", "v")]) }
-                try await waitUntil("one event per adapter", timeout: .seconds(120)) { sink.count == count }
-                let threads = try Self.threadCount()
-                print("threads in a process with \(count) adapters consuming: \(threads): \(Self.threadNames())")
-                await withTaskGroup(of: Void.self) { group in
-                    for adapter in adapters { group.addTask { await adapter.stop() } }
-                }
-                verdict = threads < 64 && adapters.allSatisfy { $0.isFinished }
-            }
-            // The child's verdict is its exit status, given once the fixture stopped its redis-server.
-            if !verdict { exit(1) }
-        }
     }
 
     @Test func aStopDoesNotWaitOutATenMinuteBlock() async throws {
@@ -115,4 +78,47 @@ final class CountingSink: SynchronousEventSink, Sendable {
     }
 
     func close() {}
+}
+
+/// Exit tests (a child process each). Swift Testing's parent reads a child's back channel with a
+/// blocking read on a cooperative-pool thread for as long as the child runs, and that pool has
+/// only as many threads as cores; so `make test` runs suites named `*ExitTests` in a `swift test`
+/// of their own, after the others, where they hold up nothing.
+@Suite struct AdapterScaleExitTests {
+    /// What a test process of its own counts: only this body runs in the child, so every thread
+    /// there is the runtime's or the fixture's, none another suite's. Run in this process, 2,000
+    /// adapters' metric series would also hold up the other suites' metrics endpoints.
+    @Test func twoThousandAdaptersRunOnFewerThan64ThreadsInAProcessOfTheirOwn() async {
+        await #expect(processExitsWith: .success) {
+            let count = 2000
+            try AdapterScaleTests.raiseFileLimit(to: rlim_t(2 * count + 500))
+            var verdict = false
+            try await AdapterFixture.with(redisArguments: ["--maxclients", "\(2 * count + 200)", "--tcp-backlog", "4096"]) { fixture in
+                let sink = CountingSink()
+                var adapters: [StreamAdapter] = []
+                for wave in stride(from: 0, to: count, by: 250) {
+                    for index in wave..<(wave + 250) {
+                        var configuration = fixture.configuration(streams: ["S\(index % 50)"], consumer: "c\(index)")
+                        configuration.eventName = "e\(index)"
+                        configuration.blockTime = .seconds(600)
+                        configuration.source.consumerGroup = "g\(index)"
+                        adapters.append(fixture.startAdapter(configuration) { _ in sink })
+                    }
+                    try await waitUntil("\(adapters.count) adapters consuming", timeout: .seconds(120)) {
+                        adapters.allSatisfy { $0.status.snapshot.phase == .consuming }
+                    }
+                }
+                for stream in 0..<50 { _ = try await fixture.client.xadd("S\(stream)", [("k", "v")]) }
+                try await waitUntil("one event per adapter", timeout: .seconds(120)) { sink.count == count }
+                let threads = try AdapterScaleTests.threadCount()
+                print("threads in a process with \(count) adapters consuming: \(threads): \(AdapterScaleTests.threadNames())")
+                await withTaskGroup(of: Void.self) { group in
+                    for adapter in adapters { group.addTask { await adapter.stop() } }
+                }
+                verdict = threads < 64 && adapters.allSatisfy { $0.isFinished }
+            }
+            // The child's verdict is its exit status, given once the fixture stopped its redis-server.
+            if !verdict { exit(1) }
+        }
+    }
 }

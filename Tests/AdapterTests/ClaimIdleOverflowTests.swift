@@ -18,13 +18,13 @@ import TestSupport
         let outcome = await EventLoopIsolation(loop: loop).run { isolation -> Result<[String: Int], RedisError> in
             let connector = RedisConnector(
                 address: HostAddress(host: "127.0.0.1", port: redis.port), db: 0, username: nil, password: nil, tls: nil,
-                connectTimeout: .seconds(10), commandTimeout: .seconds(10))
+                connectTimeout: TestTimeouts.request, commandTimeout: TestTimeouts.request)
             do throws(RedisError) {
                 let connection = try await connector.open(on: loop, isolation: isolation)
                 defer { connection.close() }
                 for seconds in [9_223_372_036_854_776, Int.max] {
                     let queries = ConsumerGroupQueries(
-                        streams: ["S"], group: "g", consumer: "c", claimMinIdleSeconds: seconds, timeout: .seconds(10))
+                        streams: ["S"], group: "g", consumer: "c", claimMinIdleSeconds: seconds, timeout: TestTimeouts.request)
                     _ = try await queries.claimAbandoned(in: ["S"], over: connection, isolation: isolation)
                 }
                 return .success([:])

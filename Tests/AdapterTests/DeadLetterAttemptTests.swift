@@ -6,23 +6,49 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// A sink that fails its first `failures` deliveries and counts every attempt per entry.
+/// A sink that takes its first `succeedFirst` deliveries, fails the next `failures`, then takes
+/// the rest, and counts every attempt per entry. Unordered, it tries every event of a batch.
 private final class FlakySink: SynchronousEventSink, Sendable {
-    private let state: Mutex<(failuresLeft: Int, attempts: [String: Int], delivered: [String])>
+    private let state: Mutex<(succeedFirst: Int, failuresLeft: Int, attempts: [String: Int], delivered: [String])>
+    private let ordered: Bool
 
-    init(failures: Int) {
-        state = Mutex((failures, [:], []))
+    init(failures: Int, succeedFirst: Int = 0, ordered: Bool = true) {
+        state = Mutex((succeedFirst, failures, [:], []))
+        self.ordered = ordered
     }
+
+    var keepsOrder: Bool { ordered }
 
     func attempts(_ id: String) -> Int { state.withLock { $0.attempts[id] ?? 0 } }
     var totalAttempts: Int { state.withLock { $0.attempts.values.reduce(0, +) } }
     var delivered: [String] { state.withLock { $0.delivered } }
 
+    func deliver(batch events: [CloudEvent]) -> [DeliveryOutcome?] {
+        guard !ordered else {
+            // In order: after a failure the rest is not tried.
+            var outcomes: [DeliveryOutcome?] = []
+            var failing = false
+            for event in events {
+                guard !failing else {
+                    outcomes.append(nil)
+                    continue
+                }
+                let outcome = deliver(event)
+                if case .retryable = outcome { failing = true }
+                outcomes.append(outcome)
+            }
+            return outcomes
+        }
+        return events.map { deliver($0) }
+    }
+
     func deliver(_ event: CloudEvent) -> DeliveryOutcome {
         let id = event.data["message_id"]?.stringValue ?? ""
         return state.withLock { state in
             state.attempts[id, default: 0] += 1
-            if state.failuresLeft > 0 {
+            if state.succeedFirst > 0 {
+                state.succeedFirst -= 1
+            } else if state.failuresLeft > 0 {
                 state.failuresLeft -= 1
                 return .retryable(reason: "receiver down")
             }
@@ -68,19 +94,22 @@ private final class FlakySink: SynchronousEventSink, Sendable {
             // All five entries arrive in the adapter's first read, so the ones behind the failing
             // first entry are read (and replayed) without being tried.
             try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            // The sink takes a first entry: from then on a failing entry is the entry's fault (poison),
+            // not the sink's (issue 19: a sink that never took anything dead-letters nothing).
+            let first = try await fixture.client.xadd("FOO", [("n", "first")])
             var ids: [String] = []
             for index in 0..<5 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
             // Four failures: the first entry fails three times (dead-lettered), the second once.
-            let sink = FlakySink(failures: 4)
+            let sink = FlakySink(failures: 4, succeedFirst: 1)
             let adapter = fixture.startAdapter(configuration(fixture)) { _ in sink }
             try await waitUntil("every entry handled", timeout: .seconds(60)) {
-                sink.delivered.count + Int(adapter.status.snapshot.deadLettered) == ids.count
+                sink.delivered.count + Int(adapter.status.snapshot.deadLettered) == ids.count + 1
             }
             let dead = try await deadLetters(fixture)
             #expect(dead.map { $0["dlq_message_id"] } == [ids[0]], "only the entry tried three times")
             #expect(dead.first?["dlq_delivery_count"] == "3")
             #expect(sink.attempts(ids[0]) == 3)
-            #expect(Set(sink.delivered) == Set(ids.dropFirst()))
+            #expect(Set(sink.delivered) == Set(ids.dropFirst() + [first]))
             try await waitUntil("an empty PEL", timeout: .seconds(60)) { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
         }
     }
@@ -103,10 +132,11 @@ private final class FlakySink: SynchronousEventSink, Sendable {
             #expect(counts[ids[0]] == Int64(tried))
             #expect(ids.dropFirst().allSatisfy { counts[$0] == 0 }, "\(counts)")
 
-            // The restarted adapter (same consumer) allows one attempt more than were made: one failure dead-letters.
+            // The restarted adapter (same consumer) allows one attempt more than were made: one failure
+            // dead-letters, as the sink takes the other entries (an unordered sink, trying them all).
             var strict = configuration(fixture)
             strict.source.maxDeliveries = tried + 1
-            let again = FlakySink(failures: 1)
+            let again = FlakySink(failures: 1, ordered: false)
             _ = fixture.startAdapter(strict) { _ in again }
             try await waitUntil("every entry handled", timeout: .seconds(60)) {
                 again.delivered.count == ids.count - 1

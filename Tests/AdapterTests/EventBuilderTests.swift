@@ -13,7 +13,7 @@ import StructuredData
         let event = builder.event(for: entry("1647495121754-0", [("key-1", "val-1"), ("key-2", "val-2")]))
         let id = builder.eventID(stream: "FOO", messageID: "1647495121754-0")
         let expected = #"{"context":{"id":"\#(id)","source":"redis-stream","specversion":"1.0","type":"redisStream","#
-            + #""datacontenttype":"application/json","subject":"example","time":"2022-03-17T05:32:01Z"},"#
+            + #""datacontenttype":"application/json","subject":"example","time":"2022-03-17T05:32:01.754Z"},"#
             + #""data":{"stream":"FOO","message_id":"1647495121754-0","values":{"key-1":"val-1","key-2":"val-2"}}}"#
         #expect(JSONWriter.string(event.argoEnvelope) == expected)
     }
@@ -48,10 +48,14 @@ import StructuredData
     }
 
     @Test func formatsRFC3339InUTC() {
-        #expect(EventBuilder.rfc3339(milliseconds: 0) == "1970-01-01T00:00:00Z")
-        #expect(EventBuilder.rfc3339(milliseconds: 951_782_400_999) == "2000-02-29T00:00:00Z")
-        #expect(EventBuilder.rfc3339(milliseconds: 1_647_495_121_754) == "2022-03-17T05:32:01Z")
-        #expect(EventBuilder.rfc3339(milliseconds: 4_102_444_799_000) == "2099-12-31T23:59:59Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 951_782_400_999) == "2000-02-29T00:00:00.999Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 1_647_495_121_754) == "2022-03-17T05:32:01.754Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 4_102_444_799_000) == "2099-12-31T23:59:59.000Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 1_796_651_384_123) == "2026-12-07T13:49:44.123Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 1_796_651_384_007) == "2026-12-07T13:49:44.007Z")
+        #expect(EventBuilder.rfc3339(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
+        #expect(EventBuilder.rfc3339(milliseconds: 253_402_300_800_001) == "10000-01-01T00:00:00.001Z")
     }
 }
 

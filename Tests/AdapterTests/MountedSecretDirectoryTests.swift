@@ -20,9 +20,10 @@ import Testing
 
     private func read(_ directory: URL, _ name: String, _ key: String) -> Result<String, SecretError> {
         do throws(SecretError) {
-            let value = try MountedSecretDirectory(path: directory.path).value(
-                of: SecretKeySelector(name: name, key: key), namespace: "default")
-            return .success(String(decoding: value.bytes, as: UTF8.self))
+            let selector = SecretKeySelector(name: name, key: key)
+            let value = try MountedSecretDirectory(path: directory.path).value(of: selector, namespace: "default")
+            // As every reader gets it: through SecretReads, which drops one trailing newline.
+            return .success(String(decoding: try SecretReads.argoValue(value.bytes, of: selector).bytes, as: UTF8.self))
         } catch {
             return .failure(error)
         }

@@ -35,7 +35,7 @@ import TestSupport
     private func withAdapter(
         port: Int, tls: TLSMaterial, _ body: (StreamAdapter, RecordingSink) async throws -> Void
     ) async throws {
-        let source = RedisStreamSource(hostAddress: HostAddress(host: "127.0.0.1", port: port), streams: ["FOO"])
+        let source = RedisStreamEntry(hostAddress: HostAddress(host: "127.0.0.1", port: port), streams: ["FOO"])
         let configuration = AdapterConfiguration(
             namespace: "test", eventSourceName: "tls", eventName: "example", source: source, tls: tls,
             sink: SinkSpec(uri: "stdout"), consumerName: "tls-consumer", blockTime: .milliseconds(200))

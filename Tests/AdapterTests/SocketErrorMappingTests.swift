@@ -46,4 +46,19 @@ import TestSupport
         #expect(error == .connectFailed("127.0.0.1:\(closed.port): Connection refused"))
         #expect(error?.description == "cannot connect to Redis: 127.0.0.1:\(closed.port): Connection refused")
     }
+
+    /// The adapters' NIO connection says it in the same words: address, then the system's reason,
+    /// not NIO's "connection reset (error set): Connection refused (errno: 111)".
+    @Test func aRefusedNIOConnectionNamesTheAddressAndTheCause() async throws {
+        let closed = try ReservedPort()
+        defer { closed.close() }
+        var failure: RedisError?
+        do {
+            _ = try await RedisChannelPipe.connect(
+                host: "127.0.0.1", port: closed.port, on: AdapterEventLoops.group.next(), timeout: .seconds(30), tls: nil)
+        } catch {
+            failure = error
+        }
+        #expect(failure?.description == "cannot connect to Redis: 127.0.0.1:\(closed.port): Connection refused")
+    }
 }

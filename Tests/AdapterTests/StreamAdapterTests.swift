@@ -126,7 +126,7 @@ import TestSupport
             var configuration = fixture.configuration()
             let closed = try ReservedPort()
             defer { closed.close() }
-            configuration.source.hostAddress.port = closed.port
+            configuration.source.hostAddress?.port = closed.port
             let adapter = fixture.startAdapter(configuration, sink: sink)
             try await waitUntil("two attempts") { adapter.status.snapshot.connectAttempts >= 2 }
             #expect(adapter.status.snapshot.phase == .connecting)

@@ -45,10 +45,29 @@ import TestSupport
             #expect(event["context"]?["subject"] == "example")
             #expect(event["context"]?["datacontenttype"] == "application/json")
             #expect(event["context"]?["id"]?.stringValue?.count == 32)
+            #expect(event["context"]?["time"]?.stringValue == EntryTime.rfc3339(entryID: id), "the entry's time, to the millisecond")
             #expect(event["data"] == ["stream": "FOO", "message_id": .string(id), "values": ["message": "hello"]])
             // Only events on stdout; logs are on stderr.
             #expect(child.standardOutputLines.count == 1)
             #expect(child.standardError.contains("consuming"))
+        }
+    }
+
+    /// Validation row V4: go-redis sends SELECT only for a db above 0, so Argo reads db 0 with
+    /// `db: -1`; so do we, after a warning.
+    @Test func aNegativeDBWarnsAndReadsDBZero() async throws {
+        try await withRedis { redis, client in
+            try await client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
+            let file = try CLIRunner.manifest(CLIRunner.eventSource(port: redis.port, extra: "      db: -1"))
+            let child = try CLIRunner.start(["-f", file, "--consumer-name", "negative-db"])
+            defer { child.stop() }
+            try await waitUntil("the consumer to join on db 0") {
+                try await client.command("XINFO", "CONSUMERS", "FOO", "argo-events-cg").array?.count == 1
+            }
+            #expect(child.standardError.contains("spec.redisStream.example.db: negative: runs on db 0"), "\(child.standardError)")
+            let id = try await client.xadd("FOO", [("message", "hello")])
+            let event = try await waitForValue("the db 0 entry on stdout") { try events(child).first }
+            #expect(event["data"]?["message_id"] == .string(id))
         }
     }
 

@@ -88,9 +88,9 @@ import TestSupport
         #expect(result.status == 0)
         #expect(
             result.standardOutput.split(separator: "\n") == [
-                "warning: spec.replicas: ignored: one redis-eventsource process runs every adapter, so Argo's per-EventSource pod settings do not apply",
-                "warning: spec.redisStream.example.maxMsgCountPerReed: unknown field, ignored; did you mean 'maxMsgCountPerRead'?",
-                "warning: spec.redisStream.example.consumerGruop: unknown field, ignored; did you mean 'consumerGroup'?",
+                "warning: spec.replicas: ignored: one redis-eventsource process runs every adapter, so Argo's per-EventSource pod settings do not apply (line 5, column 3)",
+                "warning: spec.redisStream.example.maxMsgCountPerReed: unknown field, ignored; did you mean 'maxMsgCountPerRead'? (line 10, column 7)",
+                "warning: spec.redisStream.example.consumerGruop: unknown field, ignored; did you mean 'consumerGroup'? (line 11, column 7)",
             ])
     }
 
@@ -108,13 +108,13 @@ import TestSupport
 
     @Test func runPrintsWarningsOnStandardErrorToo() async throws {
         // Invalid as well, so `run` stops before connecting anywhere.
-        let file = try CLIRunner.manifest(CLIRunner.eventSource(port: 6379, extra: "      consumerGruop: cg\n      db: -1"))
+        let file = try CLIRunner.manifest(CLIRunner.eventSource(port: 6379, extra: "      consumerGruop: cg\n      claimMinIdleSeconds: 0"))
         let result = try await CLIRunner.run(["run", "-f", file])
         #expect(result.status == 1)
         #expect(
             result.standardError.contains(
                 "warning: spec.redisStream.example.consumerGruop: unknown field, ignored; did you mean 'consumerGroup'?"))
-        #expect(result.standardError.contains("spec.redisStream.example.db: must be an integer from 0 to 2147483647, got -1"))
+        #expect(result.standardError.contains("spec.redisStream.example.claimMinIdleSeconds: must be an integer from 1 to 2147483647, got 0"))
     }
 
     /// Issue 13, item 7: 100,000 streams took 49 s when every list append copied the list. The work

@@ -106,7 +106,7 @@ import TestSupport
     }
 
     private func configuration(name: String, redisPort: Int) -> AdapterConfiguration {
-        let source = RedisStreamSource(
+        let source = RedisStreamEntry(
             hostAddress: HostAddress(host: "127.0.0.1", port: redisPort), streams: ["FOO"], maxMsgCountPerRead: 10)
         return AdapterConfiguration(
             namespace: "test", eventSourceName: name, eventName: "example", source: source,

@@ -16,7 +16,7 @@ import Testing
     ) -> AdapterConfiguration {
         AdapterConfiguration(
             namespace: "default", eventSourceName: eventSource, eventName: event,
-            source: RedisStreamSource(hostAddress: HostAddress(host: "127.0.0.1", port: redis.port), streams: streams),
+            source: RedisStreamEntry(hostAddress: HostAddress(host: "127.0.0.1", port: redis.port), streams: streams),
             sink: SinkSpec(uri: "stdout"), consumerName: "supervisor-test", blockTime: .milliseconds(200))
     }
 

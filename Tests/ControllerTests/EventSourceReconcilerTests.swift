@@ -43,8 +43,11 @@ import Testing
                 let cache = ObjectCache()
                 let secrets = SecretCache(fetch: fetch)
                 let leadership = Leadership(leading: true)
+                // A cluster with no EventBus, listed: EventSources without spec.sink are judged at once.
+                let eventBuses = EventBusCache()
+                _ = await eventBuses.apply(.replaceAll([], resourceVersion: "1"))
                 let reconciler = EventSourceReconciler(
-                    cache: cache, secrets: secrets, eventBuses: EventBusCache(), supervisor: supervisor,
+                    cache: cache, secrets: secrets, eventBuses: eventBuses, supervisor: supervisor,
                     statusWriter: StatusWriter(
                         client: client, leadership: leadership, counterInterval: Self.counterInterval, writesPerSecond: 20,
                         fieldManager: "reconciler-test", clock: clock),

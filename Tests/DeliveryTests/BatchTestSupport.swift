@@ -30,8 +30,8 @@ func withSink<T: Sendable>(
 }
 
 extension HTTPSinkOptions {
-    static func testing(connections: Int, requestTimeout: Duration = .seconds(10)) -> HTTPSinkOptions {
-        HTTPSinkOptions(connectTimeout: .seconds(5), requestTimeout: requestTimeout, connections: connections)
+    static func testing(connections: Int, requestTimeout: Duration = TestTimeouts.request) -> HTTPSinkOptions {
+        HTTPSinkOptions(connectTimeout: TestTimeouts.request, requestTimeout: requestTimeout, connections: connections)
     }
 }
 

@@ -25,7 +25,7 @@ import TestSupport
                 "ce-specversion: 1.0",
                 "ce-type: redisStream",
                 "ce-subject: orders",
-                "ce-time: 2024-01-02T03:04:05Z",
+                "ce-time: 2024-01-02T03:04:05.678Z",
                 "Content-Type: application/json",
                 "Content-Length: \(Self.expectedData.utf8.count)",
             ]
@@ -41,7 +41,7 @@ import TestSupport
             let request = try #require(try await receiver.waitForRequests(1).first)
             let expectedBody =
                 #"{"id":"orders-1700000000000-0","source":"redis-es","specversion":"1.0","type":"redisStream","#
-                + #""datacontenttype":"application/json","subject":"orders","time":"2024-01-02T03:04:05Z","#
+                + #""datacontenttype":"application/json","subject":"orders","time":"2024-01-02T03:04:05.678Z","#
                 + #""data":"# + Self.expectedData + "}"
             let expectedHeaders = [
                 "Host: 127.0.0.1:\(receiver.port)",

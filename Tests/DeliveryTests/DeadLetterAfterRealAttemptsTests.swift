@@ -5,8 +5,9 @@ import StructuredData
 import Testing
 import TestSupport
 
-/// The reproduction of issue 13 item 4 over real HTTP: a receiver down for a while must not send
-/// entries to the dead-letter stream after a single POST.
+/// The reproduction of issue 13 item 4 over real HTTP: no entry goes to the dead-letter stream
+/// before `maxDeliveries` real POSTs; and (issue 19) a receiver that is down dead-letters nothing:
+/// only entries failing while the receiver takes others are poison.
 @Suite struct DeadLetterAfterRealAttemptsTests {
     @Test func noEntryIsDeadLetteredBeforeMaxDeliveriesRealPOSTs() async throws {
         let receiver = try await HTTPReceiver.start()
@@ -15,21 +16,30 @@ import TestSupport
                 try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
                 var ids: [String] = []
                 for index in 0..<8 { ids.append(try await fixture.client.xadd("FOO", [("n", "\(index)")])) }
-                // The receiver is down until two entries have used up their attempts.
+                let builder = EventBuilder(namespace: "test", eventSourceName: "redis-stream", eventName: "example", metadata: [:])
+                // Two entries the receiver always fails; and at first it is down for everything.
+                for poison in [ids[2], ids[5]] {
+                    receiver.answer(.respond(status: 503), whenHeader: "ce-id", is: builder.eventID(stream: "FOO", messageID: poison))
+                }
                 receiver.setDefault(.respond(status: 503))
                 var configuration = fixture.configuration(sink: SinkSpec(uri: receiver.url(path: "/events")))
                 configuration.source.deadLetterStream = "FOO-dead"
                 configuration.source.maxDeliveries = 3
                 let adapter = fixture.startAdapter(configuration)
-                try await waitUntil("two dead-lettered entries", timeout: .seconds(90)) {
-                    adapter.status.snapshot.deadLettered >= 2
+                // The adapter backs off (200 ms doubling): a handful of attempts in a few seconds.
+                try await waitUntil("the receiver was tried several times over", timeout: .seconds(60)) {
+                    await receiver.requests().count >= 5
                 }
+                // Down for everything: the sink is failing, and nothing is dead-lettered.
+                #expect(adapter.status.snapshot.deadLettered == 0)
+                try await waitUntil("the phase says the sink is failing") { adapter.status.snapshot.phase == .retrying }
+                #expect(try await fixture.client.command("XLEN", "FOO-dead").integer ?? 0 == 0)
                 receiver.setDefault(.respond(status: 200))
                 try await waitUntil("every entry delivered or dead-lettered", timeout: .seconds(90)) {
                     let status = adapter.status.snapshot
                     return status.forwarded + status.deadLettered == Int64(ids.count)
                 }
-                let builder = EventBuilder(namespace: "test", eventSourceName: "redis-stream", eventName: "example", metadata: [:])
+                #expect(adapter.status.snapshot.deadLettered == 2)
                 var posts: [String: Int] = [:]
                 for request in await receiver.requests() { posts[request.header("ce-id") ?? "", default: 0] += 1 }
                 let reply = try await fixture.client.command("XRANGE", "FOO-dead", "-", "+")

@@ -6,14 +6,15 @@ import TestSupport
 
 /// An event as the adapter builds it for entry 1700000000000-0 of stream `orders`.
 let sampleEvent = CloudEvent(
-    id: "orders-1700000000000-0", source: "redis-es", subject: "orders", time: "2024-01-02T03:04:05Z",
+    id: "orders-1700000000000-0", source: "redis-es", subject: "orders", time: "2024-01-02T03:04:05.678Z",
     data: [
         "stream": "orders", "message_id": "1700000000000-0",
         "values": ["kind": "created", "note": "say \"hi\"\n", "name": "café"],
     ])
 
 /// Short, so a hanging receiver costs the test little; generous enough for a loaded machine.
-let testOptions = HTTPSinkOptions(connectTimeout: .seconds(5), requestTimeout: .seconds(10))
+/// Connect and request timeouts from TestTimeouts: a request under load must not fail before the wait around it.
+let testOptions = HTTPSinkOptions(connectTimeout: TestTimeouts.request, requestTimeout: TestTimeouts.request)
 
 /// Starts a receiver, runs `body`, and stops the receiver whether or not `body` threw.
 func withReceiver<T>(

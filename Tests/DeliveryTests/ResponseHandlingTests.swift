@@ -156,4 +156,32 @@ import TestSupport
         #expect(outcome.isRetryable)
         #expect(outcome.reason?.hasPrefix("sink URL '\(url)' is unusable: ") == true)
     }
+
+    /// A 2xx status line is the receiver's answer: a body that goes on and on is read only up to
+    /// a small bound, and the event counts as delivered (it was re-sent for ever before).
+    @Test func aTwoHundredWithAnEndlessBodyIsDelivered() async throws {
+        try await withReceiver(defaultReaction: .respondWithoutEndingBody(status: 200, bodyBytes: 256 * 1024)) { receiver in
+            #expect(await deliver(to: receiver.url) == .delivered)
+            #expect(await receiver.requests().count == 1)
+        }
+    }
+
+    /// The same when the body stops after a few bytes and never ends: the request timeout cuts
+    /// the transfer, and the 2xx that already arrived still counts.
+    @Test func aTwoHundredWhoseBodyHangsIsDeliveredAtTheRequestTimeout() async throws {
+        try await withReceiver(defaultReaction: .respondWithoutEndingBody(status: 200, bodyBytes: 10)) { receiver in
+            // Long enough for the status line to arrive on a loaded machine, short enough to cut the body.
+            let options = HTTPSinkOptions(connectTimeout: TestTimeouts.request, requestTimeout: TestTimeouts.scaled(.seconds(5)))
+            #expect(await deliver(to: receiver.url, options: options) == .delivered)
+        }
+    }
+
+    /// An error status with an overlong body is still that error.
+    @Test func aServiceUnavailableWithAnEndlessBodyStaysRetryable() async throws {
+        try await withReceiver(defaultReaction: .respondWithoutEndingBody(status: 503, bodyBytes: 256 * 1024)) { receiver in
+            let outcome = await deliver(to: receiver.url)
+            #expect(outcome.isRetryable)
+            #expect(outcome.reason?.contains("answered 503") == true)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import EventSourceAPI
 import Sinks
 import Synchronization
@@ -7,10 +8,16 @@ import Testing
 /// `submit` hands batches to the process' one libcurl thread: the caller does not wait, and
 /// many sinks in flight at once add no thread each.
 @Suite struct SubmitThreadTests {
-    @Test func threeHundredSinksInFlightShareOneTransferThread() async throws {
+    /// What the child process of `SubmitThreadExitTests` runs: nil when every batch was delivered
+    /// and the sinks added far fewer threads than one each, else what went wrong.
+    static func threeHundredSinks() async throws -> String? {
+        var problem: String?
         try await withReceiver { receiver in
             // Starts the shared transfer loop, so the baseline counts it.
-            #expect(await deliver(to: receiver.url) == .delivered)
+            guard await deliver(to: receiver.url) == .delivered else {
+                problem = "the first event was not delivered"
+                return
+            }
             let baseline = try ProcessThreadCount.current()
             let sinkCount = 300
             let sinks = (0..<sinkCount).map { _ in HTTPSink(url: receiver.url, options: testOptions) }
@@ -24,6 +31,7 @@ import Testing
             for sink in sinks {
                 sink.submit(batch: batch) { outcomes in
                     counts.delivered.add(outcomes.filter { $0 == .delivered }.count, ordering: .relaxed)
+                    counts.record(outcomes)
                     counts.completed.add(1, ordering: .relaxed)
                 }
             }
@@ -32,10 +40,14 @@ import Testing
                 peak = max(peak, try ProcessThreadCount.current())
                 return counts.completed.load(ordering: .relaxed) == sinkCount
             }
-            #expect(counts.delivered.load(ordering: .relaxed) == sinkCount * batch.count)
-            // A thread per sink would add 300; the other suites of the process, running meanwhile, add dozens.
-            #expect(peak - baseline < sinkCount / 2, "threads went from \(baseline) to \(peak)")
+            if counts.delivered.load(ordering: .relaxed) != sinkCount * batch.count {
+                problem = "not delivered: \(counts.failures.withLock { $0 }.sorted { $0.value > $1.value }.prefix(5))"
+            } else if peak - baseline >= sinkCount / 2 {
+                // A thread per sink would add 300; this process runs nothing else.
+                problem = "threads went from \(baseline) to \(peak)"
+            }
         }
+        return problem
     }
 
     @Test func submitReturnsBeforeAHangingReceiverAnswers() async throws {
@@ -86,8 +98,31 @@ private final class SubmitBatches: Sendable {
 private final class SubmitCounts: Sendable {
     let completed = Atomic<Int>(0)
     let delivered = Atomic<Int>(0)
+    /// Why events were not delivered, with how often: "never started" when a failed first request stopped the batch.
+    let failures = Mutex<[String: Int]>([:])
+
+    func record(_ outcomes: [DeliveryOutcome?]) {
+        failures.withLock { failures in
+            for outcome in outcomes where outcome != .delivered {
+                failures[outcome.map { $0.reason ?? "\($0)" } ?? "never started", default: 0] += 1
+            }
+        }
+    }
 }
 
 private final class SubmitResult: Sendable {
     let value = Mutex<[DeliveryOutcome?]?>(nil)
+}
+
+/// 300 sinks in a process of their own, so that only their threads are counted: run apart from the
+/// other suites, as every `*ExitTests` suite is (see AdapterScaleExitTests).
+@Suite struct SubmitThreadExitTests {
+    @Test func threeHundredSinksInFlightShareOneTransferThread() async {
+        await #expect(processExitsWith: .success) {
+            if let problem = try await SubmitThreadTests.threeHundredSinks() {
+                FileHandle.standardError.write(Data("threeHundredSinksInFlightShareOneTransferThread: \(problem)\n".utf8))
+                exit(1)
+            }
+        }
+    }
 }

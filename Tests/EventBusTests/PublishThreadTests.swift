@@ -1,3 +1,4 @@
+import Foundation
 import AdapterModel
 import EventSourceAPI
 import Synchronization
@@ -9,7 +10,9 @@ import TestSupport
 /// Many EventBus sinks on one connection complete their batches from libnats' threads of that
 /// connection: no thread per sink, and no caller waits.
 @Suite struct PublishThreadTests {
-    @Test func twoHundredSinksOnOneBusAddNoThreadEach() async throws {
+    /// What the child process of `PublishThreadExitTests` runs: nil when every batch was
+    /// acknowledged on one connection and the sinks added far fewer threads than one each.
+    static func twoHundredSinks() async throws -> String? {
         let nats = try await NatsServer()
         defer { nats.stop() }
         let registry = NATSConnectionRegistry()
@@ -22,7 +25,8 @@ import TestSupport
         defer { first.close() }
         let firstOutcomes = PublishResult()
         first.submit(batch: [event("first")]) { outcomes in firstOutcomes.value.withLock { $0 = outcomes } }
-        #expect(try await waitForValue("the first batch", timeout: .seconds(60)) { firstOutcomes.value.withLock { $0 } } == [.delivered])
+        let firstResult = try await waitForValue("the first batch", timeout: .seconds(60)) { firstOutcomes.value.withLock { $0 } }
+        guard firstResult == [.delivered] else { return "the first batch: \(firstResult)" }
         let baseline = try ProcessThreadCount.current()
 
         let sinkCount = 200
@@ -42,10 +46,25 @@ import TestSupport
             peak = max(peak, try ProcessThreadCount.current())
             return counts.completed.load(ordering: .relaxed) == sinkCount
         }
-        #expect(counts.delivered.load(ordering: .relaxed) == sinkCount * 5)
-        #expect(registry.connectionCount == 1)
-        // A thread per sink would add 200; the other suites of the process, running meanwhile, add dozens.
-        #expect(peak - baseline < sinkCount / 2, "threads went from \(baseline) to \(peak)")
+        let delivered = counts.delivered.load(ordering: .relaxed)
+        if delivered != sinkCount * 5 { return "\(delivered) of \(sinkCount * 5) delivered" }
+        if registry.connectionCount != 1 { return "\(registry.connectionCount) connections" }
+        // A thread per sink would add 200; this process runs nothing else.
+        if peak - baseline >= sinkCount / 2 { return "threads went from \(baseline) to \(peak)" }
+        return nil
+    }
+}
+
+/// 200 sinks in a process of their own, so that only their threads are counted: run apart from the
+/// other suites, as every `*ExitTests` suite is (see AdapterScaleExitTests).
+@Suite struct PublishThreadExitTests {
+    @Test func twoHundredSinksOnOneBusAddNoThreadEach() async {
+        await #expect(processExitsWith: .success) {
+            if let problem = try await PublishThreadTests.twoHundredSinks() {
+                FileHandle.standardError.write(Data("twoHundredSinksOnOneBusAddNoThreadEach: \(problem)\n".utf8))
+                exit(1)
+            }
+        }
     }
 }
 

@@ -44,9 +44,9 @@ import TestSupport
         let source = eventSource.redisStream[0].source
         #expect(eventSource.namespace == "team-a")
         #expect(source.hostAddress == HostAddress(host: "redis", port: 6379))
-        #expect(source.consumerGroup == RedisStreamSource.defaultConsumerGroup)
+        #expect(source.consumerGroup == RedisStreamEntry.defaultConsumerGroup)
         #expect(source.maxMsgCountPerRead == 10)
-        #expect(source.claimMinIdleSeconds == RedisStreamSource.defaultClaimMinIdleSeconds)
+        #expect(source.claimMinIdleSeconds == RedisStreamEntry.defaultClaimMinIdleSeconds)
         #expect(source.metadata.isEmpty)
         #expect(source.tls == nil)
     }
@@ -149,8 +149,8 @@ import TestSupport
             """)
         #expect(
             Set(found) == [
-                "spec.redisStream.example.hostAddress: required",
-                "spec.redisStream.example.db: must be an integer from 0 to 2147483647, got a string",
+                "spec.redisStream.example.hostAddress: required: give one way to reach Redis: hostAddress, url, urlSecret, sentinel or cluster",
+                "spec.redisStream.example.db: must be an integer from -2147483648 to 2147483647, got a string",
                 "spec.redisStream.example.streams: must not be empty: Argo accepts [], but Redis then answers every read with a syntax error",
                 "spec.redisStream.example.password.key: required",
                 "spec.redisStream.example.tls: clientCertSecret and clientKeySecret must be set together",

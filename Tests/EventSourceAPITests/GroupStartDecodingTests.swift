@@ -19,7 +19,7 @@ import Testing
         return try #require(file.documents.first).result
     }
 
-    private func source(_ entry: String) throws -> RedisStreamSource {
+    private func source(_ entry: String) throws -> RedisStreamEntry {
         try #require(try decode(entry).get().redisStream.first?.source)
     }
 

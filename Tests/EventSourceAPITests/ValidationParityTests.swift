@@ -35,7 +35,14 @@ struct ParityCase: Sendable, CustomTestStringConvertible {
         return lines.joined(separator: "\n")
     }
 
-    static func source(_ eventSource: EventSource) -> RedisStreamSource? { eventSource.redisStream.first?.source }
+    /// An entry `e` reaching Redis by `way` (url, urlSecret, sentinel, cluster) instead of hostAddress.
+    static func reaching(_ way: String, streams: String = "[A]") -> String {
+        var lines = ["redisStream:", "  e:", "    streams: \(streams)"]
+        lines += way.split(separator: "\n").map { "    " + $0 }
+        return lines.joined(separator: "\n")
+    }
+
+    static func source(_ eventSource: EventSource) -> RedisStreamEntry? { eventSource.redisStream.first?.source }
 }
 
 extension ParityCase {
@@ -45,7 +52,8 @@ extension ParityCase {
         ParityCase(
             "V3", entry(streams: "[A, B, A]"), .accepted(warning: ("spec.redisStream.e.streams[2]", "listed twice")),
             check: { source($0)?.streams == ["A", "B"] }),
-        ParityCase("V4", entry("db: -1"), .rejected(path: "spec.redisStream.e.db", text: "from 0 to 2147483647, got -1")),
+        ParityCase(
+            "V4", entry("db: -1"), .accepted(warning: ("spec.redisStream.e.db", "runs on db 0")), check: { source($0)?.db == 0 }),
         ParityCase(
             "V5", entry("maxMsgCountPerRead: -1"), .accepted(warning: ("spec.redisStream.e.maxMsgCountPerRead", "no COUNT")),
             check: { source($0)?.maxMsgCountPerRead == 10 }),
@@ -108,8 +116,42 @@ extension ParityCase {
         ParityCase(
             "V28", entry("filter: {expression: \"values.a ==\"}"), .rejected(path: "spec.redisStream.e.filter.expression", text: "at column 12")),
         ParityCase(
-            "V29", entry(hostAddress: "/var/run/redis.sock"), .rejected(path: "spec.redisStream.e.hostAddress", text: "Unix socket")),
+            "V29", entry(hostAddress: "/var/run/redis.sock"), .accepted(warning: nil),
+            check: { source($0)?.endpoint == .server(.unix(path: "/var/run/redis.sock")) }),
         ParityCase("V30", "webhook: {hook: {port: \"12000\", endpoint: /x}}", .accepted(warning: nil), check: { !$0.hasRedisStream }),
+        ParityCase(
+            "V31", entry("filter: {expression: \"value == nil\"}"),
+            .accepted(warning: ("spec.redisStream.e.filter.expression", "unknown name 'value' reads as nil")),
+            check: { source($0)?.filterExpression == "value == nil" }),
+        ParityCase(
+            "V32", reaching("url: rediss://app@redis.example:6380/2"), .accepted(warning: nil),
+            check: {
+                guard case .url(let url)? = source($0)?.endpoint else { return false }
+                return url.usesTLS && url.username == "app" && url.db == 2
+                    && url.address == .tcp(HostAddress(host: "redis.example", port: 6380))
+            }),
+        ParityCase(
+            "V33", reaching("url: redis://app:s3cret@redis:6379"), .rejected(path: "spec.redisStream.e.url", text: "holds a password")),
+        ParityCase(
+            "V34", reaching("url: redis://redis:6379?pool_siz=3"), .rejected(path: "spec.redisStream.e.url", text: "unknown option pool_siz")),
+        ParityCase(
+            "V35", entry("url: redis://redis:6379"), .rejected(path: "spec.redisStream.e.url", text: "only one way to reach Redis")),
+        ParityCase(
+            "V36", reaching("sentinel: {addresses: [\"10.0.0.1:26379\"]}"),
+            .rejected(path: "spec.redisStream.e.sentinel.masterName", text: "required")),
+        ParityCase(
+            "V37", reaching("cluster: {addresses: [\"10.0.0.5:6379\"]}\ndb: 1"),
+            .rejected(path: "spec.redisStream.e.db", text: "only database 0")),
+        ParityCase(
+            "V38", reaching("cluster: {addresses: [\"10.0.0.5:6379\"]}", streams: "[orders, payments]"),
+            .rejected(path: "spec.redisStream.e.cluster", text: "hash tag")),
+        ParityCase(
+            "V39", reaching("url: unix:///var/run/redis.sock?db=3&pool_size=4"),
+            .accepted(warning: ("spec.redisStream.e.url", "pool_size")),
+            check: {
+                guard case .url(let url)? = source($0)?.endpoint else { return false }
+                return url.address == .unix(path: "/var/run/redis.sock") && url.db == 3
+            }),
     ]
 }
 

@@ -25,6 +25,9 @@ import Testing
         ("unknown(1)", "unknown function 'unknown' at column 1"),
         ("sprig.nosuch(1)", "unknown or unsupported sprig function 'nosuch' at column 7"),
         ("sprig.env('HOME')", "unknown or unsupported sprig function 'env' at column 7"),
+        // Helm's `required` and a `mustDig` are not in sprig v3.3.0, so Argo has neither.
+        ("sprig.required('x', values.kind)", "unknown or unsupported sprig function 'required' at column 7"),
+        ("sprig.mustDig('a', 'none', {})", "unknown or unsupported sprig function 'mustDig' at column 7"),
         ("sprig", "sprig is a set of functions: write sprig.<function>(...) at column 1"),
         ("sprig.upper", "sprig.upper must be called: sprig.upper(...) at column 7"),
         ("# > 1", "cannot use pointer accessor outside closure at column 1"),
@@ -50,13 +53,18 @@ import Testing
         #expect(error.message.hasPrefix("invalid regular expression '(unclosed'"))
     }
 
-    @Test func knownVariablesCatchTypos() throws {
-        _ = try FilterProgram.parse("values.x == '1' && stream != ''", knownVariables: FilterProgram.redisStreamVariables)
-        do {
-            _ = try FilterProgram.parse("value.x == '1'", knownVariables: FilterProgram.redisStreamVariables)
-            Issue.record("a typo parsed")
-        } catch {
-            #expect(error.description == "unknown name 'value' (known: message_id, metadata, stream, values) at column 1")
+    /// An unknown top-level name is listed (validation warns about it) and reads as nil, as in Argo.
+    @Test func unknownNamesAreListedAndReadAsNil() throws {
+        let known = try FilterProgram.parse("values.x == '1' && stream != ''", knownVariables: FilterProgram.redisStreamVariables)
+        #expect(known.unknownNames.isEmpty)
+        let typo = try FilterProgram.parse("value?.x == nil", knownVariables: FilterProgram.redisStreamVariables)
+        #expect(typo.unknownNames.map(\.description)
+            == ["unknown name 'value' reads as nil, as in Argo (known: message_id, metadata, stream, values) at column 1"])
+        let environment = FilterEnvironment(["values": .map(["x": .string("1")])])
+        #expect(try typo.evaluate(environment))
+        // Reading a field of nil without `?.` is an evaluation error, as in expr.
+        #expect(throws: FilterEvaluationError.self) {
+            try FilterProgram.parse("value.x == '1'", knownVariables: FilterProgram.redisStreamVariables).evaluate(environment)
         }
     }
 
@@ -89,9 +97,16 @@ import Testing
         ("asInt(values.price)", "asInt(): cannot convert '9.75' to an integer at column 1"),
         ("asInt(true)", "asInt(): needs a number or string, got boolean at column 1"),
         ("asFloat(values.kind)", "asFloat(): cannot convert 'created' to a number at column 1"),
+        ("sprig.urlParse('http://[::1')", "sprig.urlParse(): unable to parse url: parse \"http://[::1\": missing ']' in host at column 1"),
+        ("sprig.urlParse('http://h:x/')", "sprig.urlParse(): unable to parse url: parse \"http://h:x/\": invalid port \":x\" after host at column 1"),
+        ("sprig.urlParse('1a:b')", "sprig.urlParse(): unable to parse url: parse \"1a:b\": first path segment in URL cannot contain colon at column 1"),
+        ("sprig.urlParse(':x')", "sprig.urlParse(): unable to parse url: parse \":x\": missing protocol scheme at column 1"),
+        ("sprig.urlParse('http://h/%zz')", "sprig.urlParse(): unable to parse url: parse \"http://h/%zz\": invalid URL escape \"%zz\" at column 1"),
+        ("sprig.urlJoin({host: 1})", "sprig.urlJoin(): unable to parse host key, must be of type string, but int found at column 1"),
     ])
     func evaluationErrorsAreClear(source: String, expected: String) throws {
-        #expect(try evaluationError(source)?.description == expected, "\(source)")
+        let actual = try evaluationError(source)?.description
+        #expect(actual == expected, "\(source) gave \(actual ?? "no error")")
     }
 
     @Test func aNonBooleanResultIsAnError() throws {

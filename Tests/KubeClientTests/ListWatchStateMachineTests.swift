@@ -227,7 +227,11 @@ import Testing
         _ = machine.watchFailed(.server(KubeStatus(code: 503, reason: "ServiceUnavailable", message: "busy")))
         #expect(machine.watchEnded().recovered)
     }
+}
 
+/// Traps on illegal input, each in a child process: run apart from the other suites (see
+/// AdapterScaleExitTests for why).
+@Suite struct ListWatchStateMachineExitTests {
     @Test func aListPageWhileWatchingIsAProgrammingError() async {
         await #expect(processExitsWith: .failure) {
             var machine = ListWatchStateMachine()

@@ -29,7 +29,10 @@ struct HTTPProbe {
     func send(_ method: String, _ path: String, body: String? = nil, bodyBytes: [UInt8]? = nil, contentType: String? = nil)
         async throws -> Response
     {
-        var arguments = ["-sS", "-k", "-X", method, "-o", "-", "-w", "\n%{http_code}", "-H", "Expect:"]
+        var arguments = [
+            "-sS", "-k", "--max-time", "\(TestTimeouts.wholeSeconds(TestTimeouts.request))", "-X", method, "-o", "-", "-w",
+            "\n%{http_code}", "-H", "Expect:",
+        ]
         for header in headers { arguments += ["-H", header] }
         if let contentType { arguments += ["-H", "Content-Type: \(contentType)"] }
         if body != nil || bodyBytes != nil {
@@ -38,7 +41,7 @@ struct HTTPProbe {
             arguments += ["--data-binary", "@\(file.path)"]
         }
         arguments.append(baseURL + path)
-        let output = try await CommandRun.run("/usr/bin/curl", arguments, timeout: .seconds(30)).standardOutput
+        let output = try await CommandRun.run("/usr/bin/curl", arguments).standardOutput
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         return Response(status: Int(lines.last ?? "") ?? 0, body: lines.dropLast().joined(separator: "\n"))
     }

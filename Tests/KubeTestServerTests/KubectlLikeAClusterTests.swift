@@ -29,15 +29,15 @@ struct KubectlLikeAClusterTests {
                 spec:
                   sink: {uri: stdout, mode: sideways}
                   redisStream:
-                    example: {streams: [], db: -1}
+                    example: {streams: [], claimMinIdleSeconds: 0, sentinel: {addresses: []}}
                 """)
             let refused = try await kubectl.run(["apply", "-f", invalid])
             #expect(refused.exitCode != 0)
             let message = refused.errorOutput
             #expect(message.contains("The EventSource \"bad\" is invalid"), "\(refused)")
-            #expect(message.contains("spec.redisStream.example.hostAddress: Required value"), "\(refused)")
+            #expect(message.contains("spec.redisStream.example.sentinel.masterName: Required value"), "\(refused)")
             #expect(message.contains(
-                "spec.redisStream.example.db: Invalid value: -1: spec.redisStream.example.db in body should be greater than or equal to 0"))
+                "spec.redisStream.example.claimMinIdleSeconds: Invalid value: 0: spec.redisStream.example.claimMinIdleSeconds in body should be greater than or equal to 1"))
             #expect(message.contains("spec.redisStream.example.streams: Invalid value: 0"))
             #expect(message.contains(#"spec.sink.mode: Unsupported value: "sideways": supported values: "binary", "structured""#))
             #expect(try await kubectl.run(["get", "eventsource", "bad"]).exitCode != 0, "nothing was stored")
@@ -68,13 +68,29 @@ struct KubectlLikeAClusterTests {
         }
     }
 
+    /// `kubectl apply -f manifests/crds/` as a newcomer types it: the folder's kustomization.yaml is a
+    /// kind no server serves, so kubectl validates it against /openapi/v2 (which must parse) and the
+    /// server's discovery, and says "no matches for kind" as it does against a real cluster.
+    @Test func applyingTheCRDFolderCreatesBothAndNamesTheUnknownKind() async throws {
+        try await KubectlSession.with { _, kubectl in
+            let folder = BuiltProducts.repositoryRoot.appendingPathComponent("manifests/crds").path
+            let result = try await kubectl.run(["apply", "-f", folder])
+            #expect(result.output.contains("customresourcedefinition.apiextensions.k8s.io/eventsources.argoproj.io created"), "\(result)")
+            #expect(result.output.contains("customresourcedefinition.apiextensions.k8s.io/eventbus.argoproj.io created"), "\(result)")
+            #expect(!result.errorOutput.contains("mime:"), "\(result)")
+            #expect(
+                result.errorOutput.contains(#"no matches for kind "Kustomization" in version "kustomize.config.k8s.io/v1beta1""#),
+                "\(result)")
+        }
+    }
+
     @Test func explainReadsTheCRDSchema() async throws {
         try await KubectlSession.with { _, kubectl in
             try await applyEventSourceCRD(kubectl)
             let explained = try await kubectl.succeed(["explain", "eventsource.spec.redisStream"])
             #expect(explained.contains("KIND:       EventSource"), "\(explained)")
             #expect(explained.contains("FIELD: redisStream"))
-            #expect(explained.contains("Event name to Redis Streams source."))
+            #expect(explained.contains("Redis Streams sources, by event name"))
             #expect(explained.contains("hostAddress") && explained.contains("streams") && explained.contains("<[]string>"))
             let top = try await kubectl.succeed(["explain", "eventsources"])
             #expect(top.contains("metadata") && top.contains("spec") && top.contains("status"))
@@ -225,6 +241,7 @@ struct KubectlLikeAClusterTests {
                             port: {type: string}
                             path: {type: string}
                             interval: {type: string}
+                            honorLabels: {type: boolean}
 
         """
 }

@@ -94,6 +94,8 @@ import TestSupport
         let args = container["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(args.first == "controller")
         #expect(args.contains("--leader-elect"))
+        // The base installs Argo's EventSource CRD and acts on EventSources; the binary's default would not.
+        #expect(args.contains("--watch=eventsources"))
         #expect(args.contains("--http-address=0.0.0.0"))
         #expect(args.contains("--metrics-port=8080"))
         #expect(container["image"] == "redis-eventsource:0.1.0")
@@ -175,19 +177,7 @@ import TestSupport
 
     @Test(arguments: ["components/servicemonitor", "components/networkpolicy"])
     func optionalComponentsRenderOnTopOfTheBase(_ component: String) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("overlay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // kustomize takes relative paths only: up from the overlay to /, then down to manifests/.
-        let up = String(repeating: "../", count: folder.standardizedFileURL.pathComponents.count - 1)
-        let manifests = up + BuiltProducts.repositoryRoot.appendingPathComponent("manifests").path.dropFirst()
-        try """
-        apiVersion: kustomize.config.k8s.io/v1beta1
-        kind: Kustomization
-        resources: [\(manifests)/base]
-        components: [\(manifests)/\(component)]
-        """.write(to: folder.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
-        let result = try await CommandRun.run(Kubectl.executable, ["kustomize", folder.path])
+        let result = try await KustomizeOverlay.render(components: [component])
         #expect(result.status == 0, "\(result.standardError)")
         let kinds = try YAMLReader.documents(result.standardOutput).compactMap { $0["kind"]?.stringValue }
         #expect(kinds.contains(component.hasSuffix("servicemonitor") ? "ServiceMonitor" : "NetworkPolicy"))

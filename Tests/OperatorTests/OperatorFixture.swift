@@ -21,7 +21,12 @@ final class OperatorFixture: Sendable {
         kubectl = Kubectl(kubeconfig: kube.kubeconfigPath, cacheDirectory: kube.directory.appendingPathComponent("cache").path)
     }
 
+    /// Runs under `HeavyFixtureLimit`: each fixture is a kube-testserver, a redis-server and controllers.
     static func with(kubeArguments: [String] = [], _ body: (OperatorFixture) async throws -> Void) async throws {
+        try await HeavyFixtureLimit.shared.run { try await withoutLimit(kubeArguments: kubeArguments, body) }
+    }
+
+    private static func withoutLimit(kubeArguments: [String], _ body: (OperatorFixture) async throws -> Void) async throws {
         let kube = try await KubeTestServerProcess(arguments: kubeArguments)
         let redis: RedisServer
         do {
@@ -68,13 +73,15 @@ final class OperatorFixture: Sendable {
     }
 
     /// Starts the controller with `sinkArguments` (none: no `--default-sink`) instead of the receiver.
+    /// It watches EventSources, as these suites were written for, unless `extra` gives `--watch`.
     @discardableResult
     func startController(consumer: String = "controller-a", httpPort: String = "0", sinkArguments: [String], extra: [String] = [])
         throws -> ChildProcess
     {
+        let watch = extra.contains { $0 == "--watch" || $0.hasPrefix("--watch=") } ? [] : ["--watch", "eventsources"]
         let child = try ChildProcess(
             BuiltProducts.path("redis-eventsource"),
-            ["controller", "--kubeconfig", kube.kubeconfigPath] + sinkArguments + [
+            ["controller", "--kubeconfig", kube.kubeconfigPath] + watch + sinkArguments + [
                 "--http-port", httpPort, "--consumer-name", consumer, "--status-interval", "1",
             ] + extra)
         controllers.withLock { $0.append(child) }

@@ -168,7 +168,10 @@ import TestSupport
         try await OperatorFixture.with { fixture in
             let controller = try ChildProcess(
                 BuiltProducts.path("redis-eventsource"),
-                ["controller", "--kubeconfig", fixture.kube.kubeconfigPath, "--http-port", "0", "--resync-interval", "0.3"])
+                [
+                    "controller", "--kubeconfig", fixture.kube.kubeconfigPath, "--watch", "eventsources", "--http-port", "0",
+                    "--resync-interval", "0.3",
+                ])
             defer { controller.stop() }
             try await fixture.apply(fixture.eventSourceYAML(name: "sinkless", entries: [("example", ["FOO"])]))
             try await waitUntil("Deployed=False NoSink") {
@@ -218,7 +221,8 @@ extension OperatorTests {
             try await fixture.waitForReady("plain")
             #expect(try await fixture.eventSource("plain")?["status"]?["observedGeneration"] == nil)
             // Each write through the main endpoint is a watch event and a reconcile: after a few
-            // counter sweeps (the adapter's group figures arriving) it must stop writing.
+            // counter sweeps (the adapter's group figures arriving, and under load the adapter's
+            // phase reaching the status a moment after Ready showed) it must stop writing.
             try await waitForSweeps(fixture, port: httpPort, count: 5)
             let writes = try await fixture.metric("redis_eventsource_status_writes_total", port: httpPort) ?? 0
             try await waitForSweeps(fixture, port: httpPort, count: 10)

@@ -21,7 +21,7 @@ import TestSupport
 
             try await fixture.apply(
                 // Invalid for the controller but not for the CRD's schema, which kube-testserver enforces
-                // as a cluster does (db: -1 would be refused before the controller saw it).
+                // as a cluster does (claimMinIdleSeconds: 0 would be refused before the controller saw it).
                 fixture.eventSourceYAML(name: "typo", entries: [("example", ["FOO"])], extra: "      maxDeliveries: 3"))
             try await waitUntil("SourcesProvided=False") {
                 try await fixture.condition("typo", "SourcesProvided")?["status"] == "False"
@@ -34,6 +34,26 @@ import TestSupport
             let id = try await fixture.client.xadd("FOO", [("still", "running")])
             let request = try #require(try await fixture.receiver.waitForRequests(1).first)
             #expect(try JSONParser.parse(request.bodyText)["message_id"]?.stringValue == id)
+        }
+    }
+
+    /// A misspelled source type (`redisStreams:`) is no source Argo or we run; instead of leaving the
+    /// EventSource without any status, the controller says what is wrong in its conditions.
+    @Test func aMisspelledSourceTypeGetsAConditionSayingSo() async throws {
+        try await OperatorFixture.with { fixture in
+            try fixture.startController()
+            let yaml = fixture.eventSourceYAML(name: "misspelled", entries: [("example", ["FOO"])])
+                .replacingOccurrences(of: "redisStream:", with: "redisStreams:")
+            try await fixture.apply(yaml)
+            let condition = try await waitForValue("SourcesProvided on the misspelled EventSource") {
+                try await fixture.condition("misspelled", "SourcesProvided")
+            }
+            #expect(condition["status"] == "False")
+            #expect(condition["reason"] == "InvalidSpec")
+            #expect(
+                condition["message"]?.stringValue
+                    == "spec.redisStreams: unknown source type; did you mean 'redisStream'? Nothing runs until it is spelled so")
+            try await waitUntil("Ready=False") { try await fixture.condition("misspelled", "Ready")?["status"] == "False" }
         }
     }
 }

@@ -9,7 +9,7 @@ import Testing
     {
         AdapterConfiguration(
             namespace: "ns", eventSourceName: "es", eventName: event,
-            source: RedisStreamSource(hostAddress: HostAddress(host: "127.0.0.1", port: 6379), streams: streams),
+            source: RedisStreamEntry(hostAddress: HostAddress(host: "127.0.0.1", port: 6379), streams: streams),
             password: password.map { SecretValue($0) }, sink: SinkSpec(uri: sink), consumerName: "pod-a")
     }
 

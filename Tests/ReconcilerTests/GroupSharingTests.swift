@@ -9,7 +9,7 @@ import Testing
     {
         AdapterConfiguration(
             namespace: "ns", eventSourceName: name, eventName: event,
-            source: RedisStreamSource(
+            source: RedisStreamEntry(
                 hostAddress: HostAddress(host: "127.0.0.1", port: 6379), db: db, streams: streams, consumerGroup: group),
             sink: SinkSpec(uri: "stdout"), consumerName: "pod:ns/\(name)/\(event)")
     }

@@ -20,7 +20,7 @@ public final class AdapterFixture: Sendable {
         streams: [String] = ["FOO"], consumer: String = "test-consumer", password: String? = nil,
         username: String? = nil, count: Int = 10, blockTime: Duration = .milliseconds(200), sink: SinkSpec = SinkSpec(uri: "stdout")
     ) -> AdapterConfiguration {
-        let source = RedisStreamSource(
+        let source = RedisStreamEntry(
             hostAddress: HostAddress(host: "127.0.0.1", port: redis.port),
             password: password.map { _ in SecretKeySelector(name: "redis", key: "password") }, username: username,
             streams: streams, maxMsgCountPerRead: count)

@@ -44,7 +44,9 @@ public final class HTTPReceiver: Sendable {
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 256)
+                // Load tests open hundreds of connections at once (300 sinks); past the accept queue the
+                // kernel drops SYNs, and each client waits 1 s, then 3 s, then 7 s to try again.
+                .serverChannelOption(.backlog, value: 4096)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -107,6 +109,12 @@ public final class HTTPReceiver: Sendable {
     /// Close the connection instead of answering the next `times` requests.
     public func closeConnection(times: Int = 1) {
         enqueue(.closeConnection, times: times)
+    }
+
+    /// Every request whose header `name` (one name per receiver) is `value` gets `reaction`,
+    /// ahead of the script: a receiver that refuses particular events (say by `ce-id`).
+    public func answer(_ reaction: Reaction, whenHeader name: String, is value: String) {
+        state.answer(reaction, whenHeader: name, is: value)
     }
 
     /// The reaction once the script is used up.

@@ -63,6 +63,11 @@ final class HTTPReceiverConnectionHandler: ChannelInboundHandler {
                 .whenComplete { _ in channel.close(promise: nil) }
         case .closeConnection:
             context.close(promise: nil)
+        case .respondWithoutEndingBody(let status, let bodyBytes):
+            let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+            let head = Array("HTTP/1.1 \(status) \(reason)\r\nContent-Length: 1000000000000\r\n\r\n".utf8)
+            let body = [UInt8](repeating: UInt8(ascii: "x"), count: bodyBytes)
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: head + body)), promise: nil)
         }
     }
 

@@ -11,6 +11,9 @@ final class HTTPReceiverState: Sendable {
         var requestCount = 0
         var connectionsAccepted = 0
         var openConnections: [Int: any Channel] = [:]
+        /// Requests carrying this header value get this answer, whatever the script says.
+        var byHeader: [String: HTTPReceiver.Reaction] = [:]
+        var headerName = ""
     }
 
     let recording: HTTPReceiver.Recording
@@ -27,6 +30,13 @@ final class HTTPReceiverState: Sendable {
 
     func setDefault(_ reaction: HTTPReceiver.Reaction) {
         contents.withLock { $0.defaultReaction = reaction }
+    }
+
+    func answer(_ reaction: HTTPReceiver.Reaction, whenHeader name: String, is value: String) {
+        contents.withLock {
+            $0.headerName = name.lowercased()
+            $0.byHeader[value] = reaction
+        }
     }
 
     func clearScript() {
@@ -50,11 +60,14 @@ final class HTTPReceiverState: Sendable {
     func answer(
         method: String, target: String, headers: [(name: String, value: String)], body: [UInt8], connection: Int
     ) -> HTTPReceiver.Reaction {
-        contents.withLock {
-            let reaction = $0.script.isEmpty ? $0.defaultReaction : $0.script.removeFirst()
-            $0.requestCount += 1
+        contents.withLock { contents in
+            let name = contents.headerName
+            let byHeader = contents.byHeader
+            let chosen = byHeader.isEmpty ? nil : headers.first { $0.name.lowercased() == name }.flatMap { byHeader[$0.value] }
+            let reaction = chosen ?? (contents.script.isEmpty ? contents.defaultReaction : contents.script.removeFirst())
+            contents.requestCount += 1
             if recording == .everything {
-                $0.requests.append(
+                contents.requests.append(
                     HTTPReceiver.ReceivedRequest(
                         method: method, target: target, headers: headers, body: body, connection: connection,
                         reaction: reaction))

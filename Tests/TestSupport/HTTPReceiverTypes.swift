@@ -10,13 +10,18 @@ extension HTTPReceiver {
         case sendGarbage([UInt8])
         /// Closes the connection without a byte of response.
         case closeConnection
+        /// A status line and headers promising a body far longer than what follows: `bodyBytes`
+        /// bytes, then nothing more until the client gives up or `stop()` (a body that never ends).
+        case respondWithoutEndingBody(status: Int, bodyBytes: Int)
 
         public static let ok = Reaction.respond(status: 200)
 
         /// The status answered, if the reaction was an HTTP response.
         public var status: Int? {
-            if case .respond(let status, _, _) = self { return status }
-            return nil
+            switch self {
+            case .respond(let status, _, _), .respondWithoutEndingBody(let status, _): return status
+            default: return nil
+            }
         }
     }
 

@@ -22,12 +22,18 @@ public final class JetStreamTestReader: @unchecked Sendable {
     private let connection: OpaquePointer
     private let context: OpaquePointer
 
-    public init(url: String, user: String? = nil, password: String? = nil) throws {
+    /// `asArgoSensor`: TLS without verifying the server, as Argo's Sensors connect to a bus with no
+    /// `tls` block; a server that offers no TLS is refused, as they refuse it.
+    public init(url: String, user: String? = nil, password: String? = nil, asArgoSensor: Bool = false) throws {
         var options: OpaquePointer?
         guard natsOptions_Create(&options) == NATS_OK, let options else { throw JetStreamTestError(description: "options") }
         defer { natsOptions_Destroy(options) }
         _ = natsOptions_SetURL(options, url)
         if let user, let password { _ = natsOptions_SetUserInfo(options, user, password) }
+        if asArgoSensor {
+            _ = natsOptions_SetSecure(options, true)
+            _ = natsOptions_SkipServerVerification(options, true)
+        }
         var connection: OpaquePointer?
         let status = natsConnection_Connect(&connection, options)
         guard status == NATS_OK, let connection else {

@@ -2,12 +2,15 @@ import FilterExpression
 import StructuredData
 
 /// One entry of `spec.redisStream`: Argo's `RedisStreamEventSource`, plus our delivery extensions.
-public struct RedisStreamSource: Sendable, Equatable, Hashable {
+/// Named for the entry, not the kind: `RedisStreamSource` is the whole resource of our own API group
+/// (see `SourceKind`), which holds a map of these.
+public struct RedisStreamEntry: Sendable, Equatable, Hashable {
     public static let defaultConsumerGroup = "argo-events-cg"
     public static let defaultMaxMessageCountPerRead = 10
     public static let defaultClaimMinIdleSeconds = 60
 
-    public var hostAddress: HostAddress
+    /// How the entry reaches Redis: `hostAddress`, `url`, `urlSecret`, `sentinel` or `cluster`.
+    public var endpoint: RedisEndpoint
     public var db: Int
     public var password: SecretKeySelector?
     public var username: String?
@@ -30,6 +33,17 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
     /// users who must not create keys: the group is then created once the stream appears.
     public var createStreams: Bool
 
+    /// The TCP `hostAddress`, when that is how the entry reaches Redis; setting it makes it so.
+    public var hostAddress: HostAddress? {
+        get {
+            if case .server(.tcp(let address)) = endpoint { return address }
+            return nil
+        }
+        set {
+            if let newValue { endpoint = .server(.tcp(newValue)) }
+        }
+    }
+
     public init(
         hostAddress: HostAddress, db: Int = 0, password: SecretKeySelector? = nil, username: String? = nil,
         streams: [String], maxMsgCountPerRead: Int = Self.defaultMaxMessageCountPerRead,
@@ -38,7 +52,22 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         claimMinIdleSeconds: Int = Self.defaultClaimMinIdleSeconds, startFrom: GroupStart = .newest,
         createStreams: Bool = true
     ) {
-        self.hostAddress = hostAddress
+        self.init(
+            endpoint: .server(.tcp(hostAddress)), db: db, password: password, username: username, streams: streams,
+            maxMsgCountPerRead: maxMsgCountPerRead, consumerGroup: consumerGroup, tls: tls, metadata: metadata,
+            filterExpression: filterExpression, deadLetterStream: deadLetterStream, maxDeliveries: maxDeliveries,
+            claimMinIdleSeconds: claimMinIdleSeconds, startFrom: startFrom, createStreams: createStreams)
+    }
+
+    public init(
+        endpoint: RedisEndpoint, db: Int = 0, password: SecretKeySelector? = nil, username: String? = nil,
+        streams: [String], maxMsgCountPerRead: Int = Self.defaultMaxMessageCountPerRead,
+        consumerGroup: String = Self.defaultConsumerGroup, tls: TLSConfig? = nil, metadata: [String: String] = [:],
+        filterExpression: String? = nil, deadLetterStream: String? = nil, maxDeliveries: Int? = nil,
+        claimMinIdleSeconds: Int = Self.defaultClaimMinIdleSeconds, startFrom: GroupStart = .newest,
+        createStreams: Bool = true
+    ) {
+        self.endpoint = endpoint
         self.db = db
         self.password = password
         self.username = username
@@ -58,16 +87,20 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
     /// Argo's `int32` fields: larger values do not even decode in Argo.
     static let int32Range = Int(Int32.min)...Int(Int32.max)
 
-    static func read(_ value: JSONValue, at path: String, into reader: inout FieldReader) -> RedisStreamSource? {
+    static func read(_ value: JSONValue, at path: String, into reader: inout FieldReader) -> RedisStreamEntry? {
         guard let object = reader.object(value, at: path) else {
             reader.report(path, "expected a map, got null")
             return nil
         }
         FieldSchema.redisStreamEntry.warnAboutUnknownKeys(of: object, at: path, into: &reader)
-        let address = readHostAddress(object["hostAddress"], at: "\(path).hostAddress", into: &reader)
+        let endpoint = readEndpoint(object, at: path, into: &reader)
 
-        // Argo accepts a negative db, but Redis answers SELECT with "DB index is out of range".
-        let db = reader.integer(object["db"], at: "\(path).db", in: 0...Int(Int32.max)) ?? 0
+        // go-redis, which Argo uses, sends SELECT only when db > 0, so a negative db runs on db 0 in Argo.
+        var db = reader.integer(object["db"], at: "\(path).db", in: int32Range) ?? 0
+        if db < 0 {
+            reader.warn("\(path).db", "negative: runs on db 0, as in Argo (which sends SELECT only for a db above 0)")
+            db = 0
+        }
 
         var streams = reader.stringList(object["streams"], at: "\(path).streams")
         if object["streams"] == nil || object["streams"]?.isNull == true {
@@ -148,15 +181,37 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
         }
         let createStreams = reader.boolean(object["createStreams"], at: "\(path).createStreams") ?? true
 
-        guard let address, let streams else { return nil }
-        return RedisStreamSource(
-            hostAddress: address, db: db, password: password, username: username, streams: streams,
+        if case .cluster? = endpoint {
+            if db != 0 { reader.report("\(path).db", "must be 0 with cluster: a Redis Cluster has only database 0") }
+            let keys = (streams ?? []) + (deadLetter.map { [$0] } ?? [])
+            let slots = Dictionary(grouping: keys, by: RedisHashSlot.slot(of:))
+            if slots.count > 1 {
+                let listed = slots.keys.sorted().map { "slot \($0): \(slots[$0]!.joined(separator: ", "))" }.joined(separator: "; ")
+                reader.report(
+                    "\(path).cluster",
+                    "the streams\(deadLetter == nil ? "" : " and deadLetterStream") hash to different slots (\(listed)); "
+                        + "one entry reads one slot: give them a common hash tag ({orders}.created, {orders}.paid), "
+                        + "or use one entry per slot")
+            }
+        }
+        if case .url(let url)? = endpoint {
+            if url.db != nil, object["db"] != nil, !(object["db"]?.isNull ?? true) {
+                reader.report("\(path).db", "the url names the database already; give it in one place")
+            }
+            if url.username != nil, object["username"] != nil, !(object["username"]?.isNull ?? true) {
+                reader.report("\(path).username", "the url names the user already; give it in one place")
+            }
+        }
+
+        guard let endpoint, let streams else { return nil }
+        return RedisStreamEntry(
+            endpoint: endpoint, db: db, password: password, username: username, streams: streams,
             maxMsgCountPerRead: count, consumerGroup: group, tls: tls, metadata: metadata,
             filterExpression: expression, deadLetterStream: deadLetter, maxDeliveries: maxDeliveries,
             claimMinIdleSeconds: claimIdle, startFrom: startFrom, createStreams: createStreams)
     }
 
-    private static func readHostAddress(_ value: JSONValue?, at path: String, into reader: inout FieldReader) -> HostAddress? {
+    static func readHostAddress(_ value: JSONValue?, at path: String, into reader: inout FieldReader) -> RedisServerAddress? {
         guard let text = reader.string(value, at: path) else {
             if value == nil || value?.isNull == true { reader.report(path, "required") }
             return nil
@@ -170,12 +225,10 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
             reader.report(path, "must be host:port without a scheme, got '\(text)': Argo dials it as a TCP address, which fails")
             return nil
         }
-        if text.hasPrefix("/") {
-            reader.report(path, "a Unix socket path is not supported: the Redis server must be reachable over TCP as host:port")
-            return nil
-        }
+        // go-redis, which Argo uses, dials a Unix socket when the address starts with '/'.
+        if text.hasPrefix("/") { return .unix(path: text) }
         switch HostAddress.parse(text) {
-        case .success(let parsed): return parsed
+        case .success(let parsed): return .tcp(parsed)
         case .failure(let error):
             let hint = text.contains(":") ? "" : " (Argo accepts it, but cannot connect without a port)"
             reader.report(path, error.message + hint)
@@ -195,7 +248,8 @@ public struct RedisStreamSource: Sendable, Equatable, Hashable {
             return nil
         }
         do {
-            _ = try FilterProgram.parse(expression, knownVariables: FilterProgram.redisStreamVariables)
+            let program = try FilterProgram.parse(expression, knownVariables: FilterProgram.redisStreamVariables)
+            for unknown in program.unknownNames { reader.warn("\(path).expression", unknown.description) }
         } catch {
             reader.report("\(path).expression", error.description)
         }
