@@ -85,7 +85,7 @@ public final class EventSourceController: Sendable {
         statusWriter = StatusWriter(
             client: client, leadership: leadership, counterInterval: options.statusCounterInterval,
             writesPerSecond: options.statusWritesPerSecond,
-            fieldManager: String("redis-eventsource/\(options.consumerName)".prefix(128)))
+            fieldManager: String("redis-eventsource/\(options.consumerName)".prefix(128)), logger: logger)
         reconciler = EventSourceReconciler(
             cache: cache, secrets: secrets, eventBuses: eventBuses, supervisor: supervisor, statusWriter: statusWriter,
             recorder: EventRecorder(client: client, reportingController: "redis-eventsource", reportingInstance: options.consumerName),

@@ -33,14 +33,16 @@ public actor StatusWriter {
     public private(set) var usesStatusSubresource = true
     private let writeCounter = Counter(label: "redis_eventsource_status_writes_total")
     private let clock: AnyClock
+    private let logger: Logger
     /// The policies and the bucket count in continuous instants; this maps the clock's onto them.
     private let origin = ContinuousClock.now
 
     public init(
         client: KubeClient, leadership: Leadership, counterInterval: Duration, writesPerSecond: Double, fieldManager: String,
-        clock: some Clock<Duration> = ContinuousClock()
+        clock: some Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "redis-eventsource")
     ) {
         self.client = client
+        self.logger = logger
         self.fieldManager = fieldManager
         self.leadership = leadership
         self.counterInterval = counterInterval
@@ -65,7 +67,11 @@ public actor StatusWriter {
             return .notLeader
         }
         var policy = policies[key] ?? StatusWritePolicy(counterInterval: counterInterval)
-        policy.observed(current["status"])
+        let wasOverwritten = policy.overwritten
+        policy.observed(current["status"], version: current["metadata"]?["resourceVersion"]?.stringValue)
+        if policy.overwritten && !wasOverwritten {
+            logger.info("the status of \(key.kind) \(key) was changed by another writer after ours; writing ours back")
+        }
         defer { policies[key] = policy }
         status = Self.carryingTransitionTimes(status, from: policy.lastWritten)
         let now = self.now
@@ -88,26 +94,28 @@ public actor StatusWriter {
         }
         // Diff against our own last write: the cache may not have caught up with it yet.
         let patch = MergePatchDiff.make(from: policy.lastWritten ?? current["status"], to: status)
+        let written: JSONValue
         do {
-            try await write(patch, key)
+            written = try await write(patch, key)
         } catch where error.isNotFound && usesStatusSubresource {
             // Either the object is gone or its CRD has no status subresource; the main endpoint tells which.
             usesStatusSubresource = false
             do {
-                try await write(patch, key)
+                written = try await write(patch, key)
             } catch {
                 usesStatusSubresource = true
                 throw error
             }
         }
-        policy.wrote(status, at: self.now)
+        policy.wrote(status, at: self.now, version: written["metadata"]?["resourceVersion"]?.stringValue)
         writes += 1
         writeCounter.increment()
         return .written
     }
 
-    private func write(_ patch: JSONValue, _ key: ObjectKey) async throws(KubeError) {
-        _ = try await client.patch(
+    /// Returns the object as the server holds it after the write.
+    private func write(_ patch: JSONValue, _ key: ObjectKey) async throws(KubeError) -> JSONValue {
+        try await client.patch(
             EventSourceResource.resource(of: key.kind), name: key.name, namespace: key.namespace, .merge(["status": patch]),
             subresource: usesStatusSubresource ? "status" : nil, fieldManager: fieldManager)
     }
