@@ -93,24 +93,36 @@ public actor StatusWriter {
         case .writeTransition: break
         }
         // Diff against our own last write: the cache may not have caught up with it yet.
-        let patch = MergePatchDiff.make(from: policy.lastWritten ?? current["status"], to: status)
-        let written: JSONValue
+        var written = try await patchStatus(MergePatchDiff.make(from: policy.lastWritten ?? current["status"], to: status), key)
+        if let held = written["status"], EventSourceStatus.significantPart(held) != EventSourceStatus.significantPart(status) {
+            // What we diffed against was not what the server held: a cache behind another writer's
+            // status (a sharded hand-over), so the fields both of us set to the same value went
+            // unsent and the server now holds a mix. Its answer is the truth; send the rest once more.
+            logger.info("the status of \(key.kind) \(key) held another writer's fields; writing the rest of ours")
+            written = try await patchStatus(MergePatchDiff.make(from: held, to: status), key)
+            writes += 1
+            writeCounter.increment()
+        }
+        policy.wrote(status, at: self.now, version: written["metadata"]?["resourceVersion"]?.stringValue, serverHolds: written["status"])
+        writes += 1
+        writeCounter.increment()
+        return .written
+    }
+
+    /// One merge patch of the status; on a 404 from `/status` it finds out whether the object is
+    /// gone or its CRD has no status subresource (then the main endpoint takes status writes).
+    private func patchStatus(_ patch: JSONValue, _ key: ObjectKey) async throws(KubeError) -> JSONValue {
         do {
-            written = try await write(patch, key)
+            return try await write(patch, key)
         } catch where error.isNotFound && usesStatusSubresource {
-            // Either the object is gone or its CRD has no status subresource; the main endpoint tells which.
             usesStatusSubresource = false
             do {
-                written = try await write(patch, key)
+                return try await write(patch, key)
             } catch {
                 usesStatusSubresource = true
                 throw error
             }
         }
-        policy.wrote(status, at: self.now, version: written["metadata"]?["resourceVersion"]?.stringValue)
-        writes += 1
-        writeCounter.increment()
-        return .written
     }
 
     /// Returns the object as the server holds it after the write.

@@ -51,11 +51,21 @@ public struct StatusWritePolicy: Sendable {
         return now >= due ? .writeCounters : .later(now.duration(to: due))
     }
 
-    /// Records a successful write; `version` is the resourceVersion the server answered with.
-    public mutating func wrote(_ status: JSONValue, at time: ContinuousClock.Instant, version: String? = nil) {
-        lastWritten = status
+    /// Records a successful write; `version` and `serverHolds` are the resourceVersion and status
+    /// the server answered with. A server that holds something else of significance after our write
+    /// (it drops fields of ours, or another writer's came in between) is taken at its word: what
+    /// differs is written again at the counter pace, never in a loop.
+    public mutating func wrote(
+        _ status: JSONValue, at time: ContinuousClock.Instant, version: String? = nil, serverHolds: JSONValue? = nil
+    ) {
         ownWrite = status
-        overwritten = false
+        if let serverHolds, EventSourceStatus.significantPart(serverHolds) != EventSourceStatus.significantPart(status) {
+            lastWritten = serverHolds
+            overwritten = true
+        } else {
+            lastWritten = status
+            overwritten = false
+        }
         lastWriteTime = time
         knownVersion = version
         cacheReachedKnownVersion = false

@@ -153,6 +153,26 @@ import Testing
         }
     }
 
+    /// A new owner's first look may come from a cache behind the last writer: the status it diffs
+    /// against names itself (from its previous life), the server's names the other replica. The
+    /// server's answer to the write shows the mix, and the rest is written at once.
+    @Test func aWriteDiffedAgainstAStaleCacheIsCompletedFromTheServersAnswer() async throws {
+        try await withEventSourceCluster { _, client in
+            let clock = ManualClock()
+            let created = try await created(client)
+            #expect(try await writer(client, clock: clock).submit(owned(by: "replica-a", phase: "Running"), for: key, current: created) == .written)
+            let stale = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            let current = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            #expect(try await writer(client, clock: clock).submit(owned(by: "replica-c", phase: "Failed"), for: key, current: current) == .written)
+
+            let restarted = writer(client, clock: clock)
+            #expect(try await restarted.submit(owned(by: "replica-a", phase: "Failed"), for: key, current: stale) == .written)
+            #expect(try await serverStatus(client)?["runningOn"] == "replica-a")
+            let settled = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            #expect(try await restarted.submit(owned(by: "replica-a", phase: "Failed"), for: key, current: settled) == .unchanged)
+        }
+    }
+
     /// A change of its own view is still written at once, whoever wrote last.
     @Test func aTransitionOfItsOwnIsWrittenAtOnceAfterSomeoneElsesWrite() async throws {
         try await withEventSourceCluster { _, client in

@@ -45,26 +45,56 @@ import TestSupport
         guard listed.exitCode == 0 else { return "kubectl get failed" }
         let items = try JSONParser.parse(listed.output)["items"]?.arrayValue ?? []
         guard items.count == count else { return "\(items.count) EventSources" }
-        var owned: [String: Int] = [:]
+        var owned: [String: Set<String>] = [:]
         for item in items {
             let name = item["metadata"]?["name"]?.stringValue ?? "?"
             let ready = item["status"]?["conditions"]?.arrayValue?.first { $0["type"] == "Ready" }?["status"]
             guard ready == "True", let runningOn = item["status"]?["runningOn"]?.stringValue else {
                 return "\(name): Ready \(ready?.stringValue ?? "none"), runningOn \(item["status"]?["runningOn"]?.stringValue ?? "none")"
+                    + logLines(mentioning: name, replicas)
             }
             let owners = runningOn.split(separator: ",").map(String.init)
             guard owners.count == min(perSource, replicas.count), Set(owners).count == owners.count,
                 owners.allSatisfy({ replicas[$0] != nil })
             else { return "\(name) runs on \(runningOn), live: \(replicas.keys.sorted())" }
-            for owner in owners { owned[owner, default: 0] += 1 }
+            for owner in owners { owned[owner, default: []].insert(name) }
         }
-        for (name, replica) in replicas {
-            let running = try await fixture.metric("redis_eventsource_adapters_running", port: replica.port)
-            guard running == Double(owned[name] ?? 0) else {
-                return "\(name) runs \(running.map { "\(Int($0))" } ?? "?") adapters, statuses name it on \(owned[name] ?? 0)"
+        for (name, replica) in replicas.sorted(by: { $0.key < $1.key }) {
+            let running = try await runningEventSources(fixture, port: replica.port)
+            let named = owned[name] ?? []
+            guard running == named else {
+                let extra = running.subtracting(named).sorted(), missing = named.subtracting(running).sorted()
+                return "\(name) runs \(running.count) EventSources, statuses name it on \(named.count)"
+                    + (extra.isEmpty ? "" : "; it runs \(extra) that name others")
+                    + (missing.isEmpty ? "" : "; it does not run \(missing) that name it")
+                    + logLines(mentioning: (extra + missing).first ?? "", replicas)
             }
         }
         return nil
+    }
+
+    /// The EventSources a replica runs adapters of, from Argo's per-EventSource gauge.
+    private func runningEventSources(_ fixture: OperatorFixture, port: Int) async throws -> Set<String> {
+        let output = try await CommandRun.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"])
+        var names: Set<String> = []
+        for line in output.standardOutput.split(separator: "\n") where line.hasPrefix("argo_events_event_service_running_total{") {
+            guard let value = line.split(separator: " ").last.flatMap({ Double($0) }), value > 0,
+                let range = line.range(of: "eventsource_name=\""),
+                let end = line[range.upperBound...].firstIndex(of: "\"")
+            else { continue }
+            names.insert(String(line[range.upperBound..<end]))
+        }
+        return names
+    }
+
+    /// Each replica's log lines about one EventSource, for a timeout's message.
+    private func logLines(mentioning name: String, _ replicas: [String: Replica]) -> String {
+        guard !name.isEmpty else { return "" }
+        return replicas.sorted(by: { $0.key < $1.key }).map { replica, running in
+            let lines = (running.process.standardOutput + running.process.standardError).split(separator: "\n")
+                .filter { line in line.ranges(of: "/\(name)").contains { !(line[$0.upperBound...].first?.isNumber ?? false) } }.suffix(40)
+            return "\n  \(replica) about \(name):\n    " + lines.joined(separator: "\n    ")
+        }.joined()
     }
 
     private func ownedCounts(_ fixture: OperatorFixture) async throws -> [String: Int] {
