@@ -188,7 +188,7 @@ import TestSupport
             // A rolling restart of all three, one at a time.
             for name in ["replica-a", "replica-b", "replica-c"] {
                 let old = try #require(replicas[name])
-            replicas[name] = nil
+                replicas[name] = nil
                 old.process.signal(SIGTERM)
                 #expect(try await old.process.waitForExit(timeout: .seconds(30)) == 0)
                 replicas[name] = try await start(name, fixture)
