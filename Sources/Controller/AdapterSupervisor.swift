@@ -42,6 +42,8 @@ public actor AdapterSupervisor {
     /// Per running adapter that shares its stream and group with another, the note saying so;
     /// recomputed whenever the set of adapters changes, not on every reconcile.
     public private(set) var groupSharing: [AdapterKey: String] = [:]
+    /// Who reads what, kept per adapter, so `groupSharing` costs no pass over all of them.
+    private var sharingIndex = GroupSharingIndex()
 
     /// Event name → status, for one EventSource's running adapters.
     public func statuses(of object: ObjectKey) -> [String: AdapterStatus] {
@@ -79,7 +81,7 @@ public actor AdapterSupervisor {
             start(configuration)
             changes.append(.started(configuration.adapterKey))
         }
-        if !plan.isEmpty { groupSharing = GroupSharing.notes(running.values.map(\.configuration)) }
+        if !plan.isEmpty { groupSharing = sharingIndex.notes }
         return changes
     }
 
@@ -88,6 +90,7 @@ public actor AdapterSupervisor {
         if let previous { adapter.continueCounts(of: previous) }
         let key = configuration.adapterKey
         running[key] = adapter
+        sharingIndex.insert(configuration)
         byObject[key.objectKey, default: []].insert(key)
         live.withLock { $0[key] = adapter }
         adapter.start()
@@ -95,6 +98,7 @@ public actor AdapterSupervisor {
 
     private func remove(_ key: AdapterKey) -> StreamAdapter? {
         guard let adapter = running.removeValue(forKey: key) else { return nil }
+        sharingIndex.remove(adapter.configuration)
         byObject[key.objectKey]?.remove(key)
         if byObject[key.objectKey]?.isEmpty == true { byObject[key.objectKey] = nil }
         live.withLock { $0[key] = nil }
@@ -108,6 +112,7 @@ public actor AdapterSupervisor {
         running.removeAll()
         byObject.removeAll()
         groupSharing = [:]
+        sharingIndex = GroupSharingIndex()
         live.withLock { $0.removeAll() }
         for adapter in adapters { adapter.requestStop() }
         // Waiting ends early on cancellation; what was not acknowledged stays pending in Redis.

@@ -5,6 +5,8 @@ struct ControllerMetrics: Sendable {
     let reconciles = Counter(label: "redis_eventsource_reconciles_total")
     let reconcileErrors = Counter(label: "redis_eventsource_reconcile_errors_total")
     let reconcileDuration = Timer(label: "redis_eventsource_reconcile_duration_milliseconds", preferredDisplayUnit: .milliseconds)
+    /// Passes over every adapter's figures (one per `--status-interval`) that queue the EventSources whose figures moved.
+    let counterSweeps = Counter(label: "redis_eventsource_status_sweeps_total")
     let queueDepth = Gauge(label: "redis_eventsource_workqueue_depth")
     let watchRestarts = Counter(label: "redis_eventsource_watch_relists_total")
     /// Objects each watch has delivered (a relist counts every item), per resource.

@@ -16,13 +16,15 @@ public struct ControllerOptions: Sendable {
     /// Act only on EventSources with these labels (a Kubernetes label selector).
     public var labelSelector: String?
     public var leaderElection: LeaderElectionOptions?
+    /// `--shard-by lease`; nil runs every EventSource (one replica, or active-active).
+    public var sharding: ShardingOptions?
     public var workers: Int
     /// How often every EventSource is looked at again: the safety net of a level-triggered
     /// controller. Phase changes need no resync (adapters report them at once), and counters
-    /// reach the status because a reconcile with running adapters asks to run again after
-    /// `statusCounterInterval`.
+    /// reach the status through one sweep over all adapters every `statusCounterInterval`, which
+    /// queues only the EventSources whose figures moved.
     public var resyncInterval: Duration
-    /// Counter-only status changes are written at most this often per object.
+    /// Counter-only status changes are written at most this often per object; also the period of the counter sweep.
     public var statusCounterInterval: Duration
     /// Status writes per second across all objects.
     public var statusWritesPerSecond: Double
@@ -33,7 +35,7 @@ public struct ControllerOptions: Sendable {
 
     public init(
         namespace: String? = nil, watch: WatchedKinds = .eventSources, defaultSink: SinkSpec? = nil, consumerName: String, labelSelector: String? = nil,
-        leaderElection: LeaderElectionOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(300),
+        leaderElection: LeaderElectionOptions? = nil, sharding: ShardingOptions? = nil, workers: Int = 4, resyncInterval: Duration = .seconds(300),
         statusCounterInterval: Duration = .seconds(10), statusWritesPerSecond: Double = 20,
         shutdownTimeout: Duration = .seconds(20), sinkOptions: SinkOptions = SinkOptions()
     ) {
@@ -44,6 +46,7 @@ public struct ControllerOptions: Sendable {
         self.consumerName = consumerName
         self.labelSelector = labelSelector
         self.leaderElection = leaderElection
+        self.sharding = sharding
         self.workers = workers
         self.resyncInterval = resyncInterval
         self.statusCounterInterval = statusCounterInterval

@@ -23,6 +23,8 @@ public final class EventSourceController: Sendable {
     private let statusWriter: StatusWriter
     private let reconciler: EventSourceReconciler
     private let elector: LeaderElector?
+    /// Under `--shard-by lease`: who owns what, and the service that keeps it current.
+    private let shards: ShardOwnership?
     private let logger: Logger
     private let metrics = ControllerMetrics()
     /// Hears every failed list or watch of the three watchers: a lasting 403 is logged and counted.
@@ -58,7 +60,14 @@ public final class EventSourceController: Sendable {
                     retryPeriod: election.retryPeriod, releaseOnCancel: true),
                 logger: logger)
         }
-        leadership = elector.map(Leadership.init(elector:)) ?? Leadership(leading: true)
+        shards = options.sharding.map {
+            ShardOwnership(identity: options.consumerName, replicasPerSource: $0.replicasPerSource)
+        }
+        if let shards {
+            leadership = Leadership(shards: shards)
+        } else {
+            leadership = elector.map(Leadership.init(elector:)) ?? Leadership(leading: true)
+        }
         let (phaseChanges, phaseChangeInput) = AsyncStream.makeStream(of: ObjectKey.self, bufferingPolicy: .bufferingNewest(4096))
         self.phaseChanges = phaseChanges
         self.phaseChangeInput = phaseChangeInput
@@ -76,11 +85,11 @@ public final class EventSourceController: Sendable {
         statusWriter = StatusWriter(
             client: client, leadership: leadership, counterInterval: options.statusCounterInterval,
             writesPerSecond: options.statusWritesPerSecond,
-            fieldManager: String("redis-eventsource/\(options.consumerName)".prefix(128)))
+            fieldManager: String("redis-eventsource/\(options.consumerName)".prefix(128)), logger: logger)
         reconciler = EventSourceReconciler(
             cache: cache, secrets: secrets, eventBuses: eventBuses, supervisor: supervisor, statusWriter: statusWriter,
             recorder: EventRecorder(client: client, reportingController: "redis-eventsource", reportingInstance: options.consumerName),
-            leadership: leadership, options: options, logger: logger, requeue: { phaseChangeInput.yield($0) })
+            leadership: leadership, shards: shards, options: options, logger: logger, requeue: { phaseChangeInput.yield($0) })
     }
 
     /// `/readyz`: ready once the first full list of every watched kind is in the cache.
@@ -98,6 +107,13 @@ public final class EventSourceController: Sendable {
         if let elector {
             services.append(.init(service: LeaseService(elector: elector) { [self] in await requeueAll() }, serviceName: "lease"))
         }
+        if let shards, let sharding = options.sharding {
+            // Ownership moved: every EventSource is looked at, each replica starting what it won and draining what it lost.
+            let membership = ShardMembershipService(client: client, ownership: shards, options: sharding, logger: logger) {
+                [self] in await requeueAll()
+            }
+            services.append(.init(service: membership, serviceName: "shard-membership"))
+        }
         services.append(.init(service: ClosureService { [self] in await drainAdaptersOnShutdown() }, serviceName: "adapters"))
         services.append(.init(service: ClosureService { [self] in await runControlLoop() }, serviceName: "control-loop"))
         return services
@@ -109,6 +125,7 @@ public final class EventSourceController: Sendable {
             "namespace": "\(options.namespace ?? "<all>")", "consumer": "\(options.consumerName)",
             "watch": "\(options.watch.rawValue)",
             "leaderElection": "\(options.leaderElection != nil)",
+            "sharding": "\(options.sharding.map { "lease, \($0.replicasPerSource) replica(s) per source" } ?? "none")",
         ])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.queue.runDelays() }
@@ -119,6 +136,7 @@ public final class EventSourceController: Sendable {
             group.addTask { await self.watchSecrets() }
             group.addTask { await self.watchEventBuses() }
             group.addTask { await self.resync() }
+            group.addTask { await self.sweepCounters() }
             group.addTask {
                 // A phase change shows in the status at once, not at the next resync.
                 for await key in self.phaseChanges { await self.queue.add(key) }
@@ -206,6 +224,16 @@ public final class EventSourceController: Sendable {
     private func resync() async {
         while (try? await Task.sleep(for: options.resyncInterval)) != nil {
             for key in await cache.keys { await queue.add(key) }
+        }
+    }
+
+    /// Every `--status-interval`, one pass over all adapters queues the EventSources whose figures
+    /// moved; the status writer's bucket limits how many of those writes go out per second overall.
+    private func sweepCounters() async {
+        var sweep = CounterSweep()
+        while (try? await Task.sleep(for: options.statusCounterInterval)) != nil {
+            for key in sweep.changed(await supervisor.allStatuses()) { await queue.add(key) }
+            metrics.counterSweeps.increment()
         }
     }
 

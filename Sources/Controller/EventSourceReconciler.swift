@@ -20,6 +20,8 @@ public final class EventSourceReconciler: Sendable {
     private let statusWriter: StatusWriter
     private let recorder: EventRecorder?
     private let leadership: Leadership
+    /// Under `--shard-by lease`: who owns what; nil runs every EventSource.
+    private let shards: ShardOwnership?
     private let options: ControllerOptions
     private let logger: Logger
     /// What was last announced per EventSource and adapter, so each transition is told once.
@@ -35,7 +37,7 @@ public final class EventSourceReconciler: Sendable {
 
     public init(
         cache: ObjectCache, secrets: SecretCache, eventBuses: EventBusCache, supervisor: AdapterSupervisor, statusWriter: StatusWriter,
-        recorder: EventRecorder?, leadership: Leadership, options: ControllerOptions, logger: Logger,
+        recorder: EventRecorder?, leadership: Leadership, shards: ShardOwnership? = nil, options: ControllerOptions, logger: Logger,
         requeue: @escaping @Sendable (ObjectKey) -> Void = { _ in }
     ) {
         self.requeue = requeue
@@ -46,6 +48,7 @@ public final class EventSourceReconciler: Sendable {
         self.statusWriter = statusWriter
         self.recorder = recorder
         self.leadership = leadership
+        self.shards = shards
         self.options = options
         self.logger = logger
     }
@@ -53,14 +56,7 @@ public final class EventSourceReconciler: Sendable {
     /// Reconciles one EventSource; the result may ask for it to be looked at again later.
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard let object = await cache.object(key) else {
-            await stopAll(of: key, reason: "the \(key.kind) was deleted")
-            await statusWriter.forget(key)
-            await secrets.forget(key)
-            await eventBuses.forget(key)
-            notices.withLock {
-                $0.transitions.forget(key)
-                $0.spec.forget(key)
-            }
+            await letGo(of: key, reason: "the \(key.kind) was deleted")
             return .done
         }
         let generation = object["metadata"]?["generation"]?.intValue
@@ -75,6 +71,16 @@ public final class EventSourceReconciler: Sendable {
             }
             // Not ours: another controller (Argo's own) handles EventSources of other types.
             return .done
+        }
+        var runningOn: [String]?
+        if let shards {
+            // Before the membership Leases are listed nobody knows what it owns; their first list requeues everything.
+            guard let owners = shards.owners(of: key) else { return .done }
+            guard owners.contains(shards.identity) else {
+                await release(key, to: owners)
+                return .done
+            }
+            runningOn = owners
         }
         switch EventSource.decode(object, defaultNamespace: key.namespace) {
         case .failure(let error):
@@ -92,6 +98,7 @@ public final class EventSourceReconciler: Sendable {
             status.specWarnings = error.warnings
             status.stillRunning = running
             status.lastValidGeneration = notices.withLock { $0.spec.lastValidGeneration(key) }
+            status.runningOn = runningOn
             return try await write(status, for: key, object: object)
         case .success(let eventSource):
             notices.withLock {
@@ -99,12 +106,12 @@ public final class EventSourceReconciler: Sendable {
                 $0.spec.valid(key, generation: generation)
             }
             await announce(eventSource.warnings, of: key, object: object)
-            return try await reconcile(eventSource, key: key, object: object, generation: generation)
+            return try await reconcile(eventSource, key: key, object: object, generation: generation, runningOn: runningOn)
         }
     }
 
     private func reconcile(
-        _ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?
+        _ eventSource: EventSource, key: ObjectKey, object: JSONValue, generation: Int64?, runningOn: [String]?
     ) async throws -> ReconcileResult {
         // Without spec.sink the EventSource depends on its EventBus, existing or not: creating,
         // changing or deleting the bus (or its Secrets) requeues it.
@@ -159,24 +166,43 @@ public final class EventSourceReconciler: Sendable {
             adapters: adapters)
         status.groupSharing = groupSharing
         status.specWarnings = eventSource.warnings
+        status.runningOn = runningOn
         return try await write(status, for: key, object: object)
     }
 
-    /// Writes the status if due. While adapters run their counters keep moving, so the EventSource
-    /// asks to be looked at again after the counter interval (or sooner, when a write had to wait).
+    /// Writes the status if due. Moving counters bring the EventSource back through the
+    /// controller's counter sweep, not a timer of its own; a counter write that had to wait asks
+    /// to run again when it may.
     private func write(_ status: EventSourceStatus, for key: ObjectKey, object: JSONValue) async throws -> ReconcileResult {
         let rendered = status.render(previous: object["status"], now: Self.now())
-        let refresh: ReconcileResult = status.adapters.isEmpty ? .done : .again(after: options.statusCounterInterval)
         do {
             switch try await statusWriter.submit(rendered, for: key, current: object) {
-            case .deferred(let wait): return refresh.merged(with: .again(after: wait))
-            case .written, .unchanged: return refresh
+            case .deferred(let wait): return .again(after: wait)
+            case .written, .unchanged: return .done
             // A new leader looks at every EventSource at once; until then there is nothing to write.
             case .notLeader: return .done
             }
         } catch where error.isNotFound {
             // Deleted meanwhile; the watch will tell us and the next reconcile stops its adapters.
             return .done
+        }
+    }
+
+    /// Another replica owns it now: this one drains its adapters (finishing the batches in flight)
+    /// and forgets its Secrets and status; the new owner reclaims whatever is left pending.
+    private func release(_ key: ObjectKey, to owners: [String]) async {
+        await letGo(of: key, reason: "it is owned by \(owners.joined(separator: ", ")) now")
+    }
+
+    /// Deleted or owned elsewhere: its adapters drain and everything held about it goes.
+    private func letGo(of key: ObjectKey, reason: String) async {
+        await stopAll(of: key, reason: reason)
+        await statusWriter.forget(key)
+        await secrets.forget(key)
+        await eventBuses.forget(key)
+        notices.withLock {
+            $0.transitions.forget(key)
+            $0.spec.forget(key)
         }
     }
 
@@ -231,7 +257,9 @@ public final class EventSourceReconciler: Sendable {
 
     /// Events are the leader's to write, and a failure to write one never fails a reconcile.
     private func record(_ object: JSONValue, warning: Bool, reason: String, note: String) async {
-        guard leadership.isLeader, let recorder else { return }
+        let key = ObjectKey(
+            namespace: object["metadata"]?["namespace"]?.stringValue ?? "", name: object["metadata"]?["name"]?.stringValue ?? "")
+        guard leadership.writesStatus(of: key), let recorder else { return }
         do {
             try await recorder.record(
                 regarding: object, type: warning ? .warning : .normal, reason: reason, action: "Reconcile", note: note)

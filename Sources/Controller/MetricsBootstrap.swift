@@ -16,18 +16,23 @@ public enum MetricsBootstrap {
     ]
 
     // A static let is initialised once, under a lock, on first use: that is the once-only guarantee.
-    private static let installed: PrometheusCollectorRegistry = {
+    private static let installed: (registry: PrometheusCollectorRegistry, adapterSeries: AdapterSeriesStore) = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(MillisecondTimerMetricsFactory(registry: registry, buckets: millisecondBuckets))
-        return registry
+        let adapterSeries = AdapterSeriesStore(millisecondBuckets: millisecondBuckets)
+        MetricsSystem.bootstrap(
+            MillisecondTimerMetricsFactory(registry: registry, buckets: millisecondBuckets, adapterSeries: adapterSeries))
+        return (registry, adapterSeries)
     }()
 
     /// Bootstraps swift-metrics on the first call; returns the registry every time.
     @discardableResult
     public static func bootstrap() -> PrometheusCollectorRegistry {
-        installed
+        installed.registry
     }
 
     /// The registry `/metrics` renders; reading it bootstraps too.
-    public static var registry: PrometheusCollectorRegistry { installed }
+    public static var registry: PrometheusCollectorRegistry { installed.registry }
+
+    /// The adapters' own series (see `AdapterSeriesStore`), which `/metrics` renders after the registry.
+    static var adapterSeries: AdapterSeriesStore { installed.adapterSeries }
 }

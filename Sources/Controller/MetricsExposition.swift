@@ -15,11 +15,14 @@ public struct MetricsExposition: Sendable {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     public let registry: PrometheusCollectorRegistry
+    /// The adapters' per-entry series, when the registry is `MetricsBootstrap`'s.
+    let adapterSeries: AdapterSeriesStore?
     public private(set) var collectors: [ScrapeCollector]
 
     /// The default registry is `MetricsBootstrap`'s, so creating an exposition bootstraps metrics.
     public init(registry: PrometheusCollectorRegistry = MetricsBootstrap.bootstrap(), collectors: [ScrapeCollector] = []) {
         self.registry = registry
+        adapterSeries = registry === MetricsBootstrap.registry ? MetricsBootstrap.adapterSeries : nil
         self.collectors = collectors
     }
 
@@ -33,6 +36,7 @@ public struct MetricsExposition: Sendable {
         // The registry keeps no internal buffer for this call, so concurrent scrapes don't contend.
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
+        adapterSeries?.render(into: &buffer)
         for collector in collectors {
             for family in collector() { family.render(into: &buffer) }
         }

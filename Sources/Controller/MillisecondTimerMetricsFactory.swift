@@ -10,19 +10,26 @@ import Prometheus
 /// a dashboard built for Argo would read values 1000 times too small. The unit is chosen by the
 /// name, not by the display-unit hint, because the hint arrives only after the handler (and its
 /// buckets) exist. Other Timers keep swift-prometheus' seconds, as Prometheus names `*_seconds` expect.
+///
+/// Series labelled as an adapter's go to `AdapterSeriesStore` instead of the registry.
 struct MillisecondTimerMetricsFactory: MetricsFactory {
     private let prometheus: PrometheusMetricsFactory
     private let registry: PrometheusCollectorRegistry
     private let buckets: [Double]
+    private let adapterSeries: AdapterSeriesStore?
 
-    init(registry: PrometheusCollectorRegistry, buckets: [Double]) {
+    init(registry: PrometheusCollectorRegistry, buckets: [Double], adapterSeries: AdapterSeriesStore? = nil) {
         self.prometheus = PrometheusMetricsFactory(registry: registry)
         self.registry = registry
         self.buckets = buckets
+        self.adapterSeries = adapterSeries
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         let unit = "_milliseconds"
+        if let adapterSeries, label.hasSuffix(unit), AdapterSeriesStore.isAdapterSeries(dimensions) {
+            return adapterSeries.histogram(label, dimensions)
+        }
         guard label.hasSuffix(unit), label.count > unit.count else {
             return prometheus.makeTimer(label: label, dimensions: dimensions)
         }
@@ -35,7 +42,9 @@ struct MillisecondTimerMetricsFactory: MetricsFactory {
     }
 
     func destroyTimer(_ handler: any TimerHandler) {
-        if let handler = handler as? MillisecondTimerHandler {
+        if let handler = handler as? AdapterHistogram {
+            adapterSeries?.remove(handler.key)
+        } else if let handler = handler as? MillisecondTimerHandler {
             registry.unregisterValueHistogram(handler.histogram)
         } else {
             prometheus.destroyTimer(handler)
@@ -43,7 +52,8 @@ struct MillisecondTimerMetricsFactory: MetricsFactory {
     }
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        prometheus.makeCounter(label: label, dimensions: dimensions)
+        if let adapterSeries, AdapterSeriesStore.isAdapterSeries(dimensions) { return adapterSeries.counter(label, dimensions) }
+        return prometheus.makeCounter(label: label, dimensions: dimensions)
     }
 
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
@@ -51,17 +61,24 @@ struct MillisecondTimerMetricsFactory: MetricsFactory {
     }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        prometheus.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
+        if let adapterSeries, !aggregate, AdapterSeriesStore.isAdapterSeries(dimensions) {
+            return adapterSeries.gauge(label, dimensions)
+        }
+        return prometheus.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
     }
 
     func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
         prometheus.makeMeter(label: label, dimensions: dimensions)
     }
 
-    func destroyCounter(_ handler: any CounterHandler) { prometheus.destroyCounter(handler) }
+    func destroyCounter(_ handler: any CounterHandler) {
+        if let handler = handler as? AdapterCounter { adapterSeries?.remove(handler.key) } else { prometheus.destroyCounter(handler) }
+    }
     func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {
         prometheus.destroyFloatingPointCounter(handler)
     }
-    func destroyRecorder(_ handler: any RecorderHandler) { prometheus.destroyRecorder(handler) }
+    func destroyRecorder(_ handler: any RecorderHandler) {
+        if let handler = handler as? AdapterGauge { adapterSeries?.remove(handler.key) } else { prometheus.destroyRecorder(handler) }
+    }
     func destroyMeter(_ handler: any MeterHandler) { prometheus.destroyMeter(handler) }
 }

@@ -25,20 +25,24 @@ public actor StatusWriter {
     private let fieldManager: String
     private var policies: [ObjectKey: StatusWritePolicy] = [:]
     private var bucket: TokenBucket
+    /// Counter writes waiting for the bucket, each with the slot it reserved.
+    private var reservations: [ObjectKey: ContinuousClock.Instant] = [:]
     public private(set) var writes = 0
     /// False once a `/status` write came back 404 for an object that exists: the CRD has no status
     /// subresource (Argo Events' own CRD, for one), so status goes through the main endpoint.
     public private(set) var usesStatusSubresource = true
     private let writeCounter = Counter(label: "redis_eventsource_status_writes_total")
     private let clock: AnyClock
+    private let logger: Logger
     /// The policies and the bucket count in continuous instants; this maps the clock's onto them.
     private let origin = ContinuousClock.now
 
     public init(
         client: KubeClient, leadership: Leadership, counterInterval: Duration, writesPerSecond: Double, fieldManager: String,
-        clock: some Clock<Duration> = ContinuousClock()
+        clock: some Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "redis-eventsource")
     ) {
         self.client = client
+        self.logger = logger
         self.fieldManager = fieldManager
         self.leadership = leadership
         self.counterInterval = counterInterval
@@ -56,13 +60,18 @@ public actor StatusWriter {
             // observedGeneration would change the status again with each write, for ever.
             status["observedGeneration"] = nil
         }
-        guard leadership.isLeader else {
+        guard leadership.writesStatus(of: key) else {
             // A new leader starts from what the server holds, not from what it last wrote itself.
             policies[key] = nil
+            reservations[key] = nil
             return .notLeader
         }
         var policy = policies[key] ?? StatusWritePolicy(counterInterval: counterInterval)
-        policy.observed(current["status"])
+        let wasOverwritten = policy.overwritten
+        policy.observed(current["status"], version: current["metadata"]?["resourceVersion"]?.stringValue)
+        if policy.overwritten && !wasOverwritten {
+            logger.info("the status of \(key.kind) \(key) was changed by another writer after ours; writing ours back")
+        }
         defer { policies[key] = policy }
         status = Self.carryingTransitionTimes(status, from: policy.lastWritten)
         let now = self.now
@@ -70,31 +79,55 @@ public actor StatusWriter {
         case .skip: return .unchanged
         case .later(let wait): return .deferred(wait)
         case .writeCounters:
-            if let wait = bucket.take(now: now) { return .deferred(wait) }
+            // One rate-limited queue for every EventSource: a write that must wait holds a slot.
+            if let slot = reservations[key] {
+                if now < slot { return .deferred(now.duration(to: slot)) }
+                reservations[key] = nil
+            } else {
+                let wait = bucket.reserve(now: now)
+                if wait > .zero {
+                    reservations[key] = now + wait
+                    return .deferred(wait)
+                }
+            }
         case .writeTransition: break
         }
         // Diff against our own last write: the cache may not have caught up with it yet.
-        let patch = MergePatchDiff.make(from: policy.lastWritten ?? current["status"], to: status)
-        do {
-            try await write(patch, key)
-        } catch where error.isNotFound && usesStatusSubresource {
-            // Either the object is gone or its CRD has no status subresource; the main endpoint tells which.
-            usesStatusSubresource = false
-            do {
-                try await write(patch, key)
-            } catch {
-                usesStatusSubresource = true
-                throw error
-            }
+        var written = try await patchStatus(MergePatchDiff.make(from: policy.lastWritten ?? current["status"], to: status), key)
+        if let held = written["status"], EventSourceStatus.significantPart(held) != EventSourceStatus.significantPart(status) {
+            // What we diffed against was not what the server held: a cache behind another writer's
+            // status (a sharded hand-over), so the fields both of us set to the same value went
+            // unsent and the server now holds a mix. Its answer is the truth; send the rest once more.
+            logger.info("the status of \(key.kind) \(key) held another writer's fields; writing the rest of ours")
+            written = try await patchStatus(MergePatchDiff.make(from: held, to: status), key)
+            writes += 1
+            writeCounter.increment()
         }
-        policy.wrote(status, at: self.now)
+        policy.wrote(status, at: self.now, version: written["metadata"]?["resourceVersion"]?.stringValue, serverHolds: written["status"])
         writes += 1
         writeCounter.increment()
         return .written
     }
 
-    private func write(_ patch: JSONValue, _ key: ObjectKey) async throws(KubeError) {
-        _ = try await client.patch(
+    /// One merge patch of the status; on a 404 from `/status` it finds out whether the object is
+    /// gone or its CRD has no status subresource (then the main endpoint takes status writes).
+    private func patchStatus(_ patch: JSONValue, _ key: ObjectKey) async throws(KubeError) -> JSONValue {
+        do {
+            return try await write(patch, key)
+        } catch where error.isNotFound && usesStatusSubresource {
+            usesStatusSubresource = false
+            do {
+                return try await write(patch, key)
+            } catch {
+                usesStatusSubresource = true
+                throw error
+            }
+        }
+    }
+
+    /// Returns the object as the server holds it after the write.
+    private func write(_ patch: JSONValue, _ key: ObjectKey) async throws(KubeError) -> JSONValue {
+        try await client.patch(
             EventSourceResource.resource(of: key.kind), name: key.name, namespace: key.namespace, .merge(["status": patch]),
             subresource: usesStatusSubresource ? "status" : nil, fieldManager: fieldManager)
     }
@@ -123,5 +156,6 @@ public actor StatusWriter {
 
     public func forget(_ key: ObjectKey) {
         policies[key] = nil
+        reservations[key] = nil
     }
 }

@@ -22,6 +22,9 @@ public struct EventSourceStatus: Sendable {
     public var stillRunning: [String] = []
     /// With an invalid spec: the generation of the last valid one, when this controller saw it.
     public var lastValidGeneration: Int64?
+    /// Under `--shard-by lease`: the replicas that own and run it, first the one writing this status.
+    /// Shown as `status.runningOn`, comma-separated (a `kubectl get es` column); nil leaves it out.
+    public var runningOn: [String]?
 
     public init(
         generation: Int64?, specProblems: [ValidationProblem], eventNames: [String], desired: DesiredState,
@@ -45,6 +48,7 @@ public struct EventSourceStatus: Sendable {
         for name in eventNames { sources[name] = source(name) }
         if !sources.isEmpty { status["sources"] = .object(sources) }
         if !specWarnings.isEmpty { status["warnings"] = .array(specWarnings.map { .string($0.description) }) }
+        if let runningOn { status["runningOn"] = .string(runningOn.joined(separator: ",")) }
         return .object(status)
     }
 

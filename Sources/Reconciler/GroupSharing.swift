@@ -4,7 +4,7 @@ import AdapterModel
 /// the stream's entries between them, each entry going to only one. Argo behaves the same way,
 /// silently; we keep the semantics but say so on both sides.
 public enum GroupSharing {
-    private struct Place: Hashable {
+    struct Place: Hashable, Sendable {
         var server: String
         var db: Int
         var stream: String
@@ -13,16 +13,21 @@ public enum GroupSharing {
 
     /// For each entry that shares, one line naming the group, the streams and the other entries.
     public static func notes(_ configurations: [AdapterConfiguration]) -> [AdapterKey: String] {
-        var readers: [Place: Set<AdapterKey>] = [:]
-        for configuration in configurations {
-            let source = configuration.source
-            for stream in source.streams {
-                let place = Place(
-                    server: source.endpoint.identity, db: source.db, stream: stream,
-                    group: source.consumerGroup)
-                readers[place, default: []].insert(configuration.adapterKey)
-            }
+        var index = GroupSharingIndex()
+        for configuration in configurations { index.insert(configuration) }
+        return index.notes
+    }
+
+    /// The places one entry reads.
+    static func places(of configuration: AdapterConfiguration) -> [Place] {
+        let source = configuration.source
+        return source.streams.map { stream in
+            Place(server: source.endpoint.identity, db: source.db, stream: stream, group: source.consumerGroup)
         }
+    }
+
+    /// The notes for the places read by more than one entry.
+    static func notes(shared readers: [(Place, Set<AdapterKey>)]) -> [AdapterKey: String] {
         var shared: [AdapterKey: (group: String, streams: Set<String>, others: Set<AdapterKey>)] = [:]
         for (place, keys) in readers where keys.count > 1 {
             for key in keys {

@@ -44,11 +44,34 @@ struct ScaleBench {
                 keepWorkDirectory = true
             }
         }
+        var shardedRows: [SummaryRow] = []
+        if options.shardedSize > 0 {
+            let directory = "\(root)/sharded-\(options.shardedSize)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            Console.error("controller scale: sharded, \(options.shardedSize) EventSources over 3 replicas…")
+            let run = ShardedScaleRun(
+                size: options.shardedSize, productExecutable: productExecutable,
+                crdPath: FileManager.default.currentDirectoryPath + "/" + Self.crdPath, directory: directory,
+                timeout: max(options.scaleTimeout, ShardedScaleRun.readyAim * 2))
+            do {
+                shardedRows = try await BlockingWork.run("sharded") { () throws(BenchError) in try run.run() }.summaryRows
+            } catch {
+                Console.error("sharded scale bench failed: \(error); logs are in \(directory)")
+                shardedRows = [SummaryRow(figure: "sharded: \(options.shardedSize) EventSources", measured: "could not run: \(error)", aim: "see issue 20", met: nil)]
+                keepWorkDirectory = true
+            }
+        }
         let scaleResults = ScaleResults(sizes: results, failures: failures, controllerArguments: options.scaleControllerArgument)
-        let markdown = scaleResults.markdown
+        var markdown = scaleResults.markdown
+        if !shardedRows.isEmpty {
+            markdown += "\nSharded (`--shard-by lease`, default Lease timing), against one kube-testserver and redis-server:\n\n"
+                + "| figure | measured | aim | met? |\n|---|---|---|---|\n" + SummaryRow.markdown(shardedRows)
+        }
         Console.out(markdown)
         if let markdownPath { try TextFile.write(markdown, to: markdownPath) }
-        if let summaryPath { try TextFile.write(SummaryRow.markdown(scaleResults.summaryRows(sizes: sizes)), to: summaryPath) }
+        if let summaryPath {
+            try TextFile.write(SummaryRow.markdown(scaleResults.summaryRows(sizes: sizes) + shardedRows), to: summaryPath)
+        }
         if keepWorkDirectory {
             Console.error("scratch files kept in \(root)")
         } else {

@@ -10,13 +10,13 @@ struct ScaleController {
     let logPath: String
 
     static func start(
-        executable: String, kubeconfig: String, extraArguments: [String], directory: String
+        executable: String, kubeconfig: String, extraArguments: [String], directory: String, consumerName: String = "scale-bench"
     ) throws(BenchError) -> ScaleController {
         let arguments = [
             "controller", "--kubeconfig", kubeconfig, "--watch", "eventsources", "--default-sink", "stdout", "--http-port", "auto",
-            "--consumer-name", "scale-bench",
+            "--consumer-name", consumerName,
         ] + extraArguments
-        let logPath = "\(directory)/controller.log"
+        let logPath = consumerName == "scale-bench" ? "\(directory)/controller.log" : "\(directory)/controller-\(consumerName).log"
         let process = try SpawnedProcess(executable, arguments, standardOutput: "/dev/null", standardError: logPath)
         let port = try waitForPort(process: process, logPath: logPath)
         let controller = ScaleController(

@@ -18,6 +18,9 @@ struct ScaleOptions: ParsableArguments {
     @Option(help: "EventSources edited one at a time for the reaction figure, at the largest size; 0 skips it.")
     var reactionEdits = 20
 
+    @Option(help: "EventSources for the sharded figures (three controllers with --shard-by lease, a fourth joining, a kill -9); 0 skips them. Issue 20's aim is set at 30,000; one machine's redis-server and file limits hold fewer.")
+    var shardedSize = 3000
+
     // Values such as `--resync-interval=5` start with dashes, hence unconditional parsing.
     @Option(
         parsing: .unconditionalSingleValue,

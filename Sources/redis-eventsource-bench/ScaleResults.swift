@@ -11,7 +11,8 @@ struct ScaleResults {
     static let readyAim = 30.0
     static let memoryAimMiB = 512.0
     static let threadsAim = 64
-    static let idleCPUAimPercent = 3.0
+    /// Issue 20 tightened it from 3% (issue 10).
+    static let idleCPUAimPercent = 2.0
     static let shutdownAim = 5.0
     static let reactionAim = 1.0
 

@@ -49,10 +49,10 @@ struct ControllerCommand: AsyncParsableCommand {
     @Flag(help: "Take part in Lease-based leader election: only the leader writes status and Events; every replica consumes.")
     var leaderElect = false
 
-    @Option(help: "Namespace of the Lease. Default: --namespace, else the kubeconfig's namespace.")
+    @Option(help: "Namespace of the Lease (and of the membership Leases with --shard-by lease). Default: --namespace, else the kubeconfig's namespace.")
     var leaseNamespace: String?
 
-    @Option(help: "Name of the Lease.")
+    @Option(help: "Name of the Lease; with --shard-by lease, each replica's membership Lease is named <lease-name>-<replica>.")
     var leaseName = "redis-eventsource-controller"
 
     @Option(help: "Lease duration in seconds.")
@@ -63,6 +63,12 @@ struct ControllerCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds between leader election attempts.")
     var retryPeriod: Double = 2
+
+    @Option(help: "Share EventSources out across replicas: 'lease' (each replica holds a membership Lease in --lease-namespace; each EventSource runs on the top --replicas-per-source live replicas by rendezvous hashing). Without it every replica runs every EventSource.")
+    var shardBy: ShardByArgument?
+
+    @Option(help: "With --shard-by lease: how many replicas run each EventSource (default 1); they share its entries through the consumer group.")
+    var replicasPerSource: Int?
 
     @OptionGroup
     var replica: ConsumerNameOption
@@ -92,6 +98,16 @@ struct ControllerCommand: AsyncParsableCommand {
             throw ValidationError("--metrics-port must differ from --http-port")
         }
         guard statusWritesPerSecond > 0 else { throw ValidationError("--status-writes-per-second must be positive") }
+        if let replicasPerSource {
+            guard shardBy != nil else { throw ValidationError("--replicas-per-source needs --shard-by lease") }
+            guard replicasPerSource >= 1 else { throw ValidationError("--replicas-per-source must be at least 1") }
+        }
+        if shardBy != nil && leaderElect {
+            throw ValidationError(
+                "--shard-by lease and --leader-elect cannot be combined: sharded, each EventSource's first owner writes its status")
+        }
+        guard leaseDuration >= 1 else { throw ValidationError("--lease-duration must be at least 1 second") }
+        guard retryPeriod > 0 else { throw ValidationError("--retry-period must be positive") }
         guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
     }
 
@@ -111,9 +127,15 @@ struct ControllerCommand: AsyncParsableCommand {
                 leaseName: leaseName, leaseNamespace: leaseNamespace ?? namespace ?? client.defaultNamespace,
                 leaseDuration: .seconds(leaseDuration), renewDeadline: .seconds(renewDeadline), retryPeriod: .seconds(retryPeriod))
             : nil
+        // Membership Leases are renewed every retry period and expire after the lease duration, as the leader's Lease.
+        let sharding = shardBy.map { _ in
+            ShardingOptions(
+                replicasPerSource: replicasPerSource ?? 1, leaseNamespace: leaseNamespace ?? namespace ?? client.defaultNamespace,
+                leaseName: leaseName, leaseDuration: .seconds(leaseDuration), renewPeriod: .seconds(retryPeriod))
+        }
         let options = ControllerOptions(
             namespace: namespace, watch: watch, defaultSink: defaultSink.map { SinkSpec(uri: $0) }, consumerName: consumer,
-            labelSelector: selector, leaderElection: election, resyncInterval: .seconds(resyncInterval),
+            labelSelector: selector, leaderElection: election, sharding: sharding, resyncInterval: .seconds(resyncInterval),
             statusCounterInterval: .seconds(statusInterval), statusWritesPerSecond: statusWritesPerSecond,
             sinkOptions: try sinkFlags.makeOptions())
         let controller = EventSourceController(client: client, options: options, logger: logger)
@@ -142,6 +164,12 @@ struct ControllerCommand: AsyncParsableCommand {
         // (their entries stay pending in Redis) and the Lease is released on the way out.
         configuration.maximumGracefulShutdownDuration = options.shutdownTimeout
         let group = ServiceGroup(configuration: configuration)
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as ShardMembershipError {
+            logger.error("\(error)")
+            ManifestLoader.printError("error: \(error)")
+            throw ExitCode(1)
+        }
     }
 }

@@ -113,6 +113,82 @@ import Testing
         }
     }
 
+    private func owned(by owner: String, phase: String) -> JSONValue {
+        var status = status(phase: phase, forwarded: 0)
+        status["runningOn"] = .string(owner)
+        return status
+    }
+
+    /// A sharded hand-over: the old owner, not yet aware of the new membership, writes its own
+    /// status after the new owner's. The new owner's view has not changed, yet the status must not
+    /// stay the old owner's: seeing the newer write in its cache, it writes its own back (paced as
+    /// counters are). A cache older than its own write changes nothing.
+    @Test func aStatusSomeoneElseWroteAfterOursIsPutRightButAStaleCacheIsNot() async throws {
+        try await withEventSourceCluster { _, client in
+            let clock = ManualClock()
+            let newOwner = writer(client, clock: clock)
+            let before = try await created(client)
+            #expect(try await newOwner.submit(owned(by: "replica-a", phase: "Running"), for: key, current: before) == .written)
+            // The cache may still show the object from before that write: nothing to do.
+            #expect(try await newOwner.submit(owned(by: "replica-a", phase: "Running"), for: key, current: before) == .unchanged)
+
+            let oldOwner = writer(client, clock: clock)
+            let afterOurs = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            #expect(try await oldOwner.submit(owned(by: "replica-b", phase: "Connecting"), for: key, current: afterOurs) == .written)
+            let overwritten = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            #expect(overwritten["status"]?["runningOn"] == "replica-b")
+
+            // Within the interval of its own last write the new owner waits, then writes its status back.
+            clock.advance(by: .seconds(3))
+            #expect(try await newOwner.submit(owned(by: "replica-a", phase: "Running"), for: key, current: overwritten) == .deferred(.seconds(7)))
+            clock.advance(by: .seconds(7))
+            #expect(try await newOwner.submit(owned(by: "replica-a", phase: "Running"), for: key, current: overwritten) == .written)
+            let putRight = try await serverStatus(client)
+            #expect(putRight?["runningOn"] == "replica-a")
+            #expect(putRight?["sources"]?["example"]?["phase"] == "Running")
+            // Its own write seen again, or its cache catching up, writes nothing more.
+            let latest = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            #expect(try await newOwner.submit(owned(by: "replica-a", phase: "Running"), for: key, current: latest) == .unchanged)
+            #expect(try await newOwner.submit(owned(by: "replica-a", phase: "Running"), for: key, current: overwritten) == .unchanged)
+        }
+    }
+
+    /// A new owner's first look may come from a cache behind the last writer: the status it diffs
+    /// against names itself (from its previous life), the server's names the other replica. The
+    /// server's answer to the write shows the mix, and the rest is written at once.
+    @Test func aWriteDiffedAgainstAStaleCacheIsCompletedFromTheServersAnswer() async throws {
+        try await withEventSourceCluster { _, client in
+            let clock = ManualClock()
+            let created = try await created(client)
+            #expect(try await writer(client, clock: clock).submit(owned(by: "replica-a", phase: "Running"), for: key, current: created) == .written)
+            let stale = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            let current = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            #expect(try await writer(client, clock: clock).submit(owned(by: "replica-c", phase: "Failed"), for: key, current: current) == .written)
+
+            let restarted = writer(client, clock: clock)
+            #expect(try await restarted.submit(owned(by: "replica-a", phase: "Failed"), for: key, current: stale) == .written)
+            #expect(try await serverStatus(client)?["runningOn"] == "replica-a")
+            let settled = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            #expect(try await restarted.submit(owned(by: "replica-a", phase: "Failed"), for: key, current: settled) == .unchanged)
+        }
+    }
+
+    /// A change of its own view is still written at once, whoever wrote last.
+    @Test func aTransitionOfItsOwnIsWrittenAtOnceAfterSomeoneElsesWrite() async throws {
+        try await withEventSourceCluster { _, client in
+            let clock = ManualClock()
+            let owner = writer(client, clock: clock)
+            let before = try await created(client)
+            #expect(try await owner.submit(owned(by: "replica-a", phase: "Running"), for: key, current: before) == .written)
+            let other = writer(client, clock: clock)
+            let afterOurs = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            #expect(try await other.submit(owned(by: "replica-b", phase: "Connecting"), for: key, current: afterOurs) == .written)
+            let overwritten = try await client.get(EventSourceResource.eventSources, name: "orders", namespace: "default")
+            #expect(try await owner.submit(owned(by: "replica-a", phase: "Failed"), for: key, current: overwritten) == .written)
+            #expect(try await serverStatus(client)?["runningOn"] == "replica-a")
+        }
+    }
+
     @Test func aReplicaThatDoesNotLeadWritesNothing() async throws {
         try await withEventSourceCluster { _, client in
             let writer = writer(client, leading: false, clock: ManualClock())

@@ -45,6 +45,13 @@ import TestSupport
         ("LeaderElector: take a missing lease", ["coordination.k8s.io/leases/create"]),
         ("LeaderElector: renew, take over or release", ["coordination.k8s.io/leases/update"]),
     ]
+    static let shardLeaseCallPaths: [(path: String, grants: [String])] = [
+        ("ShardMembershipService: check and watch the membership Leases (list, then watch)",
+         ["coordination.k8s.io/leases/list", "coordination.k8s.io/leases/watch"]),
+        ("ShardMembershipService: write its own Lease", ["coordination.k8s.io/leases/create", "coordination.k8s.io/leases/update"]),
+        ("ShardMembershipService: read its own Lease left by an earlier run", ["coordination.k8s.io/leases/get"]),
+        ("ShardMembershipService: a graceful leave deletes its own Lease", ["coordination.k8s.io/leases/delete"]),
+    ]
     static let controllerCalls = Set(controllerCallPaths.flatMap(\.grants))
     static let leaseCalls = Set(leaseCallPaths.flatMap(\.grants))
 
@@ -149,6 +156,17 @@ import TestSupport
         #expect(binding["roleRef"]?["kind"] == "Role")
         let args = object(all, kind: "Deployment", name: "redis-eventsource")?["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["args"]
         #expect(args?.arrayValue?.contains("--namespace=$(POD_NAMESPACE)") == true)
+    }
+
+    @Test func theShardedVariantRunsThreeReplicasWithLeaseShardingAndGrantsExactlyItsLeaseCalls() async throws {
+        let all = try await Self.rendered("variants/sharded")
+        let deployment = try #require(object(all, kind: "Deployment", name: "redis-eventsource"))
+        #expect(deployment["spec"]?["replicas"] == 3)
+        let args = deployment["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["args"]?.arrayValue ?? []
+        #expect(args.contains("--shard-by=lease"))
+        #expect(!args.contains("--leader-elect"))
+        let role = try #require(object(all, kind: "Role", name: "redis-eventsource-leader-election"))
+        Self.expectExactly(Self.shardLeaseCallPaths, granted: Self.grants(role), in: "sharded Lease Role")
     }
 
     @Test func theArgoEventsVariantKeepsArgosCRD() async throws {

@@ -112,6 +112,32 @@ import Testing
         #expect(policy.decide(retrying, now: start + .seconds(1)) == .writeTransition)
     }
 
+    /// The cache's resourceVersion tells a stale copy (older than our write: ignored) from someone
+    /// else's later write (adopted: what the server holds, put right at the counter pace).
+    @Test func aLaterWriteBySomeoneElseIsAdoptedAndAStaleCacheIsNot() {
+        var policy = StatusWritePolicy(counterInterval: .seconds(10))
+        let start = ContinuousClock.now
+        let ours: JSONValue = ["runningOn": "a", "sources": ["e": ["phase": "Consuming", "forwarded": 1]]]
+        let theirs: JSONValue = ["runningOn": "b", "sources": ["e": ["phase": "Connecting", "forwarded": 0]]]
+        policy.observed(nil, version: "7")
+        #expect(policy.decide(ours, now: start) == .writeTransition)
+        policy.wrote(ours, at: start, version: "8")
+        policy.observed(nil, version: "7")
+        #expect(!policy.overwritten)
+        #expect(policy.decide(ours, now: start + .seconds(1)) == .skip)
+        policy.observed(theirs, version: "9")
+        #expect(policy.overwritten)
+        #expect(policy.decide(ours, now: start + .seconds(1)) == .later(.seconds(9)))
+        #expect(policy.decide(ours, now: start + .seconds(10)) == .writeCounters)
+        // Counters alone (or a null a merge patch dropped) from someone else are not worth a write.
+        policy.wrote(ours, at: start + .seconds(10), version: "10")
+        var countersOnly = ours
+        countersOnly["sources"] = ["e": ["phase": "Consuming", "forwarded": 5]]
+        policy.observed(countersOnly, version: "11")
+        #expect(!policy.overwritten)
+        #expect(policy.decide(ours, now: start + .seconds(30)) == .skip)
+    }
+
     @Test func theTokenBucketAllowsBurstsThenPaces() {
         let start = ContinuousClock.now
         var bucket = TokenBucket(rate: 20, burst: 2, now: start)
