@@ -195,8 +195,9 @@ extension ConsumerCore {
         case .resume(let step):
             // Whatever the read-ahead left pending is replayed, in order, before anything newer.
             if result.sinkFailed || result.entriesLeftPending { session.pendingRetryDue = now }
-            // A failing sink shows at once, whatever step comes next.
-            if result.sinkFailed { session.phase = .retrying }
+            // A failing sink shows at once, whatever step comes next (a sink that keeps order and
+            // failed one entry is not failing: the replay after the step will tell).
+            if session.delivery.sinkFailing { session.phase = .retrying }
             next = step
         }
         return actions + proceed(session, next, now)

@@ -170,6 +170,8 @@ struct ConsumerSimulation {
             note("fault: group on \(stream) destroyed")
             redis.destroyGroup(stream)
             mayDuplicate.formUnion(acceptedBeforeStart.filter { $0.stream == stream })
+            // What the sink took and no XACK confirmed yet has no pending list to be acknowledged in.
+            mayDuplicate.formUnion(sink.acceptedSet.union(redis.deadLetters).filter { $0.stream == stream && !redis.acknowledged.contains($0) })
             orderMayBreak = true
         }
         if random.chance(0.004) {
@@ -177,6 +179,7 @@ struct ConsumerSimulation {
             note("fault: stream \(stream) deleted (producers re-create it)")
             redis.deleteStream(stream)
             mayDuplicate.formUnion(acceptedBeforeStart.filter { $0.stream == stream })
+            mayDuplicate.formUnion(sink.acceptedSet.union(redis.deadLetters).filter { $0.stream == stream && !redis.acknowledged.contains($0) })
             orderMayBreak = true
         }
         if random.chance(0.01) {

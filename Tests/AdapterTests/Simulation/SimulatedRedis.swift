@@ -102,8 +102,13 @@ struct SimulatedRedis {
     }
 
     mutating func acknowledge(_ ref: Ref) -> Bool {
-        streams[ref.stream]?.group?.pending.removeValue(forKey: ref.id) != nil
+        guard streams[ref.stream]?.group?.pending.removeValue(forKey: ref.id) != nil else { return false }
+        acknowledged.insert(ref)
+        return true
     }
+
+    /// Entries an XACK removed from the pending list.
+    private(set) var acknowledged: Set<Ref> = []
 
     func isPending(_ ref: Ref) -> Bool {
         streams[ref.stream]?.group?.pending[ref.id] != nil || streams[ref.stream]?.group?.abandoned[ref.id] != nil
