@@ -195,44 +195,8 @@ actor AdapterWorker {
         logger.info("adapter stopped")
     }
 
-    private func connect() async -> ConsumerInput {
-        dropConnection()
-        status.update { $0.connectAttempts += 1 }
-        do throws(RedisError) {
-            let (opened, server) = try await connector.openNamingServer(on: loop, severer: severer)
-            connection = opened
-            // Lets a stop unblock our reads; a user without the right to ask simply waits out BLOCK.
-            var canBeUnblocked = false
-            do throws(RedisError) {
-                clientID = try await opened.command(["CLIENT", "ID"], timeout: commandTimeout).integer
-                // Unblocking ourselves (not blocked: a no-op) proves a stop may unblock us; only then may reads block long.
-                if let clientID {
-                    try await opened.command(["CLIENT", "UNBLOCK", RedisArgument(Int(clientID))], timeout: commandTimeout)
-                    canBeUnblocked = true
-                }
-            } catch .server {
-                canBeUnblocked = false
-            }
-            setConnected(true)
-            let now = WallClock.millisecondsSinceEpoch()
-            let newFailovers = status.update { current -> Int64 in
-                let before = current.failovers
-                current.lastError = nil
-                current.connected(to: server, atMillisecondsSinceEpoch: now)
-                return current.failovers - before
-            }
-            metrics.noteServer(server, failovers: newFailovers, atMillisecondsSinceEpoch: now)
-            logger.info("connected to Redis at \(server)")
-            return .connected(stopCanUnblockReads: canBeUnblocked)
-        } catch .unusableTLSMaterial(let reason) {
-            return .cannotRun("TLS material unusable: \(reason)")
-        } catch {
-            return .redisFailed(error)
-        }
-    }
-
     /// Forgets the connection and what was in flight on it; Redis keeps whatever it assigned us pending.
-    private func dropConnection() {
+    func dropConnection() {
         connection?.close()
         connection = nil
         clientID = nil
@@ -242,18 +206,8 @@ actor AdapterWorker {
     }
 
     /// The one place the connection state is recorded, so the status and the gauge never disagree.
-    private func setConnected(_ connected: Bool) {
+    func setConnected(_ connected: Bool) {
         metrics.connected.record(connected ? 1 : 0)
         status.update { $0.connected = connected }
-    }
-}
-
-extension ConsumerAction {
-    /// The adapter's last action.
-    var ends: Bool {
-        switch self {
-        case .finish, .fail: true
-        default: false
-        }
     }
 }

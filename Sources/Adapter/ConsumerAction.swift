@@ -25,6 +25,16 @@ public enum ConsumerAction: Sendable, Equatable {
     case finish
 }
 
+extension ConsumerAction {
+    /// The adapter's last action.
+    var ends: Bool {
+        switch self {
+        case .finish, .fail: true
+        default: false
+        }
+    }
+}
+
 /// The Redis commands the core asks for.
 public enum ConsumerCommand: Sendable, Equatable {
     /// XGROUP CREATE on each listed stream at its id (MKSTREAM unless the entry opted out).
