@@ -13,7 +13,7 @@ struct ConsumerGroupQueries {
     /// increments and `uncountReads` takes back for reads the sink never saw, so the counter
     /// counts real attempts, durably and across restarts.
     func deliveryCounts(
-        of entries: [StreamEntry], mode: ConsumerStateMachine.ReadMode, over connection: any RedisPipe,
+        of entries: [StreamEntry], mode: ConsumerCore.ReadMode, over connection: any RedisPipe,
         isolation: isolated (any Actor)? = #isolation
     ) async throws(RedisError) -> [String: Int] {
         guard case .pending = mode, !entries.isEmpty else { return [:] }

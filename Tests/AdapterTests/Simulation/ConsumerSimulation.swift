@@ -1,12 +1,16 @@
+import AdapterModel
 import EventSourceAPI
 import Foundation
 import Sinks
 @testable import Adapter
 
-/// Drives the consumer's pure core (`ConsumerStateMachine` with its `DeliveryDecisions`) the way
-/// `AdapterWorker` does, against `SimulatedRedis` and `SimulatedSink`, with every fault drawn
-/// from one seed, and checks the invariants after every step. A failure names the seed and the
-/// last steps; `ConsumerSimulation(seed:).run()` replays it exactly.
+/// Runs the consumer's pure core (`ConsumerCore`) as `AdapterWorker` does, performing each
+/// action against `SimulatedRedis` and `SimulatedSink` with every fault drawn from one seed:
+/// lost connections (a lost XACK among them), NOGROUP, deleted and re-created streams, trimmed
+/// entries, other consumers' abandoned entries (reclaim), refused dead-letter writes, sinks that
+/// fail, hang, refuse everything and come back, stops and crashes (each followed by a restart).
+/// The invariants are checked after every step. A failure names the seed and the last steps;
+/// `ConsumerSimulation(seed:).run()` replays it exactly.
 struct ConsumerSimulation {
     typealias Ref = SimulatedRedis.Ref
 
@@ -16,7 +20,7 @@ struct ConsumerSimulation {
         var message: String
         var trace: [String]
         var description: String {
-            "seed \(seed) failed at step \(step): \(message)\nreplay: ConsumerSimulation(seed: \(seed)).run()\nlast steps:\n"
+            "seed \(seed) failed at step \(step): \(message)\nreplay: SIMULATION_SEED=\(seed) (ConsumerSimulation(seed: \(seed)).run())\nlast steps:\n"
                 + trace.joined(separator: "\n")
         }
     }
@@ -26,45 +30,75 @@ struct ConsumerSimulation {
     private var redis: SimulatedRedis
     private var sink: SimulatedSink
     private let clock = TestClock()
-    private var machine: ConsumerStateMachine
+    private let configuration: ConsumerCore.Configuration
+    private var core: ConsumerCore
     private let streams = ["A", "B"]
     private let batchSize: Int
     private let maxDeliveries: Int?
-    /// The last steps, formatted only when a failure shows them (formatting every step costs more
-    /// than the simulation itself).
-    private var trace: [(step: Int, action: ConsumerStateMachine.Action?, text: String)] = []
+    private let trace = SimulationTrace()
     private var step = 0
-    /// Entries whose XACK may have been lost after the sink took them: only these may come twice.
+    /// Entries whose XACK may have been lost after the sink took them (a lost connection, a
+    /// crash): only these may come twice.
     private var mayDuplicate: Set<Ref> = []
-    /// Whether any poison entry or a refusing sink was ever seen: order is only promised without.
+    /// Whether any poison entry, refusing sink or lost group was seen: order is only promised without.
     private var orderMayBreak = false
-    /// A lost XACK broke the connection; the next step that uses it fails.
+    /// The connection broke (a lost XACK); the next command on it fails.
     private var connectionBroken = false
+    /// Entries the filter drops.
+    private var filteredOut: Set<Ref> = []
+    /// XACKs written but not yet on the wire: they go out with the next command.
+    private var unflushedAcks: [Ref] = []
+    /// The read-ahead's reply, read when it was sent: its entries are this consumer's from then on.
+    private var readAhead: Result<[ConsumerCore.ReadEntry], RedisError>?
+    /// The stop asked for, and at which step the core was told.
+    private var stopAsked = false
+    private var stopToldAt: Int?
+    private var deliveriesSinceStop = 0
+    /// What the reports added up to, to hold against the model.
+    private var reportedForwarded = 0
+    private var reportedDeadLettered = 0
+    private var deadLetterWrites = 0
+    /// Duplicates already held against `mayDuplicate`.
+    private var checkedDuplicates = 0
+    private var reportedPhase: AdapterPhase?
+    private var restarts = 0
+    /// What the sink took before the running core started: it knows nothing of those, so when a
+    /// group is lost as well, nothing remembers them and they may come again.
+    private var acceptedBeforeStart: Set<Ref> = []
 
-    init(seed: UInt64, ackRule: DeliveryDecisions.AckRule = .deliveredOnly) {
+    init(seed: UInt64, ackRule: DeliveryDecisions.AckRule = .deliveredOnly, mutation: ConsumerCore.Mutation? = nil) {
         self.seed = seed
         var random = SimulationRandom(seed: seed)
         let keepsOrder = random.chance(0.3)
         batchSize = 1 + random.below(8)
         maxDeliveries = random.chance(0.5) ? 1 + random.below(4) : nil
-        self.random = random
         redis = SimulatedRedis(streams: streams)
         sink = SimulatedSink(keepsOrder: keepsOrder)
         let exact = Backoff(initial: .milliseconds(100), maximum: .seconds(30), jitter: 0)
-        let retries = DeliveryRetrySchedule(
+        var configuration = ConsumerCore.Configuration(streams: streams)
+        configuration.blockTime = .seconds(2)
+        configuration.idleBlock = .seconds(600)
+        configuration.startFrom = .beginning
+        configuration.reconnectBackoff = exact
+        configuration.deliveryBackoff = exact
+        // Short enough that abandoned entries are reclaimed within the healing stretch.
+        configuration.reclaimInterval = .milliseconds(500 + 500 * random.below(8))
+        configuration.statsInterval = .seconds(5)
+        configuration.keepsOrder = keepsOrder
+        configuration.maxDeliveries = maxDeliveries
+        configuration.retries = DeliveryRetrySchedule(
             backoff: Backoff(initial: .milliseconds(10), maximum: .seconds(30), factor: 1.5, jitter: 0),
             refused: Backoff(initial: .milliseconds(200), maximum: .seconds(30), jitter: 0))
-        let clock = clock
-        machine = ConsumerStateMachine(
-            streams: streams, blockTime: .seconds(2), startFrom: .beginning, reconnectBackoff: exact, deliveryBackoff: exact,
-            reclaimInterval: .seconds(15),
-            delivery: DeliveryDecisions(keepsOrder: keepsOrder, maxDeliveries: maxDeliveries, retries: retries, ackRule: ackRule),
-            now: { clock.now })
+        configuration.ackRule = ackRule
+        configuration.mutation = mutation
+        self.random = random
+        self.configuration = configuration
+        core = ConsumerCore(configuration)
     }
 
     /// A faulty stretch, then a healed one in which everything not poison must arrive.
     mutating func run(faultySteps: Int = 250, healingSteps: Int = 500) throws(Failure) {
-        var action = machine.start()
+        var actions = feed(.start)
         var phaseLeft = 0
         while step < faultySteps {
             if phaseLeft == 0 {
@@ -76,15 +110,25 @@ struct ConsumerSimulation {
             }
             phaseLeft -= 1
             injectFaults()
-            action = try perform(action, faults: true)
+            if random.chance(0.004) {
+                actions = try crash(discarding: actions)
+            } else {
+                if !stopAsked, random.chance(0.008) {
+                    note("fault: a stop is asked for")
+                    stopAsked = true
+                }
+                actions = try perform(actions, faults: true)
+            }
             step += 1
         }
         sink.mode = .healthy
         note("healing: sink healthy, no more faults")
-        let deadline = step + healingSteps
+        // A backlog read a batch at a time takes two steps a batch (read, deliver) beyond that.
+        let backlog = redis.allWritten.count { !arrived($0) }
+        let deadline = step + healingSteps + 2 * backlog / batchSize
         // Checked every few steps: the check walks every entry written.
         while step < deadline, step % 16 != 0 || !allArrived {
-            action = try perform(action, faults: false)
+            actions = try perform(actions, faults: false)
             step += 1
         }
         guard allArrived else {
@@ -95,15 +139,16 @@ struct ConsumerSimulation {
 
     /// What a run came to, to compare two runs of one seed.
     var fingerprint: String {
-        "\(step) \(sink.accepted.map(\.description)) \(redis.deadLetters.sorted().map(\.description)) \(redis.nextID) \(machine.phase)"
+        "\(step) \(sink.accepted.map(\.description)) \(redis.deadLetters.sorted().map(\.description)) \(redis.nextID) \(core.phase) \(restarts)"
     }
 
     private var allArrived: Bool { redis.allWritten.allSatisfy(arrived) }
 
-    /// Taken by the sink, dead-lettered, gone by an outside hand, or poison kept pending (no dead-letter stream).
+    /// Taken by the sink, dropped by the filter, dead-lettered, gone by an outside hand, or
+    /// poison kept pending (no dead-letter stream).
     private func arrived(_ ref: Ref) -> Bool {
-        sink.acceptedSet.contains(ref) || redis.deadLetters.contains(ref) || redis.droppedByFault.contains(ref)
-            || (sink.poison.contains(ref) && redis.isPending(ref))
+        sink.acceptedSet.contains(ref) || filteredOut.contains(ref) || redis.deadLetters.contains(ref)
+            || redis.droppedByFault.contains(ref) || (sink.poison.contains(ref) && redis.isPending(ref))
     }
 
     private mutating func injectFaults() {
@@ -111,9 +156,12 @@ struct ConsumerSimulation {
             for _ in 0..<(1 + random.below(4)) {
                 let stream = streams[random.below(streams.count)]
                 redis.produce(into: stream)
+                let ref = Ref(stream: stream, id: redis.nextID - 1)
                 if random.chance(0.03) {
-                    sink.poison.insert(Ref(stream: stream, id: redis.nextID - 1))
+                    sink.poison.insert(ref)
                     orderMayBreak = true
+                } else if random.chance(0.03) {
+                    filteredOut.insert(ref)
                 }
             }
         }
@@ -121,12 +169,17 @@ struct ConsumerSimulation {
             let stream = streams[random.below(streams.count)]
             note("fault: group on \(stream) destroyed")
             redis.destroyGroup(stream)
+            mayDuplicate.formUnion(acceptedBeforeStart.filter { $0.stream == stream })
+            // What the sink took and no XACK confirmed yet has no pending list to be acknowledged in.
+            mayDuplicate.formUnion(sink.acceptedSet.union(redis.deadLetters).filter { $0.stream == stream && !redis.acknowledged.contains($0) })
             orderMayBreak = true
         }
         if random.chance(0.004) {
             let stream = streams[random.below(streams.count)]
-            note("fault: stream \(stream) deleted")
+            note("fault: stream \(stream) deleted (producers re-create it)")
             redis.deleteStream(stream)
+            mayDuplicate.formUnion(acceptedBeforeStart.filter { $0.stream == stream })
+            mayDuplicate.formUnion(sink.acceptedSet.union(redis.deadLetters).filter { $0.stream == stream && !redis.acknowledged.contains($0) })
             orderMayBreak = true
         }
         if random.chance(0.01) {
@@ -134,211 +187,373 @@ struct ConsumerSimulation {
             note("fault: a pending entry of \(stream) trimmed")
             redis.trimPending(stream, pick: random.below(1000))
         }
-    }
-
-    private mutating func perform(_ action: ConsumerStateMachine.Action, faults: Bool) throws(Failure) -> ConsumerStateMachine.Action {
-        noteStep(action)
-        // Each step takes a little time, so per-entry retries come due while entries keep coming.
-        clock.advance(by: .milliseconds(1))
-        var lose = faults && random.chance(0.02)
-        if connectionBroken {
-            switch action {
-            case .connect: connectionBroken = false
-            case .prepareGroups, .read, .reclaim:
-                connectionBroken = false
-                lose = true
-            case .sleep, .fail: break
+        if random.chance(0.01) {
+            let stream = streams[random.below(streams.count)]
+            let count = redis.abandonNew(stream, count: 1 + random.below(3))
+            if count > 0 {
+                note("fault: another consumer read \(count) entries of \(stream) and died")
+                orderMayBreak = true
             }
         }
+    }
+
+    /// The process dies: nothing in flight is finished, XACKs not yet written are lost, what
+    /// Redis assigned stays pending. A new core starts on the same consumer name.
+    private mutating func crash(discarding actions: [ConsumerAction]) throws(Failure) -> [ConsumerAction] {
+        note("fault: crash, then a restart")
+        // The status was written before the crash; the rest of the step is lost.
+        for case .report(let event) in actions { record(event) }
+        try loseBatchInFlight()
+        return restart()
+    }
+
+    /// A batch cut short (a crash, a connection lost before its XACK was written): whatever the
+    /// sink or the dead-letter stream took and Redis still holds pending comes again.
+    private mutating func loseBatchInFlight() throws(Failure) {
+        let inFlight = sink.acceptedSet.union(redis.deadLetters).filter { redis.isPending($0) && !mayDuplicate.contains($0) }
+        try checkWindow(Array(inFlight))
+        mayDuplicate.formUnion(inFlight)
+    }
+
+    private mutating func restart() -> [ConsumerAction] {
+        restarts += 1
+        acceptedBeforeStart = sink.acceptedSet.union(redis.deadLetters)
+        // A group already lost: the new process re-creates it knowing nothing of what went before.
+        for stream in streams where redis.streams[stream]?.group == nil {
+            mayDuplicate.formUnion(acceptedBeforeStart.filter { $0.stream == stream })
+        }
+        unflushedAcks = []
+        readAhead = nil
+        connectionBroken = false
+        stopAsked = false
+        stopToldAt = nil
+        deliveriesSinceStop = 0
+        core = ConsumerCore(configuration)
+        return feed(.start)
+    }
+
+    private mutating func feed(_ input: ConsumerInput) -> [ConsumerAction] {
+        if Self.detailed { note("<- \(input)") }
+        return core.receive(input, at: clock.now)
+    }
+
+    /// Runs one step's actions as the worker does; returns the next step's actions.
+    private mutating func perform(_ step: [ConsumerAction], faults: Bool) throws(Failure) -> [ConsumerAction] {
+        // Each step takes a little time, so per-entry retries come due while entries keep coming
+        // (and, once healed, reclaims come due while poison entries are replayed).
+        clock.advance(by: faults ? .milliseconds(1) : .milliseconds(10))
+        var actions = step[...]
+        while let action = actions.popFirst() {
+            if actions.isEmpty, !action.ends, stopAsked, stopToldAt == nil {
+                stopToldAt = self.step
+                let reply = feed(.stopRequested)
+                if !reply.isEmpty {
+                    actions = reply[...]
+                    continue
+                }
+            }
+            // Everything the step reported is in; its last action has not run yet.
+            if actions.isEmpty { try checkStatus() }
+            note("-> \(action)")
+            let answer = try execute(action, faults: faults)
+            if let stopped = stopToldAt, self.step - stopped > 40 + 4 * batchSize {
+                throw failure("a stop asked for at step \(stopped) has not ended the adapter")
+            }
+            switch answer {
+            case .none:
+                if action.ends {
+                    if case .fail(let reason) = action { throw failure("the core gave up: \(reason)") }
+                    return restart()
+                }
+            case .input(let input):
+                precondition(actions.isEmpty, "\(action) answered before the step's last action")
+                return feed(input)
+            case .failed(let error):
+                return feed(.redisFailed(error))
+            }
+        }
+        throw failure("a step ended without an action to answer: \(step)")
+    }
+
+    private enum Answer {
+        case none
+        case input(ConsumerInput)
+        case failed(RedisError)
+    }
+
+    private mutating func execute(_ action: ConsumerAction, faults: Bool) throws(Failure) -> Answer {
         switch action {
         case .connect:
-            if lose { return machine.redisFailed(.connectionLost("refused")) }
-            return machine.connected()
-        case .prepareGroups(let startIDs):
-            if lose { return machine.redisFailed(.connectionLost("reset")) }
-            var outcomes: [String: ConsumerStateMachine.GroupSetup] = [:]
-            for (stream, start) in startIDs { outcomes[stream] = redis.createGroup(on: stream, at: start) }
-            return machine.groupsPrepared(outcomes)
-        case .reclaim:
-            if lose { return machine.redisFailed(.connectionLost("reset")) }
-            return machine.reclaimFinished(claimed: 0)
-        case .sleep(let duration):
+            try loseUnflushedAcks()
+            readAhead = nil
+            connectionBroken = false
+            if faults, random.chance(0.02) { return .failed(.connectFailed("refused")) }
+            return .input(.connected(stopCanUnblockReads: random.chance(0.5)))
+        case .disconnect:
+            try loseUnflushedAcks()
+            readAhead = nil
+            return .none
+        case .send(let command):
+            return try send(command, faults: faults)
+        case .deliver(let refs):
+            if stopToldAt != nil {
+                deliveriesSinceStop += 1
+                // The batch in flight and the one read ahead behind it, nothing more.
+                if deliveriesSinceStop > 2 { throw failure("a batch delivered after a stop beyond the two in flight") }
+            }
+            return .input(.sinkAnswered(deliver(refs)))
+        case .ack(let ids):
+            let refs = ids.flatMap { stream, ids in ids.map { Ref(stream: stream, id: Self.number($0)) } }
+            try checkAcknowledgements(refs)
+            unflushedAcks += refs
+            return .none
+        case .schedule(let duration):
+            if stopToldAt != nil { throw failure("a wait of \(duration) after the stop was told") }
             clock.advance(by: duration)
-            return machine.sleepFinished()
-        case .fail(let reason):
-            throw failure("the core gave up: \(reason)")
-        case .read(let mode, let block):
-            if lose { return machine.redisFailed(.connectionLost("reset")) }
-            return try read(mode, block: block, faults: faults)
+            return .input(.timerFired)
+        case .report(let event):
+            record(event)
+            return .none
+        case .fail:
+            return .none
+        case .finish:
+            // The worker confirms the XACKs written before it closes the connection.
+            flushAcks(faults: false)
+            note("stopped; restarting")
+            return .none
         }
     }
 
-    private mutating func read(
-        _ mode: ConsumerStateMachine.ReadMode, block: Duration?, faults: Bool
-    ) throws(Failure) -> ConsumerStateMachine.Action {
-        var read: [(ref: Ref, trimmed: Bool)] = []
-        var lastIDs: [String: String] = [:]
-        switch mode {
-        case .new:
-            for stream in machine.readyStreams {
-                guard let entries = redis.readNew(stream, count: batchSize) else {
-                    return machine.redisFailed(.server(code: "NOGROUP", message: "NOGROUP no such group"))
-                }
-                read += entries.map { (Ref(stream: stream, id: $0.id), $0.trimmed) }
-            }
-            // A blocked read waits for the next write: soon while producers write, the whole BLOCK after.
-            if read.isEmpty, let block { clock.advance(by: faults ? min(block, .milliseconds(50)) : block) }
-        case .pending(let cursors):
-            for stream in streams where cursors[stream] != nil {
-                let after = Int(cursors[stream]!.split(separator: "-")[0]) ?? 0
-                guard let entries = redis.readPending(stream, after: after, count: batchSize) else {
-                    return machine.redisFailed(.server(code: "NOGROUP", message: "NOGROUP no such group"))
-                }
-                read += entries.map { (Ref(stream: stream, id: $0.id), $0.trimmed) }
-            }
+    private mutating func send(_ command: ConsumerCommand, faults: Bool) throws(Failure) -> Answer {
+        switch command {
+        case .readAhead(let streams):
+            // Written now; what Redis assigns is read when collected.
+            readAhead = readNew(streams).map { .success($0) } ?? .failure(Self.noGroup)
+            return .none
+        case .uncount(let entries):
+            guard !connectionBroken else { return .failed(.connectionLost("reset")) }
+            for entry in entries { redis.uncount(Ref(stream: entry.ref.stream, id: Self.number(entry.ref.id))) }
+            return .none
+        case .refreshStats:
+            return connectionBroken ? .failed(.connectionLost("reset")) : .none
+        default:
+            break
         }
-        for (ref, _) in read { lastIDs[ref.stream] = "\(ref.id)-0" }
-        let now = clock.now
-        var toAck: [Ref] = []
-        var retryIn: Duration?
-        var offered: [Ref] = []
-        var untried: [Ref] = []
-        for (ref, trimmed) in read {
-            let entry = DeliveryDecisions.EntryRef(stream: ref.stream, id: "\(ref.id)-0")
-            switch machine.delivery.offer(entry, trimmed: trimmed, replayed: mode != .new, now: now) {
-            case .acknowledgeTrimmed: toAck.append(ref)
-            case .wait(let wait):
-                untried.append(ref)
-                retryIn = min(retryIn ?? wait, wait)
-            case .deadLetter(let deliveries, _):
-                untried.append(ref)
-                if let wait = try writeDeadLetter(ref, deliveries: deliveries, faults: faults) {
-                    retryIn = min(retryIn ?? wait, wait)
-                } else {
-                    toAck.append(ref)
+        // Everything written before goes out with this command; one in fifty is lost with the connection.
+        if connectionBroken || (faults && random.chance(0.02)) {
+            note("fault: connection lost")
+            connectionBroken = false
+            try loseUnflushedAcks()
+            try loseBatchInFlight()
+            return .failed(.connectionLost("reset"))
+        }
+        if let highest = flushAcks(faults: faults) {
+            let none = core.receive(.acknowledged(highest), at: clock.now)
+            if !none.isEmpty { throw failure("acknowledged() asked for \(none)") }
+        }
+        switch command {
+        case .createGroups(let startIDs):
+            var outcomes: [String: ConsumerCore.GroupSetup] = [:]
+            for (stream, start) in startIDs { outcomes[stream] = redis.createGroup(on: stream, at: start) }
+            return .input(.groupsPrepared(outcomes))
+        case .read(let mode, let streams, let block, let countDeliveries):
+            var entries: [ConsumerCore.ReadEntry] = []
+            switch mode {
+            case .new:
+                guard let read = readNew(streams) else { return .failed(Self.noGroup) }
+                entries = read
+                // A blocked read waits for the next write: soon while producers write, the whole BLOCK after.
+                if entries.isEmpty, let block { clock.advance(by: faults ? min(block, .milliseconds(50)) : min(block, .seconds(2))) }
+            case .pending(let cursors):
+                for stream in streams {
+                    let after = Self.number(cursors[stream] ?? "0")
+                    guard let read = redis.readPending(stream, after: after, count: batchSize) else { return .failed(Self.noGroup) }
+                    entries += read.map {
+                        let ref = Ref(stream: stream, id: $0.id)
+                        return ConsumerCore.ReadEntry(
+                            ref: Self.entryRef(ref), trimmed: $0.trimmed, deliveries: countDeliveries ? redis.deliveryCount(ref) : 1)
+                    }
                 }
-            case .offer: offered.append(ref)
             }
-        }
-        let outcomes = sink.submit(offered, random: &random)
-        if Self.detailed { note("  read \(read.map { "\($0.ref)\($0.trimmed ? " (trimmed)" : "")" }) offered \(offered) -> \(outcomes.map { $0.map { "\($0)".prefix(12) } ?? "untried" })") }
-        let settlement = machine.delivery.settle(
-            offered.map { (DeliveryDecisions.EntryRef(stream: $0.stream, id: "\($0.id)-0"), redis.deliveryCount($0)) },
-            outcomes: outcomes, now: clock.now)
-        for (ref, verdict) in zip(offered, settlement.verdicts) {
-            switch verdict {
-            case .acknowledge: toAck.append(ref)
-            case .deadLetter(let deliveries, _):
-                if let wait = try writeDeadLetter(ref, deliveries: deliveries, faults: faults) {
-                    retryIn = min(retryIn ?? wait, wait)
-                } else {
-                    toAck.append(ref)
-                }
-            case .pending: break
+            return .input(.entriesRead(entries))
+        case .collectReadAhead:
+            let collected = readAhead ?? .success([])
+            readAhead = nil
+            switch collected {
+            case .success(let entries): return .input(.entriesRead(entries))
+            case .failure(let error): return .failed(error)
             }
+        case .deadLetter(let entry, let deliveries, _):
+            let ref = Ref(stream: entry.stream, id: Self.number(entry.id))
+            if let maxDeliveries, deliveries < maxDeliveries {
+                throw failure("\(ref) dead-lettered after \(deliveries) deliveries, below maxDeliveries \(maxDeliveries)")
+            }
+            guard sink.acceptedSet.contains(where: { $0 != ref }) else {
+                throw failure("\(ref) dead-lettered although the sink never took another entry")
+            }
+            if faults, random.chance(0.2) {
+                note("fault: dead-letter XADD refused (OOM)")
+                return .input(.deadLetterWritten(refusal: "OOM command not allowed when used memory > 'maxmemory'"))
+            }
+            if redis.deadLetters.contains(ref), !mayDuplicate.contains(ref) {
+                throw failure("\(ref) dead-lettered twice without a lost acknowledgement")
+            }
+            redis.deadLetters.insert(ref)
+            deadLetterWrites += 1
+            return .input(.deadLetterWritten(refusal: nil))
+        case .reclaim(let streams):
+            var claimed: [String: Int] = [:]
+            for stream in streams {
+                guard let count = redis.claimAbandoned(stream) else { return .failed(Self.noGroup) }
+                if count > 0 { claimed[stream] = count }
+            }
+            return .input(.reclaimed(claimed))
+        case .readAhead, .uncount, .refreshStats:
+            preconditionFailure("handled above")
         }
-        for (ref, outcome) in zip(offered, outcomes) where outcome == nil { untried.append(ref) }
-        if maxDeliveries != nil { for ref in untried { redis.uncount(ref) } }
-        try checkAcknowledgements(toAck)
-        try checkSinkFailingIsKnown(settlement)
-        // The XACKs go out; one in fifty is lost with the connection before Redis has it.
-        if faults, !toAck.isEmpty, random.chance(0.02) {
-            mayDuplicate.formUnion(toAck.filter { sink.acceptedSet.contains($0) })
-            note("fault: XACK lost with the connection")
-            // The executor finds out when it next needs the connection.
-            connectionBroken = true
-            return machine.batchFinished(mode, result(settlement, read.count, lastIDs, retryIn))
+    }
+
+    private mutating func readNew(_ streams: [String]) -> [ConsumerCore.ReadEntry]? {
+        var entries: [ConsumerCore.ReadEntry] = []
+        for stream in streams {
+            guard let read = redis.readNew(stream, count: batchSize) else { return nil }
+            entries += read.map { ConsumerCore.ReadEntry(ref: Self.entryRef(Ref(stream: stream, id: $0.id)), trimmed: $0.trimmed) }
         }
+        return entries
+    }
+
+    private mutating func deliver(_ refs: [DeliveryDecisions.EntryRef]) -> [ConsumerCore.DeliveryResult] {
+        let models = refs.map { Ref(stream: $0.stream, id: Self.number($0.id)) }
+        let passing = models.filter { !filteredOut.contains($0) }
+        var outcomes = sink.submit(passing, random: &random)[...]
+        return models.map { ref in
+            if filteredOut.contains(ref) { return .filtered }
+            return outcomes.popFirst()!.map { .answered($0) } ?? .untried
+        }
+    }
+
+    /// Applies the XACKs written so far, as Redis does when they arrive; the highest per stream.
+    @discardableResult
+    private mutating func flushAcks(faults: Bool) -> [String: StreamID]? {
+        guard !unflushedAcks.isEmpty else { return nil }
         var highest: [String: StreamID] = [:]
-        for ref in toAck where redis.acknowledge(ref) {
+        for ref in unflushedAcks {
+            guard redis.acknowledge(ref) else {
+                // The group went (destroyed, or its stream deleted) before the XACK arrived: a lost ack.
+                if sink.acceptedSet.contains(ref) || redis.deadLetters.contains(ref) { mayDuplicate.insert(ref) }
+                continue
+            }
             let id = StreamID("\(ref.id)-0")!
             highest[ref.stream] = max(highest[ref.stream] ?? id, id)
         }
-        machine.acknowledged(highest)
-        let next = machine.batchFinished(mode, result(settlement, read.count, lastIDs, retryIn))
-        try checkDuplicatesOrderAndPhase()
-        return next
+        unflushedAcks = []
+        return highest
     }
 
-    /// What the executor reports, as `AdapterWorker.deliver` builds it.
-    private func result(
-        _ settlement: DeliveryDecisions.Settlement, _ count: Int, _ lastIDs: [String: String], _ waits: Duration?
-    ) -> ConsumerStateMachine.BatchResult {
-        let retryIn = [waits, settlement.retryIn].compactMap { $0 }.min()
-        return ConsumerStateMachine.BatchResult(
-            entryCount: lastIDs.isEmpty ? 0 : count, lastIDs: lastIDs, sinkFailed: settlement.sinkFailed,
-            entriesLeftPending: retryIn != nil && !settlement.sinkFailed, retryAfter: nil,
-            delivered: settlement.delivered, retryIn: retryIn, probeNew: settlement.probeNew)
+    private mutating func loseUnflushedAcks() throws(Failure) {
+        guard !unflushedAcks.isEmpty else { return }
+        note("fault: \(unflushedAcks.count) XACKs lost with the connection")
+        try checkWindow(unflushedAcks)
+        mayDuplicate.formUnion(unflushedAcks.filter { sink.acceptedSet.contains($0) || redis.deadLetters.contains($0) })
+        unflushedAcks = []
     }
 
-    /// A dead-letter XADD; Redis refuses one in five under fault (out of memory). Nil when
-    /// written, else how long the entry stays pending.
-    private mutating func writeDeadLetter(_ ref: Ref, deliveries: Int, faults: Bool) throws(Failure) -> Duration? {
-        let entry = DeliveryDecisions.EntryRef(stream: ref.stream, id: "\(ref.id)-0")
-        if let maxDeliveries, deliveries < maxDeliveries {
-            throw failure("\(ref) dead-lettered after \(deliveries) deliveries, below maxDeliveries \(maxDeliveries)")
+    private mutating func record(_ event: AdapterEvent) {
+        switch event {
+        case .phaseChanged(let phase, _): reportedPhase = phase
+        case .forwarded(let count, _, _): reportedForwarded += count
+        case .deadLettered: reportedDeadLettered += 1
+        default: break
         }
-        guard sink.acceptedSet.contains(where: { $0 != ref }) else {
-            throw failure("\(ref) dead-lettered although the sink never took another entry")
-        }
-        if faults, random.chance(0.2) {
-            note("fault: dead-letter XADD refused (OOM)")
-            return machine.delivery.deadLetterFailed(entry, deliveries: deliveries, lastError: "x", now: clock.now)
-        }
-        machine.delivery.deadLettered(entry)
-        redis.deadLetters.insert(ref)
-        return nil
     }
 
     // MARK: invariants
 
-    /// No entry is acknowledged before the sink took it (or it was trimmed, or dead-lettered).
+    /// No entry is acknowledged before the sink took it (or the filter dropped it, it was
+    /// trimmed, or it went to the dead-letter stream).
     private func checkAcknowledgements(_ refs: [Ref]) throws(Failure) {
-        for ref in refs where !sink.acceptedSet.contains(ref) && !redis.deadLetters.contains(ref) && !redis.droppedByFault.contains(ref) {
+        for ref in refs
+        where !sink.acceptedSet.contains(ref) && !filteredOut.contains(ref) && !redis.deadLetters.contains(ref)
+            && !redis.droppedByFault.contains(ref)
+        {
             throw failure("\(ref) acknowledged, but the sink never took it")
         }
     }
 
-    /// A sink that never took anything and fails everything is failing after one batch.
-    private func checkSinkFailingIsKnown(_ settlement: DeliveryDecisions.Settlement) throws(Failure) {
-        if sink.accepted.isEmpty, settlement.failures > 0, !machine.delivery.sinkFailing {
-            throw failure("every attempt failed and the sink never took an event, but the core calls it healthy")
+    /// A lost XACK or a crash may repeat no more than what was in flight: a batch and the one read ahead.
+    private func checkWindow(_ lost: [Ref]) throws(Failure) {
+        if lost.count > 2 * batchSize * streams.count {
+            throw failure("\(lost.count) acknowledgements in flight, beyond the window of \(2 * batchSize * streams.count)")
         }
     }
 
     /// Duplicates only after a lost XACK; first acceptances in order per stream for an ordered
-    /// sink; a failing sink shows in the phase.
-    private func checkDuplicatesOrderAndPhase() throws(Failure) {
-        if let ref = sink.duplicates.first(where: { !mayDuplicate.contains($0) }) {
-            throw failure("\(ref) delivered twice without a lost acknowledgement")
+    /// sink; the status (the reports folded up) agrees with the model; a failing sink shows in the phase.
+    private mutating func checkStatus() throws(Failure) {
+        while checkedDuplicates < sink.duplicates.count {
+            let ref = sink.duplicates[checkedDuplicates]
+            guard mayDuplicate.contains(ref) else { throw failure("\(ref) delivered twice without a lost acknowledgement") }
+            checkedDuplicates += 1
         }
         if sink.keepsOrder, !orderMayBreak, let (ref, previous) = sink.outOfOrder {
             throw failure("order broken on \(ref.stream): \(ref.id) taken after \(previous)")
         }
-        if machine.delivery.sinkFailing, machine.phase != .retrying {
-            throw failure("the sink is failing but the phase says \(machine.phase)")
+        if reportedForwarded != sink.accepted.count {
+            throw failure("the status says \(reportedForwarded) forwarded, the sink took \(sink.accepted.count)")
+        }
+        if reportedDeadLettered != deadLetterWrites {
+            throw failure("the status says \(reportedDeadLettered) dead-lettered, the stream got \(deadLetterWrites)")
+        }
+        if let reportedPhase, reportedPhase != core.phase, !core.isStopping {
+            throw failure("the status says \(reportedPhase), the core \(core.phase)")
+        }
+        if core.sinkFailing, core.phase == .consuming || core.phase == .waitingForStreams, !core.isStopping {
+            throw failure("the sink is failing but the phase says \(core.phase)")
         }
     }
+
+    private static let noGroup = RedisError.server(code: "NOGROUP", message: "NOGROUP No such key or consumer group")
+
+    private static func number(_ id: String) -> Int {
+        var value = 0
+        for byte in id.utf8 {
+            guard byte != UInt8(ascii: "-") else { break }
+            value = value * 10 + Int(byte &- UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    private static func entryRef(_ ref: Ref) -> DeliveryDecisions.EntryRef { .init(stream: ref.stream, id: "\(ref.id)-0") }
 
     /// How many steps a failure shows (`SIMULATION_TRACE`, 40 by default).
     static let traceLength = ProcessInfo.processInfo.environment["SIMULATION_TRACE"].flatMap(Int.init) ?? 40
 
-    /// Replaying one seed (`SIMULATION_SEED`) traces every read and outcome as well.
+    /// Replaying one seed (`SIMULATION_SEED`) traces every input as well.
     static let detailed = ProcessInfo.processInfo.environment["SIMULATION_SEED"] != nil
 
-    private mutating func note(_ line: String) {
-        trace.append((step, nil, line))
-        if trace.count > Self.traceLength * 2 { trace.removeFirst(trace.count - Self.traceLength) }
+    private func note(_ line: @autoclosure () -> String) {
+        guard Self.detailed || Self.keepsTrace else { return }
+        trace.append(step: step, line(), keeping: Self.traceLength)
     }
 
-    private mutating func noteStep(_ action: ConsumerStateMachine.Action) {
-        trace.append((step, action, ""))
-        if trace.count > Self.traceLength * 2 { trace.removeFirst(trace.count - Self.traceLength) }
-    }
+    /// Formatting every action costs more than the simulation itself, so the trace is kept only
+    /// when a failing seed is replayed (`SIMULATION_SEED`) or asked for (`SIMULATION_TRACE`).
+    static let keepsTrace = ProcessInfo.processInfo.environment["SIMULATION_TRACE"] != nil
 
     private func failure(_ message: String) -> Failure {
         Failure(
             seed: seed, step: step, message: message,
-            trace: trace.suffix(Self.traceLength).map { line in "[\(line.step)] " + (line.action.map { "\($0)" } ?? line.text) })
+            trace: trace.lines.suffix(Self.traceLength).map { "[\($0.step)] \($0.text)" })
+    }
+}
+
+/// The last steps of one run, kept by reference so noting a step never contends with the
+/// simulation's own mutation.
+final class SimulationTrace {
+    private(set) var lines: [(step: Int, text: String)] = []
+
+    func append(step: Int, _ text: String, keeping length: Int) {
+        lines.append((step, text))
+        if lines.count > length * 2 { lines.removeFirst(lines.count - length) }
     }
 }

@@ -14,22 +14,34 @@ import TestSupport
         return 1...max(1, count)
     }
 
-    /// Runs `seeds` on a thread of its own, never on the cooperative pool the other suites' async
-    /// tests need; returns the first three failures.
+    /// Runs `seeds` on threads of their own (one per core, each taking every n-th seed), never on
+    /// the cooperative pool the other suites' async tests need; returns up to three failures,
+    /// lowest seed first.
     static func failures(in seeds: ClosedRange<UInt64>) async -> [String] {
-        await DedicatedThread.run(name: "consumer-simulation") {
-            var failures: [String] = []
-            for seed in seeds {
-                var simulation = ConsumerSimulation(seed: seed)
-                do throws(ConsumerSimulation.Failure) {
-                    try simulation.run()
-                } catch {
-                    failures.append("\(error)")
-                    if failures.count >= 3 { break }
+        let threads = UInt64(max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)))
+        let found = await withTaskGroup(of: [(UInt64, String)].self) { group in
+            for lane in 0..<threads {
+                group.addTask {
+                    await DedicatedThread.run(name: "consumer-simulation-\(lane)") {
+                        var failures: [(UInt64, String)] = []
+                        for seed in seeds where seed % threads == lane {
+                            var simulation = ConsumerSimulation(seed: seed)
+                            do throws(ConsumerSimulation.Failure) {
+                                try simulation.run()
+                            } catch {
+                                failures.append((seed, "\(error)"))
+                                if failures.count >= 3 { break }
+                            }
+                        }
+                        return failures
+                    }
                 }
             }
-            return failures
+            var all: [(UInt64, String)] = []
+            for await failures in group { all += failures }
+            return all
         }
+        return found.sorted { $0.0 < $1.0 }.prefix(3).map(\.1)
     }
 
     @Test func everySeedKeepsTheInvariants() async {
@@ -41,17 +53,49 @@ import TestSupport
 
     /// The simulation is worth something only if it catches a broken core: each mutation breaks
     /// one rule, and some seed must find it (the report says which and how fast).
-    @Test(arguments: [
-        (DeliveryDecisions.AckRule.alsoRetryable, "acknowledged, but the sink never took it"),
-        (DeliveryDecisions.AckRule.deadLetterWhileSinkFails, "although the sink never took another entry"),
-    ])
-    func catchesABrokenAckRule(mutation: DeliveryDecisions.AckRule, finding: String) {
+    enum SeededMutation: CustomStringConvertible, CaseIterable {
+        /// The core acknowledges entries when it hands them to the sink.
+        case ackOnDeliver
+        /// A retryable failure is acknowledged as if delivered.
+        case ackRetryable
+        /// An exhausted entry is dead-lettered while the sink takes nothing.
+        case deadLetterWhileSinkFails
+
+        var description: String {
+            switch self {
+            case .ackOnDeliver: "ack on deliver"
+            case .ackRetryable: "ack a retryable failure"
+            case .deadLetterWhileSinkFails: "dead-letter while the sink fails"
+            }
+        }
+
+        /// What the simulation must report; nil: any broken invariant (dead-lettering while the
+        /// sink fails shows first as a wrong phase or as a dead letter with no other entry taken).
+        var finding: String? {
+            switch self {
+            case .ackOnDeliver, .ackRetryable: "acknowledged, but the sink never took it"
+            case .deadLetterWhileSinkFails: nil
+            }
+        }
+
+        func simulation(seed: UInt64) -> ConsumerSimulation {
+            switch self {
+            case .ackOnDeliver: ConsumerSimulation(seed: seed, mutation: .ackOnDeliver)
+            case .ackRetryable: ConsumerSimulation(seed: seed, ackRule: .alsoRetryable)
+            case .deadLetterWhileSinkFails: ConsumerSimulation(seed: seed, ackRule: .deadLetterWhileSinkFails)
+            }
+        }
+    }
+
+    @Test(arguments: SeededMutation.allCases)
+    func catchesABrokenAckRule(mutation: SeededMutation) {
+        let finding = mutation.finding
         let started = ContinuousClock.now
         var caught: ConsumerSimulation.Failure?
         var tried = 0
         for seed in UInt64(1)...2_000 {
             tried += 1
-            var simulation = ConsumerSimulation(seed: seed, ackRule: mutation)
+            var simulation = mutation.simulation(seed: seed)
             do throws(ConsumerSimulation.Failure) {
                 try simulation.run()
             } catch {
@@ -59,7 +103,8 @@ import TestSupport
                 break
             }
         }
-        #expect(caught?.message.contains(finding) == true, "\(caught.map { "\($0)" } ?? "not caught")")
+        #expect(caught != nil, "mutation \(mutation) not caught in \(tried) seeds")
+        if let finding { #expect(caught?.message.contains(finding) == true, "\(caught.map { "\($0)" } ?? "not caught")") }
         print("consumer simulation: mutation \(mutation) caught after \(tried) seed(s) in \(ContinuousClock.now - started): \(caught?.message ?? "-")")
     }
 

@@ -4,12 +4,15 @@ import EventSourceAPI
 /// A model of what the consumer sees of Redis: streams of integer ids, one consumer group per
 /// stream with its last-delivered id and pending entries list (PEL) with delivery counts.
 /// Faults change it as Redis would: a destroyed group (NOGROUP), a deleted and re-created
-/// stream, an entry trimmed while pending.
+/// stream, an entry trimmed while pending, entries another consumer read and abandoned (for
+/// the reclaim).
 struct SimulatedRedis {
     struct Group {
         var lastDelivered: Int
-        /// Pending entries and their delivery counts.
+        /// This consumer's pending entries and their delivery counts.
         var pending: [Int: Int] = [:]
+        /// Entries another consumer read and never acknowledged (it died), with their counts.
+        var abandoned: [Int: Int] = [:]
     }
 
     struct Stream {
@@ -23,6 +26,8 @@ struct SimulatedRedis {
     /// Entries gone by an outside hand (a destroyed group's PEL, a trimmed entry): not the adapter's loss.
     private(set) var droppedByFault: Set<Ref> = []
     var deadLetters: Set<Ref> = []
+    /// Where each group destroyed by an outside hand had got to.
+    private var lostPositions: [String: Int] = [:]
 
     struct Ref: Hashable, Comparable, CustomStringConvertible {
         var stream: String
@@ -47,17 +52,24 @@ struct SimulatedRedis {
     }
 
     /// XGROUP CREATE … MKSTREAM at `start` ("$", "0" or "<ms>-<seq>").
-    mutating func createGroup(on stream: String, at start: String) -> ConsumerStateMachine.GroupSetup {
+    mutating func createGroup(on stream: String, at start: String) -> ConsumerCore.GroupSetup {
         var value = streams[stream, default: Stream()]
         defer { streams[stream] = value }
         guard value.group == nil else { return .ready }
         let position: Int
         switch start {
-        case "$": position = value.entries.last ?? 0
+        case "$":
+            position = value.entries.last ?? 0
+            // A group lost by an outside hand and re-created at the end (the adapter knew no
+            // safer place) skips what the lost group had not handed out yet.
+            if let lost = lostPositions[stream] {
+                for id in value.entries where id > lost { droppedByFault.insert(Ref(stream: stream, id: id)) }
+            }
         case "0": position = 0
         default: position = Int(start.split(separator: "-")[0])!
         }
         value.group = Group(lastDelivered: position)
+        lostPositions[stream] = nil
         return .created(at: StreamID("\(position)-0"))
     }
 
@@ -90,14 +102,44 @@ struct SimulatedRedis {
     }
 
     mutating func acknowledge(_ ref: Ref) -> Bool {
-        streams[ref.stream]?.group?.pending.removeValue(forKey: ref.id) != nil
+        guard streams[ref.stream]?.group?.pending.removeValue(forKey: ref.id) != nil else { return false }
+        acknowledged.insert(ref)
+        return true
     }
 
-    func isPending(_ ref: Ref) -> Bool { streams[ref.stream]?.group?.pending[ref.id] != nil }
+    /// Entries an XACK removed from the pending list.
+    private(set) var acknowledged: Set<Ref> = []
+
+    func isPending(_ ref: Ref) -> Bool {
+        streams[ref.stream]?.group?.pending[ref.id] != nil || streams[ref.stream]?.group?.abandoned[ref.id] != nil
+    }
+
+    /// Another consumer reads up to `count` new entries and dies without acknowledging them.
+    mutating func abandonNew(_ stream: String, count: Int) -> Int {
+        guard var group = streams[stream]?.group else { return 0 }
+        let fresh = streams[stream]!.entries.filter { $0 > group.lastDelivered }.prefix(count)
+        for id in fresh { group.abandoned[id] = 1 }
+        if let last = fresh.last { group.lastDelivered = last }
+        streams[stream]!.group = group
+        return fresh.count
+    }
+
+    /// XPENDING IDLE … + XCLAIM … JUSTID: the abandoned entries become this consumer's (JUSTID
+    /// does not count a delivery). Nil when the group is gone (NOGROUP).
+    mutating func claimAbandoned(_ stream: String) -> Int? {
+        guard var group = streams[stream]?.group else { return nil }
+        let moved = group.abandoned
+        for (id, count) in moved { group.pending[id] = count }
+        group.abandoned = [:]
+        streams[stream]!.group = group
+        return moved.count
+    }
 
     mutating func destroyGroup(_ stream: String) {
         guard let group = streams[stream]?.group else { return }
         for id in group.pending.keys { droppedByFault.insert(Ref(stream: stream, id: id)) }
+        for id in group.abandoned.keys { droppedByFault.insert(Ref(stream: stream, id: id)) }
+        lostPositions[stream] = min(lostPositions[stream] ?? group.lastDelivered, group.lastDelivered)
         streams[stream]!.group = nil
     }
 
