@@ -13,7 +13,8 @@ if [ "${WITH_TEST_TOOLS:-0}" = 1 ]; then
     # Debian's python3 makes virtual environments only with python3-venv (for the Python client tests).
     python3 -c 'import ensurepip' >/dev/null 2>&1 || packages+=(python3-venv)
 fi
-if [ "${WITH_BENCH_TOOLS:-0}" = 1 ]; then packages+=(wrk); fi
+# wrk is the HTTP baseline; linux-perf profiles a missed figure (BENCHMARKS.md, "Issue 19 aims").
+if [ "${WITH_BENCH_TOOLS:-0}" = 1 ]; then packages+=(wrk linux-perf); fi
 if [ "${WITH_TEST_TOOLS:-0}" = 1 ]; then packages+=(prometheus redis-sentinel); fi
 
 missing=()
