@@ -48,7 +48,7 @@ test: test-deps
 bench: deps
 	@WITH_BENCH_TOOLS=1 scripts/install-deps.sh
 	$(SWIFT) build -c release
-	@status=0; scripts/bench.sh || status=$$?; scripts/bench-controller.sh || status=$$?; scripts/bench-summary.sh; exit $$status
+	@status=0; scripts/bench.sh || status=$$?; scripts/bench-controller.sh || status=$$?; scripts/bench-summary.sh; scripts/bench-issue19.sh; exit $$status
 
 # The consumer core's simulation (100,000 seeds), then fault scenarios and fuzzing against the
 # release build (a few minutes); records RELIABILITY.md.

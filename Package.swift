@@ -139,6 +139,7 @@ let package = Package(
             name: "ChaosRunner",
             dependencies: [
                 "Adapter", "EventSourceAPI", "StructuredData", "FilterExpression", "KubeClient", "ProcessSpawning", "BenchSupport",
+                "CNats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -30,8 +30,10 @@ block="$(mktemp)"
 # Each figure with its aim, for scripts/bench-summary.sh's final table; removed first, so a
 # failed run shows as "no figures" there instead of an older run's rows.
 summary=.build/bench-summary/throughput.md
+# Issue 19's aims from this run, for scripts/bench-issue19.sh; removed first for the same reason.
+issue19=.build/bench-summary/issue19.md
 mkdir -p "$(dirname "$summary")"
-rm -f "$summary"
+rm -f "$summary" "$issue19" "$issue19.load"
 bench_pid=""
 # The bench runs in a process group of its own (set -m), so whatever happens to this script
 # (Ctrl-C, an error, the bench crashing) the EXIT trap can stop the bench and every process it
@@ -45,7 +47,7 @@ trap 'exit 130' INT TERM
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 set -m
-"$bin/redis-eventsource-bench" --product "$bin/redis-eventsource" --markdown "$results" --summary "$summary" "$@" &
+"$bin/redis-eventsource-bench" --product "$bin/redis-eventsource" --markdown "$results" --summary "$summary" --issue19-aims "$issue19" "$@" &
 bench_pid=$!
 set +m
 status=0
@@ -69,5 +71,6 @@ swift_version="$(swift --version 2>/dev/null | head -1)"
     echo "<!-- bench:results:end -->"
 } > "$block"
 
+echo "$load_before|$load_after|$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" > "$issue19.load"
 replace_benchmarks_block results "$block"
 echo "BENCHMARKS.md updated." >&2

@@ -13,7 +13,7 @@ if [ "${WITH_TEST_TOOLS:-0}" = 1 ]; then
     # Debian's python3 makes virtual environments only with python3-venv (for the Python client tests).
     python3 -c 'import ensurepip' >/dev/null 2>&1 || packages+=(python3-venv)
 fi
-# wrk drives the HTTP load; perf (Debian's linux-perf) profiles the 10,000-EventSource run (BENCHMARKS.md).
+# wrk is the HTTP baseline; linux-perf profiles the 10,000-EventSource run and each missed figure (BENCHMARKS.md).
 if [ "${WITH_BENCH_TOOLS:-0}" = 1 ]; then packages+=(wrk linux-perf); fi
 if [ "${WITH_TEST_TOOLS:-0}" = 1 ]; then packages+=(prometheus redis-sentinel); fi
 

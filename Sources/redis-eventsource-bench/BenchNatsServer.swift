@@ -22,7 +22,7 @@ struct BenchNatsServer {
             guard process.isRunning else {
                 throw .process("nats-server exited: \((try? TextFile.read("\(directory)/nats.err")) ?? "")")
             }
-            if let port = clientPort(in: portsFolder), LoopbackPort.isListening(port) {
+            if let port = NatsPortsFile.clientPort(in: portsFolder), LoopbackPort.isListening(port) {
                 return BenchNatsServer(process: process, port: port)
             }
             usleep(20_000)
@@ -32,14 +32,4 @@ struct BenchNatsServer {
     }
 
     func stop() { process.stop() }
-
-    /// The client port from `nats-server_<pid>.ports`: `{"nats": ["nats://127.0.0.1:PORT"], …}`.
-    private static func clientPort(in folder: String) -> Int? {
-        guard let name = try? FileManager.default.contentsOfDirectory(atPath: folder).first(where: { $0.hasSuffix(".ports") }),
-            let data = FileManager.default.contents(atPath: "\(folder)/\(name)"),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let first = (object["nats"] as? [String])?.first, let colon = first.lastIndex(of: ":")
-        else { return nil }
-        return Int(first[first.index(after: colon)...])
-    }
 }

@@ -15,10 +15,6 @@ extension BenchResults {
 
     private func runs(at rate: Double) -> [PartialFailureFigure] { partialFailures.filter { $0.failureRate == rate } }
 
-    private static func median(_ values: [Double]) -> Double? {
-        values.isEmpty ? nil : values.sorted()[values.count / 2]
-    }
-
     /// The median over rounds of each failing run against the healthy run of its round.
     func partialShare(at rate: Double) -> Double? {
         Self.median(runs(at: rate).compactMap { $0.ratio(toHealthy: healthy(inRound: $0.round)) })

@@ -6,11 +6,12 @@ struct BenchResults: Sendable {
     var fillSeconds = 0.0
     var rawRedisRounds: [ThroughputFigure] = []
     var productStdoutRounds: [ThroughputFigure] = []
-    /// wrk before and after the product's HTTP run.
-    var rawReceiverRuns: [Double] = []
-    var productHTTP: ThroughputFigure?
-    /// libcurl's own loop against the receiver: where the HTTP gap is libcurl's, not the adapter's.
-    var curlBaseline: Double?
+    /// wrk, one run per round, each just before that round's libcurl and product runs.
+    var rawReceiverRuns: [MeasuredRate] = []
+    var productHTTPRounds: [ThroughputFigure] = []
+    /// libcurl's own loop against the receiver, one run per round: where the HTTP gap is
+    /// libcurl's, not the adapter's.
+    var curlBaselineRuns: [MeasuredRate] = []
     var receivedHTTP = 0
     var requestBytes = 0
     var bodyBytes = 0
@@ -38,17 +39,25 @@ struct BenchResults: Sendable {
 
     var rawRedis: ThroughputFigure? { Self.median(rawRedisRounds) }
     var productStdout: ThroughputFigure? { Self.median(productStdoutRounds) }
-    var rawReceiver: Double? {
-        rawReceiverRuns.isEmpty ? nil : rawReceiverRuns.reduce(0, +) / Double(rawReceiverRuns.count)
+    var productHTTP: ThroughputFigure? { Self.median(productHTTPRounds) }
+    var rawReceiver: Double? { Self.median(rawReceiverRuns.map(\.value)) }
+    var curlBaseline: Double? { Self.median(curlBaselineRuns.map(\.value)) }
+
+    static func median(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.sorted()[values.count / 2]
     }
 
-    private static func median(_ figures: [ThroughputFigure]) -> ThroughputFigure? {
+    static func median(_ figures: [ThroughputFigure]) -> ThroughputFigure? {
         guard !figures.isEmpty else { return nil }
         return figures.sorted { $0.rate < $1.rate }[figures.count / 2]
     }
 
-    private static func rates(_ figures: [ThroughputFigure]) -> String {
+    static func rates(_ figures: [ThroughputFigure]) -> String {
         figures.map { number($0.rate) }.joined(separator: " / ")
+    }
+
+    static func rates(_ runs: [MeasuredRate]) -> String {
+        runs.map { number($0.value) }.joined(separator: " / ")
     }
 
     var stdoutRatio: Double? { ratio(productStdout?.rate, rawRedis?.rate) }
@@ -126,14 +135,14 @@ struct BenchResults: Sendable {
                 + "(median of \(Self.rates(rawRedisRounds)); \(Self.note(rawRedis)))",
             "    ratio \(Self.percent(stdoutRatio))  \(Self.verdict(stdoutRatio, aim: Self.stdoutAim))",
             "",
-            "(b) HTTP sink, binary mode    \(Self.number(productHTTP?.rate)) events/s   (\(Self.note(productHTTP)); "
-                + "\(Self.number(Double(receivedHTTP))) requests arrived)",
-            "    raw receiver under wrk     \(Self.number(rawReceiver)) requests/s  (mean of "
-                + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " before, ")) after; \(Self.connections(settings.httpConnections)), "
-                + "\(requestBytes)-byte requests, \(bodyBytes)-byte body, \(settings.wrkSeconds) s)",
+            "(b) HTTP sink, binary mode    \(Self.number(productHTTP?.rate)) events/s   (median of \(Self.rates(productHTTPRounds)); "
+                + "\(Self.note(productHTTP)); \(Self.number(Double(receivedHTTP))) requests arrived in all)",
+            "    raw receiver under wrk     \(Self.number(rawReceiver)) requests/s  (median of "
+                + "\(Self.rates(rawReceiverRuns)); \(Self.connections(settings.httpConnections)), "
+                + "\(requestBytes)-byte requests, \(bodyBytes)-byte body, \(settings.wrkSeconds) s each)",
             "    ratio to wrk \(Self.percent(httpRatio))  \(Self.verdict(httpRatio, aim: Self.wrkAim))",
             "    libcurl alone (curl_multi, \(Self.connections(settings.httpConnections)), same request): "
-                + "\(Self.number(curlBaseline)) requests/s (\(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk)",
+                + "\(Self.number(curlBaseline)) requests/s (median of \(Self.rates(curlBaselineRuns)); \(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk)",
             "    ratio to libcurl alone \(Self.percent(curlRatio))  \(Self.verdict(curlRatio, aim: Self.curlAim))",
             "",
             "(c) JetStream sink → nats-server \(Self.number(productJetStream?.rate)) events/s   "
@@ -193,12 +202,14 @@ struct BenchResults: Sendable {
             "Details: (a) medians of \(settings.stdoutRounds) alternating rounds; product rounds "
                 + "\(Self.rates(productStdoutRounds)) events/s, raw rounds \(Self.rates(rawRedisRounds)) entries/s; "
                 + "median product round \(Self.note(productStdout)). "
-                + "(b) \(Self.note(productHTTP)), \(Self.number(Double(receivedHTTP))) requests arrived; "
-                + "wrk ran \(settings.wrkSeconds) s before and after it with a \(bodyBytes)-byte body: "
-                + "\(rawReceiverRuns.map { Self.number($0) }.joined(separator: " and ")) requests/s. "
+                + "(b) medians of \(settings.stdoutRounds) alternating rounds of wrk, libcurl alone and the product; "
+                + "product rounds \(Self.rates(productHTTPRounds)) events/s, median round \(Self.note(productHTTP)); "
+                + "\(Self.number(Double(receivedHTTP))) requests arrived in all; "
+                + "wrk ran \(settings.wrkSeconds) s per round with a \(bodyBytes)-byte body: "
+                + "\(Self.rates(rawReceiverRuns)) requests/s. "
                 + "libcurl alone (curl_multi keeping \(Self.connections(settings.httpConnections)) busy "
                 + "with the same request, the sink's connection count) made "
-                + "\(Self.number(curlBaseline)) requests/s, \(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk. "
+                + "\(Self.rates(curlBaselineRuns)) requests/s, median \(Self.percent(ratio(curlBaseline, rawReceiver))) of wrk. "
                 + "(c) medians of \(settings.stdoutRounds) alternating rounds, each on an emptied `default` stream; "
                 + "product rounds \(Self.rates(productJetStreamRounds)) events/s, raw rounds \(Self.rates(rawJetStreamRounds)) messages/s. "
                 + "Filling the stream took \(String(format: "%.2f", fillSeconds)) s.",

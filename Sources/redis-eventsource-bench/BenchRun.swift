@@ -20,7 +20,7 @@ struct BenchRun: Sendable {
             let connection = try BenchRedis(port: port)
             let start = MonotonicClock.now()
             try StreamFiller(stream: stream, count: entries).fill(connection)
-            let groups = (1...rounds).flatMap { ["raw-\($0)", "product-stdout-\($0)", "product-jetstream-\($0)"] } + ["product-http"]
+            let groups = (1...rounds).flatMap { ["raw-\($0)", "product-stdout-\($0)", "product-jetstream-\($0)", "product-http-\($0)"] }
             for group in groups {
                 try connection.command(["XGROUP", "CREATE", stream, group, "0"])
             }
@@ -110,34 +110,34 @@ struct BenchRun: Sendable {
         results.requestBytes = sample.wireSize(port: receiver.port)
         results.bodyBytes = sample.body.count
 
-        // wrk gets exactly the connections the product's one adapter keeps, so the ratio compares
-        // the same concurrency.
+        // wrk and libcurl alone get exactly the connections the product's one adapter keeps, so the
+        // ratios compare the same concurrency. The three alternate round by round and each figure
+        // is the median of its rounds: a neighbour's burst then skews one round, not the ratio.
         let connections = settings.httpConnections
-        log("(b) raw: wrk -t1 -c\(connections) -d\(settings.wrkSeconds)s, \(results.requestBytes) byte requests, against \(receiver.url)")
         let wrk = WrkLoad(
             url: receiver.url, sample: sample, connections: connections, seconds: settings.wrkSeconds,
             workDirectory: settings.workDirectory)
-        let before = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
-        results.rawReceiverRuns.append(before)
-        log("(b) raw: \(Int(before)) requests/s")
-
-        log("(b) libcurl alone: curl_multi over \(connections) connections, the same request, \(settings.wrkSeconds) s")
         let curl = CurlBaseline(url: receiver.url, sample: sample, connections: connections, seconds: settings.wrkSeconds)
-        results.curlBaseline = try await BlockingWork.run("bench-curl") { () throws(BenchError) in try curl.run() }
-        log("(b) libcurl alone: \(Int(results.curlBaseline!)) requests/s")
+        let rounds = settings.stdoutRounds
+        for round in 1...rounds {
+            log("(b) round \(round)/\(rounds) raw: wrk -t1 -c\(connections) -d\(settings.wrkSeconds)s, \(results.requestBytes) byte requests, against \(receiver.url)")
+            let raw = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
+            results.rawReceiverRuns.append(MeasuredRate(value: raw))
+            log("(b) round \(round)/\(rounds) raw: \(Int(raw)) requests/s")
 
-        log("(b) product: redis-eventsource run --sink \(receiver.url), group product-http")
-        let requestsBefore = receiver.tally.requestCount
-        results.productHTTP = try await measureProduct(label: "http", group: "product-http", sink: receiver.url)
-        results.receivedHTTP = receiver.tally.requestCount - requestsBefore
-        log("(b) product: \(Int(results.productHTTP!.rate)) events/s, \(results.receivedHTTP) requests arrived")
+            log("(b) round \(round)/\(rounds) libcurl alone: curl_multi over \(connections) connections, the same request, \(settings.wrkSeconds) s")
+            let alone = try await BlockingWork.run("bench-curl") { () throws(BenchError) in try curl.run() }
+            results.curlBaselineRuns.append(MeasuredRate(value: alone))
+            log("(b) round \(round)/\(rounds) libcurl alone: \(Int(alone)) requests/s")
 
-        // wrk again after the product's long run, so a change in the machine's load during it
-        // shows as two different raw figures instead of skewing the ratio unseen.
-        log("(b) raw again: wrk -t1 -c\(connections) -d\(settings.wrkSeconds)s")
-        let after = try await BlockingWork.run("bench-wrk") { () throws(BenchError) in try wrk.run().requestsPerSecond }
-        results.rawReceiverRuns.append(after)
-        log("(b) raw again: \(Int(after)) requests/s")
+            log("(b) round \(round)/\(rounds) product: redis-eventsource run --sink \(receiver.url), group product-http-\(round)")
+            let requestsBefore = receiver.tally.requestCount
+            let product = try await measureProduct(label: "http-\(round)", group: "product-http-\(round)", sink: receiver.url)
+            results.productHTTPRounds.append(product)
+            let arrived = receiver.tally.requestCount - requestsBefore
+            results.receivedHTTP += arrived
+            log("(b) round \(round)/\(rounds) product: \(Int(product.rate)) events/s, \(arrived) requests arrived")
+        }
 
         // The two loads: a fixed 1,000 events/s, and half of the most the HTTP sink just
         // moved, where a queue would show if the adapter only kept up at full stretch.

@@ -37,7 +37,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     var partialEntries = 20_000
 
     @Option(help: "Rounds of the partial-failure figure; each runs healthy, then every failure rate (shares are medians).")
-    var partialRounds = 1
+    var partialRounds = 3
 
     @Option(help: "The receiver's 503 rates, in percent, for the partial-failure figure.")
     var partialFailurePercents: [Double] = [5, 10, 30]
@@ -53,6 +53,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     @Option(help: "Also write each figure with its aim and verdict, as Markdown table rows (figure | measured | aim | met?), to this file.")
     var summary: String?
+
+    @Option(help: "Also write issue 19's aims, each figure with the load it ran at and met or missed, as Markdown table rows, to this file.")
+    var issue19Aims: String?
 
     @Option(help: "Only run the bench receiver for this many seconds, printing its URL, so other clients can be profiled against it.")
     var receiverOnly: Int?
@@ -107,6 +110,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             partialOnly ? results.partialFailureText.joined(separator: "\n") : clusterOnly ? results.clusterText.joined(separator: "\n") : results.text)
         if let markdown { try TextFile.write(results.markdown, to: markdown) }
         if let summary { try TextFile.write(SummaryRow.markdown(results.summaryRows), to: summary) }
+        if let issue19Aims, !partialOnly { try TextFile.write(SummaryRow.markdown(results.issue19AimRows), to: issue19Aims) }
         if keepWorkDirectory {
             Console.error("scratch files kept in \(workDirectory)")
         } else {

@@ -12,6 +12,8 @@ struct LatencyFigure: Sendable {
     let load: LatencyLoad
     let sentRate: Double
     let summary: LatencySummary?
+    /// The 1-minute load average as the load ended.
+    var loadAverage: Double? = BenchRun.loadAverage()
     /// Issue 10: p99 at most 2 ms.
     static let p99Aim = 2.0
 

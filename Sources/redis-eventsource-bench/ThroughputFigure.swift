@@ -7,6 +7,8 @@ struct ThroughputFigure {
     let complete: Bool
     /// Seconds until the first acknowledgement, when known (start-up and connect).
     let startup: Double?
+    /// The 1-minute load average as the run ended, so each figure says what the machine was doing.
+    var loadAverage: Double? = BenchRun.loadAverage()
 
     var rate: Double { seconds > 0 ? Double(entries) / seconds : 0 }
 

@@ -28,6 +28,21 @@ struct ReliabilityReport {
         lines.append("What each scenario does:")
         lines.append("")
         for result in scenarios { lines.append("- `\(result.name)`: \(result.summary).") }
+        let checked = scenarios.filter { !$0.checks.isEmpty }
+        if !checked.isEmpty {
+            let notHeld = checked.flatMap(\.checks).filter { !$0.held }.count
+            lines.append("")
+            lines.append("Issue 19's delivery rules, as each scenario checked them (\(notHeld == 0 ? "all held" : "**\(notHeld) not held**")):")
+            lines.append("")
+            lines.append("| scenario | rule | observed | held? |")
+            lines.append("|---|---|---|---|")
+            for result in checked {
+                for check in result.checks {
+                    lines.append(
+                        "| `\(result.name)` | \(cell(check.expectation)) | \(cell(check.observed)) | \(check.held ? "yes" : "**no**") |")
+                }
+            }
+        }
         if !fuzz.isEmpty {
             lines.append("")
             lines.append("Fuzzing (seed \(seed)):")

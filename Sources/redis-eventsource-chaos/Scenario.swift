@@ -14,6 +14,11 @@ struct ScenarioOutcome {
     /// with `expected.count` this gives the scenario's throughput.
     var deliverySeconds: Double?
     var notes: [String] = []
+    /// Issue 19's delivery rules this scenario checked, each held or not.
+    var checks: [SemanticCheck] = []
+    /// Event ids the sink took, with how often, when the sink is not the HTTP receiver (the
+    /// JetStream stream, read back); nil counts the receiver's ledger.
+    var acceptedBySink: [String: Int]? = nil
 }
 
 /// An entry the producer put in Redis and the event id the product must give it.

@@ -12,5 +12,14 @@ enum ScenarioCatalog {
         StreamLifecycleScenarios.lateStream,
         StreamLifecycleScenarios.recreatedStream,
         HostileFilterScenario.scenario,
+        // Issue 19's delivery rules, each scenario checking the rules it is about.
+        OversizedJetStreamScenario.scenario(deadLettering: false),
+        OversizedJetStreamScenario.scenario(deadLettering: true),
+        EndlessBodyScenario.scenario,
+        RefusingSinkScenarios.scenario(.redirectLoop, deadLettering: false),
+        RefusingSinkScenarios.scenario(.redirectLoop, deadLettering: true),
+        RefusingSinkScenarios.scenario(.notFound, deadLettering: false),
+        RefusingSinkScenarios.scenario(.notFound, deadLettering: true),
+        DeadLetterOOMScenario.scenario,
     ]
 }

@@ -17,6 +17,7 @@ struct ScenarioResult {
     var unexpected = 0
     var eventsPerSecond: Double?
     var notes: [String] = []
+    var checks: [SemanticCheck] = []
     /// Set when the scenario could not run at all.
     var failure: String?
 
@@ -26,6 +27,9 @@ struct ScenarioResult {
         if unexpected > 0 { line += ", unexpected \(unexpected)" }
         if let eventsPerSecond { line += ", \(Int(eventsPerSecond.rounded())) events/s" }
         if !notes.isEmpty { line += "; " + notes.joined(separator: "; ") }
+        for check in checks {
+            line += "\n    \(check.held ? "held" : "NOT HELD"): \(check.expectation) — observed: \(check.observed)"
+        }
         return line
     }
 }

@@ -27,10 +27,11 @@ enum ScenarioRunner {
     }
 
     private static func tally(_ outcome: ScenarioOutcome, session: ScenarioSession, into result: inout ScenarioResult) {
-        let accepted = session.receiver.ledger.accepted
+        let accepted = outcome.acceptedBySink ?? session.receiver.ledger.accepted
         let expectedIDs = Set(outcome.expected.map(\.eventID))
         result.produced = outcome.expected.count
         result.notes = outcome.notes
+        result.checks = outcome.checks
         var missing: [ExpectedEvent] = []
         for event in outcome.expected {
             if let count = accepted[event.eventID] {

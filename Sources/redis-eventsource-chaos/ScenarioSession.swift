@@ -53,6 +53,8 @@ final class ScenarioSession {
         let event: String
         let streams: [String]
         var filter: String? = nil
+        var deadLetterStream: String? = nil
+        var maxDeliveries: Int? = nil
     }
 
     func manifest(name: String, entries: [Entry]) -> String {
@@ -68,15 +70,20 @@ final class ScenarioSession {
             text += "    \(entry.event):\n      hostAddress: 127.0.0.1:\(redis.port)\n"
             text += "      streams: [\(entry.streams.joined(separator: ", "))]\n"
             if let filter = entry.filter { text += "      filter: {expression: '\(filter)'}\n" }
+            if let deadLetterStream = entry.deadLetterStream { text += "      deadLetterStream: \(deadLetterStream)\n" }
+            if let maxDeliveries = entry.maxDeliveries { text += "      maxDeliveries: \(maxDeliveries)\n" }
         }
         return text
     }
 
     /// The common scene: EventSource `chaos` with one entry `example` reading `stream`, its group
     /// made at 0 beforehand when `createGroup`. Returns the manifest's path.
-    func singleAdapterManifest(stream: String = "S", createGroup: Bool = true) throws -> String {
+    func singleAdapterManifest(
+        stream: String = "S", createGroup: Bool = true, deadLetterStream: String? = nil, maxDeliveries: Int? = nil
+    ) throws -> String {
         if createGroup { self.createGroup(stream: stream) }
-        return try writeFile("es.yaml", manifest(name: "chaos", entries: [.init(event: "example", streams: [stream])]))
+        let entry = Entry(event: "example", streams: [stream], deadLetterStream: deadLetterStream, maxDeliveries: maxDeliveries)
+        return try writeFile("es.yaml", manifest(name: "chaos", entries: [entry]))
     }
 
     func writeFile(_ name: String, _ text: String) throws -> String {
@@ -85,13 +92,54 @@ final class ScenarioSession {
         return path
     }
 
-    /// `redis-eventsource run` with the receiver as its sink.
+    /// `redis-eventsource run` with the receiver as its sink (or `sink`).
     @discardableResult
-    func startRun(manifestPath: String, consumer: String = "chaos-1", label: String) throws -> ChaosProcess {
+    func startRun(manifestPath: String, consumer: String = "chaos-1", label: String, sink: String? = nil) throws -> ChaosProcess {
         try start(
             context.product,
-            ["run", "-f", manifestPath, "--sink", receiver.url, "--consumer-name", consumer, "--log-level", "notice"],
+            ["run", "-f", manifestPath, "--sink", sink ?? receiver.url, "--consumer-name", consumer, "--log-level", "notice"],
             label: label)
+    }
+
+    /// `redis-eventsource run` serving /readyz and /metrics on a port it picks, and a probe of them.
+    func startRunWithHealth(manifestPath: String, label: String, sink: String? = nil) throws -> (ChaosProcess, HealthProbe) {
+        let process = try start(
+            context.product,
+            [
+                "run", "-f", manifestPath, "--sink", sink ?? receiver.url, "--consumer-name", "chaos-1", "--http-port", "auto",
+                "--log-level", "info",
+            ],
+            label: label)
+        guard let probe = HealthProbe.find(in: process) else {
+            throw ChaosError.setup("\(label) did not log its health port: \(process.errorOutput.suffix(400))")
+        }
+        return (process, probe)
+    }
+
+    /// Entries waiting in `group`'s PEL, by id.
+    func pendingIDs(stream: String = "S", group: String = RedisStreamEntry.defaultConsumerGroup) -> Set<String> {
+        Set((redisCommand("XPENDING", stream, group, "-", "+", "1000000")?.array ?? []).compactMap { $0.array?.first?.string })
+    }
+
+    /// Entries of `stream` the group has acknowledged: read (XINFO GROUPS' entries-read) and no
+    /// longer pending. Nil when Redis cannot tell.
+    func acknowledgedCount(stream: String = "S", group: String = RedisStreamEntry.defaultConsumerGroup) -> Int? {
+        for info in redisCommand("XINFO", "GROUPS", stream)?.array ?? [] {
+            let pairs = info.array ?? []
+            func value(_ name: String) -> RESPValue? {
+                guard let index = pairs.firstIndex(where: { $0.string == name }), index + 1 < pairs.count else { return nil }
+                return pairs[index + 1]
+            }
+            guard value("name")?.string == group, let read = value("entries-read")?.integer, let pending = value("pending")?.integer
+            else { continue }
+            return Int(read - pending)
+        }
+        return nil
+    }
+
+    /// XLEN, 0 for a stream that does not exist.
+    func length(of stream: String) -> Int {
+        redisCommand("XLEN", stream)?.integer.map { Int($0) } ?? 0
     }
 
     /// SIGKILLs a process `kills` times, `interval` seconds apart, starting its successor at once each time.
