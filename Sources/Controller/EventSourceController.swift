@@ -68,9 +68,7 @@ public final class EventSourceController: Sendable {
                 return StreamAdapter(
                     configuration: configuration, logger: logger, onPhaseChange: { phaseChangeInput.yield(key) }
                 ) { [sinkOptions = options.sinkOptions] in
-                    SinkFactory.makeSink(
-                        spec: $0.sink, eventBus: $0.eventBus, eventSourceName: $0.eventSourceName, eventName: $0.eventName,
-                        options: sinkOptions)
+                    SinkFactory.makeSink(for: $0, options: sinkOptions)
                 }
             })
         statusWriter = StatusWriter(

@@ -24,7 +24,7 @@ import TestSupport
             configuration: configuration(name: name, redisPort: redis.port), logger: Logger(label: "test"),
             statsInterval: .milliseconds(100)
         ) { configuration in
-            SinkFactory.makeSink(spec: configuration.sink, standardOutput: devNull.writer)
+            SinkFactory.makeSink(configuration.destination, standardOutput: devNull.writer)
         }
         let server = HealthServer(port: 0, adapters: [adapter], logger: Logger(label: "test"))
         do {
@@ -84,7 +84,7 @@ import TestSupport
         let adapter = StreamAdapter(
             configuration: configuration(name: name, redisPort: closedPort), logger: Logger(label: "test")
         ) { configuration in
-            SinkFactory.makeSink(spec: configuration.sink, standardOutput: devNull.writer)
+            SinkFactory.makeSink(configuration.destination, standardOutput: devNull.writer)
         }
         adapter.start()
         do {

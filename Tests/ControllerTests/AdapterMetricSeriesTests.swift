@@ -42,7 +42,7 @@ import TestSupport
                 configuration.eventSourceName = name
                 let supervisor = AdapterSupervisor { configuration in
                     StreamAdapter(configuration: configuration, logger: Logger(label: "test")) {
-                        SinkFactory.makeSink(spec: $0.sink)
+                        SinkFactory.makeSink($0.destination)
                     }
                 }
                 let metrics = MetricsExposition(registry: registry)

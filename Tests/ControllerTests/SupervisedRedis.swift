@@ -14,7 +14,7 @@ func withSupervisor(_ body: (AdapterSupervisor, RedisServer) async throws -> Voi
     let redis = try await RedisServer()
     let supervisor = AdapterSupervisor { configuration in
         StreamAdapter(configuration: configuration, logger: Logger(label: "controller-test")) {
-            SinkFactory.makeSink(spec: $0.sink, standardOutput: devNull.writer)
+            SinkFactory.makeSink($0.destination, standardOutput: devNull.writer)
         }
     }
     do {
