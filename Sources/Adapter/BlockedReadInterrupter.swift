@@ -33,9 +33,9 @@ final class BlockedReadInterrupter: Sendable {
     /// cannot be opened (Redis busy accepting thousands of others) is tried again for as long as
     /// the read is still blocked, since an idle read may block for minutes. Only a user without
     /// the right to unblock gives up: its reads block for `blockTime` alone. Never blocks a thread.
-    func interrupt(connector: RedisConnector, logger: Logger) {
+    func interrupt(connector: RedisConnector, through controlConnections: ControlConnections, logger: Logger) {
         guard let target = blockedClient.withLock({ $0 }) else { return }
-        let control = ControlConnections.shared.connection(for: connector)
+        let control = controlConnections.connection(for: connector)
         Task { [self] in
             let pause = StopSignal()
             var reported = false

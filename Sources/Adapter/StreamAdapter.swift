@@ -1,17 +1,21 @@
 import AdapterModel
 import Logging
+import NIOCore
 import Sinks
 import Synchronization
 
 /// Runs one `redisStream` entry: reads its streams through the consumer group, forwards each
 /// entry to the sink and acknowledges it only once the sink took it.
 ///
-/// Adapters share a fixed set of event-loop threads (`AdapterEventLoops`): each runs as an actor
-/// on one loop, with a non-blocking Redis connection, never on Swift's cooperative pool and
+/// Adapters share the fixed set of event-loop threads of their `AdapterRuntime`: each runs as an
+/// actor on one loop, with a non-blocking Redis connection, never on Swift's cooperative pool and
 /// never with a thread of its own.
 public final class StreamAdapter: Sendable {
     public let configuration: AdapterConfiguration
     public let status: AdapterStatusCell
+    private let runtime: AdapterRuntime
+    /// The one loop of `runtime` this adapter, its timers and its Sentinel watch run on.
+    private let loop: any EventLoop
     private let stopSignal = StopSignal()
     private let interrupter = BlockedReadInterrupter()
     private let severer = ConnectionSeverer()
@@ -34,11 +38,14 @@ public final class StreamAdapter: Sendable {
     /// - Parameter onPhaseChange: called on the adapter's event loop whenever its phase or missing
     ///   streams change, so an owner can react at once instead of polling the status.
     public init(
-        configuration: AdapterConfiguration, logger: Logger, statsInterval: Duration = .seconds(5),
+        configuration: AdapterConfiguration, runtime: AdapterRuntime, logger: Logger, statsInterval: Duration = .seconds(5),
         onPhaseChange: (@Sendable () -> Void)? = nil,
         makeSink: @escaping @Sendable (AdapterConfiguration) -> EventSink
     ) {
         self.configuration = configuration
+        self.runtime = runtime
+        let loop = runtime.eventLoops.next()
+        self.loop = loop
         self.onPhaseChange = onPhaseChange
         self.makeSink = makeSink
         self.statsInterval = statsInterval
@@ -52,10 +59,10 @@ public final class StreamAdapter: Sendable {
             eventName: configuration.eventName)
         status = AdapterStatusCell(
             AdapterStatus(consumerGroup: configuration.source.consumerGroup, consumerName: configuration.consumerName))
-        switchWatch = SentinelSwitchWatch(target: configuration.redis, loop: AdapterEventLoops.group.next())
+        switchWatch = SentinelSwitchWatch(target: configuration.redis, loop: loop)
     }
 
-    /// Starts the adapter on one of the shared event loops; calling it again does nothing.
+    /// Starts the adapter on its event loop; calling it again does nothing.
     public func start() {
         let alreadyStarted = completion.withLock { state -> Bool in
             defer { state.started = true }
@@ -63,7 +70,7 @@ public final class StreamAdapter: Sendable {
         }
         guard !alreadyStarted else { return }
         let worker = AdapterWorker(
-            configuration: configuration, loop: AdapterEventLoops.group.next(), status: status, stop: stopSignal,
+            configuration: configuration, loop: loop, status: status, stop: stopSignal,
             interrupter: interrupter, severer: severer, logger: logger,
             statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
             onPhaseChange: onPhaseChange)
@@ -94,7 +101,8 @@ public final class StreamAdapter: Sendable {
     public func requestStop() {
         stopSignal.stop()
         switchWatch?.cancel()
-        interrupter.interrupt(connector: RedisConnector(configuration: configuration), logger: logger)
+        interrupter.interrupt(
+            connector: RedisConnector(configuration: configuration), through: runtime.controlConnections, logger: logger)
     }
 
     /// Stops for good (its entry was removed): like `requestStop`, but if the adapter is still busy
@@ -102,7 +110,7 @@ public final class StreamAdapter: Sendable {
     /// delivering then stays pending under its consumer name, for a restart or a reclaim.
     public func requestFinalStop(grace: Duration = .seconds(1)) {
         requestStop()
-        severer.sever(after: grace) { [self] in isFinished }
+        severer.sever(after: grace, on: loop) { [self] in isFinished }
     }
 
     public var isFinished: Bool { completion.withLock { $0.finished } }

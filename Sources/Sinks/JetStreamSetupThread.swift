@@ -1,43 +1,52 @@
+import Dispatch
 import Foundation
 import Synchronization
 
-/// The one thread on which JetStream sinks do what libnats can only do blocking: connect, and
-/// look the stream up or create it. Rare (once per connection, again after the stream vanished),
-/// so one thread serves every sink, and no adapter's event loop ever waits for a server.
+/// The thread on which JetStream sinks do what libnats can only do blocking: connect, and look
+/// the stream up or create it. Rare (once per connection, again after the stream vanished), so
+/// one thread per `NATSConnectionRegistry` serves every sink on it, and no adapter's event loop
+/// ever waits for a server. The thread starts with the first job and ends after a few idle
+/// seconds, so it needs no shutdown and a process without an EventBus keeps none.
 final class JetStreamSetupThread: Sendable {
-    static let shared = JetStreamSetupThread()
-
-    private let jobs = Mutex<[@Sendable () -> Void]>([])
-    private let condition = NSCondition()
-
-    private init() {
-        let thread = Thread { [self] in run() }
-        thread.name = "jetstream-setup"
-        thread.start()
+    private struct State {
+        var jobs: [@Sendable () -> Void] = []
+        var threadRunning = false
     }
 
+    private let state = Mutex(State())
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private static let idleSeconds = 5
+
     func execute(_ job: @escaping @Sendable () -> Void) {
-        condition.lock()
-        jobs.withLock { $0.append(job) }
-        condition.signal()
-        condition.unlock()
+        let startThread = state.withLock { state in
+            state.jobs.append(job)
+            guard !state.threadRunning else { return false }
+            state.threadRunning = true
+            return true
+        }
+        if startThread {
+            let thread = Thread { [self] in run() }
+            thread.name = "jetstream-setup"
+            thread.start()
+        }
+        wakeUp.signal()
     }
 
     private func run() {
         while true {
-            condition.lock()
-            var due = jobs.withLock { jobs in
-                defer { jobs.removeAll() }
-                return jobs
-            }
-            while due.isEmpty {
-                condition.wait()
-                due = jobs.withLock { jobs in
-                    defer { jobs.removeAll() }
-                    return jobs
+            let woken = wakeUp.wait(timeout: .now() + .seconds(Self.idleSeconds)) == .success
+            let due: [@Sendable () -> Void]? = state.withLock { state in
+                if state.jobs.isEmpty {
+                    // Signals outnumber jobs when several were taken at once: only an idle
+                    // timeout with nothing queued ends the thread.
+                    if woken { return [] }
+                    state.threadRunning = false
+                    return nil
                 }
+                defer { state.jobs.removeAll() }
+                return state.jobs
             }
-            condition.unlock()
+            guard let due else { return }
             for job in due { job() }
         }
     }

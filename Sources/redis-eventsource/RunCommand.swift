@@ -94,17 +94,22 @@ struct RunCommand: AsyncParsableCommand {
         for (key, note) in GroupSharing.notes(configurations).sorted(by: { $0.key < $1.key }) {
             logger.warning("\(key): \(note)")
         }
+        let runtime = AdapterRuntime()
         let adapters = configurations.map { configuration in
-            StreamAdapter(configuration: configuration, logger: logger) { configuration in
-                SinkFactory.makeSink(for: configuration, options: sinkOptions)
+            StreamAdapter(configuration: configuration, runtime: runtime, logger: logger) { configuration in
+                SinkFactory.makeSink(for: configuration, options: sinkOptions, runtime: runtime.sinks)
             }
         }
         logger.info("replica name \(consumer); consumer names \(consumer):<namespace>/<eventsource>/<event>")
         for configuration in configurations { logger.info("\(configuration.key) publishes to \(configuration.sinkDescription)") }
         for note in SinkFactory.startupNotes(for: configurations.map(\.destination), options: sinkOptions) { logger.info("\(note)") }
-        var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
+        // The runtime comes first so it is the last to stop, once nothing runs on its threads.
+        var services: [any Service] = [RuntimeService(runtime: runtime), AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
-            services.append(HealthServer(host: healthServer.httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger))
+            services.append(
+                HealthServer(
+                    host: healthServer.httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger,
+                    eventLoopGroup: runtime.eventLoops))
         }
         let group = ServiceGroup(
             services: services,

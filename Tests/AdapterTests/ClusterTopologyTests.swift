@@ -105,9 +105,9 @@ import TestSupport
         let seeds = cluster.nodes.map(\.port)
         let sinks = [RecordingSink(), RecordingSink()]
         let adapters = [
-            StreamAdapter(configuration: Self.configuration(migrating, seeds: seeds, event: "migrating"), logger: .init(label: "test"),
+            StreamAdapter(configuration: Self.configuration(migrating, seeds: seeds, event: "migrating"), runtime: .forTests, logger: .init(label: "test"),
                           statsInterval: .milliseconds(100)) { _ in sinks[0] },
-            StreamAdapter(configuration: Self.configuration(failing, seeds: seeds, event: "failing"), logger: .init(label: "test"),
+            StreamAdapter(configuration: Self.configuration(failing, seeds: seeds, event: "failing"), runtime: .forTests, logger: .init(label: "test"),
                           statsInterval: .milliseconds(100)) { _ in sinks[1] },
         ]
         for adapter in adapters { adapter.start() }
@@ -189,7 +189,7 @@ import TestSupport
             namespace: "test", eventSourceName: "cluster", eventName: "crossslot", source: source, sink: SinkSpec(uri: "stdout"),
             consumerName: "crossslot-consumer", blockTime: .milliseconds(200))
         let sink = RecordingSink()
-        let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test")) { _ in sink }
+        let adapter = StreamAdapter(configuration: configuration, runtime: .forTests, logger: .init(label: "test")) { _ in sink }
         adapter.start()
         do {
             _ = try await client.xadd(streams[0], [("k", "v")])
