@@ -74,12 +74,15 @@ public final class StreamAdapter: Sendable {
             interrupter: interrupter, severer: severer, logger: logger,
             statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
             onPhaseChange: onPhaseChange)
-        if let switchWatch {
-            Task { [severer] in await switchWatch.run { severer.sever() } }
-        }
+        runtime.adapterStarted()
+        let watching = switchWatch.map { switchWatch in Task { [severer] in await switchWatch.run { severer.sever() } } }
         Task { [self] in
             await worker.run()
             switchWatch?.cancel()
+            // Nothing of the adapter may outlive it on the runtime's loops.
+            await watching?.value
+            await interrupter.waitForAttempts()
+            runtime.adapterFinished()
             finish()
         }
     }

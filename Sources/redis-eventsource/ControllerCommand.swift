@@ -120,7 +120,7 @@ struct ControllerCommand: AsyncParsableCommand {
         let controller = EventSourceController(client: client, options: options, runtime: runtime, logger: logger)
         // The runtime comes first so it is the last to stop, once nothing runs on its threads; then
         // the health server, so probes and metrics answer while the adapters drain.
-        var services: [any Service] = [RuntimeService(runtime: runtime)]
+        var services: [any Service] = [RuntimeService(runtime: runtime, logger: logger)]
         let metrics = MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports })
             .adding(LeadershipMetrics.collector(controller.leadership))
         var healthEndpoints = Set(HealthServer.Endpoint.allCases)

@@ -104,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         for configuration in configurations { logger.info("\(configuration.key) publishes to \(configuration.sinkDescription)") }
         for note in SinkFactory.startupNotes(for: configurations.map(\.destination), options: sinkOptions) { logger.info("\(note)") }
         // The runtime comes first so it is the last to stop, once nothing runs on its threads.
-        var services: [any Service] = [RuntimeService(runtime: runtime), AdapterSetService(adapters: adapters, logger: logger)]
+        var services: [any Service] = [RuntimeService(runtime: runtime, logger: logger), AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
             services.append(
                 HealthServer(
