@@ -9,9 +9,8 @@ import Synchronization
 /// which runs on this thread too. So whatever a client keeps about its transfers is touched by
 /// this thread only, and needs no lock.
 ///
-/// @unchecked Sendable: the multi handle (a C pointer) and the completion table are used on the
-/// loop thread only (`start`, `cancel` and the completions check it); other threads touch only
-/// the job queue, under its mutex, and the wake pipe.
+/// Other threads touch only the job queue (under its mutex) and the wake pipe.
+/// @unchecked Sendable: the compiler cannot see that the multi handle and tables stay on the loop thread.
 public final class CurlTransferLoop: @unchecked Sendable {
     /// For tests and tools that run no `SinkRuntime`; the executables hand every sink and their
     /// Kubernetes client the loop of their runtime instead. Started on first use.
