@@ -11,6 +11,9 @@ import Synchronization
 /// adapter and server that used it has stopped.
 public final class AdapterRuntime: Sendable {
     public let eventLoops: MultiThreadedEventLoopGroup
+    /// One loop of its own for the health and metrics servers, so probes answer however busy
+    /// the adapters keep `eventLoops`.
+    public let serverEventLoops: MultiThreadedEventLoopGroup
     public let sinks: SinkRuntime
     let controlConnections: ControlConnections
     private let shutDown = Atomic<Bool>(false)
@@ -19,6 +22,7 @@ public final class AdapterRuntime: Sendable {
 
     public init(eventLoopThreads: Int = max(2, System.coreCount), sinks: SinkRuntime = SinkRuntime()) {
         eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads)
+        serverEventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.sinks = sinks
         controlConnections = ControlConnections(eventLoops: eventLoops)
     }
@@ -31,6 +35,7 @@ public final class AdapterRuntime: Sendable {
         guard runningAdapters.load(ordering: .acquiring) == 0 else { return false }
         guard !shutDown.exchange(true, ordering: .acquiringAndReleasing) else { return true }
         try? await eventLoops.shutdownGracefully()
+        try? await serverEventLoops.shutdownGracefully()
         sinks.shutdown()
         return true
     }

@@ -129,13 +129,13 @@ struct ControllerCommand: AsyncParsableCommand {
             services.append(
                 HealthServer(
                     host: metricsAddress, port: metricsPort, readiness: { controller.readiness }, metrics: metrics,
-                    endpoints: [.metrics], logger: logger, eventLoopGroup: runtime.eventLoops))
+                    endpoints: [.metrics], logger: logger, eventLoopGroup: runtime.serverEventLoops))
         }
         if httpPort != .number(0) {
             services.append(
                 HealthServer(
                     host: healthServer.httpAddress, port: httpPort.bindPort, readiness: { controller.readiness }, metrics: metrics,
-                    endpoints: healthEndpoints, logger: logger, eventLoopGroup: runtime.eventLoops))
+                    endpoints: healthEndpoints, logger: logger, eventLoopGroup: runtime.serverEventLoops))
         }
         var configuration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + controller.services,

@@ -109,7 +109,7 @@ struct RunCommand: AsyncParsableCommand {
             services.append(
                 HealthServer(
                     host: healthServer.httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger,
-                    eventLoopGroup: runtime.eventLoops))
+                    eventLoopGroup: runtime.serverEventLoops))
         }
         let group = ServiceGroup(
             services: services,

@@ -26,7 +26,7 @@ import TestSupport
         ) { configuration in
             SinkFactory.makeSink(configuration.destination, runtime: .forTests, standardOutput: devNull.writer)
         }
-        let server = HealthServer(port: 0, adapters: [adapter], logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.eventLoops)
+        let server = HealthServer(port: 0, adapters: [adapter], logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)
         do {
             try await RunningHealthServer.with(server) { port in
                 // Not started yet: the adapter is still Connecting.
@@ -88,7 +88,7 @@ import TestSupport
         }
         adapter.start()
         do {
-            try await RunningHealthServer.with(HealthServer(port: 0, adapters: [adapter], logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.eventLoops)) {
+            try await RunningHealthServer.with(HealthServer(port: 0, adapters: [adapter], logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)) {
                 port in
                 try await waitUntil("the connection error in /readyz") {
                     let response = try await CurlRequest.send(port: port, path: "/readyz")

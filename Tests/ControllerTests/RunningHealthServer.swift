@@ -12,7 +12,7 @@ enum RunningHealthServer {
         _ body: (_ port: Int) async throws -> Void
     ) async throws {
         let server = HealthServer(port: 0, readiness: readiness, metrics: metrics, logger: Logger(label: "test"),
-            eventLoopGroup: AdapterRuntime.forTests.eventLoops)
+            eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)
         try await with(server, body)
     }
 
