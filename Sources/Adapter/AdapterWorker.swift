@@ -55,8 +55,8 @@ actor AdapterWorker {
     var group: String { configuration.source.consumerGroup }
 
     init(
-        configuration: AdapterConfiguration, loop: EventLoop, status: AdapterStatusCell, stop: StopSignal,
-        interrupter: BlockedReadInterrupter = BlockedReadInterrupter(), severer: ConnectionSeverer = ConnectionSeverer(),
+        configuration: AdapterConfiguration, loop: EventLoop, controlConnections: ControlConnections, status: AdapterStatusCell,
+        stop: StopSignal, interrupter: BlockedReadInterrupter = BlockedReadInterrupter(), severer: ConnectionSeverer = ConnectionSeverer(),
         logger: Logger,
         statsInterval: Duration, sink: sending EventSink, metrics: AdapterMetrics, onPhaseChange: (@Sendable () -> Void)? = nil
     ) {
@@ -79,7 +79,7 @@ actor AdapterWorker {
             streams: configuration.source.streams, group: configuration.source.consumerGroup,
             consumer: configuration.consumerName, claimMinIdleSeconds: configuration.source.claimMinIdleSeconds,
             timeout: commandTimeout)
-        deadLetter = DeadLetterPolicy(configuration: configuration)
+        deadLetter = DeadLetterPolicy(configuration: configuration, controlConnections: controlConnections)
         // Validation parsed the expression already; one that still fails to parse stops this entry
         // alone (Failed, with the reason) rather than forwarding what the filter meant to drop.
         var problem: String?

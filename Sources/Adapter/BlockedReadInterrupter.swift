@@ -11,6 +11,9 @@ import Synchronization
 /// Without the right to run CLIENT UNBLOCK (a restricted ACL user) the read ends within its BLOCK.
 final class BlockedReadInterrupter: Sendable {
     private let blockedClient = Mutex<Int64?>(nil)
+    /// The unblock attempts under way; the adapter waits for them before it counts as stopped, so
+    /// none is left using the runtime's event loops once they shut down.
+    private let attempts = Mutex<[Task<Void, Never>]>([])
 
     /// Called by the adapter right before it writes a blocking read; false when a stop already
     /// came, in which case the read must not be sent.
@@ -33,10 +36,10 @@ final class BlockedReadInterrupter: Sendable {
     /// cannot be opened (Redis busy accepting thousands of others) is tried again for as long as
     /// the read is still blocked, since an idle read may block for minutes. Only a user without
     /// the right to unblock gives up: its reads block for `blockTime` alone. Never blocks a thread.
-    func interrupt(connector: RedisConnector, logger: Logger) {
+    func interrupt(connector: RedisConnector, through controlConnections: ControlConnections, logger: Logger) {
         guard let target = blockedClient.withLock({ $0 }) else { return }
-        let control = ControlConnections.shared.connection(for: connector)
-        Task { [self] in
+        let control = controlConnections.connection(for: connector)
+        let attempt = Task { [self] in
             let pause = StopSignal()
             var reported = false
             while blockedClient.withLock({ $0 }) == target {
@@ -55,5 +58,12 @@ final class BlockedReadInterrupter: Sendable {
                 }
             }
         }
+        attempts.withLock { $0.append(attempt) }
+    }
+
+    /// Returns once every unblock attempt has ended; each ends soon after the read it targets
+    /// ended (`endBlocking`).
+    func waitForAttempts() async {
+        for attempt in attempts.withLock({ $0 }) { await attempt.value }
     }
 }

@@ -32,7 +32,8 @@ final class ClusterReadCoordinator: Sendable {
     private let metrics: AdapterMetrics
     private let onPhaseChange: (@Sendable () -> Void)?
     private let makeSink: @Sendable (AdapterConfiguration) -> EventSink
-    private let loop: EventLoop
+    private let runtime: AdapterRuntime
+    private let loop: any EventLoop
     let members: [ClusterReadMember]
     private let state = Mutex<State>(State())
 
@@ -43,8 +44,8 @@ final class ClusterReadCoordinator: Sendable {
     }
 
     init(
-        configuration: AdapterConfiguration, partition: ClusterStreamPartition, status: AdapterStatusCell, stop: StopSignal,
-        logger: Logger, statsInterval: Duration, metrics: AdapterMetrics, onPhaseChange: (@Sendable () -> Void)?,
+        configuration: AdapterConfiguration, partition: ClusterStreamPartition, runtime: AdapterRuntime, status: AdapterStatusCell,
+        stop: StopSignal, logger: Logger, statsInterval: Duration, metrics: AdapterMetrics, onPhaseChange: (@Sendable () -> Void)?,
         makeSink: @escaping @Sendable (AdapterConfiguration) -> EventSink
     ) {
         self.configuration = configuration
@@ -55,7 +56,8 @@ final class ClusterReadCoordinator: Sendable {
         self.metrics = metrics
         self.onPhaseChange = onPhaseChange
         self.makeSink = makeSink
-        loop = AdapterEventLoops.group.next()
+        self.runtime = runtime
+        loop = runtime.eventLoops.next()
         members = partition.groups.map { group in
             var member = configuration
             member.source.streams = group.streams
@@ -75,19 +77,21 @@ final class ClusterReadCoordinator: Sendable {
             tasks.addTask { await self.watchTopology() }
             await tasks.waitForAll()
         }
+        for member in members { await member.waitForAttempts() }
         mergeStatus()
     }
 
     /// Stops every worker: each finishes and acknowledges what it has in flight.
     func requestStop() {
         for member in members {
-            member.stopForGood(connector: RedisConnector(configuration: member.configuration), logger: logger)
+            member.stopForGood(
+                connector: RedisConnector(configuration: member.configuration), through: runtime.controlConnections, logger: logger)
         }
     }
 
     /// Cuts every worker's connection once `grace` passed, unless the entry finished by itself.
     func sever(after grace: Duration, unless isFinished: @escaping @Sendable () -> Bool) {
-        for member in members { member.sever(after: grace, unless: isFinished) }
+        for member in members { member.sever(after: grace, on: loop, unless: isFinished) }
     }
 
     private func runMember(_ member: ClusterReadMember) async {
@@ -95,7 +99,7 @@ final class ClusterReadCoordinator: Sendable {
         logger[metadataKey: "slot"] = "\(member.group.slot)"
         while let run = member.beginRun() {
             let worker = AdapterWorker(
-                configuration: member.configuration, loop: AdapterEventLoops.group.next(), status: member.status,
+                configuration: member.configuration, loop: runtime.eventLoops.next(), controlConnections: runtime.controlConnections, status: member.status,
                 stop: run.stop, interrupter: run.interrupter, severer: run.severer, logger: logger,
                 statsInterval: statsInterval, sink: makeSink(member.configuration), metrics: metrics,
                 onPhaseChange: { [self] in memberChanged(member) })
@@ -170,7 +174,7 @@ final class ClusterReadCoordinator: Sendable {
                 let streams = member.group.streams.joined(separator: ", ")
                 logger.warning(
                     "streams \(streams) are read from \(snapshot.server ?? "?") but slot \(member.group.slot) is served by \(owner) now; restarting their reader")
-                member.restart(grace: Self.restartGrace)
+                member.restart(grace: Self.restartGrace, on: loop)
             }
         }
     }

@@ -46,26 +46,32 @@ final class ClusterReadMember: Sendable {
     }
 
     /// Stops the current worker after its in-flight batch; a new run follows.
-    func restart(grace: Duration) {
+    func restart(grace: Duration, on loop: any EventLoop) {
         guard let run = state.withLock({ $0.current }) else { return }
         run.stop.stop()
         // No CLIENT UNBLOCK: client ids are per node, and the slot's owner changed. The read ends
         // within its BLOCK, or the cut ends it.
-        run.severer.sever(after: grace) { [self] in state.withLock { $0.current?.number != run.number } }
+        run.severer.sever(after: grace, on: loop) { [self] in state.withLock { $0.current?.number != run.number } }
     }
 
     /// Stops the current worker and any further run.
-    func stopForGood(connector: RedisConnector, logger: Logger) {
+    func stopForGood(connector: RedisConnector, through controlConnections: ControlConnections, logger: Logger) {
         let run = state.withLock { state -> Run? in
             state.stoppedForGood = true
             return state.current
         }
         run?.stop.stop()
-        run?.interrupter.interrupt(connector: connector, logger: logger)
+        run?.interrupter.interrupt(connector: connector, through: controlConnections, logger: logger)
     }
 
-    func sever(after grace: Duration, unless isFinished: @escaping @Sendable () -> Bool) {
-        state.withLock { $0.current }?.severer.sever(after: grace, unless: isFinished)
+    func sever(after grace: Duration, on loop: any EventLoop, unless isFinished: @escaping @Sendable () -> Bool) {
+        state.withLock { $0.current }?.severer.sever(after: grace, on: loop, unless: isFinished)
+    }
+
+    /// Returns once the unblock attempts of the current run have ended, so none outlives the entry
+    /// on the runtime's loops.
+    func waitForAttempts() async {
+        await state.withLock { $0.current }?.interrupter.waitForAttempts()
     }
 
     /// Records whether the worker reads from a node other than its slot's owner; true once that

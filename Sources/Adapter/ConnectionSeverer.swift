@@ -36,8 +36,8 @@ final class ConnectionSeverer: Sendable {
     }
 
     /// After `grace`, severs the connection unless `isFinished` says the adapter ended by itself.
-    func sever(after grace: Duration, unless isFinished: @escaping @Sendable () -> Bool) {
-        AdapterEventLoops.group.next().scheduleTask(in: grace.timeAmount) { [self] in
+    func sever(after grace: Duration, on loop: any EventLoop, unless isFinished: @escaping @Sendable () -> Bool) {
+        loop.scheduleTask(in: grace.timeAmount) { [self] in
             if !isFinished() { sever() }
         }
     }

@@ -5,12 +5,16 @@ import Sinks
 import Synchronization
 
 /// One control connection per Redis server and credentials, shared by every adapter of the
-/// process, for the stops' `CLIENT UNBLOCK`: a controller stopping thousands of adapters sends
+/// runtime (`AdapterRuntime`), for the stops' `CLIENT UNBLOCK`: a controller stopping thousands of adapters sends
 /// their unblocks pipelined on one connection instead of opening thousands. Each lives on one
 /// event loop; it is opened on first use and closed once idle for a second, so a process that
 /// is not stopping anything keeps no control connections.
 final class ControlConnections: Sendable {
-    static let shared = ControlConnections()
+    private let eventLoops: any EventLoopGroup
+
+    init(eventLoops: any EventLoopGroup) {
+        self.eventLoops = eventLoops
+    }
 
     /// A Sentinel or cluster target is looked up again whenever its control connection is (re)opened.
     struct Key: Hashable, Sendable {
@@ -31,7 +35,7 @@ final class ControlConnections: Sendable {
         entries.withLock { entries in
             let key = Key(connector)
             if let existing = entries[key] { return existing }
-            let created = ControlConnection(connector: connector, loop: AdapterEventLoops.group.next())
+            let created = ControlConnection(connector: connector, loop: eventLoops.next())
             entries[key] = created
             return created
         }

@@ -10,6 +10,8 @@ struct DeadLetterPolicy {
     /// With `cluster`: the dead-letter stream may hash to another node than the entry's streams,
     /// so it is written through the shared connection to the node serving its own slot.
     let cluster: RedisTarget?
+    /// The runtime's shared connections, through which a cluster's dead-letter stream is written.
+    let controlConnections: ControlConnections?
 
     init?(source: RedisStreamEntry) {
         guard let stream = source.deadLetterStream, let maxDeliveries = source.maxDeliveries else { return nil }
@@ -17,14 +19,16 @@ struct DeadLetterPolicy {
         self.maxDeliveries = maxDeliveries
         group = source.consumerGroup
         cluster = nil
+        controlConnections = nil
     }
 
-    init?(configuration: AdapterConfiguration) {
+    init?(configuration: AdapterConfiguration, controlConnections: ControlConnections) {
         guard let plain = DeadLetterPolicy(source: configuration.source) else { return nil }
         stream = plain.stream
         maxDeliveries = plain.maxDeliveries
         group = plain.group
         if case .cluster = configuration.redis.topology { cluster = configuration.redis } else { cluster = nil }
+        self.controlConnections = controlConnections
     }
 
     func isExhausted(_ deliveries: Int) -> Bool {
@@ -54,10 +58,10 @@ struct DeadLetterPolicy {
     ) async throws(RedisError) {
         let command: [RedisArgument] =
             ["XADD", RedisArgument(stream), "*"] + Self.fields(of: entry, group: group, deliveries: deliveries, lastError: lastError)
-        if let cluster {
+        if let cluster, let controlConnections {
             // A MOVED or ASK here leaves the entry pending (a `.server` error) and makes the next try look the node up again.
             let route = RedisConnector(target: cluster, routingKey: stream, connectTimeout: .seconds(5), commandTimeout: .seconds(10))
-            _ = try await ControlConnections.shared.connection(for: route).command(command, timeout: .seconds(10))
+            _ = try await controlConnections.connection(for: route).command(command, timeout: .seconds(10))
         } else {
             try await connection.command(command, timeout: .seconds(10))
         }

@@ -1,17 +1,21 @@
 import AdapterModel
 import Logging
+import NIOCore
 import Sinks
 import Synchronization
 
 /// Runs one `redisStream` entry: reads its streams through the consumer group, forwards each
 /// entry to the sink and acknowledges it only once the sink took it.
 ///
-/// Adapters share a fixed set of event-loop threads (`AdapterEventLoops`): each runs as an actor
-/// on one loop, with a non-blocking Redis connection, never on Swift's cooperative pool and
+/// Adapters share the fixed set of event-loop threads of their `AdapterRuntime`: each runs as an
+/// actor on one loop, with a non-blocking Redis connection, never on Swift's cooperative pool and
 /// never with a thread of its own.
 public final class StreamAdapter: Sendable {
     public let configuration: AdapterConfiguration
     public let status: AdapterStatusCell
+    private let runtime: AdapterRuntime
+    /// The one loop of `runtime` this adapter, its timers and its Sentinel watch run on.
+    private let loop: any EventLoop
     private let stopSignal = StopSignal()
     private let interrupter = BlockedReadInterrupter()
     private let severer = ConnectionSeverer()
@@ -36,11 +40,14 @@ public final class StreamAdapter: Sendable {
     /// - Parameter onPhaseChange: called on the adapter's event loop whenever its phase or missing
     ///   streams change, so an owner can react at once instead of polling the status.
     public init(
-        configuration: AdapterConfiguration, logger: Logger, statsInterval: Duration = .seconds(5),
+        configuration: AdapterConfiguration, runtime: AdapterRuntime, logger: Logger, statsInterval: Duration = .seconds(5),
         onPhaseChange: (@Sendable () -> Void)? = nil,
         makeSink: @escaping @Sendable (AdapterConfiguration) -> EventSink
     ) {
         self.configuration = configuration
+        self.runtime = runtime
+        let loop = runtime.eventLoops.next()
+        self.loop = loop
         self.onPhaseChange = onPhaseChange
         self.makeSink = makeSink
         self.statsInterval = statsInterval
@@ -54,18 +61,18 @@ public final class StreamAdapter: Sendable {
             eventName: configuration.eventName)
         status = AdapterStatusCell(
             AdapterStatus(consumerGroup: configuration.source.consumerGroup, consumerName: configuration.consumerName))
-        switchWatch = SentinelSwitchWatch(target: configuration.redis, loop: AdapterEventLoops.group.next())
+        switchWatch = SentinelSwitchWatch(target: configuration.redis, loop: loop)
         let partition = ClusterStreamPartition(streams: configuration.source.streams)
         if case .cluster = configuration.redis.topology, partition.groups.count > 1 {
             clusterCoordinator = ClusterReadCoordinator(
-                configuration: configuration, partition: partition, status: status, stop: stopSignal, logger: logger,
+                configuration: configuration, partition: partition, runtime: runtime, status: status, stop: stopSignal, logger: logger,
                 statsInterval: statsInterval, metrics: metrics, onPhaseChange: onPhaseChange, makeSink: makeSink)
         } else {
             clusterCoordinator = nil
         }
     }
 
-    /// Starts the adapter on one of the shared event loops; calling it again does nothing.
+    /// Starts the adapter on its event loop; calling it again does nothing.
     public func start() {
         let alreadyStarted = completion.withLock { state -> Bool in
             defer { state.started = true }
@@ -73,15 +80,17 @@ public final class StreamAdapter: Sendable {
         }
         guard !alreadyStarted else { return }
         if let clusterCoordinator {
+            runtime.adapterStarted()
             Task { [self] in
                 await clusterCoordinator.run()
+                runtime.adapterFinished()
                 finish()
             }
             return
         }
         let streams = configuration.source.streams
         let worker = AdapterWorker(
-            configuration: configuration, loop: AdapterEventLoops.group.next(), status: status, stop: stopSignal,
+            configuration: configuration, loop: loop, controlConnections: runtime.controlConnections, status: status, stop: stopSignal,
             interrupter: interrupter, severer: severer, logger: logger,
             statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
             onPhaseChange: { [status, onPhaseChange] in
@@ -91,12 +100,15 @@ public final class StreamAdapter: Sendable {
                 }
                 onPhaseChange?()
             })
-        if let switchWatch {
-            Task { [severer] in await switchWatch.run { severer.sever() } }
-        }
+        runtime.adapterStarted()
+        let watching = switchWatch.map { switchWatch in Task { [severer] in await switchWatch.run { severer.sever() } } }
         Task { [self] in
             await worker.run()
             switchWatch?.cancel()
+            // Nothing of the adapter may outlive it on the runtime's loops.
+            await watching?.value
+            await interrupter.waitForAttempts()
+            runtime.adapterFinished()
             finish()
         }
     }
@@ -122,7 +134,8 @@ public final class StreamAdapter: Sendable {
             clusterCoordinator.requestStop()
             return
         }
-        interrupter.interrupt(connector: RedisConnector(configuration: configuration), logger: logger)
+        interrupter.interrupt(
+            connector: RedisConnector(configuration: configuration), through: runtime.controlConnections, logger: logger)
     }
 
     /// Stops for good (its entry was removed): like `requestStop`, but if the adapter is still busy
@@ -130,7 +143,7 @@ public final class StreamAdapter: Sendable {
     /// delivering then stays pending under its consumer name, for a restart or a reclaim.
     public func requestFinalStop(grace: Duration = .seconds(1)) {
         requestStop()
-        severer.sever(after: grace) { [self] in isFinished }
+        severer.sever(after: grace, on: loop) { [self] in isFinished }
         clusterCoordinator?.sever(after: grace) { [self] in isFinished }
     }
 

@@ -8,8 +8,7 @@ import AdapterModel
 /// (or the system's roots), the client certificate chain and key, and whether the peer is verified.
 /// Both the blocking `TLSTransport` and the event-loop `OpenSSLClientHandler` start their sessions here.
 ///
-/// @unchecked Sendable: it owns an `SSL_CTX`, which is configured once in `init` and only read
-/// afterwards (`SSL_new` from any thread is safe on a context nobody changes any more).
+/// @unchecked Sendable: the compiler cannot see that the `SSL_CTX` pointer is only read after `init`.
 final class TLSClientContext: @unchecked Sendable {
     private let context: OpaquePointer
     let verifiesPeer: Bool

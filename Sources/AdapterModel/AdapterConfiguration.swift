@@ -17,16 +17,15 @@ public struct AdapterConfiguration: Sendable, Hashable {
     public var urlPassword: SecretValue?
     /// The Sentinels' own password (`sentinel.password`).
     public var sentinelPassword: SecretValue?
-    public var sink: SinkSpec
-    /// The Argo EventBus to publish to, when the entry's sink is one; it takes precedence over `sink`.
-    public var eventBus: JetStreamEndpoint?
+    /// Where events go, resolved once from the EventBus and the sink spec.
+    public var destination: SinkDestination
     public var consumerName: String
     /// How long one XREADGROUP may block; short enough to notice config and stop promptly.
     public var blockTime: Duration
 
     public init(
         namespace: String, eventSourceName: String, eventName: String, source: RedisStreamEntry,
-        password: SecretValue? = nil, tls: TLSMaterial? = nil, sink: SinkSpec, eventBus: JetStreamEndpoint? = nil,
+        password: SecretValue? = nil, tls: TLSMaterial? = nil, destination: SinkDestination,
         consumerName: String, blockTime: Duration = .seconds(2)
     ) {
         self.namespace = namespace
@@ -35,10 +34,21 @@ public struct AdapterConfiguration: Sendable, Hashable {
         self.source = source
         self.password = password
         self.tls = tls
-        self.sink = sink
-        self.eventBus = eventBus
+        self.destination = destination
         self.consumerName = consumerName
         self.blockTime = blockTime
+    }
+
+    /// With the destination `sink` (or `eventBus`, which takes precedence) names.
+    public init(
+        namespace: String, eventSourceName: String, eventName: String, source: RedisStreamEntry,
+        password: SecretValue? = nil, tls: TLSMaterial? = nil, sink: SinkSpec, eventBus: JetStreamEndpoint? = nil,
+        consumerName: String, blockTime: Duration = .seconds(2)
+    ) {
+        self.init(
+            namespace: namespace, eventSourceName: eventSourceName, eventName: eventName, source: source,
+            password: password, tls: tls, destination: SinkDestination(spec: sink, eventBus: eventBus),
+            consumerName: consumerName, blockTime: blockTime)
     }
 
     /// How the adapter reaches Redis: the entry's endpoint with the URL's user, database and TLS applied.
@@ -71,12 +81,10 @@ public struct AdapterConfiguration: Sendable, Hashable {
 
     /// The sink in use, for status and logs, without credentials: `stdout`, the URL, or
     /// `eventbus default (nats://…)`.
-    public var sinkDescription: String {
-        if let eventBus { return eventBus.displayName }
-        // Any user:password@ in a URL stays out of status.
-        let url = NATSConnectionKey(url: sink.uri).redactedURL
-        return sink.kind == .eventBus ? "eventbus (\(url))" : url
-    }
+    public var sinkDescription: String { destination.description }
+
+    /// The Argo EventBus the adapter publishes to, when its destination came from one.
+    public var eventBus: JetStreamEndpoint? { destination.eventBus }
 
     /// `namespace/name/event`, the adapter's name in logs and metrics.
     public var key: String { "\(namespace)/\(eventSourceName)/\(eventName)" }
@@ -86,8 +94,8 @@ public struct AdapterConfiguration: Sendable, Hashable {
     /// missing, so the names are complete; the first missing one is the error. The adapter's consumer
     /// name is derived from `replicaName` and the entry (see `AdapterConsumerName`).
     public static func resolve(
-        eventSource: EventSource, eventName: String, source: RedisStreamEntry, sink: SinkSpec, replicaName: String,
-        secrets: SecretStore
+        eventSource: EventSource, eventName: String, source: RedisStreamEntry, destination: SinkDestination,
+        replicaName: String, secrets: SecretStore
     ) -> (configuration: Result<AdapterConfiguration, SecretError>, secretNames: Set<String>) {
         let namespace = eventSource.namespace
         var reads = SecretReads(store: secrets, namespace: namespace)
@@ -117,7 +125,7 @@ public struct AdapterConfiguration: Sendable, Hashable {
         if let error = reads.firstError { return (.failure(error), reads.names) }
         var configuration = AdapterConfiguration(
             namespace: namespace, eventSourceName: eventSource.name, eventName: eventName, source: source,
-            password: password, tls: material, sink: sink,
+            password: password, tls: material, destination: destination,
             consumerName: AdapterConsumerName.make(
                 replica: replicaName, namespace: namespace, eventSource: eventSource.name, event: eventName))
         configuration.sourceKind = eventSource.sourceKind

@@ -3,8 +3,7 @@ import COpenSSL
 /// OpenSSL's SHA-256 implementation, fetched once: with `EVP_sha256()` OpenSSL 3 looks the
 /// provider's implementation up again on every digest, which costs more than the hashing itself.
 ///
-/// `@unchecked Sendable` because it owns a C pointer: the fetched `EVP_MD` is immutable, safe to
-/// use from any thread, and lives as long as the process.
+/// @unchecked Sendable: the compiler cannot see that the `EVP_MD` pointer is immutable and thread-safe.
 package final class SHA256Algorithm: @unchecked Sendable {
     package static let shared = SHA256Algorithm()
 

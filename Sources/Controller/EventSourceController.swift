@@ -34,7 +34,7 @@ public final class EventSourceController: Sendable {
     private let phaseChangeInput: AsyncStream<ObjectKey>.Continuation
 
     public init(
-        client: KubeClient, options: ControllerOptions, logger: Logger,
+        client: KubeClient, options: ControllerOptions, runtime: AdapterRuntime, logger: Logger,
         makeAdapter: (@Sendable (AdapterConfiguration) -> StreamAdapter)? = nil
     ) {
         self.client = client
@@ -75,11 +75,9 @@ public final class EventSourceController: Sendable {
             makeAdapter: makeAdapter ?? { configuration in
                 let key = configuration.adapterKey.objectKey
                 return StreamAdapter(
-                    configuration: configuration, logger: logger, onPhaseChange: { phaseChangeInput.yield(key) }
+                    configuration: configuration, runtime: runtime, logger: logger, onPhaseChange: { phaseChangeInput.yield(key) }
                 ) { [sinkOptions = options.sinkOptions] in
-                    SinkFactory.makeSink(
-                        spec: $0.sink, eventBus: $0.eventBus, eventSourceName: $0.eventSourceName, eventName: $0.eventName,
-                        options: sinkOptions)
+                    SinkFactory.makeSink(for: $0, options: sinkOptions, runtime: runtime.sinks)
                 }
             })
         statusWriter = StatusWriter(

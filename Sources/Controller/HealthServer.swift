@@ -34,8 +34,7 @@ public final class HealthServer: Service, Sendable {
     public init(
         host: String = "127.0.0.1", port: Int, readiness: @escaping ReadinessCheck,
         metrics: MetricsExposition = MetricsExposition(), endpoints: Set<Endpoint> = Set(Endpoint.allCases),
-        logger: Logger = Logger(label: "health-server"),
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        logger: Logger = Logger(label: "health-server"), eventLoopGroup: any EventLoopGroup
     ) {
         self.host = host
         self.port = port
@@ -48,12 +47,13 @@ public final class HealthServer: Service, Sendable {
     /// adapter is Consuming or WaitingForStreams, with their pending, lag and phase gauges.
     public convenience init(
         host: String = "127.0.0.1", port: Int, adapters: [StreamAdapter],
-        logger: Logger = Logger(label: "health-server")
+        logger: Logger = Logger(label: "health-server"), eventLoopGroup: any EventLoopGroup
     ) {
         let reports = AdapterReport.provider(for: adapters)
         self.init(
             host: host, port: port, readiness: Readiness.adapters(reports),
-            metrics: MetricsExposition().adding(AdapterStatusMetrics.collector(reports)), logger: logger)
+            metrics: MetricsExposition().adding(AdapterStatusMetrics.collector(reports)), logger: logger,
+            eventLoopGroup: eventLoopGroup)
     }
 
     /// The port actually listened on, once `run()` has bound; nil before and after.

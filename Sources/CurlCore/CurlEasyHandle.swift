@@ -2,9 +2,9 @@ import CCurl
 
 /// Owns one libcurl easy handle and the error buffer libcurl writes into.
 ///
-/// @unchecked Sendable: libcurl allows a handle on any thread as long as one thread uses it at
-/// a time. Its owner configures it, hands it to `CurlTransferLoop.start`, and touches it again
-/// only in the completion, which runs on the loop thread; nothing else shares it.
+/// Its owner configures it, hands it to `CurlTransferLoop.start`, and touches it again only in
+/// the completion, on the loop thread; libcurl allows a handle on one thread at a time.
+/// @unchecked Sendable: the compiler cannot see that the C handle passes between threads, never shared.
 public final class CurlEasyHandle: @unchecked Sendable {
     /// For options this type has no setter for; never used while the transfer loop runs it.
     public let handle: UnsafeMutableRawPointer

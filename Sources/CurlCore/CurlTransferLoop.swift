@@ -9,11 +9,11 @@ import Synchronization
 /// which runs on this thread too. So whatever a client keeps about its transfers is touched by
 /// this thread only, and needs no lock.
 ///
-/// @unchecked Sendable: the multi handle (a C pointer) and the completion table are used on the
-/// loop thread only (`start`, `cancel` and the completions check it); other threads touch only
-/// the job queue, under its mutex, and the wake pipe.
+/// Other threads touch only the job queue (under its mutex) and the wake pipe.
+/// @unchecked Sendable: the compiler cannot see that the multi handle and tables stay on the loop thread.
 public final class CurlTransferLoop: @unchecked Sendable {
-    /// Started on first use; lives as long as the process.
+    /// For tests and tools that run no `SinkRuntime`; the executables hand every sink and their
+    /// Kubernetes client the loop of their runtime instead. Started on first use.
     public static let shared = CurlTransferLoop(name: "curl-transfers")
 
     private let jobs = Mutex<[@Sendable () -> Void]>([])
@@ -27,8 +27,11 @@ public final class CurlTransferLoop: @unchecked Sendable {
     /// For the Kubernetes client: its watches hold connections, and its requests reuse a few.
     private static let baseConnections = 32
     private var thread: Thread?
+    /// Set on the loop thread by `shutdown`; the loop ends after the pass that sees it.
+    private var stopping = false
 
-    private init(name: String) {
+    /// Starts the loop's thread, named `name`; `shutdown` ends it.
+    public init(name: String) {
         wakePipe = CurlWakePipe()
         var multi: CurlMulti?
         var setupError: CurlMultiError?
@@ -99,8 +102,20 @@ public final class CurlTransferLoop: @unchecked Sendable {
         multi?.setConnectionCacheSize(Self.baseConnections + max(0, reservedConnections) + completions.count)
     }
 
+    /// Ends the loop thread once the jobs handed over before this have run. Transfers still
+    /// running end at once, their completions called with CURLE_ABORTED_BY_CALLBACK; jobs handed
+    /// over later never run. Call it once no client uses the loop any more.
+    public func shutdown() {
+        execute { [self] in stopping = true }
+    }
+
     private func run() {
-        while true { turn() }
+        while !stopping { turn() }
+        for (easy, completion) in completions {
+            multi?.remove(easy)
+            completion(CURLE_ABORTED_BY_CALLBACK)
+        }
+        completions = [:]
     }
 
     /// One pass of the loop. Kept out of `run` on purpose: with the body inlined into the endless
@@ -108,6 +123,7 @@ public final class CurlTransferLoop: @unchecked Sendable {
     @inline(never)
     private func turn() {
         runJobs()
+        if stopping { return }
         guard let multi else {
             // Nothing can run; only jobs arrive, and they fail their transfers at `start`.
             Thread.sleep(forTimeInterval: 0.1)

@@ -9,9 +9,8 @@ import CPCRE2
 /// Argo rejects them. Options bring PCRE2 close to RE2's meaning: UTF-8, `$` only at the very end
 /// unless `(?m)`, and ASCII-only `\d \w \s \b` (RE2's default too).
 ///
-/// `@unchecked Sendable`: this class only owns two PCRE2 pointers, created in `init` and freed in
-/// `deinit`. PCRE2 documents compiled patterns and match contexts as safe to share between
-/// threads as long as nobody modifies them, and nothing here does after `init`.
+/// PCRE2 documents compiled patterns and match contexts as safe to share while unmodified.
+/// @unchecked Sendable: the compiler cannot see that the two PCRE2 pointers are read-only after `init`.
 final class FilterRegex: @unchecked Sendable {
     /// Backtracking steps one match may take; generous for real patterns, far below what an
     /// exponential pattern needs on a few dozen characters.

@@ -5,8 +5,7 @@ import Foundation
 /// One HTTP transfer to the API server on the shared `CurlTransferLoop`: the options from the
 /// cluster configuration and the request, and the header lists libcurl reads until it is done.
 ///
-/// @unchecked Sendable: it owns C memory (the header lists) and its easy handle, and is used on
-/// the loop thread only; `CurlTransferControl` merely hands it back to that thread to abort it.
+/// @unchecked Sendable: the compiler cannot see that its C memory is used on the curl loop thread only.
 final class CurlTransfer: @unchecked Sendable {
     let handle: CurlEasyHandle
     let sink: TransferSink

@@ -1,6 +1,6 @@
 import CurlCore
 
-/// Runs the client's libcurl transfers on the process' one transfer thread (`CurlTransferLoop`),
+/// Runs the client's libcurl transfers on the one transfer thread it is given (`CurlTransferLoop`),
 /// never on Swift's cooperative pool and with no thread of their own, and hands results back to
 /// async callers.
 final class CurlTransport: Sendable {
@@ -8,7 +8,7 @@ final class CurlTransport: Sendable {
     private let handles = CurlHandlePool()
     private let loop: CurlTransferLoop
 
-    init(configuration: ClusterConfiguration, loop: CurlTransferLoop = .shared) {
+    init(configuration: ClusterConfiguration, loop: CurlTransferLoop) {
         self.configuration = configuration
         self.loop = loop
     }

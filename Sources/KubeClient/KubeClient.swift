@@ -1,3 +1,4 @@
+import CurlCore
 import Logging
 import StructuredData
 
@@ -10,19 +11,25 @@ public final class KubeClient: Sendable {
     private let transport: CurlTransport
     let logger: Logger
 
+    /// - Parameter curlLoop: where its transfers run; the operator hands it its runtime's loop.
     public init(
         configuration: ClusterConfiguration, retryPolicy: RetryPolicy = .standard,
-        logger: Logger = Logger(label: "kube-client")
+        logger: Logger = Logger(label: "kube-client"), curlLoop: CurlTransferLoop = .shared
     ) {
         self.configuration = configuration
         self.retryPolicy = retryPolicy
         self.logger = logger
-        transport = CurlTransport(configuration: configuration)
+        transport = CurlTransport(configuration: configuration, loop: curlLoop)
     }
 
     /// A client from kubeconfig (explicit path, `$KUBECONFIG`, `~/.kube/config`) or, in a pod, in-cluster.
-    public convenience init(kubeconfigPath: String? = nil, context: String? = nil, logger: Logger = Logger(label: "kube-client")) throws {
-        self.init(configuration: try ClusterConfiguration.automatic(kubeconfigPath: kubeconfigPath, context: context), logger: logger)
+    public convenience init(
+        kubeconfigPath: String? = nil, context: String? = nil, logger: Logger = Logger(label: "kube-client"),
+        curlLoop: CurlTransferLoop = .shared
+    ) throws {
+        self.init(
+            configuration: try ClusterConfiguration.automatic(kubeconfigPath: kubeconfigPath, context: context), logger: logger,
+            curlLoop: curlLoop)
     }
 
     public var defaultNamespace: String { configuration.namespace }

@@ -1,7 +1,7 @@
 import COpenSSL
 
-/// Owns the server's `SSL_CTX`. @unchecked Sendable: after init the context is only read,
-/// and OpenSSL documents `SSL_new` on a shared, unchanging `SSL_CTX` as thread-safe.
+/// Owns the server's `SSL_CTX`; OpenSSL documents `SSL_new` on an unchanging context as thread-safe.
+/// @unchecked Sendable: the compiler cannot see that the `SSL_CTX` pointer is only read after `init`.
 final class TLSServerContext: @unchecked Sendable {
     let pointer: OpaquePointer
 

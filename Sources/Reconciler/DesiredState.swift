@@ -55,35 +55,32 @@ public struct DesiredState: Sendable, Equatable {
         eventBus: EventBusLookup? = nil, eventBusCA: SecretValue? = nil
     ) -> DesiredState {
         var state = DesiredState()
-        var endpoint: JetStreamEndpoint?
-        let sink: SinkSpec
+        let destination: SinkDestination
         if let specSink = eventSource.sink {
-            sink = specSink
+            destination = SinkDestination(spec: specSink)
         } else if let eventBus {
             let bus = eventBus.endpoint(secrets: secrets, namespace: eventSource.namespace, pinnedCA: eventBusCA)
             state.secretNames = bus.secretNames
             switch bus.endpoint {
             case .success(let resolved):
-                endpoint = resolved
-                sink = SinkSpec(uri: resolved.connection.redactedURL)
+                destination = SinkDestination(eventBus: resolved)
             case .failure(let problem):
                 for (eventName, _) in eventSource.redisStream { state.problems[eventName] = problem }
                 return state
             }
         } else if let defaultSink {
-            sink = defaultSink
+            destination = SinkDestination(spec: defaultSink)
         } else {
             for (eventName, _) in eventSource.redisStream { state.problems[eventName] = .noSink }
             return state
         }
         for (eventName, source) in eventSource.redisStream {
             let resolved = AdapterConfiguration.resolve(
-                eventSource: eventSource, eventName: eventName, source: source, sink: sink, replicaName: replicaName,
-                secrets: secrets)
+                eventSource: eventSource, eventName: eventName, source: source, destination: destination,
+                replicaName: replicaName, secrets: secrets)
             state.secretNames.formUnion(resolved.secretNames)
             switch resolved.configuration {
-            case .success(var configuration):
-                configuration.eventBus = endpoint
+            case .success(let configuration):
                 state.adapters[configuration.adapterKey] = configuration
             case .failure(let error): state.problems[eventName] = .secret(error)
             }

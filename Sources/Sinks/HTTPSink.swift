@@ -13,7 +13,7 @@ import EventSourceAPI
 /// only the requests already in flight finish. So a down receiver costs one failed request per
 /// attempt, not one per connection or per event.
 ///
-/// Never blocks its caller: `submit` hands the batch to the process' one libcurl thread
+/// Never blocks its caller: `submit` hands the batch to its runtime's one libcurl thread
 /// (`CurlTransferLoop`), where `HTTPSinkClient` runs it and calls the completion. Redirects are
 /// not followed: a 3xx rejects the event rather than sending it somewhere the spec did not name.
 public final class HTTPSink: EventSink {
@@ -23,11 +23,14 @@ public final class HTTPSink: EventSink {
     private let client: HTTPSinkClient
     private let loop: CurlTransferLoop
 
-    public init(url: String, mode: SinkSpec.Mode = .binary, options: HTTPSinkOptions = HTTPSinkOptions()) {
+    /// - Parameter loop: the `SinkRuntime`'s libcurl loop; tests and tools may leave the shared one.
+    public init(
+        url: String, mode: SinkSpec.Mode = .binary, options: HTTPSinkOptions = HTTPSinkOptions(), loop: CurlTransferLoop = .shared
+    ) {
         self.url = url
         self.mode = mode
         self.options = options
-        loop = .shared
+        self.loop = loop
         var transfers: [HTTPSinkTransfer] = []
         var setupProblem: String?
         if let problem = SinkSpec.problem(withURI: url, expecting: .http) {

@@ -7,8 +7,8 @@ import Synchronization
 /// connection), the window carried from batch to batch, and the batch in flight, run by
 /// `HTTPSinkBatch` as each answer comes back. Batches handed over while one runs wait their turn.
 ///
-/// @unchecked Sendable: it owns libcurl easy handles (C pointers) and is touched only on the
-/// loop thread; `HTTPSink` reaches it only through `CurlTransferLoop.execute`.
+/// `HTTPSink` reaches it only through `CurlTransferLoop.execute`.
+/// @unchecked Sendable: the compiler cannot see that its easy handles and window stay on the curl loop thread.
 final class HTTPSinkClient: @unchecked Sendable {
     typealias Completion = @Sendable ([DeliveryOutcome?]) -> Void
 

@@ -6,8 +6,8 @@ import EventSourceAPI
 /// batch goes out when an earlier one is answered). Each message is registered with
 /// `JetStreamAckRouter` under the sink's token before it leaves, so its answer finds the sink.
 ///
-/// @unchecked Sendable: it holds the context pointer, which its `NATSConnection` owns and keeps
-/// open as long as the publisher holds the connection; libnats locks every call on a context.
+/// Its `NATSConnection` keeps the context open as long as the publisher holds the connection.
+/// @unchecked Sendable: the compiler cannot see that libnats locks every call on the context pointer.
 final class JetStreamPublisher: @unchecked Sendable {
     let context: OpaquePointer
     let subject: String

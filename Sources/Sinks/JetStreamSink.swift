@@ -17,7 +17,7 @@ import Metrics
 /// `submit` never waits: the first window goes out on the caller's thread, the rest from
 /// libnats' PubAck thread as answers make room, and the completion runs there once every
 /// published event is answered. Connecting and checking the stream block, so they run on
-/// `JetStreamSetupThread`, once per connection.
+/// the registry's `JetStreamSetupThread`, once per connection.
 public final class JetStreamSink: EventSink {
     public let endpoint: JetStreamEndpoint
     public let subject: String
@@ -25,7 +25,7 @@ public final class JetStreamSink: EventSink {
 
     public init(
         endpoint: JetStreamEndpoint, eventSourceName: String, eventName: String,
-        options: JetStreamSinkOptions = JetStreamSinkOptions(), registry: NATSConnectionRegistry = .shared
+        options: JetStreamSinkOptions = JetStreamSinkOptions(), registry: NATSConnectionRegistry
     ) {
         self.endpoint = endpoint
         subject = JetStreamMessage.subject(eventSourceName: eventSourceName, eventName: eventName)
@@ -41,7 +41,7 @@ public final class JetStreamSink: EventSink {
             return
         }
         let core = self.core
-        JetStreamSetupThread.shared.execute {
+        core.registry.setup.execute {
             defer { core.leftSetup() }
             do throws(JetStreamError) {
                 let publisher = try core.prepare()

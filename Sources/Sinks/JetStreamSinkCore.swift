@@ -19,7 +19,7 @@ final class JetStreamSinkCore: Sendable {
     let subject: String
     let options: JetStreamSinkOptions
     let collector: JetStreamAckCollector
-    private let registry: NATSConnectionRegistry
+    let registry: NATSConnectionRegistry
     private let token: UInt
     private let prepared = Mutex(Prepared())
 

@@ -3,10 +3,10 @@ import Glibc
 #endif
 import Synchronization
 
-/// A file descriptor shared by every adapter in the process; each call's bytes are written
-/// under a lock, so whole lines from different adapters never interleave.
+/// A file descriptor shared by every adapter in the process (standard output is the
+/// `SinkRuntime`'s); each call's bytes are written under a lock, so whole lines from different
+/// adapters never interleave.
 public final class LineWriter: Sendable {
-    public static let standardOutput = LineWriter(fileDescriptor: 1)
 
     private let fileDescriptor: Int32
     private let lock = Mutex(())

@@ -7,8 +7,8 @@ import Synchronization
 /// Owns one `natsConnection`, shared by every adapter that publishes to the same NATS server
 /// with the same credentials (see `NATSConnectionRegistry`).
 ///
-/// `@unchecked Sendable`: the pointer is set once and libnats synchronises every call on a
-/// connection internally; `streamReady` is behind a Mutex.
+/// `streamReady` is behind a Mutex.
+/// @unchecked Sendable: the compiler cannot see that libnats synchronises every call on the connection pointer.
 final class NATSConnection: @unchecked Sendable {
     let pointer: OpaquePointer
     let key: NATSConnectionKey

@@ -1,11 +1,12 @@
 import AdapterModel
 import Synchronization
 
-/// One NATS connection per (URL, credentials, TLS) for the whole process, counted by users:
-/// libnats starts threads per connection, so thousands of adapters on one EventBus must share.
-/// The last adapter to let go closes it.
+/// One NATS connection per (URL, credentials, TLS) for the whole runtime (`SinkRuntime`), counted
+/// by users: libnats starts threads per connection, so thousands of adapters on one EventBus must
+/// share. The last adapter to let go closes it. Connecting blocks, so it happens on `setup`.
 public final class NATSConnectionRegistry: Sendable {
-    public static let shared = NATSConnectionRegistry()
+    /// Where the sinks of this registry connect and set their stream up.
+    let setup = JetStreamSetupThread()
 
     private struct Entry {
         let connection: NATSConnection

@@ -19,10 +19,4 @@ public struct SinkOptions: Sendable, Equatable {
         self.eventBusTLS = eventBusTLS
     }
 
-    /// The endpoint a `nats://` or `tls://` sink URL stands for, with the command line's login and TLS.
-    public func endpoint(forURL url: String) -> JetStreamEndpoint {
-        var tls = eventBusTLS
-        if tls == nil, url.lowercased().hasPrefix("tls://") { tls = TLSMaterial() }
-        return JetStreamEndpoint(connection: NATSConnectionKey(url: url, credentials: eventBusCredentials, tls: tls))
-    }
 }

@@ -7,7 +7,7 @@ public final class StandardOutputSink: SynchronousEventSink {
     /// Reused between batches, so a steady stream allocates no new buffers.
     private var buffer: [UInt8] = []
 
-    public init(output: LineWriter = .standardOutput) {
+    public init(output: LineWriter) {
         self.output = output
     }
 

@@ -114,9 +114,10 @@ struct ControllerCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap()
         _ = MetricsBootstrap.bootstrap()
+        let runtime = AdapterRuntime()
         let client: KubeClient
         do {
-            client = try KubeClient(kubeconfigPath: kubeconfig, context: context, logger: logger)
+            client = try KubeClient(kubeconfigPath: kubeconfig, context: context, logger: logger, curlLoop: runtime.sinks.curlLoop)
         } catch {
             ManifestLoader.printError("error: cannot load the Kubernetes configuration: \(error)")
             throw ExitCode(1)
@@ -138,9 +139,10 @@ struct ControllerCommand: AsyncParsableCommand {
             labelSelector: selector, leaderElection: election, sharding: sharding, resyncInterval: .seconds(resyncInterval),
             statusCounterInterval: .seconds(statusInterval), statusWritesPerSecond: statusWritesPerSecond,
             sinkOptions: try sinkFlags.makeOptions())
-        let controller = EventSourceController(client: client, options: options, logger: logger)
-        // The health server comes first so it is the last to stop: probes and metrics answer while the adapters drain.
-        var services: [any Service] = []
+        let controller = EventSourceController(client: client, options: options, runtime: runtime, logger: logger)
+        // The runtime comes first so it is the last to stop, once nothing runs on its threads; then
+        // the health server, so probes and metrics answer while the adapters drain.
+        var services: [any Service] = [RuntimeService(runtime: runtime, logger: logger)]
         let metrics = MetricsExposition().adding(AdapterStatusMetrics.collector { controller.adapterReports })
             .adding(LeadershipMetrics.collector(controller.leadership))
         var healthEndpoints = Set(HealthServer.Endpoint.allCases)
@@ -149,13 +151,13 @@ struct ControllerCommand: AsyncParsableCommand {
             services.append(
                 HealthServer(
                     host: metricsAddress, port: metricsPort, readiness: { controller.readiness }, metrics: metrics,
-                    endpoints: [.metrics], logger: logger))
+                    endpoints: [.metrics], logger: logger, eventLoopGroup: runtime.serverEventLoops))
         }
         if httpPort != .number(0) {
             services.append(
                 HealthServer(
                     host: healthServer.httpAddress, port: httpPort.bindPort, readiness: { controller.readiness }, metrics: metrics,
-                    endpoints: healthEndpoints, logger: logger))
+                    endpoints: healthEndpoints, logger: logger, eventLoopGroup: runtime.serverEventLoops))
         }
         var configuration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + controller.services,

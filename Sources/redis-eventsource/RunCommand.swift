@@ -94,23 +94,22 @@ struct RunCommand: AsyncParsableCommand {
         for (key, note) in GroupSharing.notes(configurations).sorted(by: { $0.key < $1.key }) {
             logger.warning("\(key): \(note)")
         }
+        let runtime = AdapterRuntime()
         let adapters = configurations.map { configuration in
-            StreamAdapter(configuration: configuration, logger: logger) { configuration in
-                SinkFactory.makeSink(
-                    spec: configuration.sink, eventBus: configuration.eventBus, eventSourceName: configuration.eventSourceName,
-                    eventName: configuration.eventName, options: sinkOptions)
+            StreamAdapter(configuration: configuration, runtime: runtime, logger: logger) { configuration in
+                SinkFactory.makeSink(for: configuration, options: sinkOptions, runtime: runtime.sinks)
             }
         }
         logger.info("replica name \(consumer); consumer names \(consumer):<namespace>/<eventsource>/<event>")
         for configuration in configurations { logger.info("\(configuration.key) publishes to \(configuration.sinkDescription)") }
-        let natsURLs = Set(configurations.filter { $0.eventBus == nil && $0.sink.kind == .eventBus }.map(\.sink.uri))
-        for url in natsURLs.sorted() where sinkOptions.endpoint(forURL: url).connection.tls == nil {
-            logger.info(
-                "NATS \(NATSServerList.redacted(url)): its server certificate is not verified, because no CA is given (as Argo's clients do); --eventbus-ca-file verifies it")
-        }
-        var services: [any Service] = [AdapterSetService(adapters: adapters, logger: logger)]
+        for note in SinkFactory.startupNotes(for: configurations.map(\.destination), options: sinkOptions) { logger.info("\(note)") }
+        // The runtime comes first so it is the last to stop, once nothing runs on its threads.
+        var services: [any Service] = [RuntimeService(runtime: runtime, logger: logger), AdapterSetService(adapters: adapters, logger: logger)]
         if let httpPort {
-            services.append(HealthServer(host: healthServer.httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger))
+            services.append(
+                HealthServer(
+                    host: healthServer.httpAddress, port: httpPort.bindPort, adapters: adapters, logger: logger,
+                    eventLoopGroup: runtime.serverEventLoops))
         }
         let group = ServiceGroup(
             services: services,

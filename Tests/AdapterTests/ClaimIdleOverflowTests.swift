@@ -14,7 +14,7 @@ import TestSupport
         let client = RedisTestClient(port: redis.port)
         _ = try await client.command("XGROUP", "CREATE", "S", "g", "$", "MKSTREAM")
         await client.close()
-        let loop = AdapterEventLoops.group.next()
+        let loop = AdapterRuntime.forTests.eventLoops.next()
         let outcome = await EventLoopIsolation(loop: loop).run { isolation -> Result<[String: Int], RedisError> in
             let connector = RedisConnector(
                 address: HostAddress(host: "127.0.0.1", port: redis.port), db: 0, username: nil, password: nil, tls: nil,

@@ -131,7 +131,9 @@ import Testing
         let first = member.beginRun()
         #expect(first?.number == 1)
         #expect(member.beginRun()?.number == 2)
-        member.stopForGood(connector: RedisConnector(configuration: member.configuration), logger: .init(label: "test"))
+        member.stopForGood(
+            connector: RedisConnector(configuration: member.configuration), through: AdapterRuntime.forTests.controlConnections,
+            logger: .init(label: "test"))
         #expect(member.beginRun() == nil)
     }
 

@@ -129,7 +129,8 @@ private final class PoisonRefusingSink: SynchronousEventSink, Sendable {
         let seeds = cluster.nodes.map(\.port)
         let sink = RecordingSink()
         let adapter = StreamAdapter(
-            configuration: Self.configuration([migrating, failing], seeds: seeds, event: "both"), logger: .init(label: "test"),
+            configuration: Self.configuration([migrating, failing], seeds: seeds, event: "both"), runtime: .forTests,
+            logger: .init(label: "test"),
             statsInterval: .milliseconds(100)
         ) { _ in sink }
         adapter.start()
@@ -218,7 +219,7 @@ private final class PoisonRefusingSink: SynchronousEventSink, Sendable {
         configuration.source.deadLetterStream = deadLetterStream
         configuration.source.maxDeliveries = 1
         let sink = PoisonRefusingSink()
-        let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
+        let adapter = StreamAdapter(configuration: configuration, runtime: .forTests, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
         adapter.start()
         let clients = [RedisTestClient(port: firstOwner), RedisTestClient(port: secondOwner), RedisTestClient(port: deadLetterOwner)]
         do {
@@ -276,7 +277,7 @@ private final class PoisonRefusingSink: SynchronousEventSink, Sendable {
             namespace: "test", eventSourceName: "cluster", eventName: "crossslot", source: source, sink: SinkSpec(uri: "stdout"),
             consumerName: "crossslot-consumer", blockTime: .milliseconds(200))
         let sink = RecordingSink()
-        let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test")) { _ in sink }
+        let adapter = StreamAdapter(configuration: configuration, runtime: .forTests, logger: .init(label: "test")) { _ in sink }
         adapter.start()
         do {
             _ = try await client.xadd(streams[0], [("k", "v")])

@@ -23,7 +23,7 @@ import TestSupport
         _ configuration: AdapterConfiguration, _ body: (StreamAdapter, RecordingSink) async throws -> Void
     ) async throws {
         let sink = RecordingSink()
-        let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
+        let adapter = StreamAdapter(configuration: configuration, runtime: .forTests, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
         adapter.start()
         do {
             try await body(adapter, sink)

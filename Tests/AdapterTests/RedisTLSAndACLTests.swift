@@ -40,7 +40,7 @@ import TestSupport
             namespace: "test", eventSourceName: "tls", eventName: "example", source: source, tls: tls,
             sink: SinkSpec(uri: "stdout"), consumerName: "tls-consumer", blockTime: .milliseconds(200))
         let sink = RecordingSink()
-        let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test")) { _ in sink }
+        let adapter = StreamAdapter(configuration: configuration, runtime: .forTests, logger: .init(label: "test")) { _ in sink }
         adapter.start()
         do {
             try await body(adapter, sink)

@@ -67,7 +67,7 @@ import TestSupport
         defer { for sentinel in sentinels { sentinel.stop() } }
         let configuration = Self.configuration(sentinels)
         let sink = RecordingSink()
-        let adapter = StreamAdapter(configuration: configuration, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
+        let adapter = StreamAdapter(configuration: configuration, runtime: .forTests, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
         adapter.start()
         let producer = ConfirmingProducer(sentinels: sentinels)
         let producing = Task { await producer.run() }
@@ -168,7 +168,7 @@ import TestSupport
         let sentinels = try await Self.sentinels(master: first, replica: second)
         defer { for sentinel in sentinels { sentinel.stop() } }
         let sink = RecordingSink()
-        let adapter = StreamAdapter(configuration: Self.configuration(sentinels), logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
+        let adapter = StreamAdapter(configuration: Self.configuration(sentinels), runtime: .forTests, logger: .init(label: "test"), statsInterval: .milliseconds(100)) { _ in sink }
         adapter.start()
         do {
             try await waitUntil("consuming from the first master") {

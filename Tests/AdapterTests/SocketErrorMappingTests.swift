@@ -55,7 +55,7 @@ import TestSupport
         var failure: RedisError?
         do {
             _ = try await RedisChannelPipe.connect(
-                host: "127.0.0.1", port: closed.port, on: AdapterEventLoops.group.next(), timeout: .seconds(30), tls: nil)
+                host: "127.0.0.1", port: closed.port, on: AdapterRuntime.forTests.eventLoops.next(), timeout: .seconds(30), tls: nil)
         } catch {
             failure = error
         }

@@ -27,7 +27,7 @@ import TestSupport
         #expect(!eventSource.warnings.isEmpty)
         let source = try #require(eventSource.redisStream.first).source
         let configuration = try AdapterConfiguration.resolve(
-            eventSource: eventSource, eventName: "e", source: source, sink: SinkSpec(uri: "stdout"), replicaName: "c",
+            eventSource: eventSource, eventName: "e", source: source, destination: .stdout, replicaName: "c",
             secrets: MountedSecretDirectory(path: secrets.path)
         ).configuration.get()
         return configuration.tls

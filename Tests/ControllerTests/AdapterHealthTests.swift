@@ -21,12 +21,12 @@ import TestSupport
 
         let name = "live-\(UUID().uuidString.prefix(8))"
         let adapter = StreamAdapter(
-            configuration: configuration(name: name, redisPort: redis.port), logger: Logger(label: "test"),
+            configuration: configuration(name: name, redisPort: redis.port), runtime: .forTests, logger: Logger(label: "test"),
             statsInterval: .milliseconds(100)
         ) { configuration in
-            SinkFactory.makeSink(spec: configuration.sink, standardOutput: devNull.writer)
+            SinkFactory.makeSink(configuration.destination, runtime: .forTests, standardOutput: devNull.writer)
         }
-        let server = HealthServer(port: 0, adapters: [adapter], logger: Logger(label: "test"))
+        let server = HealthServer(port: 0, adapters: [adapter], logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)
         do {
             try await RunningHealthServer.with(server) { port in
                 // Not started yet: the adapter is still Connecting.
@@ -82,13 +82,13 @@ import TestSupport
         defer { devNull.close() }
         let name = "unreachable-\(UUID().uuidString.prefix(8))"
         let adapter = StreamAdapter(
-            configuration: configuration(name: name, redisPort: closedPort), logger: Logger(label: "test")
+            configuration: configuration(name: name, redisPort: closedPort), runtime: .forTests, logger: Logger(label: "test")
         ) { configuration in
-            SinkFactory.makeSink(spec: configuration.sink, standardOutput: devNull.writer)
+            SinkFactory.makeSink(configuration.destination, runtime: .forTests, standardOutput: devNull.writer)
         }
         adapter.start()
         do {
-            try await RunningHealthServer.with(HealthServer(port: 0, adapters: [adapter], logger: Logger(label: "test"))) {
+            try await RunningHealthServer.with(HealthServer(port: 0, adapters: [adapter], logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)) {
                 port in
                 try await waitUntil("the connection error in /readyz") {
                     let response = try await CurlRequest.send(port: port, path: "/readyz")

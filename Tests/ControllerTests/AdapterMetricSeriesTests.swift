@@ -41,8 +41,8 @@ import TestSupport
                 var configuration = fixture.configuration(sink: SinkSpec(uri: receiver.url))
                 configuration.eventSourceName = name
                 let supervisor = AdapterSupervisor { configuration in
-                    StreamAdapter(configuration: configuration, logger: Logger(label: "test")) {
-                        SinkFactory.makeSink(spec: $0.sink)
+                    StreamAdapter(configuration: configuration, runtime: .forTests, logger: Logger(label: "test")) {
+                        SinkFactory.makeSink($0.destination, runtime: .forTests)
                     }
                 }
                 let metrics = MetricsExposition(registry: registry)

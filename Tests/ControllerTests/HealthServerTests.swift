@@ -1,3 +1,4 @@
+import Adapter
 import Controller
 import Foundation
 import Logging
@@ -70,7 +71,7 @@ import TestSupport
     }
 
     @Test func gracefulShutdownClosesTheListenerAndIdleConnections() async throws {
-        let server = HealthServer(port: 0, readiness: { .ready }, logger: Logger(label: "test"))
+        let server = HealthServer(port: 0, readiness: { .ready }, logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -92,7 +93,7 @@ import TestSupport
     }
 
     @Test func cancellingRunStopsTheServerToo() async throws {
-        let server = HealthServer(port: 0, readiness: { .ready }, logger: Logger(label: "test"))
+        let server = HealthServer(port: 0, readiness: { .ready }, logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)
         let task = Task { try await server.run() }
         let port = try await waitForValue("the health server to listen") { server.boundPort }
         #expect(try await CurlRequest.send(port: port, path: "/healthz").status == 200)
@@ -104,7 +105,7 @@ import TestSupport
 
     @Test func aTakenPortIsAClearError() async throws {
         try await RunningHealthServer.with { port in
-            let second = HealthServer(port: port, readiness: { .ready }, logger: Logger(label: "test"))
+            let second = HealthServer(port: port, readiness: { .ready }, logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)
             await #expect(throws: HealthServerError.self) { try await second.run() }
         }
     }

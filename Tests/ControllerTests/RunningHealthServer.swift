@@ -1,3 +1,4 @@
+import Adapter
 import Controller
 import Logging
 import ServiceLifecycle
@@ -10,7 +11,8 @@ enum RunningHealthServer {
         readiness: @escaping ReadinessCheck = { .ready }, metrics: MetricsExposition = MetricsExposition(),
         _ body: (_ port: Int) async throws -> Void
     ) async throws {
-        let server = HealthServer(port: 0, readiness: readiness, metrics: metrics, logger: Logger(label: "test"))
+        let server = HealthServer(port: 0, readiness: readiness, metrics: metrics, logger: Logger(label: "test"),
+            eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)
         try await with(server, body)
     }
 

@@ -1,3 +1,4 @@
+import Adapter
 import Controller
 import Logging
 import Testing
@@ -7,7 +8,8 @@ import TestSupport
 @Suite struct SplitEndpointsTests {
     @Test func aMetricsOnlyServerAnswersMetricsAndNothingElse() async throws {
         let server = HealthServer(
-            port: 0, readiness: { .ready }, endpoints: [.metrics], logger: Logger(label: "test"))
+            port: 0, readiness: { .ready }, endpoints: [.metrics], logger: Logger(label: "test"),
+            eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)
         try await RunningHealthServer.with(server) { port in
             let metrics = try await CurlRequest.send(port: port, path: "/metrics")
             #expect(metrics.status == 200)
@@ -20,7 +22,7 @@ import TestSupport
     @Test func aProbesOnlyServerHidesMetrics() async throws {
         let server = HealthServer(
             port: 0, readiness: { .notReady(reason: "not yet") }, endpoints: [.healthz, .readyz],
-            logger: Logger(label: "test"))
+            logger: Logger(label: "test"), eventLoopGroup: AdapterRuntime.forTests.serverEventLoops)
         try await RunningHealthServer.with(server) { port in
             let healthz = try await CurlRequest.send(port: port, path: "/healthz")
             let readyz = try await CurlRequest.send(port: port, path: "/readyz")

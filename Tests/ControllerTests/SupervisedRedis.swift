@@ -13,8 +13,8 @@ func withSupervisor(_ body: (AdapterSupervisor, RedisServer) async throws -> Voi
     defer { devNull.close() }
     let redis = try await RedisServer()
     let supervisor = AdapterSupervisor { configuration in
-        StreamAdapter(configuration: configuration, logger: Logger(label: "controller-test")) {
-            SinkFactory.makeSink(spec: $0.sink, standardOutput: devNull.writer)
+        StreamAdapter(configuration: configuration, runtime: .forTests, logger: Logger(label: "controller-test")) {
+            SinkFactory.makeSink($0.destination, runtime: .forTests, standardOutput: devNull.writer)
         }
     }
     do {

@@ -55,9 +55,10 @@ import TestSupport
             try await AdapterFixture.with { fixture in
                 try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
                 for index in 0..<10 { _ = try await fixture.client.xadd("FOO", [("n", "\(index)")]) }
-                let configuration = fixture.configuration(sink: SinkSpec(uri: receiver.url(path: "/events")))
-                let adapter = fixture.startAdapter(configuration) { configuration in
-                    HTTPSink(url: configuration.sink.uri, options: HTTPSinkOptions(connectTimeout: .seconds(5), requestTimeout: .seconds(1)))
+                let url = receiver.url(path: "/events")
+                let configuration = fixture.configuration(sink: SinkSpec(uri: url))
+                let adapter = fixture.startAdapter(configuration) { _ in
+                    HTTPSink(url: url, options: HTTPSinkOptions(connectTimeout: .seconds(5), requestTimeout: .seconds(1)))
                 }
                 try await waitUntil("the phase says the sink is failing", timeout: .seconds(60)) {
                     adapter.status.snapshot.phase == .retrying

@@ -37,7 +37,7 @@ import TestSupport
     private func deliver(to port: Int, caFile: String?) async throws -> DeliveryOutcome {
         let event = CloudEvent(id: "0123456789abcdef0123456789abcdef", source: "es", subject: "e", time: "2026-01-01T00:00:00Z", data: ["k": "v"])
         return await DedicatedThread.run {
-            let sink = SinkFactory.makeSink(spec: SinkSpec(uri: "https://127.0.0.1:\(port)/events"), caFile: caFile)
+            let sink = SinkFactory.makeSink(spec: SinkSpec(uri: "https://127.0.0.1:\(port)/events"), caFile: caFile, runtime: .forTests)
             defer { sink.close() }
             return sink.deliver(event)
         }

@@ -6,13 +6,13 @@ import TestSupport
 
 @Suite struct SinkFactoryTests {
     @Test func stdoutMakesTheStandardOutputSink() {
-        let sink = SinkFactory.makeSink(spec: SinkSpec(uri: "stdout"))
+        let sink = SinkFactory.makeSink(spec: SinkSpec(uri: "stdout"), runtime: .forTests)
         #expect(sink is StandardOutputSink)
     }
 
     @Test func aURLMakesAnHTTPSinkWithTheSpecsModeAndCAFile() throws {
         let sink = SinkFactory.makeSink(
-            spec: SinkSpec(uri: "https://events.example/in", mode: .structured), caFile: "/etc/ca.pem")
+            spec: SinkSpec(uri: "https://events.example/in", mode: .structured), caFile: "/etc/ca.pem", runtime: .forTests)
         let http = try #require(sink as? HTTPSink)
         #expect(http.url == "https://events.example/in")
         #expect(http.mode == .structured)
@@ -26,7 +26,7 @@ import TestSupport
         try await withReceiver { receiver in
             let spec = SinkSpec(uri: receiver.url, mode: .binary)
             let outcome = await DedicatedThread.run {
-                let sink = SinkFactory.makeSink(spec: spec)
+                let sink = SinkFactory.makeSink(spec: spec, runtime: .forTests)
                 defer { sink.close() }
                 return sink.deliver(sampleEvent)
             }

@@ -107,9 +107,10 @@ import TestSupport
             // Each entry is a counter change the sweep queues; uncapped (20 per second at a
             // 1 s interval), each round would be written.
             for round in 1...3 {
+                // Read before the entry: the sweep may queue its reconcile before the receiver's answer is seen here.
+                let reconciles = try await fixture.metric("redis_eventsource_reconciles_total", port: port) ?? 0
                 _ = try await fixture.client.xadd("FOO", [("n", "\(round)")])
                 _ = try await fixture.receiver.waitForRequests(round)
-                let reconciles = try await fixture.metric("redis_eventsource_reconciles_total", port: port) ?? 0
                 // The counter sweep sees the moved figures and queues it.
                 try await waitUntil("a reconcile after entry \(round)") {
                     try await fixture.metric("redis_eventsource_reconciles_total", port: port) ?? 0 >= reconciles + 1

@@ -66,7 +66,7 @@ import Testing
             try eventSource(sink: "http://127.0.0.1:9/x"), secrets: SecretSnapshot(),
             defaultSink: SinkSpec(uri: "stdout"), replicaName: "pod")
         #expect(state.problems.isEmpty)
-        #expect(state.adapters.values.map(\.sink.uri) == ["http://127.0.0.1:9/x", "http://127.0.0.1:9/x"])
+        #expect(state.adapters.values.map(\.sinkDescription) == ["http://127.0.0.1:9/x", "http://127.0.0.1:9/x"])
         // Each entry reads under a consumer name of its own, derived from the replica's.
         #expect(Set(state.adapters.values.map(\.consumerName)) == ["pod:ns/es/a", "pod:ns/es/b"])
     }

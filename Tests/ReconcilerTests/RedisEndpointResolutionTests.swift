@@ -25,7 +25,7 @@ import Testing
     private func resolve(_ way: String, secrets: [String: [String: [UInt8]]]) throws -> Result<AdapterConfiguration, SecretError> {
         let (eventSource, source) = try entry(way)
         return AdapterConfiguration.resolve(
-            eventSource: eventSource, eventName: "e", source: source, sink: SinkSpec(uri: "stdout"), replicaName: "pod",
+            eventSource: eventSource, eventName: "e", source: source, destination: .stdout, replicaName: "pod",
             secrets: SecretSnapshot(secrets: ["ns": secrets])
         ).configuration
     }

@@ -42,7 +42,7 @@ import Testing
         let source = try eventSource()
         let entry = try #require(source.redisStream.first { $0.name == "locked" })
         let resolved = AdapterConfiguration.resolve(
-            eventSource: source, eventName: entry.name, source: entry.source, sink: SinkSpec(uri: "stdout"),
+            eventSource: source, eventName: entry.name, source: entry.source, destination: .stdout,
             replicaName: "pod", secrets: SecretSnapshot())
         #expect(resolved.secretNames == ["redis-login", "redis-ca", "redis-client"])
         #expect(throws: SecretError.self) { try resolved.configuration.get() }

@@ -36,10 +36,9 @@ public final class AdapterFixture: Sendable {
     /// the one its configuration names (built on the adapter's own thread, as in production).
     public func startAdapter(
         _ configuration: AdapterConfiguration,
-        makeSink: @escaping @Sendable (AdapterConfiguration) -> EventSink = { SinkFactory.makeSink(spec: $0.sink) }
+        makeSink: @escaping @Sendable (AdapterConfiguration) -> EventSink = { SinkFactory.makeSink($0.destination, runtime: .forTests) }
     ) -> StreamAdapter {
-        let adapter = StreamAdapter(
-            configuration: configuration, logger: Logger(label: "test"), statsInterval: .milliseconds(100), makeSink: makeSink)
+        let adapter = StreamAdapter(configuration: configuration, runtime: .forTests, logger: Logger(label: "test"), statsInterval: .milliseconds(100), makeSink: makeSink)
         started.withLock { $0.append(adapter) }
         adapter.start()
         return adapter

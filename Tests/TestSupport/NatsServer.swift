@@ -1,16 +1,16 @@
 import Foundation
+import Synchronization
 
 /// A real `nats-server -js` on 127.0.0.1, storing JetStream in its own temporary folder, so a
 /// restart keeps the streams. The first start lets the server pick a free port (`-p -1`) and
 /// reads it back from its ports file; restarts reuse that port.
-public final class NatsServer: @unchecked Sendable {
-    // @unchecked: `child` and `port` are only replaced by start/restart, which a test calls from one task.
-    public private(set) var port: Int = 0
+public final class NatsServer: Sendable {
     public let directory: URL
     private let user: String?
     private let password: String?
     private let extraArguments: [String]
-    private var child: ChildProcess?
+    /// The client port (0 before the first start) and the running server (nil once stopped).
+    private let running = Mutex<(port: Int, child: ChildProcess?)>((0, nil))
 
     public static var executable: String {
         for candidate in ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"]
@@ -30,9 +30,11 @@ public final class NatsServer: @unchecked Sendable {
         try await start()
     }
 
+    public var port: Int { running.withLock { $0.port } }
     public var url: String { "nats://127.0.0.1:\(port)" }
     public var pid: Int32? { child?.pid }
     public var log: String { (child?.standardError ?? "") + (child?.standardOutput ?? "") }
+    private var child: ChildProcess? { running.withLock { $0.child } }
 
     private func start() async throws {
         let portsFolder = directory.appendingPathComponent("ports-\(UUID().uuidString)")
@@ -44,11 +46,12 @@ public final class NatsServer: @unchecked Sendable {
         if let user, let password { arguments += ["--user", user, "--pass", password] }
         arguments += extraArguments
         let child = try ChildProcess(Self.executable, arguments)
-        self.child = child
-        port = try await waitForValue("nats-server to write its ports file", timeout: .seconds(20)) {
+        running.withLock { $0.child = child }
+        let port = try await waitForValue("nats-server to write its ports file", timeout: .seconds(20)) {
             guard child.isRunning else { throw NatsServerError.exited(child.standardError + child.standardOutput) }
             return Self.clientPort(in: portsFolder)
         }
+        running.withLock { $0.port = port }
         try await waitUntil("nats-server on port \(port) to accept connections", timeout: .seconds(20)) {
             guard child.isRunning else { throw NatsServerError.exited(child.standardError + child.standardOutput) }
             return FreePort.isListening(port)
@@ -78,8 +81,10 @@ public final class NatsServer: @unchecked Sendable {
     }
 
     public func stop() {
-        child?.stop()
-        child = nil
+        running.withLock { running in
+            running.child?.stop()
+            running.child = nil
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 

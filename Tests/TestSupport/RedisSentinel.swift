@@ -1,22 +1,24 @@
 import Foundation
+import Synchronization
 
 /// A real Redis Sentinel (Debian's `redis-sentinel`, else `redis-server --sentinel`) on a
 /// free 127.0.0.1 port, with its own config file (a Sentinel rewrites it as it learns). It monitors
 /// the named masters with quorum `quorum` and notices a dead master after `downAfter`.
-public final class RedisSentinel: @unchecked Sendable {
-    // @unchecked: `child` and `port` are only set by init, which a test calls from one task.
-    public private(set) var port: Int
+public final class RedisSentinel: Sendable {
+    public let port: Int
     public let directory: URL
-    private var child: ChildProcess?
+    /// nil once stopped.
+    private let child: Mutex<ChildProcess?>
 
     public init(
         monitoring masters: [(name: String, port: Int)], quorum: Int = 1, downAfter: Duration = .seconds(1)
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = FreePort.belowEphemeralRange()
+        var candidate = FreePort.belowEphemeralRange()
         var attempt = 1
         while true {
+            let port = candidate
             let config = directory.appendingPathComponent("sentinel.conf")
             var lines = [
                 "port \(port)", "bind 127.0.0.1", "daemonize no", "dir \(directory.path)", "loglevel warning",
@@ -37,7 +39,6 @@ public final class RedisSentinel: @unchecked Sendable {
                 FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-sentinel")
                 ? try ChildProcess("/usr/bin/redis-sentinel", [config.path])
                 : try ChildProcess(RedisServer.executable, [config.path, "--sentinel"])
-            self.child = child
             do {
                 try await waitUntil("redis-sentinel on port \(port) to answer", timeout: .seconds(45), interval: .milliseconds(50)) {
                     guard child.isRunning else {
@@ -48,10 +49,15 @@ public final class RedisSentinel: @unchecked Sendable {
                     let answer = try await CommandRun.run("/usr/bin/redis-cli", ["-p", String(port), "PING"]).standardOutput
                     return answer.contains("PONG")
                 }
+                self.port = port
+                self.child = Mutex(child)
                 return
             } catch RedisServerError.portInUse where attempt < 8 {
                 attempt += 1
-                port = FreePort.belowEphemeralRange()
+                candidate = FreePort.belowEphemeralRange()
+            } catch {
+                child.stop()
+                throw error
             }
         }
     }
@@ -74,8 +80,10 @@ public final class RedisSentinel: @unchecked Sendable {
     }
 
     public func stop() {
-        child?.stop()
-        child = nil
+        child.withLock { child in
+            child?.stop()
+            child = nil
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 }
