@@ -63,6 +63,11 @@ extension SynchronousEventSink {
     /// One by one, in order; after a retryable failure the rest is not tried, since the
     /// destination is most likely down for them too.
     public func deliver(batch events: [CloudEvent]) -> [DeliveryOutcome?] {
+        deliverInOrder(events)
+    }
+
+    /// The default `deliver(batch:)`, for a sink that overrides it but keeps this way in some cases.
+    public func deliverInOrder(_ events: [CloudEvent]) -> [DeliveryOutcome?] {
         var outcomes: [DeliveryOutcome?] = []
         outcomes.reserveCapacity(events.count)
         var failing = false

@@ -24,21 +24,8 @@ private final class FlakySink: SynchronousEventSink, Sendable {
     var delivered: [String] { state.withLock { $0.delivered } }
 
     func deliver(batch events: [CloudEvent]) -> [DeliveryOutcome?] {
-        guard !ordered else {
-            // In order: after a failure the rest is not tried.
-            var outcomes: [DeliveryOutcome?] = []
-            var failing = false
-            for event in events {
-                guard !failing else {
-                    outcomes.append(nil)
-                    continue
-                }
-                let outcome = deliver(event)
-                if case .retryable = outcome { failing = true }
-                outcomes.append(outcome)
-            }
-            return outcomes
-        }
+        // In order: after a failure the rest is not tried.
+        if ordered { return deliverInOrder(events) }
         return events.map { deliver($0) }
     }
 

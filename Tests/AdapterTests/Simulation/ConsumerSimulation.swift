@@ -151,6 +151,14 @@ struct ConsumerSimulation {
             || redis.droppedByFault.contains(ref) || (sink.poison.contains(ref) && redis.isPending(ref))
     }
 
+    /// A destroyed group or deleted stream: what the sink took and no XACK confirmed yet has no
+    /// pending list to be acknowledged in, so it may come again, and order may break.
+    private mutating func pendingListLost(on stream: String) {
+        mayDuplicate.formUnion(acceptedBeforeStart.filter { $0.stream == stream })
+        mayDuplicate.formUnion(sink.acceptedSet.union(redis.deadLetters).filter { $0.stream == stream && !redis.acknowledged.contains($0) })
+        orderMayBreak = true
+    }
+
     private mutating func injectFaults() {
         if random.chance(0.5) {
             for _ in 0..<(1 + random.below(4)) {
@@ -169,18 +177,13 @@ struct ConsumerSimulation {
             let stream = streams[random.below(streams.count)]
             note("fault: group on \(stream) destroyed")
             redis.destroyGroup(stream)
-            mayDuplicate.formUnion(acceptedBeforeStart.filter { $0.stream == stream })
-            // What the sink took and no XACK confirmed yet has no pending list to be acknowledged in.
-            mayDuplicate.formUnion(sink.acceptedSet.union(redis.deadLetters).filter { $0.stream == stream && !redis.acknowledged.contains($0) })
-            orderMayBreak = true
+            pendingListLost(on: stream)
         }
         if random.chance(0.004) {
             let stream = streams[random.below(streams.count)]
             note("fault: stream \(stream) deleted (producers re-create it)")
             redis.deleteStream(stream)
-            mayDuplicate.formUnion(acceptedBeforeStart.filter { $0.stream == stream })
-            mayDuplicate.formUnion(sink.acceptedSet.union(redis.deadLetters).filter { $0.stream == stream && !redis.acknowledged.contains($0) })
-            orderMayBreak = true
+            pendingListLost(on: stream)
         }
         if random.chance(0.01) {
             let stream = streams[random.below(streams.count)]
