@@ -82,8 +82,11 @@ import TestSupport
     }
 
     @Test func aReceiverThatIsDownLosesNothingAndIsNotHammered() async throws {
-        let receiver = try await HTTPReceiver.start()
-        let port = receiver.port
+        // The reservation keeps the port from other tests' servers while the receiver is down.
+        let reserved = try ReservedPort()
+        defer { reserved.close() }
+        let port = reserved.port
+        let receiver = try await HTTPReceiver.start(port: port)
         try await receiver.stop()
         var revived: HTTPReceiver?
         do {

@@ -30,8 +30,10 @@ import TestSupport
     }
 
     @Test func aStoppedReceiverRefusesAndComesBackOnTheSamePort() async throws {
-        let first = try await HTTPReceiver.start()
-        let port = first.port
+        let reserved = try ReservedPort()
+        defer { reserved.close() }
+        let port = reserved.port
+        let first = try await HTTPReceiver.start(port: port)
         try await first.stop()
         try await first.stop()
         await #expect(throws: (any Error).self) { try await Self.post(to: "http://127.0.0.1:\(port)/") }

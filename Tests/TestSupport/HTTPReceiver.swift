@@ -19,7 +19,8 @@ import Synchronization
 /// gets the default reaction (200 OK unless `setDefault` changed it, e.g. to 503 to play a
 /// sink that is down). Connections are kept alive, so `ReceivedRequest.connection` shows
 /// whether a client reused one. `stop()` closes every connection, hanging ones included;
-/// `start(port:)` on a stopped receiver's port brings "the same" receiver back up.
+/// `start(port:)` on a stopped receiver's port brings "the same" receiver back up; start the
+/// first one on a `ReservedPort` so that no other test's server takes the port in between.
 public final class HTTPReceiver: Sendable {
     public let port: Int
     private let group: MultiThreadedEventLoopGroup
