@@ -124,16 +124,20 @@ public final class EventSourceReconciler: Sendable {
             return .again(after: .milliseconds(500))
         }
         if let busName { eventBus = await eventBuses.lookup(namespace: key.namespace, name: busName) }
-        var desired = DesiredState.build(
-            eventSource, secrets: await secrets.current, defaultSink: options.defaultSink, replicaName: options.consumerName,
-            eventBus: eventBus, eventBusCA: options.sinkOptions.eventBusTLS?.caCertificate)
+        let build = { [eventBus] (secrets: SecretSnapshot) in
+            DesiredState.build(
+                eventSource, secrets: secrets, defaultSink: self.options.defaultSink, replicaName: self.options.consumerName,
+                eventBus: eventBus, eventBusCA: self.options.sinkOptions.eventBusTLS?.caCertificate)
+        }
+        var builtFrom = await secrets.revised
+        var desired = build(builtFrom.snapshot)
         // The Secrets it read are fetched if the cache did not hold them yet; then it is built again
         // with them, which may read more (an EventBus's credentials first, then the entries' Secrets).
-        // Each round fetches a Secret not held before, so it ends.
-        while try await secrets.recordReferences(of: key, to: desired.secretNames) {
-            desired = DesiredState.build(
-                eventSource, secrets: await secrets.current, defaultSink: options.defaultSink,
-                replicaName: options.consumerName, eventBus: eventBus, eventBusCA: options.sinkOptions.eventBusTLS?.caCertificate)
+        // It is also built again when a watch update changed the snapshot meanwhile. Each round
+        // follows a change to the snapshot, so it ends once the Secrets stop changing.
+        while let newer = try await secrets.recordReferences(of: key, to: desired.secretNames, builtFrom: builtFrom.revision) {
+            builtFrom = newer
+            desired = build(newer.snapshot)
         }
         announceUnverifiedTLS(desired)
         let plan = AdapterPlan.diff(desired: desired.adapters, running: await supervisor.configurations(of: key))

@@ -25,7 +25,16 @@ public actor SecretCache {
     /// Reads one Secret from the API server; nil when it does not exist.
     public typealias Fetch = @Sendable (SecretReference) async throws -> JSONValue?
 
+    /// The snapshot with the revision it had when read: a reconcile builds from one, and builds
+    /// again if the revision moved while it fetched (see `recordReferences(of:to:builtFrom:)`).
+    public struct Revised: Sendable {
+        public let snapshot: SecretSnapshot
+        public let revision: Int
+    }
+
     private var snapshot = SecretSnapshot()
+    /// Moves on every change to `snapshot`'s contents.
+    private var revision = 0
     private var readers: [SecretReference: Set<ObjectKey>] = [:]
     /// Every Secret the watch has seen, referenced or not.
     private var existing: Set<SecretReference> = []
@@ -37,6 +46,8 @@ public actor SecretCache {
     }
 
     public var current: SecretSnapshot { snapshot }
+
+    public var revised: Revised { Revised(snapshot: snapshot, revision: revision) }
 
     /// How many Secrets' data is held; the rest are known by name only.
     public var heldCount: Int { snapshot.secrets.values.reduce(0) { $0 + $1.count } }
@@ -50,18 +61,31 @@ public actor SecretCache {
         for (reference, var objects) in readers where objects.contains(object) && !names.contains(reference.name) {
             objects.remove(object)
             readers[reference] = objects.isEmpty ? nil : objects
-            if objects.isEmpty { snapshot.secrets[reference.namespace]?[reference.name] = nil }
+            if objects.isEmpty { store(nil, for: reference) }
         }
         for name in names {
             let reference = SecretReference(namespace: object.namespace, name: name)
             readers[reference, default: []].insert(object)
             guard !isHeld(reference), !listed || existing.contains(reference) else { continue }
             if let item = try await fetch(reference), !isHeld(reference), readers[reference] != nil {
-                snapshot.secrets[reference.namespace, default: [:]][reference.name] = Self.data(of: item)
+                store(Self.data(of: item), for: reference)
                 fetched = true
             }
         }
         return fetched
+    }
+
+    /// Records the references of a state built from the snapshot at `revision`, and returns the
+    /// snapshot to build it again from, or nil when that one is still current.
+    ///
+    /// A fetch suspends this actor's work, and a watch update may land meanwhile: the first list
+    /// can bring the very Secret being fetched. Judging by what this call fetched alone would then
+    /// keep a state built without the Secret, and report it missing although it is held.
+    public func recordReferences(
+        of object: ObjectKey, to names: Set<String>, builtFrom revision: Int
+    ) async throws -> Revised? {
+        try await recordReferences(of: object, to: names)
+        return self.revision == revision ? nil : revised
     }
 
     public func forget(_ object: ObjectKey) async {
@@ -85,23 +109,29 @@ public actor SecretCache {
                 changed.append(reference)
             }
             snapshot.secrets = fresh
+            if !changed.isEmpty { revision += 1 }
         case .added(let item), .modified(let item):
             guard let reference = Self.reference(of: item) else { return [] }
             existing.insert(reference)
             guard readers[reference] != nil else { return [] }
-            let data = Self.data(of: item)
-            if snapshot.secrets[reference.namespace]?[reference.name] != data {
-                snapshot.secrets[reference.namespace, default: [:]][reference.name] = data
-                changed.append(reference)
-            }
+            if store(Self.data(of: item), for: reference) { changed.append(reference) }
         case .deleted(let item):
             guard let reference = Self.reference(of: item) else { return [] }
             existing.remove(reference)
             guard readers[reference] != nil else { return [] }
-            snapshot.secrets[reference.namespace]?[reference.name] = nil
+            store(nil, for: reference)
             changed.append(reference)
         }
         return changed.reduce(into: Set<ObjectKey>()) { $0.formUnion(readers[$1] ?? []) }
+    }
+
+    /// Sets or drops one Secret's data; returns whether that changed the snapshot.
+    @discardableResult
+    private func store(_ data: [String: [UInt8]]?, for reference: SecretReference) -> Bool {
+        guard snapshot.secrets[reference.namespace]?[reference.name] != data else { return false }
+        snapshot.secrets[reference.namespace, default: [:]][reference.name] = data
+        revision += 1
+        return true
     }
 
     private func isHeld(_ reference: SecretReference) -> Bool {

@@ -61,6 +61,31 @@ import Testing
         #expect(await cache.current.secrets["default"]?["missing"]?["password"] == Array("late".utf8))
     }
 
+    /// The race behind a false SecretMissing Warning at controller start: the reconcile fetches a
+    /// Secret, and the first list brings it while the fetch waits. The state built before holds no
+    /// Secret, so the cache must call for another build although this fetch added nothing.
+    @Test func aListLandingWhileAFetchWaitsCallsForAnotherBuild() async throws {
+        let secret = Self.secret("password")
+        let (fetchStarted, started) = AsyncStream<Void>.makeStream()
+        let (fetchMayAnswer, answer) = AsyncStream<Void>.makeStream()
+        let cache = SecretCache { _ in
+            started.yield()
+            for await _ in fetchMayAnswer { break }
+            return secret
+        }
+        let builtFrom = await cache.revised
+        #expect(builtFrom.snapshot.secrets.isEmpty)
+        async let newer = cache.recordReferences(of: app, to: ["password"], builtFrom: builtFrom.revision)
+        for await _ in fetchStarted { break }
+        let requeued = await cache.apply(.replaceAll([secret], resourceVersion: "1"))
+        #expect(requeued == [app])
+        answer.yield()
+        let rebuilt = try #require(try await newer)
+        #expect(rebuilt.snapshot.secrets["default"]?["password"]?["password"] == Array("v".utf8))
+        // Built again from that snapshot, the state is current: no third build.
+        #expect(try await cache.recordReferences(of: app, to: ["password"], builtFrom: rebuilt.revision) == nil)
+    }
+
     @Test func changesToUnreferencedSecretsConcernNobodyAndAreNotHeld() async throws {
         let cache = SecretCache()
         _ = await cache.apply(.replaceAll([], resourceVersion: "1"))

@@ -123,13 +123,13 @@ import TestSupport
         ])
     }
 
-    /// The reasons of the Warning Events about an object.
+    /// The Warning Events about an object, as "reason: message", so a failing expectation says why.
     private func warnings(_ fixture: OperatorFixture, about name: String) async throws -> [String] {
         let output = try await fixture.kubectl.succeed(["get", "events", "-o", "json"])
         let items = try JSONParser.parse(output)["items"]?.arrayValue ?? []
         return items.filter { item in
             (item["involvedObject"]?["name"] ?? item["regarding"]?["name"])?.stringValue == name && item["type"] == "Warning"
-        }.compactMap { $0["reason"]?.stringValue }
+        }.map { "\($0["reason"]?.stringValue ?? "?"): \(($0["message"] ?? $0["note"])?.stringValue ?? "")" }
     }
 
     private func count(_ reader: JetStreamTestReader) async -> UInt64 {
