@@ -171,10 +171,7 @@ actor AdapterWorker {
         case .report(let event): apply([event])
         case .fail(let reason):
             logger.error("this entry cannot run: \(reason)")
-            status.update {
-                $0.phase = .failed
-                $0.lastError = reason
-            }
+            status.apply([.failed(reason: reason)])
             onPhaseChange?()
             await finish()
         case .finish: await finish()
@@ -187,10 +184,8 @@ actor AdapterWorker {
         try? await settleAcknowledgements()
         dropConnection()
         sink.close()
-        status.update {
-            // A failed entry keeps showing why until it is changed or deleted.
-            if $0.phase != .failed { $0.phase = .stopped }
-        }
+        // A failed entry keeps showing why until it is changed or deleted.
+        status.apply([.stopped])
         onPhaseChange?()
         logger.info("adapter stopped")
     }
@@ -202,12 +197,12 @@ actor AdapterWorker {
         clientID = nil
         readAhead = nil
         unsettledAcks = []
-        setConnected(false)
+        let (_, after) = status.apply([.disconnected])
+        recordConnected(after)
     }
 
-    /// The one place the connection state is recorded, so the status and the gauge never disagree.
-    func setConnected(_ connected: Bool) {
-        metrics.connected.record(connected ? 1 : 0)
-        status.update { $0.connected = connected }
+    /// The gauge reads the connection from the status it was reduced into, so the two never disagree.
+    func recordConnected(_ status: AdapterStatus) {
+        metrics.connected.record(status.significant.connection.connected ? 1 : 0)
     }
 }
