@@ -178,7 +178,7 @@ extension AdapterWorker {
     /// once per stats interval, and once when the adapter goes idle after a change).
     private func refreshStats(_ connection: any RedisPipe) async throws(RedisError) {
         let infos = try await queries.groupInfo(over: connection)
-        status.apply([
+        changeStatus([
             .groupFigures(
                 .init(pending: infos.mapValues(\.pending), lag: infos.mapValues(\.lag), entriesRead: infos.compactMapValues(\.entriesRead)))
         ])

@@ -4,7 +4,7 @@ import AdapterModel
 extension AdapterWorker {
     func connect() async -> ConsumerInput {
         dropConnection()
-        status.apply([.connectAttempted])
+        changeStatus([.connectAttempted])
         do throws(RedisError) {
             let (opened, server) = try await connector.openNamingServer(on: loop, severer: severer)
             connection = opened
@@ -21,7 +21,7 @@ extension AdapterWorker {
                 canBeUnblocked = false
             }
             let now = WallClock.millisecondsSinceEpoch()
-            let (before, after) = status.apply([
+            let (before, after) = changeStatus([
                 .connected(server: server, streams: configuration.source.streams, atMillisecondsSinceEpoch: now)
             ])
             recordConnected(after)

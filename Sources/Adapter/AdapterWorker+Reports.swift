@@ -6,7 +6,7 @@ extension AdapterWorker {
     /// Folds a step's events into the status in one update, then counts and logs them.
     func apply(_ events: [AdapterEvent]) {
         let deadLetterStream = deadLetter?.stream ?? ""
-        let (before, _) = status.apply(events.compactMap { $0.statusEvent(deadLetterStream: deadLetterStream) })
+        let (before, _) = changeStatus(events.compactMap { $0.statusEvent(deadLetterStream: deadLetterStream) })
         for event in events { record(event, phaseBefore: before.phase) }
     }
 
@@ -17,7 +17,6 @@ extension AdapterWorker {
             if phase == .consuming && phaseBefore != .consuming {
                 logger.info("consuming", metadata: ["consumer": "\(configuration.consumerName)"])
             }
-            onPhaseChange?()
         case .streamsMissing(let missing):
             if !missing.isEmpty { logger.info("waiting for streams: \(missing.joined(separator: ", "))") }
         case .wrongType:

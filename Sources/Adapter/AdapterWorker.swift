@@ -171,8 +171,7 @@ actor AdapterWorker {
         case .report(let event): apply([event])
         case .fail(let reason):
             logger.error("this entry cannot run: \(reason)")
-            status.apply([.failed(reason: reason)])
-            onPhaseChange?()
+            changeStatus([.failed(reason: reason)])
             await finish()
         case .finish: await finish()
         }
@@ -185,8 +184,7 @@ actor AdapterWorker {
         dropConnection()
         sink.close()
         // A failed entry keeps showing why until it is changed or deleted.
-        status.apply([.stopped])
-        onPhaseChange?()
+        changeStatus([.stopped])
         logger.info("adapter stopped")
     }
 
@@ -197,8 +195,16 @@ actor AdapterWorker {
         clientID = nil
         readAhead = nil
         unsettledAcks = []
-        let (_, after) = status.apply([.disconnected])
-        recordConnected(after)
+        recordConnected(changeStatus([.disconnected]).after)
+    }
+
+    /// Folds `events` into the status (the cell reduces them), and tells the owner at once when
+    /// the significant part changed: a transition is not left for the next counter sweep.
+    @discardableResult
+    func changeStatus(_ events: [AdapterStatusEvent]) -> (before: AdapterStatus, after: AdapterStatus) {
+        let change = status.apply(events)
+        if change.before.significant != change.after.significant { onPhaseChange?() }
+        return change
     }
 
     /// The gauge reads the connection from the status it was reduced into, so the two never disagree.

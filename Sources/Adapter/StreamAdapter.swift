@@ -37,8 +37,9 @@ public final class StreamAdapter: Sendable {
         var nextWaiter = 0
     }
 
-    /// - Parameter onPhaseChange: called on the adapter's event loop whenever its phase or missing
-    ///   streams change, so an owner can react at once instead of polling the status.
+    /// - Parameter onPhaseChange: called on the adapter's event loop whenever the significant part
+    ///   of its status changes (`AdapterStatus.Significant`: the phase, the streams missing, the
+    ///   last error, the connection), so an owner can react at once instead of polling the status.
     public init(
         configuration: AdapterConfiguration, runtime: AdapterRuntime, logger: Logger, statsInterval: Duration = .seconds(5),
         onPhaseChange: (@Sendable () -> Void)? = nil,
