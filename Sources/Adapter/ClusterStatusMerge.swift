@@ -24,7 +24,7 @@ enum ClusterStatusMerge {
         result.lastError = nil
         for member in members {
             let status = member.status
-            // A member's own change of node is the stream's failover or migration.
+            // Counts add up; a member's own change of node is its streams' failover or migration.
             result.counters = result.counters.adding(status.counters)
             if let server = status.server {
                 if !servers.contains(server) { servers.append(server) }
