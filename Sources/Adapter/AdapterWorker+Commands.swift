@@ -178,10 +178,9 @@ extension AdapterWorker {
     /// once per stats interval, and once when the adapter goes idle after a change).
     private func refreshStats(_ connection: any RedisPipe) async throws(RedisError) {
         let infos = try await queries.groupInfo(over: connection)
-        status.update {
-            $0.pending = infos.mapValues(\.pending)
-            $0.lag = infos.mapValues(\.lag)
-            $0.groupEntriesRead = infos.compactMapValues(\.entriesRead)
-        }
+        changeStatus([
+            .groupFigures(
+                .init(pending: infos.mapValues(\.pending), lag: infos.mapValues(\.lag), entriesRead: infos.compactMapValues(\.entriesRead)))
+        ])
     }
 }

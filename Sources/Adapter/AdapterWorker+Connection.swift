@@ -4,7 +4,7 @@ import AdapterModel
 extension AdapterWorker {
     func connect() async -> ConsumerInput {
         dropConnection()
-        status.update { $0.connectAttempts += 1 }
+        changeStatus([.connectAttempted])
         do throws(RedisError) {
             let (opened, server) = try await connector.openNamingServer(on: loop, severer: severer)
             connection = opened
@@ -20,15 +20,12 @@ extension AdapterWorker {
             } catch .server {
                 canBeUnblocked = false
             }
-            setConnected(true)
             let now = WallClock.millisecondsSinceEpoch()
-            let newFailovers = status.update { current -> Int64 in
-                let before = current.failovers
-                current.lastError = nil
-                current.connected(to: server, atMillisecondsSinceEpoch: now)
-                return current.failovers - before
-            }
-            metrics.noteServer(server, failovers: newFailovers, atMillisecondsSinceEpoch: now)
+            let (before, after) = changeStatus([
+                .connected(server: server, streams: configuration.source.streams, atMillisecondsSinceEpoch: now)
+            ])
+            recordConnected(after)
+            metrics.noteServer(server, failovers: after.failovers - before.failovers, atMillisecondsSinceEpoch: now)
             logger.info("connected to Redis at \(server)")
             return .connected(stopCanUnblockReads: canBeUnblocked)
         } catch .unusableTLSMaterial(let reason) {

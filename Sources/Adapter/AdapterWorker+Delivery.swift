@@ -39,14 +39,11 @@ extension AdapterWorker {
         do {
             if try filter.evaluate(event.filterEnvironment) { return true }
             metrics.filteredOut.increment()
-            status.update { $0.filtered += 1 }
+            changeStatus([.filteredOut])
             return false
         } catch {
             metrics.processingFailed.increment()
-            status.update {
-                $0.filterErrors += 1
-                $0.lastError = "filter failed on \(entry.stream) \(entry.id): \(error)"
-            }
+            changeStatus([.filterFailed(message: "filter failed on \(entry.stream) \(entry.id): \(error)")])
             // A filter over its budget or regex limit tends to fail on every entry: log that once.
             if error.kind == .invalidOperation || loggedFilterLimits.insert(error.kind).inserted {
                 let more = error.kind == .invalidOperation ? "" : " (logged once; later ones are only counted)"

@@ -5,43 +5,9 @@ import EventSourceAPI
 extension AdapterWorker {
     /// Folds a step's events into the status in one update, then counts and logs them.
     func apply(_ events: [AdapterEvent]) {
-        let phaseBefore = status.update { current -> AdapterPhase in
-            let before = current.phase
-            for event in events { Self.fold(event, into: &current, deadLetterStream: deadLetter?.stream ?? "") }
-            return before
-        }
-        for event in events { record(event, phaseBefore: phaseBefore) }
-    }
-
-    /// What an event changes in the status.
-    static func fold(_ event: AdapterEvent, into status: inout AdapterStatus, deadLetterStream: String) {
-        switch event {
-        case .phaseChanged(let phase, let missing):
-            status.phase = phase
-            status.missingStreams = missing
-        case .streamsMissing(let missing):
-            if missing.isEmpty { status.lastError = nil }
-        case .wrongType(let stream):
-            status.lastError = "\(stream) holds something other than a stream (WRONGTYPE); waiting for it to be a stream"
-        case .redisFailed(let error):
-            status.lastError = error.description
-        case .forwarded(let count, let lastID, let recovered):
-            status.forwarded += Int64(count)
-            if let lastTime = lastID.flatMap(StreamID.init).map({ Int64(clamping: $0.milliseconds) }) { status.lastEventTime = lastTime }
-            // The entry delivers again: an old error no longer describes it.
-            if recovered { status.lastError = nil }
-        case .sinkFailed(_, let reason, let rejected, _, _):
-            status.failed += 1
-            status.lastError = rejected ? "sink rejected an event: \(reason)" : "delivery failed, will retry: \(reason)"
-        case .deadLettered:
-            status.deadLettered += 1
-        case .deadLetterFailed(let ref, let refusal, _):
-            status.lastError = "could not write \(ref) to the dead-letter stream \(deadLetterStream), it stays pending: \(refusal)"
-        case .trimmed(let count):
-            status.trimmed += Int64(count)
-        case .reclaimed(let claimed):
-            status.reclaimed += Int64(claimed.values.reduce(0, +))
-        }
+        let deadLetterStream = deadLetter?.stream ?? ""
+        let (before, _) = changeStatus(events.compactMap { $0.statusEvent(deadLetterStream: deadLetterStream) })
+        for event in events { record(event, phaseBefore: before.phase) }
     }
 
     /// The metrics and log lines an event makes.
@@ -51,7 +17,6 @@ extension AdapterWorker {
             if phase == .consuming && phaseBefore != .consuming {
                 logger.info("consuming", metadata: ["consumer": "\(configuration.consumerName)"])
             }
-            onPhaseChange?()
         case .streamsMissing(let missing):
             if !missing.isEmpty { logger.info("waiting for streams: \(missing.joined(separator: ", "))") }
         case .wrongType:
@@ -81,6 +46,35 @@ extension AdapterWorker {
                 logger.info("reclaimed \(count) abandoned entries of \(stream)")
             }
             metrics.reclaimed.increment(by: Int64(claimed.values.reduce(0, +)))
+        }
+    }
+}
+
+extension AdapterEvent {
+    /// What the event changes in the status, if anything.
+    func statusEvent(deadLetterStream: String) -> AdapterStatusEvent? {
+        switch self {
+        case .phaseChanged(let phase, let missing):
+            return .phaseChanged(phase, missingStreams: missing)
+        case .streamsMissing(let missing):
+            return .streamsMissing(missing)
+        case .wrongType(let stream):
+            return .error("\(stream) holds something other than a stream (WRONGTYPE); waiting for it to be a stream")
+        case .redisFailed(let error):
+            return .error(error.description)
+        case .forwarded(let count, let lastID, let recovered):
+            let lastTime = lastID.flatMap(StreamID.init).map { Int64(clamping: $0.milliseconds) }
+            return .forwarded(count: count, lastEventTime: lastTime, recovered: recovered)
+        case .sinkFailed(_, let reason, let rejected, _, _):
+            return .deliveryFailed(message: rejected ? "sink rejected an event: \(reason)" : "delivery failed, will retry: \(reason)")
+        case .deadLettered:
+            return .deadLettered
+        case .deadLetterFailed(let ref, let refusal, _):
+            return .error("could not write \(ref) to the dead-letter stream \(deadLetterStream), it stays pending: \(refusal)")
+        case .trimmed(let count):
+            return .trimmed(count)
+        case .reclaimed(let claimed):
+            return .reclaimed(claimed.values.reduce(0, +))
         }
     }
 }

@@ -171,11 +171,7 @@ actor AdapterWorker {
         case .report(let event): apply([event])
         case .fail(let reason):
             logger.error("this entry cannot run: \(reason)")
-            status.update {
-                $0.phase = .failed
-                $0.lastError = reason
-            }
-            onPhaseChange?()
+            changeStatus([.failed(reason: reason)])
             await finish()
         case .finish: await finish()
         }
@@ -187,11 +183,8 @@ actor AdapterWorker {
         try? await settleAcknowledgements()
         dropConnection()
         sink.close()
-        status.update {
-            // A failed entry keeps showing why until it is changed or deleted.
-            if $0.phase != .failed { $0.phase = .stopped }
-        }
-        onPhaseChange?()
+        // A failed entry keeps showing why until it is changed or deleted.
+        changeStatus([.stopped])
         logger.info("adapter stopped")
     }
 
@@ -202,12 +195,20 @@ actor AdapterWorker {
         clientID = nil
         readAhead = nil
         unsettledAcks = []
-        setConnected(false)
+        recordConnected(changeStatus([.disconnected]).after)
     }
 
-    /// The one place the connection state is recorded, so the status and the gauge never disagree.
-    func setConnected(_ connected: Bool) {
-        metrics.connected.record(connected ? 1 : 0)
-        status.update { $0.connected = connected }
+    /// Folds `events` into the status (the cell reduces them), and tells the owner at once when
+    /// the significant part changed: a transition is not left for the next counter sweep.
+    @discardableResult
+    func changeStatus(_ events: [AdapterStatusEvent]) -> (before: AdapterStatus, after: AdapterStatus) {
+        let change = status.apply(events)
+        if change.before.significant != change.after.significant { onPhaseChange?() }
+        return change
+    }
+
+    /// The gauge reads the connection from the status it was reduced into, so the two never disagree.
+    func recordConnected(_ status: AdapterStatus) {
+        metrics.connected.record(status.significant.connection.connected ? 1 : 0)
     }
 }

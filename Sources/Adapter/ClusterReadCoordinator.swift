@@ -106,7 +106,7 @@ final class ClusterReadCoordinator: Sendable {
             await worker.run()
             // A worker that cannot run at all (a filter that does not parse) is not restarted.
             if stop.isStopped || member.status.snapshot.phase == .failed { break }
-            member.status.update { $0.phase = .connecting }
+            member.status.apply([.restarting])
         }
         memberChanged(member)
     }
@@ -129,12 +129,9 @@ final class ClusterReadCoordinator: Sendable {
         guard let base = state.withLock({ $0.base }) else { return }
         let merged = ClusterStatusMerge.merged(
             base: base, members: members.map { ClusterStatusMerge.Member(streams: $0.group.streams, status: $0.status.snapshot) })
-        let changed = status.update { current -> Bool in
-            defer { current = merged }
-            return current.phase != merged.phase || current.missingStreams != merged.missingStreams
-        }
-        metrics.connected.record(merged.connected ? 1 : 0)
-        if changed { onPhaseChange?() }
+        let (before, after) = status.apply([.merged(merged)])
+        metrics.connected.record(after.significant.connection.connected ? 1 : 0)
+        if before.significant != after.significant { onPhaseChange?() }
     }
 
     private func watchTopology() async {

@@ -24,18 +24,8 @@ enum ClusterStatusMerge {
         result.lastError = nil
         for member in members {
             let status = member.status
-            result.forwarded += status.forwarded
-            result.failed += status.failed
-            result.filtered += status.filtered
-            result.filterErrors += status.filterErrors
-            result.deadLettered += status.deadLettered
-            result.reclaimed += status.reclaimed
-            result.trimmed += status.trimmed
-            result.connectAttempts += status.connectAttempts
-            // A member's own change of node is the stream's failover or migration.
-            result.failovers += status.failovers
-            result.lastFailoverTime = latest(result.lastFailoverTime, status.lastFailoverTime)
-            result.lastEventTime = latest(result.lastEventTime, status.lastEventTime)
+            // Counts add up; a member's own change of node is its streams' failover or migration.
+            result.counters = result.counters.adding(status.counters)
             if let server = status.server {
                 if !servers.contains(server) { servers.append(server) }
                 for stream in member.streams { result.streamServers[stream] = server }
@@ -60,13 +50,5 @@ enum ClusterStatusMerge {
             return candidate == .stopped ? .connecting : candidate
         }
         return .consuming
-    }
-
-    private static func latest(_ a: Int64?, _ b: Int64?) -> Int64? {
-        switch (a, b) {
-        case (nil, _): return b
-        case (_, nil): return a
-        case (let a?, let b?): return max(a, b)
-        }
     }
 }

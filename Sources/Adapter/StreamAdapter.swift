@@ -37,8 +37,9 @@ public final class StreamAdapter: Sendable {
         var nextWaiter = 0
     }
 
-    /// - Parameter onPhaseChange: called on the adapter's event loop whenever its phase or missing
-    ///   streams change, so an owner can react at once instead of polling the status.
+    /// - Parameter onPhaseChange: called on the adapter's event loop whenever the significant part
+    ///   of its status changes (`AdapterStatus.Significant`: the phase, the streams missing, the
+    ///   last error, the connection), so an owner can react at once instead of polling the status.
     public init(
         configuration: AdapterConfiguration, runtime: AdapterRuntime, logger: Logger, statsInterval: Duration = .seconds(5),
         onPhaseChange: (@Sendable () -> Void)? = nil,
@@ -88,18 +89,11 @@ public final class StreamAdapter: Sendable {
             }
             return
         }
-        let streams = configuration.source.streams
         let worker = AdapterWorker(
             configuration: configuration, loop: loop, controlConnections: runtime.controlConnections, status: status, stop: stopSignal,
             interrupter: interrupter, severer: severer, logger: logger,
             statsInterval: statsInterval, sink: makeSink(configuration), metrics: metrics,
-            onPhaseChange: { [status, onPhaseChange] in
-                // Every (re)connect moves the phase on: the place to note which server the streams are read from now.
-                status.update { current in
-                    current.streamServers = current.server.map { server in Dictionary(streams.map { ($0, server) }) { first, _ in first } } ?? [:]
-                }
-                onPhaseChange?()
-            })
+            onPhaseChange: onPhaseChange)
         runtime.adapterStarted()
         let watching = switchWatch.map { switchWatch in Task { [severer] in await switchWatch.run { severer.sever() } } }
         Task { [self] in
@@ -116,7 +110,7 @@ public final class StreamAdapter: Sendable {
     /// Continues the counts of the adapter this one replaces, so a restart (a changed spec, a
     /// rotated Secret) does not set the status counters back to zero. Call before `start()`.
     public func continueCounts(of previous: AdapterStatus) {
-        status.update { $0.addCounts(of: previous) }
+        status.apply([.countsCarriedOver(previous.counters)])
     }
 
     /// Takes the adapter's metric series out of `/metrics`, once it stopped for good (its entry

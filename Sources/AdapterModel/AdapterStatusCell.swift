@@ -10,7 +10,14 @@ public final class AdapterStatusCell: Sendable {
 
     public var snapshot: AdapterStatus { status.withLock { $0 } }
 
-    package func update<T>(_ change: (inout AdapterStatus) -> T) -> T {
-        status.withLock { change(&$0) }
+    /// The one place status changes: folds `events` through `AdapterStatus.reduce(_:)` under one
+    /// lock, and returns the status before and after, for the metrics and log lines they make.
+    @discardableResult
+    package func apply(_ events: [AdapterStatusEvent]) -> (before: AdapterStatus, after: AdapterStatus) {
+        status.withLock { current in
+            let before = current
+            current = current.reduced(events)
+            return (before, current)
+        }
     }
 }

@@ -5,8 +5,9 @@ import AdapterModel
 ///
 /// Labels are Argo's (`pkg/metrics/metrics.go`): `namespace`, `eventsource_name` and
 /// `event_name`. Only adapters that run have series, so an adapter that stops leaves none behind.
-/// `redis_eventsource_connected` is not derived here, because the adapter already records it as
-/// a swift-metrics gauge under that name.
+/// `redis_eventsource_connected` is not derived here: the adapter records it as a swift-metrics
+/// gauge under that name, from the connection of the status it just reduced
+/// (`AdapterStatus.Significant.connection`), so the gauge and the status show one value.
 public enum AdapterStatusMetrics {
     public static let pendingEntries = "redis_eventsource_pending_entries"
     public static let groupLag = "redis_eventsource_group_lag"

@@ -162,6 +162,10 @@ public struct EventSourceStatus: Sendable {
         object["deadLettered"] = .int(adapter.deadLettered)
         // Only when it happened: pending entries trimmed from under the group are rare and worth seeing.
         if adapter.trimmed > 0 { object["trimmed"] = .int(adapter.trimmed) }
+        // Only when it happened: entries taken over from consumers that stopped reading them.
+        if adapter.reclaimed > 0 { object["reclaimed"] = .int(adapter.reclaimed) }
+        // Only once it tried: more attempts than failovers means the connection keeps dropping.
+        if adapter.connectAttempts > 0 { object["connectAttempts"] = .int(adapter.connectAttempts) }
         if !adapter.pending.isEmpty {
             object["pending"] = .object(JSONObject(adapter.pending.keys.sorted().map { ($0, .int(adapter.pending[$0]!)) }))
         }
@@ -195,8 +199,8 @@ public struct EventSourceStatus: Sendable {
             for (name, value) in sources {
                 guard case .object(var source) = value else { continue }
                 for field in [
-                    "forwarded", "failed", "filtered", "filterErrors", "deadLettered", "trimmed", "pending", "lag", "groupEntriesRead", "lastEventTime",
-                    "lastError",
+                    "forwarded", "failed", "filtered", "filterErrors", "deadLettered", "trimmed", "reclaimed", "connectAttempts",
+                    "pending", "lag", "groupEntriesRead", "lastEventTime", "lastError",
                 ] {
                     source[field] = nil
                 }

@@ -35,7 +35,7 @@ import Testing
         adapter.phase = .waitingForStreams
         adapter.missingStreams = ["BAR"]
         (adapter.forwarded, adapter.failed, adapter.filtered, adapter.filterErrors) = (1, 2, 3, 4)
-        (adapter.deadLettered, adapter.trimmed) = (5, 6)
+        (adapter.deadLettered, adapter.trimmed, adapter.reclaimed, adapter.connectAttempts) = (5, 6, 7, 8)
         adapter.pending = ["FOO": 0]
         adapter.lag = ["FOO": 0]
         adapter.groupEntriesRead = ["FOO": 1]
@@ -53,5 +53,16 @@ import Testing
         let needContext: Set<String> = ["sink", "groupShared"]
         #expect(Set(rendered.keys).subtracting(documented).isEmpty, "rendered but not documented")
         #expect(documented.subtracting(rendered.keys).subtracting(needContext).isEmpty, "documented but not rendered")
+        // And nothing the status holds is left out of both: every field of its parts is rendered
+        // (under the name the status uses), except the connection flag the gauge shows.
+        var held = Set([adapter.counters, adapter.group, adapter.significant, adapter.significant.connection].flatMap(fieldNames))
+        held.subtract(["connection", "connected"])
+        held.remove("entriesRead")
+        held.insert("groupEntriesRead")
+        #expect(held.subtracting(rendered.keys).isEmpty, "held in the status but not rendered")
+    }
+
+    private func fieldNames(_ part: Any) -> [String] {
+        Mirror(reflecting: part).children.compactMap(\.label)
     }
 }
