@@ -24,6 +24,7 @@ public final class RedisClient: Sendable {
             connectTimeout: timeout, commandTimeout: timeout)
         let loop = eventLoops.next()
         let opened = loop.makePromise(of: NIOLoopBound<any RedisPipe>.self)
+        // Opening is async and belongs on the connection's loop: an actor on that loop runs it.
         let isolation = EventLoopIsolation(loop: loop)
         Task {
             await isolation.run { isolation in
