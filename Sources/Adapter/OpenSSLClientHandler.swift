@@ -2,8 +2,8 @@ import COpenSSL
 import NIOCore
 
 /// Client TLS inside a NIO pipeline, with OpenSSL working on two memory BIOs instead of a socket,
-/// so an event loop carries the bytes and nothing blocks. Debian's hiredis 0.14 has no TLS, and the
-/// context comes from the same `TLSClientContext` as the blocking `TLSTransport`, so both verify alike.
+/// so an event loop carries the bytes and nothing blocks. Debian's hiredis 0.14 has no TLS, so hiredis
+/// only parses replies; the context comes from `TLSClientContext`.
 ///
 /// - The handshake starts when the channel becomes active (or when the handler is added to an
 ///   active channel). `channelActive` passes on at once; `HandshakeCompleted` follows as a user event.
@@ -13,7 +13,7 @@ import NIOCore
 ///   includes the server ending the connection: close_notify, or EOF without it ("unexpected eof").
 /// - `close` sends close_notify first and does not wait for the server's.
 /// - With `handshakeDeadline`, a server that never finishes the handshake ends it as `.timedOut("TLS handshake")`,
-///   as the blocking transport's deadline does.
+///   as a connect that never ends does.
 ///
 /// The handler is not `Sendable`: create it and add it inside the channel initializer, with
 /// `channel.pipeline.syncOperations.addHandler`; the `TLSClientContext` can be shared by every connection.

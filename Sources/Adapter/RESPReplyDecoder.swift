@@ -2,7 +2,7 @@ import CHiredis
 
 /// Runs bytes that claim to be RESP replies through the same conversions the adapter applies to
 /// what Redis sends: hiredis' reader, then `RESPValue`, then the XREADGROUP reply to stream
-/// entries. The adapter reads through `RESPConnection`; this entry point exists so the chaos
+/// entries. The adapter reads through `RedisChannelPipe`; this entry point exists so the chaos
 /// suite's fuzzer can feed it arbitrary bytes from outside the module.
 public enum RESPReplyDecoder {
     public struct Outcome: Sendable, Equatable {

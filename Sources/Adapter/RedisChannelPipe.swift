@@ -45,24 +45,31 @@ final class RedisChannelPipe: RedisPipe {
             }
         if case .tcp = address { bootstrap = bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1) }
         let connected = await withCheckedContinuation(isolation: isolation) {
-            (continuation: CheckedContinuation<Result<Channel, any Error>, Never>) in
+            (continuation: CheckedContinuation<Result<NIOLoopBound<RedisChannelPipe>, any Error>, Never>) in
             let future: EventLoopFuture<Channel>
             switch address {
             case .tcp(let hostAddress): future = bootstrap.connect(host: hostAddress.host, port: hostAddress.port)
             case .unix(let path): future = bootstrap.connect(unixDomainSocketPath: path)
             }
-            future.whenComplete { continuation.resume(returning: $0) }
+            // The pipe takes hold of its handler in the very tick the connect completes: by the time
+            // the caller resumes, a server that hung up (a failed TLS handshake) may have closed the
+            // channel and removed the handler, and the reason would be lost with it.
+            future.flatMapThrowing { channel in
+                do {
+                    return NIOLoopBound(try RedisChannelPipe(channel: channel), eventLoop: channel.eventLoop)
+                } catch {
+                    channel.close(promise: nil)
+                    throw PipeSetupFailure(underlying: error)
+                }
+            }.whenComplete { continuation.resume(returning: $0) }
         }
         switch connected {
-        case .success(let channel):
-            do {
-                return try RedisChannelPipe(channel: channel)
-            } catch {
-                channel.close(promise: nil)
-                throw .connectFailed("\(error)")
-            }
+        case .success(let pipe):
+            return pipe.value
+        case .failure(let error as PipeSetupFailure):
+            throw .connectFailed("\(error.underlying)")
         case .failure(let error as NIOConnectionError):
-            // Worded as TCPSocket words it: "127.0.0.1:6379: Connection refused", not NIO's IOError text.
+            // Worded as users read it: "127.0.0.1:6379: Connection refused", not NIO's IOError text.
             let reasons = Set(error.connectionErrors.map { SocketError.reason(for: $0.error) }).sorted()
             throw .connectFailed("\(address): " + (reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; ")))
         case .failure(let error as SocketError):
@@ -72,6 +79,10 @@ final class RedisChannelPipe: RedisPipe {
         case .failure(let error):
             throw .connectFailed("\(address): \(SocketError.reason(for: error))")
         }
+    }
+
+    private struct PipeSetupFailure: Error {
+        let underlying: any Error
     }
 
     func send<Value: Sendable>(

@@ -4,8 +4,8 @@ import NIOCore
 import Sinks
 
 /// Opens a ready-to-use connection for one adapter: finds the server (asking the Sentinels or the
-/// cluster when the entry names them), then transport, AUTH, SELECT. `open` gives the non-blocking
-/// kind adapters use; `connect` the blocking one of tools and tests. Every open finds the server
+/// cluster when the entry names them), then transport and `RedisHandshake` (AUTH, SELECT), on an
+/// event loop without blocking; tools and tests wait on it through `RedisClient`. Every open finds the server
 /// anew, so an adapter that reconnects after a failover or a slot move reaches the new one.
 struct RedisConnector {
     let target: RedisTarget
@@ -39,45 +39,6 @@ struct RedisConnector {
         self.init(
             target: configuration.redis, routingKey: configuration.source.streams.first, connectTimeout: connectTimeout,
             commandTimeout: commandTimeout)
-    }
-
-    /// Blocking, for tools and tests: a TCP server only.
-    /// - Parameter severer: lets a stop that is not honoured in time cut this connection.
-    func connect(stop: StopSignal, severer: ConnectionSeverer? = nil) throws(RedisError) -> RESPConnection {
-        guard case .server(.tcp(let address)) = target.topology else {
-            throw .connectFailed("the blocking client reaches a TCP server only, not \(target)")
-        }
-        let deadline = ContinuousClock.now + connectTimeout
-        let transport: ByteTransport
-        do throws(SocketError) {
-            let socket = try TCPSocket.connect(to: address.host, port: address.port, deadline: deadline, severer: severer) {
-                stop.isStopped
-            }
-            if let tls {
-                transport = try TLSTransport(socket: socket, material: tls, serverName: address.host, deadline: deadline)
-            } else {
-                transport = socket
-            }
-        } catch {
-            throw RedisError(error)
-        }
-        let connection = RESPConnection(transport: transport)
-        if let password {
-            var arguments: [RedisArgument] = ["AUTH"]
-            if let username { arguments.append(RedisArgument(username)) }
-            arguments.append(RedisArgument(bytes: password.bytes))
-            do {
-                try connection.command(arguments, timeout: commandTimeout)
-            } catch .server(_, let message) {
-                // Redis' message names the cause (WRONGPASS, no password configured) and never echoes the password.
-                connection.close()
-                throw .authenticationFailed(message)
-            }
-        }
-        if db != 0 {
-            try connection.command(["SELECT", RedisArgument(db)], timeout: commandTimeout)
-        }
-        return connection
     }
 
     /// A non-blocking connection on `loop` (TLS as a non-blocking OpenSSL session), authenticated
@@ -132,19 +93,12 @@ struct RedisConnector {
         let pipe = try await RedisChannelPipe.connect(to: address, on: loop, timeout: connectTimeout, tls: context)
         severer?.register { [channel = pipe.channel] in channel.close(promise: nil) }
         do throws(RedisError) {
-            if let password {
-                var arguments: [RedisArgument] = ["AUTH"]
-                if let username { arguments.append(RedisArgument(username)) }
-                arguments.append(RedisArgument(bytes: password.bytes))
+            for step in RedisHandshake(username: username, password: password, db: db).steps {
                 do throws(RedisError) {
-                    try await pipe.command(arguments, timeout: commandTimeout)
-                } catch .server(_, let message) {
-                    // Redis' message names the cause (WRONGPASS, no password configured) and never echoes the password.
-                    throw .authenticationFailed(message)
+                    try await pipe.command(step.arguments, timeout: commandTimeout)
+                } catch {
+                    throw step.failure(error)
                 }
-            }
-            if db != 0 {
-                try await pipe.command(["SELECT", RedisArgument(db)], timeout: commandTimeout)
             }
         } catch {
             pipe.close()

@@ -9,8 +9,7 @@ struct RedisReplyTicket<Value: Sendable>: Sendable {
     let sequence: Int
 }
 
-/// One conversation with Redis that does not block its caller: a NIO channel (plain TCP), or
-/// the blocking connection on a queue of its own where no non-blocking transport exists yet.
+/// One conversation with Redis that does not block its caller: a NIO channel (`RedisChannelPipe`).
 /// Used only from its event loop (an adapter's actor runs there).
 protocol RedisPipe: AnyObject {
     var eventLoop: EventLoop { get }

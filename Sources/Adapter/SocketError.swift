@@ -56,8 +56,8 @@ enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension SocketError {
-    /// The operating system's words for a failed connect ("Connection refused"), as TCPSocket
-    /// reports them; NIO's IOError text ("connection reset (error set): …(errno: 111)") is not for users.
+    /// The operating system's words for a failed connect ("Connection refused"), as users
+    /// read them; NIO's IOError text ("connection reset (error set): …(errno: 111)") is not for users.
     static func reason(for error: any Error) -> String {
         if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
         return "\(error)"

@@ -6,7 +6,7 @@ import AdapterModel
 
 /// The one place an OpenSSL client context is built from `TLSMaterial`: minimum TLS 1.2, the CA
 /// (or the system's roots), the client certificate chain and key, and whether the peer is verified.
-/// Both the blocking `TLSTransport` and the event-loop `OpenSSLClientHandler` start their sessions here.
+/// The event-loop `OpenSSLClientHandler` starts its sessions here; one context serves every connection.
 ///
 /// @unchecked Sendable: the compiler cannot see that the `SSL_CTX` pointer is only read after `init`.
 final class TLSClientContext: @unchecked Sendable {

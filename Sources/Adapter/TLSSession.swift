@@ -1,8 +1,8 @@
 import COpenSSL
 
-/// One OpenSSL client session (`SSL`), whatever carries its bytes: a socket (`TLSTransport`) or
-/// memory BIOs (`OpenSSLClientHandler`). Each step says what the session needs next, and every
-/// failure gets its wording here once, so blocking and event-loop TLS report alike.
+/// One OpenSSL client session (`SSL`), its bytes carried through memory BIOs by
+/// `OpenSSLClientHandler`. Each step says what the session needs next, and every failure gets its
+/// wording here once.
 ///
 /// Owns the `SSL` pointer; used only by the thread (or event loop) of its owner.
 final class TLSSession {

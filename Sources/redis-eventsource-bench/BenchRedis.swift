@@ -1,16 +1,19 @@
 import Adapter
 import EventSourceAPI
+import NIOPosix
 
 /// The bench's bookkeeping connection to its redis-server (filling streams, creating groups,
 /// watching progress), over the product's own `RedisClient`; only the raw baseline loop talks
 /// to hiredis directly. Blocking: use it on the dedicated thread that made it.
 final class BenchRedis {
+    /// One loop carries every bookkeeping connection; the bench keeps it until it exits.
+    private static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let client: RedisClient
     let port: Int
 
     init(port: Int, timeout: Duration = .seconds(30)) throws(BenchError) {
         do {
-            client = try RedisClient(address: HostAddress(host: "127.0.0.1", port: port), timeout: timeout)
+            client = try RedisClient(address: HostAddress(host: "127.0.0.1", port: port), timeout: timeout, eventLoops: Self.eventLoops)
         } catch {
             throw .redis("cannot connect to 127.0.0.1:\(port): \(error)")
         }

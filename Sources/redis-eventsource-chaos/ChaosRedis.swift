@@ -47,7 +47,7 @@ final class ChaosRedis {
     /// True once the server on `port` answers and is this process (not another server that
     /// happens to hold the port).
     private func servesFrom(pid: pid_t) -> Bool {
-        guard let client = try? RedisClient(address: address, timeout: .seconds(5)) else { return false }
+        guard let client = try? ChaosRedisClient.connect(to: address, timeout: .seconds(5)) else { return false }
         defer { client.close() }
         guard let info = try? client.command("INFO", "server").string else { return false }
         return info.contains("process_id:\(pid)\r")

@@ -29,7 +29,7 @@ final class ScenarioSession {
     func redisCommand(_ arguments: String...) -> RESPValue? {
         var answer: RESPValue?
         Poll.until(seconds: 30, interval: 0.1) {
-            guard let client = try? RedisClient(address: redis.address, timeout: .seconds(10)) else { return false }
+            guard let client = try? ChaosRedisClient.connect(to: redis.address, timeout: .seconds(10)) else { return false }
             defer { client.close() }
             do throws(RedisError) {
                 answer = try client.command(arguments.map { RedisArgument($0) })

@@ -51,7 +51,7 @@ final class StreamProducer: Sendable {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             do throws(RedisError) {
-                if client == nil { client = try RedisClient(address: address, timeout: .seconds(5)) }
+                if client == nil { client = try ChaosRedisClient.connect(to: address, timeout: .seconds(5)) }
                 try client!.command(arguments)
                 return true
             } catch .server(_, let message) where message.contains("equal or smaller") {

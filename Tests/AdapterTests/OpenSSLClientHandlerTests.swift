@@ -111,7 +111,7 @@ import TestSupport
         }
     }
 
-    @Test func aServerSignedByAnotherCAIsRefusedInTheWordsOfTheBlockingTransport() async throws {
+    @Test func aServerSignedByAnotherCAIsRefusedInTheWordsOfTheRedisClient() async throws {
         try await withTLSRedis { certificates, redis, group in
             let connection = try await TLSTestChannel.connect(
                 group: group, port: redis.port, material: try material(certificates, ca: "other-ca.crt"))

@@ -4,8 +4,9 @@ import Dispatch
 import EventSourceAPI
 import Sinks
 
-/// An async face on `RedisClient` for tests: each call runs on the client's own serial queue,
-/// so the blocking socket I/O never occupies Swift's cooperative threads.
+/// An async face on `RedisClient` for tests: each call waits on the client's own serial queue,
+/// so the blocking wait never occupies Swift's cooperative threads; the I/O runs on the test
+/// runtime's event loops.
 public final class RedisTestClient: @unchecked Sendable {
     // @unchecked: `client` is only touched on `queue`, which serialises every use.
     private let queue = DispatchQueue(label: "redis-test-client")
@@ -27,7 +28,9 @@ public final class RedisTestClient: @unchecked Sendable {
             queue.async { [self] in
                 do {
                     if client == nil {
-                        client = try RedisClient(address: address, username: username, password: password, tls: tls)
+                        client = try RedisClient(
+                            address: address, username: username, password: password, tls: tls,
+                            eventLoops: AdapterRuntime.forTests.eventLoops)
                     }
                     continuation.resume(returning: try body(client!))
                 } catch {
