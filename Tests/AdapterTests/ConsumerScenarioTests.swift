@@ -39,13 +39,15 @@ import Testing
     /// Was ReadAheadTests: entries read ahead behind a failing batch and set aside are given
     /// back their delivery count (`.uncount`), so only real attempts lead to the dead-letter stream.
     @Test func readAheadEntriesSetAsideAreNotCountedAsDeliveryAttempts() {
-        // e0 ok, e1 fails; replay: e1 ok, e2 fails; replay: e2… ok, then e5 fails on its first offering.
-        var run = ScriptedConsumer(batchSize: 5, maxDeliveries: 2, script: Self.failing([2, 4, 8]))
+        // e0 ok, e1 fails; replay: e1 ok, e2 fails; replay: e2–e4 ok; new e5–e9 with e10–e14 read
+        // ahead: e5 fails (attempt 8), so e10–e14 are set aside; replay: e5–e9 ok, then e10 fails
+        // on its first offering (attempt 14).
+        var run = ScriptedConsumer(batchSize: 5, maxDeliveries: 2, script: Self.failing([2, 4, 8, 14]))
         let ids = run.produce(20)
         #expect(run.run { $0.accepted.count == 20 && $0.pending().isEmpty })
-        // Each entry failed at most once: had the set-aside reads counted, e5 would be dead-lettered.
+        // Each entry failed at most once: had the set-aside read counted, e10 would be dead-lettered.
         #expect(run.accepted == ids)
-        #expect(run.attempts == 23)
+        #expect(run.attempts == 24)
         #expect(run.deadLetters.isEmpty)
         #expect(run.readAheads > 0)
     }
