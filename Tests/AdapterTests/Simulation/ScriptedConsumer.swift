@@ -41,7 +41,8 @@ struct ScriptedConsumer {
     var stopDuringBatch: Int?
     private(set) var finished = false
     private var readAhead: [ConsumerCore.ReadEntry]?
-    private var pendingInput: [ConsumerAction] = []
+    /// The actions a run stopped at (its condition held), to go on with; nil before the core started.
+    private var next: [ConsumerAction]?
 
     init(
         streams: [String] = ["A"], batchSize: Int, keepsOrder: Bool = true, maxDeliveries: Int? = nil,
@@ -86,19 +87,17 @@ struct ScriptedConsumer {
     /// Returns whether `done` held.
     @discardableResult
     mutating func run(steps: Int = 2_000, until done: (ScriptedConsumer) -> Bool = { _ in false }) -> Bool {
-        var actions = pendingInput.isEmpty ? core.receive(.start, at: clock.now) : pendingInput
+        precondition(!finished, "the core ended: restart() first")
+        var actions = next ?? core.receive(.start, at: clock.now)
+        defer { next = finished ? nil : actions }
         for _ in 0..<steps {
-            if done(self) {
-                pendingInput = actions
-                return true
-            }
-            guard let next = perform(actions) else {
+            if done(self) { return true }
+            guard let following = perform(actions) else {
                 finished = true
                 return done(self)
             }
-            actions = next
+            actions = following
         }
-        pendingInput = actions
         return done(self)
     }
 
@@ -203,7 +202,7 @@ struct ScriptedConsumer {
     /// Restarts on the same consumer after the core ended (a stop): a new process, the same Redis.
     mutating func restart() {
         core = ConsumerCore(configuration)
-        pendingInput = []
+        next = nil
         finished = false
         stopDuringBatch = nil
         readAhead = nil
