@@ -4,32 +4,20 @@ import Sinks
 import Synchronization
 import TestSupport
 
-/// A sink for in-process adapter tests: it keeps every event it accepts and can be told to fail.
-/// (Redis is always real; only the destination is replaced here, by a real in-memory one.)
+/// A sink for in-process adapter tests: it keeps every event it accepts and can be told to refuse
+/// everything. (Redis is always real; only the destination is replaced here, by a real in-memory
+/// one. Scripted failures of single attempts are scenarios of the core: ConsumerScenarioTests.)
 final class RecordingSink: SynchronousEventSink, Sendable {
     struct State {
         var events: [CloudEvent] = []
         var attempts = 0
-        var failuresLeft = 0
         var rejectAll = false
-        /// Attempt numbers (from 1) that fail as retryable.
-        var failingAttempts: Set<Int> = []
     }
 
     private let state = Mutex(State())
 
     var events: [CloudEvent] { state.withLock { $0.events } }
     var attempts: Int { state.withLock { $0.attempts } }
-
-    /// The next `count` deliveries fail as retryable.
-    func failNext(_ count: Int) {
-        state.withLock { $0.failuresLeft = count }
-    }
-
-    /// These attempts (counted from 1 over the sink's life) fail as retryable.
-    func failAttempts(_ numbers: Set<Int>) {
-        state.withLock { $0.failingAttempts = numbers }
-    }
 
     func rejectEverything(_ reject: Bool) {
         state.withLock { $0.rejectAll = reject }
@@ -39,11 +27,6 @@ final class RecordingSink: SynchronousEventSink, Sendable {
         state.withLock { state in
             state.attempts += 1
             if state.rejectAll { return .rejected(reason: "test rejects") }
-            if state.failingAttempts.contains(state.attempts) { return .retryable(reason: "test failure") }
-            if state.failuresLeft > 0 {
-                state.failuresLeft -= 1
-                return .retryable(reason: "test failure")
-            }
             state.events.append(event)
             return .delivered
         }

@@ -150,37 +150,6 @@ import TestSupport
         }
     }
 
-    @Test func aRetryableSinkFailureIsRetriedWithTheSameEventID() async throws {
-        try await AdapterFixture.with { fixture in
-            let sink = RecordingSink()
-            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
-            sink.failNext(3)
-            let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
-            try await fixture.waitForPhase(adapter, .consuming)
-            _ = try await fixture.client.xadd("FOO", [("k", "v")])
-            try await waitUntil("the event after 3 failures") { sink.events.count == 1 }
-            #expect(sink.attempts == 4)
-            #expect(adapter.status.snapshot.failed == 3)
-            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
-        }
-    }
-
-    @Test func aRefusedEntryStaysPendingAndIsNeverAcknowledged() async throws {
-        try await AdapterFixture.with { fixture in
-            let sink = RecordingSink()
-            try await fixture.client.command("XGROUP", "CREATE", "FOO", "argo-events-cg", "$", "MKSTREAM")
-            sink.rejectEverything(true)
-            let adapter = fixture.startAdapter(fixture.configuration(), sink: sink)
-            try await fixture.waitForPhase(adapter, .consuming)
-            _ = try await fixture.client.xadd("FOO", [("k", "v")])
-            try await waitUntil("two refusals") { sink.attempts >= 2 }
-            #expect(try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 1)
-            sink.rejectEverything(false)
-            try await waitUntil("the event once the sink accepts") { sink.events.count == 1 }
-            try await waitUntil("an empty PEL") { try await fixture.client.pendingCount("FOO", group: "argo-events-cg") == 0 }
-        }
-    }
-
     @Test func reportsPendingAndLagPerStream() async throws {
         try await AdapterFixture.with { fixture in
             let sink = RecordingSink()

@@ -101,12 +101,9 @@ import TestSupport
                 try await waitUntil("5 s of outage", timeout: .seconds(30)) {
                     ContinuousClock.now - downSince >= .seconds(5) && adapter.status.snapshot.failed >= 3
                 }
-                // Backoff from 200 ms doubling, at worst halved by jitter, allows at most 7 attempts in
-                // 5 s and only a few more if the test ran slow; a spinning adapter would make thousands.
-                #expect(adapter.status.snapshot.failed <= 12)
+                // How often it retries and that it holds one batch meanwhile are the core's decisions,
+                // proven without waiting in ConsumerScenarioTests.aSinkThatIsDownIsBackedOffFromAndHoldsOneBatch.
                 #expect(adapter.status.snapshot.phase == .retrying)
-                // While the sink fails, the adapter does not pull more than the one batch it holds.
-                #expect(try await pel(fixture) <= 10)
                 revived = try await HTTPReceiver.start(port: port)
                 let requests = try await revived!.waitForRequests(20, timeout: .seconds(60))
                 let delivered = Set(requests.compactMap { try? JSONParser.parse($0.bodyText)["message_id"]?.stringValue })
