@@ -127,7 +127,8 @@ private final class FlakySink: SynchronousEventSink, Sendable {
             _ = fixture.startAdapter(strict) { _ in again }
             // The dead-letter write may still be on its way when the others are delivered.
             try await waitUntil("every entry handled", timeout: .seconds(60)) {
-                try await again.delivered.count == ids.count - 1 && !deadLetters(fixture).isEmpty
+                guard again.delivered.count == ids.count - 1 else { return false }
+                return try await !deadLetters(fixture).isEmpty
             }
             let dead = try await deadLetters(fixture)
             #expect(dead.map { $0["dlq_message_id"] } == [ids[0]])
