@@ -264,8 +264,13 @@ import TestSupport
             try await waitUntil("the event on the verified bus") { await count(sensor) == 1 }
             #expect(!controller.standardError.contains("is not verified"))
 
-            // Without the annotation, the flag's CA is used: the wrong one is a clear reason.
+            // Without the annotation, the flag's CA is used: the wrong one is a clear reason. The entry
+            // is added once the adapter runs with it; before, the verified adapter would take it.
+            let restarts = try await fixture.eventReasons(about: "redis-stream").filter { $0 == "AdapterRestarted" }.count
             try await fixture.kubectl.succeed(["annotate", "eventbus", "default", "redis-eventsource/ca-cert-secret-"])
+            try await waitUntil("the adapter restarted with the flag's CA") {
+                try await fixture.eventReasons(about: "redis-stream").filter { $0 == "AdapterRestarted" }.count > restarts
+            }
             _ = try await fixture.client.xadd("FOO", [("message", "unverifiable")])
             try await waitUntil("the certificate failure in status") {
                 try await source(fixture)?["lastError"]?.stringValue?.contains("does not verify against the CA given for it") == true
