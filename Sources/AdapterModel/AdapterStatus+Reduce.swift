@@ -7,15 +7,15 @@ extension AdapterStatus {
             significant.missingStreams = missing
         case .failed(let reason):
             significant.phase = .failed
-            significant.lastError = reason
+            lastError = reason
         case .stopped:
             if significant.phase != .failed { significant.phase = .stopped }
         case .restarting:
             significant.phase = .connecting
         case .streamsMissing(let missing):
-            if missing.isEmpty { significant.lastError = nil }
+            if missing.isEmpty { lastError = nil }
         case .error(let message):
-            significant.lastError = message
+            lastError = message
         case .connectAttempted:
             counters.connectAttempts += 1
         case .connected(let server, let streams, let now):
@@ -23,7 +23,7 @@ extension AdapterStatus {
                 counters.failovers += 1
                 counters.lastFailoverTime = now
             }
-            significant.lastError = nil
+            lastError = nil
             significant.connection.connected = true
             significant.connection.server = server
             significant.connection.streamServers = Dictionary(streams.map { ($0, server) }) { first, _ in first }
@@ -33,10 +33,10 @@ extension AdapterStatus {
             counters.forwarded += Int64(count)
             if let lastEventTime { counters.lastEventTime = lastEventTime }
             // The entry delivers again: an old error no longer describes it.
-            if recovered { significant.lastError = nil }
+            if recovered { lastError = nil }
         case .deliveryFailed(let message):
             counters.failed += 1
-            significant.lastError = message
+            lastError = message
         case .deadLettered:
             counters.deadLettered += 1
         case .trimmed(let count):
@@ -47,7 +47,7 @@ extension AdapterStatus {
             counters.filtered += 1
         case .filterFailed(let message):
             counters.filterErrors += 1
-            significant.lastError = message
+            lastError = message
         case .groupFigures(let figures):
             group = figures
         case .countsCarriedOver(let previous):
@@ -56,6 +56,7 @@ extension AdapterStatus {
             significant = merged.significant
             counters = merged.counters
             group = merged.group
+            lastError = merged.lastError
         }
     }
 

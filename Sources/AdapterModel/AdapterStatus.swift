@@ -1,25 +1,29 @@
 /// A snapshot of what one adapter is doing, for status, metrics and tests.
 ///
-/// Three parts, each compared on its own: `significant` is what a reader acts on (the phase, why,
-/// and where the streams are read from), so a change there is a transition; `counters` and
-/// `group` only move figures on. Every change goes through `reduce(_:)`.
+/// Three parts, each compared on its own: `significant` is what a reader acts on (the phase, the
+/// streams it waits for, and where the streams are read from), so a change there is a transition;
+/// `counters` and `group` only move figures on. `lastError` stands beside them: its text changes
+/// with every retry of a flaky sink, so, as in the rendered status's `significantPart`, it is not
+/// a transition, and it reaches the status at the counters' pace (a failure or a recovery always
+/// moves a counter too). Every change goes through `reduce(_:)`.
 public struct AdapterStatus: Sendable, Equatable {
     public var consumerGroup: String
     public var consumerName: String
     public var significant = Significant()
     public var counters = Counters()
     public var group = GroupFigures()
+    /// Why the entry last failed, cleared when it delivers again or reconnects.
+    public var lastError: String?
 
     public init(consumerGroup: String, consumerName: String) {
         self.consumerGroup = consumerGroup
         self.consumerName = consumerName
     }
 
-    /// What the adapter is doing and why: a change here is a transition.
+    /// What the adapter is doing: a change here is a transition, reported at once.
     public struct Significant: Sendable, Equatable {
         public var phase: AdapterPhase = .connecting
         public var missingStreams: [String] = []
-        public var lastError: String?
         public var connection = Connection()
 
         public init() {}
@@ -110,10 +114,6 @@ extension AdapterStatus {
     public var missingStreams: [String] {
         get { significant.missingStreams }
         set { significant.missingStreams = newValue }
-    }
-    public var lastError: String? {
-        get { significant.lastError }
-        set { significant.lastError = newValue }
     }
     public var connected: Bool {
         get { significant.connection.connected }
