@@ -188,11 +188,7 @@ struct BenchRun: Sendable {
             _ = product.stop()
             throw error
         }
-        let exited = product.process.terminationStatus
-        let status = product.stop()
-        if exited != nil {
-            throw BenchError.process("redis-eventsource (\(label)) exited early with status \(status):\n\(product.logTail)")
-        }
+        let status = try product.stopAfterRun(label: label)
         if status != 0 { log("redis-eventsource (\(label)) exited with status \(status) after SIGTERM") }
         return ThroughputFigure(outcome)
     }

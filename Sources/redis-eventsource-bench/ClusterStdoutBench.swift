@@ -93,11 +93,7 @@ struct ClusterStdoutBench {
             _ = product.stop()
             throw error
         }
-        let exited = product.process.terminationStatus
-        let status = product.stop()
-        if exited != nil {
-            throw BenchError.process("redis-eventsource (\(label)) exited early with status \(status):\n\(product.logTail)")
-        }
+        _ = try product.stopAfterRun(label: label)
         return ThroughputFigure(
             entries: outcomes.map(\.last.acknowledged).reduce(0, +), seconds: outcomes.map(\.seconds).max() ?? 0,
             complete: outcomes.allSatisfy(\.drained), startup: outcomes.compactMap(\.firstProgress).min())

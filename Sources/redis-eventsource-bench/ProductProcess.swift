@@ -26,6 +26,17 @@ struct ProductProcess {
     /// Stops it with SIGTERM, as Kubernetes would; a non-zero exit is worth reporting.
     func stop() -> Int32 { process.stop() }
 
+    /// Stops it once a measured run is over; returns its exit status. A product that had already
+    /// exited by itself did not measure what the run claims, so that is an error, with its log.
+    func stopAfterRun(label: String) throws(BenchError) -> Int32 {
+        let exited = process.terminationStatus
+        let status = stop()
+        if exited != nil {
+            throw BenchError.process("redis-eventsource (\(label)) exited early with status \(status):\n\(logTail)")
+        }
+        return status
+    }
+
     /// The end of its log, for a failure message.
     var logTail: String {
         let text = (try? TextFile.read(logPath)) ?? ""
